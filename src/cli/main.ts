@@ -1,0 +1,42 @@
+import { replay, REPLAY_HELP } from './replay.ts';
+
+const HELP = `Usage: vigil <command> [options]
+
+Vigil: fraud and access-anomaly detection over login, browse and order events.
+
+Commands:
+  replay <events.ndjson[.gz]|->   backtest a file through the detection pipeline
+  help [command]                  show help
+
+Run 'vigil <command> --help' for a command's options.
+`;
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  replay: { run: replay, help: REPLAY_HELP },
+};
+
+/** The `vigil` command line. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command === 'help') {
+    process.stdout.write(COMMANDS[rest[0] ?? '']?.help ?? HELP);
+    return 0;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    process.stderr.write(`vigil: unknown command '${command}'\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await entry.run(rest);
+  } catch (err) {
+    process.stderr.write(`vigil ${command}: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

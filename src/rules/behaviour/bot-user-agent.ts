@@ -1,0 +1,25 @@
+import { defineRule } from '../rule.ts';
+
+/**
+ * A user agent that announces an HTTP library, a scraper or a headless
+ * browser, or no user agent at all. Search-engine crawlers coming from their
+ * operators' published ranges are welcome and are not scored.
+ */
+export const botUserAgent = defineRule({
+  code: 'BOT_USER_AGENT',
+  description: 'Automated client by its user agent (or none), other than a verified crawler',
+  appliesTo: ['login', 'browse', 'order'],
+  defaults: { enabled: true, shadow: false, points: 45, missingPoints: 35 },
+  evaluate: (event, _view, s) => {
+    if (event.crawler) return undefined;
+    if (!event.userAgent) {
+      return {
+        message: 'request without a user agent',
+        evidence: { userAgent: 'missing' },
+        points: s.missingPoints,
+      };
+    }
+    if (!event.userAgent.bot || event.userAgent.claimsCrawler) return undefined;
+    return { message: 'user agent of an automated client', evidence: { userAgent: 'bot' } };
+  },
+});

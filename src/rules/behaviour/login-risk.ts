@@ -1,0 +1,110 @@
+import type { Observation } from '../../shared/profile/model.ts';
+import type { Pseudonym } from '../../shared/pseudonymise.ts';
+import { defineRule } from '../rule.ts';
+
+/**
+ * Statistical login risk after Freeman et al., "Who Are You? A Statistical
+ * Approach to Measuring User Authenticity" (NDSS 2016): how much more likely
+ * this login's features are under an attacker than under this customer's own
+ * history, summed as a log-likelihood ratio over independent features.
+ *
+ * - Country: the attacker is anywhere (a flat prior over `attackerCountries`);
+ *   the customer is where their past successful logins were, backed off to
+ *   the shop-wide distribution (so a brand-new customer from the shop's home
+ *   countries is not suspicious, but one from a country the shop never sees is).
+ * - Address, network, device, user agent: attackers bring values the customer
+ *   never used (`attackerNewShare`); the customer's own chance of a new value is
+ *   estimated from how many distinct values they showed so far (a Good-Turing
+ *   style estimate), which keeps mobile users with rotating addresses quiet.
+ *
+ * Points grow linearly with the ratio above `offset` nats, up to `maxPoints`.
+ */
+export const loginRisk = defineRule({
+  code: 'LOGIN_RISK',
+  description: "Login features unlikely for this customer's history (Freeman et al. 2016)",
+  appliesTo: ['login'],
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 0,
+    attackerCountries: 40,
+    attackerNewShare: 0.9,
+    userBackoff: 2,
+    countryPseudoCount: 0.5,
+    offset: 3,
+    pointsPerNat: 10,
+    maxPoints: 60,
+  },
+  evaluate: (event, view, s) => {
+    const history = view
+      .observations(event.subject ? 'subject' : 'username', event.subject ?? event.username)
+      .filter((o) => o.kind === 'login' && o.outcome === 'success' && o.at <= event.at);
+    const parts: Record<string, number> = {};
+    const country = event.geo?.country;
+    if (country) parts.country = countryLlr(country, history, view.global.buckets, s);
+    novelty(parts, 'ip', event.ip.id, history, (o) => o.ip, s.attackerNewShare);
+    novelty(parts, 'network', event.ip.network, history, (o) => o.network, s.attackerNewShare);
+    novelty(parts, 'device', event.device, history, (o) => o.device, s.attackerNewShare);
+    novelty(parts, 'userAgent', event.userAgent?.id, history, (o) => o.userAgent, s.attackerNewShare);
+    const llr = Object.values(parts).reduce((a, b) => a + b, 0);
+    const points = Math.min(s.maxPoints, Math.round((llr - s.offset) * s.pointsPerNat));
+    if (points <= 0) return undefined;
+    const evidence: Record<string, number | string> = { llr: round(llr), history: history.length };
+    for (const [k, v] of Object.entries(parts)) evidence[k] = round(v);
+    if (country) evidence.countryCode = country;
+    return {
+      message: `login is ${Math.exp(llr) > 1e6 ? '>1,000,000' : Math.round(Math.exp(llr)).toLocaleString('en')}x likelier from an attacker than from this customer (${history.length} previous logins)`,
+      evidence,
+      points,
+    };
+  },
+});
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+function countryLlr(
+  country: string,
+  history: readonly Observation[],
+  buckets: readonly { countries: Record<string, number> }[],
+  s: { attackerCountries: number; userBackoff: number; countryPseudoCount: number },
+): number {
+  let globalTotal = 0;
+  let globalHere = 0;
+  for (const b of buckets) {
+    for (const [c, n] of Object.entries(b.countries)) {
+      globalTotal += n;
+      if (c === country) globalHere += n;
+    }
+  }
+  // ISO 3166-1 has 249 codes; the pseudo count spreads unseen mass over them.
+  const pGlobal = (globalHere + s.countryPseudoCount) / (globalTotal + s.countryPseudoCount * 249);
+  let userHere = 0;
+  for (const o of history) if (o.country === country) userHere++;
+  const pUser = (userHere + s.userBackoff * pGlobal) / (history.length + s.userBackoff);
+  return Math.log(1 / s.attackerCountries / pUser);
+}
+
+function novelty(
+  parts: Record<string, number>,
+  name: string,
+  value: Pseudonym | undefined,
+  history: readonly Observation[],
+  pick: (o: Observation) => Pseudonym | undefined,
+  attackerNewShare: number,
+): void {
+  if (!value) return;
+  const counts = new Map<Pseudonym, number>();
+  let n = 0;
+  for (const o of history) {
+    const v = pick(o);
+    if (v === undefined) continue;
+    n++;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  const pUserNew = (counts.size + 1) / (n + 2);
+  const seen = counts.get(value);
+  parts[name] =
+    seen === undefined
+      ? Math.log(attackerNewShare / pUserNew)
+      : Math.log((1 - attackerNewShare) / ((1 - pUserNew) * (seen / n)));
+}

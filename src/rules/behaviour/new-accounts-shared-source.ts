@@ -1,0 +1,45 @@
+import type { ProfileKind } from '../../shared/profile/model.ts';
+import type { Pseudonym } from '../../shared/pseudonymise.ts';
+import { defineRule, minutes } from '../rule.ts';
+import { distinct, recentOf } from '../window.ts';
+
+/**
+ * Several freshly created accounts ordering from the same address, network or
+ * device: an account farm (promotion abuse, reshipping mules).
+ */
+export const newAccountsSharedSource = defineRule({
+  code: 'NEW_ACCOUNTS_SHARED_SOURCE',
+  description: 'Several new accounts order from one address, network or device',
+  appliesTo: ['order'],
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 35,
+    windowMinutes: 1440,
+    minAccounts: 2,
+    newAccountDays: 7,
+  },
+  evaluate: (event, view, s) => {
+    const age = event.order?.accountAgeDays;
+    if (!event.subject || age === undefined || age > s.newAccountDays) return undefined;
+    const sources: [ProfileKind, Pseudonym | undefined][] = [
+      ['device', event.device],
+      ['ip', event.ip.id],
+      ['network', event.ip.network],
+    ];
+    for (const [kind, id] of sources) {
+      if (!id) continue;
+      const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
+      const accounts = distinct(
+        recent.filter((o) => o.accountAgeDays !== undefined && o.accountAgeDays <= s.newAccountDays),
+        (o) => o.subject,
+      ).add(event.subject);
+      if (accounts.size < s.minAccounts) continue;
+      return {
+        message: `${accounts.size} new accounts ordered from this ${kind === 'ip' ? 'address' : kind} within ${s.windowMinutes / 60} h`,
+        evidence: { source: kind, accounts: accounts.size, windowMinutes: s.windowMinutes },
+      };
+    }
+    return undefined;
+  },
+});

@@ -1,0 +1,53 @@
+import { defineRule, minutes } from '../rule.ts';
+import { recentOf } from '../window.ts';
+
+/**
+ * Paths no shopper asks for: dotfiles and backups, server-side scripts the
+ * shop does not run, admin consoles, WordPress internals and path traversal.
+ * One such request can be a typo or an old bookmark; several in a row from the
+ * same client are a scanner. Modelled on CrowdSec's http-probing,
+ * http-sensitive-files, http-path-traversal-probing, http-backdoors-attempts
+ * and http-admin-interface-probing scenarios (github.com/crowdsecurity/hub).
+ */
+const PROBE_PATTERNS: readonly RegExp[] = [
+  /(^|\/)\.(?!well-known\/)[^/]/, // dotfiles and dot-directories: .env, .git/HEAD, .htpasswd
+  /\.(php\d?|phtml|asp|aspx|jsp|cgi|pl|sh|sql|bak|old|orig|save|swp|dist|inc|ini|log|tar|gz|zip|rar)(~|$)/i,
+  /~$/,
+  /\.\.|%2e%2e|%252e|%2f|%5c|\/etc\/(passwd|shadow|group)|win\.ini|boot\.ini/i,
+  /(^|\/)(wp-admin|wp-content|wp-includes|wp-login|wp-config|xmlrpc|phpmyadmin[^/]*|pma|adminer|administrator|cgi-bin|\+cscoe\+|_ignition|crx|manager\/html|actuator|solr|vendor\/phpunit)(\/|$|\.)/i,
+];
+
+/** Whether a request path looks like vulnerability probing. */
+export const isProbePath = (path: string): boolean => PROBE_PATTERNS.some((p) => p.test(path));
+
+export const probing = defineRule({
+  code: 'PROBING',
+  description: 'Requests for sensitive files, admin consoles, scripts or path traversal',
+  appliesTo: ['browse'],
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 45,
+    firstProbePoints: 20,
+    windowMinutes: 10,
+    minProbes: 3,
+  },
+  evaluate: (event, view, s) => {
+    if (!isProbePath(event.browse!.path)) return undefined;
+    const recent = recentOf(
+      view.observations('client', event.client),
+      undefined,
+      event.at,
+      minutes(s.windowMinutes),
+    );
+    const probes = recent.filter((o) => o.probe).length + 1;
+    return {
+      message:
+        probes === 1
+          ? 'request for a path that shoppers never ask for (sensitive file, script, admin console or traversal)'
+          : `${probes} probing requests from this client within ${s.windowMinutes} min`,
+      evidence: { probes, windowMinutes: s.windowMinutes },
+      points: probes >= s.minProbes ? s.points : s.firstProbePoints,
+    };
+  },
+});

@@ -1,0 +1,65 @@
+import type { EventType } from '../shared/contract/events.ts';
+import type { DetectionConfig } from '../shared/config.ts';
+import type { EventFacts } from '../shared/facts.ts';
+import type { ProfileSnapshot } from '../shared/profile/model.ts';
+import { RULES } from './index.ts';
+import { ProfileView, type Reason } from './rule.ts';
+
+export type Outcome = 'allow' | 'review' | 'deny';
+
+/** The answer for one event: a 0–100 score, what to do, and why. */
+export interface Decision {
+  eventId: string;
+  eventType: EventType;
+  score: number;
+  decision: Outcome;
+  reasons: Reason[];
+  rulesetVersion: string;
+}
+
+/**
+ * Runs every enabled rule that applies to the event's type and combines their
+ * points into a decision. The score is the sum of the points of the reasons,
+ * capped at 100: additive points keep every score explainable line by line.
+ * Shadow rules are evaluated and reported with `shadow: true` but add nothing.
+ *
+ * @example
+ * ```ts
+ * const decision = decide(facts, snapshot, resolveConfig());
+ * decision.reasons.map((r) => r.code); // ['NEW_DEVICE', 'LOGIN_RISK']
+ * ```
+ */
+export function decide(event: EventFacts, snapshot: ProfileSnapshot, config: DetectionConfig): Decision {
+  const view = new ProfileView(snapshot);
+  const reasons: Reason[] = [];
+  let total = 0;
+  for (const rule of RULES) {
+    const settings = config.rules[rule.code]!;
+    if (!settings.enabled || !rule.appliesTo.includes(event.type)) continue;
+    const finding = rule.evaluate(event, view, settings);
+    if (!finding) continue;
+    const points = finding.points ?? settings.points;
+    if (settings.shadow) {
+      reasons.push({
+        code: rule.code,
+        points: 0,
+        message: finding.message,
+        evidence: finding.evidence,
+        shadow: true,
+      });
+    } else {
+      total += points;
+      reasons.push({ code: rule.code, points, message: finding.message, evidence: finding.evidence });
+    }
+  }
+  const score = Math.min(100, Math.max(0, Math.round(total)));
+  const { review, deny } = config.thresholds;
+  return {
+    eventId: event.eventId,
+    eventType: event.type,
+    score,
+    decision: score >= deny ? 'deny' : score >= review ? 'review' : 'allow',
+    reasons,
+    rulesetVersion: config.rulesetVersion,
+  };
+}

@@ -1,0 +1,57 @@
+import { amountAboveHistory } from './behaviour/amount-above-history.ts';
+import { botCadence } from './behaviour/bot-cadence.ts';
+import { botUserAgent } from './behaviour/bot-user-agent.ts';
+import { bruteForce } from './behaviour/brute-force.ts';
+import { cardTesting } from './behaviour/card-testing.ts';
+import { credentialStuffing } from './behaviour/credential-stuffing.ts';
+import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
+import { failureSurge } from './behaviour/failure-surge.ts';
+import { fakeCrawler } from './behaviour/fake-crawler.ts';
+import { loginRisk } from './behaviour/login-risk.ts';
+import { newAccountHighValue } from './behaviour/new-account-high-value.ts';
+import { newAccountsSharedSource } from './behaviour/new-accounts-shared-source.ts';
+import { newAddressHighValue } from './behaviour/new-address-high-value.ts';
+import { newDevice } from './behaviour/new-device.ts';
+import { orderVelocity } from './behaviour/order-velocity.ts';
+import { probing } from './behaviour/probing.ts';
+import { smallOrderBurst } from './behaviour/small-order-burst.ts';
+import { successAfterFailures } from './behaviour/success-after-failures.ts';
+import { countryMismatch } from './ip/country-mismatch.ts';
+import { failureBurst } from './ip/failure-burst.ts';
+import { hostingNetwork } from './ip/hosting-network.ts';
+import { impossibleTravel } from './ip/impossible-travel.ts';
+import { ipManyAccounts } from './ip/ip-many-accounts.ts';
+import { newCountry } from './ip/new-country.ts';
+import { nonPublicIp } from './ip/non-public-ip.ts';
+import type { Rule, RuleSettings } from './rule.ts';
+
+/** The ruleset: every rule Vigil evaluates, in the order their reasons are listed. */
+export const RULES: readonly Rule<RuleSettings>[] = [
+  // IP rules
+  hostingNetwork,
+  nonPublicIp,
+  countryMismatch,
+  newCountry,
+  impossibleTravel,
+  ipManyAccounts,
+  failureBurst,
+  // Behaviour rules
+  bruteForce,
+  credentialStuffing,
+  failureSurge,
+  successAfterFailures,
+  loginRisk,
+  newDevice,
+  deviceManyAccounts,
+  newAccountsSharedSource,
+  orderVelocity,
+  cardTesting,
+  smallOrderBurst,
+  newAccountHighValue,
+  newAddressHighValue,
+  amountAboveHistory,
+  botUserAgent,
+  fakeCrawler,
+  botCadence,
+  probing,
+] as readonly Rule<RuleSettings>[];

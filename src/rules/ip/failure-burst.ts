@@ -1,0 +1,32 @@
+import { defineRule, minutes } from '../rule.ts';
+import { recentOf } from '../window.ts';
+
+/** A burst of failed logins from one address or its network, whatever the usernames. */
+export const failureBurst = defineRule({
+  code: 'FAILURE_BURST',
+  description: 'Burst of failed logins from one IP address or network',
+  appliesTo: ['login'],
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 25,
+    windowMinutes: 10,
+    minIpFailures: 6,
+    minNetworkFailures: 12,
+  },
+  evaluate: (event, view, s) => {
+    const window = minutes(s.windowMinutes);
+    const self = event.login?.outcome === 'failure' ? 1 : 0;
+    const count = (kind: 'ip' | 'network', id: typeof event.ip.id) =>
+      recentOf(view.observations(kind, id), 'login', event.at, window).filter((o) => o.outcome === 'failure')
+        .length + self;
+    const ipFailures = count('ip', event.ip.id);
+    const networkFailures = ipFailures >= s.minIpFailures ? 0 : count('network', event.ip.network);
+    if (ipFailures < s.minIpFailures && networkFailures < s.minNetworkFailures) return undefined;
+    const [scope, n] = ipFailures >= s.minIpFailures ? ['address', ipFailures] : ['network', networkFailures];
+    return {
+      message: `${n} failed logins from this ${scope} within ${s.windowMinutes} min`,
+      evidence: { scope, failures: n, windowMinutes: s.windowMinutes },
+    };
+  },
+});

@@ -1,0 +1,47 @@
+import { distanceKm } from '../../shared/geo.ts';
+import { defineRule } from '../rule.ts';
+
+/**
+ * The speed between this event and the subject's previous located event,
+ * after giving both geolocations their accuracy radius, exceeds what an
+ * airliner does. Geo-IP is coarse, so the radius is subtracted from the
+ * distance first: only travel that is impossible even in the kindest reading
+ * counts.
+ */
+export const impossibleTravel = defineRule({
+  code: 'IMPOSSIBLE_TRAVEL',
+  description: 'Speed from the previous located event exceeds a physical bound',
+  appliesTo: ['login', 'browse', 'order'],
+  defaults: { enabled: true, shadow: false, points: 45, maxSpeedKmh: 900, minDistanceKm: 500 },
+  evaluate: (event, view, s) => {
+    const here = event.geo;
+    if (!event.subject || !here) return undefined;
+    const history = view.observations('subject', event.subject);
+    let previous;
+    for (let i = history.length - 1; i >= 0; i--) {
+      const o = history[i]!;
+      if (o.at <= event.at && o.lat !== undefined && o.lon !== undefined) {
+        previous = o;
+        break;
+      }
+    }
+    if (!previous || previous.country === here.country) return undefined;
+    const km = distanceKm(here, { lat: previous.lat!, lon: previous.lon! });
+    const slackKm = here.accuracyKm + (previous.accuracyKm ?? 0);
+    const effectiveKm = km - slackKm;
+    if (effectiveKm < s.minDistanceKm) return undefined;
+    const hours = Math.max((event.at - previous.at) / 3_600_000, 1 / 60);
+    const speed = effectiveKm / hours;
+    if (speed <= s.maxSpeedKmh) return undefined;
+    return {
+      message: `${Math.round(km)} km from ${previous.country} to ${here.country} in ${hours.toFixed(1)} h (${Math.round(speed)} km/h)`,
+      evidence: {
+        from: previous.country ?? 'unknown',
+        to: here.country,
+        km: Math.round(km),
+        hours: Number(hours.toFixed(2)),
+        kmh: Math.round(speed),
+      },
+    };
+  },
+});

@@ -1,0 +1,90 @@
+import type { EventType } from '../shared/contract/events.ts';
+import type { EventFacts } from '../shared/facts.ts';
+import type { Observation, Profile, ProfileKind, ProfileSnapshot } from '../shared/profile/model.ts';
+import { emptyProfile, profileKey } from '../shared/profile/model.ts';
+import type { Pseudonym } from '../shared/pseudonymise.ts';
+
+/** A stable, upper-case identifier of why a score was given, e.g. `BRUTE_FORCE`. */
+export type ReasonCode = Uppercase<string>;
+
+/** The values that made a rule fire, for the analyst. Pseudonyms, counts and coarse facts only. */
+export type Evidence = Readonly<Record<string, string | number | boolean>>;
+
+/** One explained contribution to a score. */
+export interface Reason {
+  code: ReasonCode;
+  points: number;
+  message: string;
+  evidence: Evidence;
+  /** Evaluated and reported, but added no points (the rule is in shadow mode). */
+  shadow?: true;
+}
+
+/** Every rule has points, may be disabled or shadowed, and has numeric parameters of its own. */
+export interface RuleSettings {
+  enabled: boolean;
+  shadow: boolean;
+  points: number;
+  [param: string]: number | boolean;
+}
+
+/** What a rule found: a message, its evidence, and optionally points other than its configured ones. */
+export interface Finding {
+  message: string;
+  evidence: Evidence;
+  /** Points for this firing when they scale with the evidence; defaults to the rule's `points`. */
+  points?: number;
+}
+
+/**
+ * The read-only view of the stored state that a rule evaluates against. It
+ * never reads a clock: windows are measured back from the event's own time.
+ */
+export class ProfileView {
+  constructor(private readonly snapshot: ProfileSnapshot) {}
+
+  /** The profile of an entity; empty when it has none (yet). */
+  profile(kind: ProfileKind, id: Pseudonym | undefined): Profile {
+    if (id === undefined) return emptyProfile(`${kind}#`);
+    const key = profileKey(kind, id);
+    return this.snapshot.profiles.get(key) ?? emptyProfile(key);
+  }
+
+  /** The observations of an entity's profile (oldest first). */
+  observations(kind: ProfileKind, id: Pseudonym | undefined): readonly Observation[] {
+    return this.profile(kind, id).observations;
+  }
+
+  get global(): ProfileSnapshot['global'] {
+    return this.snapshot.global;
+  }
+}
+
+/**
+ * A detection rule: a pure function of (event, profile snapshot, settings).
+ *
+ * @example
+ * ```ts
+ * export const hostingNetwork = defineRule({
+ *   code: 'HOSTING_NETWORK',
+ *   description: 'Client address belongs to a hosting or cloud provider',
+ *   appliesTo: ['login', 'browse', 'order'],
+ *   defaults: { enabled: true, shadow: false, points: 10 },
+ *   evaluate: (event) => event.hosting && { message: `address in ${event.hosting.name}`, evidence: {} },
+ * });
+ * ```
+ */
+export interface Rule<S extends RuleSettings = RuleSettings> {
+  readonly code: ReasonCode;
+  /** One line, for the rule catalogue and the analysts. */
+  readonly description: string;
+  readonly appliesTo: readonly EventType[];
+  readonly defaults: S;
+  evaluate(event: EventFacts, view: ProfileView, settings: S): Finding | undefined | false;
+}
+
+/** Declares a rule with its typed settings (identity at run time; it keeps the types honest). */
+export const defineRule = <S extends RuleSettings>(rule: Rule<S>): Rule<S> => rule;
+
+/** Minutes to milliseconds. */
+export const minutes = (n: number): number => n * 60_000;

@@ -1,0 +1,64 @@
+import { type Decision, decide } from '../rules/decide.ts';
+import type { DetectionConfig } from './config.ts';
+import { parseEvent } from './contract/events.ts';
+import { toFacts } from './enrich.ts';
+import { observe } from './profile/observe.ts';
+import type { ProfileStore } from './profile/store.ts';
+import type { Pseudonymiser } from './pseudonymise.ts';
+
+/** How long a decision is remembered for duplicate deliveries (Kinesis keeps records up to 7 days; 365 at most). */
+export const DECISION_MEMORY_DAYS = 8;
+
+/** The result of one input: a decision (maybe a repeated one) or the reason it was rejected. */
+export type Verdict =
+  | { kind: 'decision'; decision: Decision; duplicate: boolean }
+  | { kind: 'invalid'; eventId?: string; field: string; error: string };
+
+export interface DetectorDeps {
+  store: ProfileStore;
+  pseudonymiser: Pseudonymiser;
+  config: DetectionConfig;
+  /** The processing clock, only used to reject events from the future. */
+  now?: () => number;
+}
+
+/**
+ * The detection pipeline for one event, the same for replay, the stream
+ * consumer and the score endpoint: validate, pseudonymise, load the profiles
+ * it touches, run the rules, decide, then write its signals.
+ *
+ * @example
+ * ```ts
+ * const detector = new Detector({ store: new InMemoryProfileStore(), pseudonymiser, config: resolveConfig() });
+ * const verdict = await detector.process(JSON.parse(line));
+ * ```
+ */
+export class Detector {
+  readonly #deps: Required<DetectorDeps>;
+
+  constructor(deps: DetectorDeps) {
+    this.#deps = { now: Date.now, ...deps };
+  }
+
+  async process(input: unknown): Promise<Verdict> {
+    const { store, pseudonymiser, config, now } = this.#deps;
+    const parsed = parseEvent(input, now());
+    if (!parsed.ok) {
+      const { eventId, field, error } = parsed;
+      return eventId === undefined
+        ? { kind: 'invalid', field, error }
+        : { kind: 'invalid', eventId, field, error };
+    }
+    const previous = await store.findDecision(parsed.event.eventId);
+    if (previous) return { kind: 'decision', decision: previous, duplicate: true };
+
+    const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
+    const write = observe(facts, config);
+    const snapshot = await store.load(write.keys, facts.at);
+    const decision = decide(facts, snapshot, config);
+    await store.record([write]);
+    // Deliveries repeat in processing time, whatever the event's own time.
+    await store.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
+    return { kind: 'decision', decision, duplicate: false };
+  }
+}

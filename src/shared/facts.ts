@@ -1,0 +1,60 @@
+import type {
+  BrowseKind,
+  EventType,
+  FailureReason,
+  LoginMethod,
+  LoginOutcome,
+  PaymentMethod,
+} from './contract/events.ts';
+import type { GeoFacts } from './geo.ts';
+import type { IpRange } from './ip.ts';
+import type { NetworkOwner } from './networks.ts';
+import type { Pseudonym, SubjectPseudonym } from './pseudonymise.ts';
+
+/**
+ * The pseudonymised facts of one valid event: everything the rules may look
+ * at. Raw customer ids, usernames, IPs, device ids, payment tokens, address
+ * ids and search queries have been replaced by pseudonyms; the only raw
+ * text left is the page path, which the probing rule reads and nothing stores.
+ */
+export interface EventFacts {
+  eventId: string;
+  type: EventType;
+  /** Event time, epoch ms. Rules never read the clock; this is their "now". */
+  at: number;
+  subject?: SubjectPseudonym;
+  username?: Pseudonym;
+  ip: {
+    id: Pseudonym;
+    network: Pseudonym;
+    version: 4 | 6;
+    range: IpRange;
+  };
+  geo?: GeoFacts;
+  hosting?: NetworkOwner;
+  crawler?: NetworkOwner;
+  device?: Pseudonym;
+  /** The browser session, or where the producer sent none, the IP and user agent together. */
+  client: Pseudonym;
+  userAgent?: {
+    id: Pseudonym;
+    /** A bot, crawler, headless browser or HTTP library by its user agent. */
+    bot: boolean;
+    /** Names a search-engine crawler (Googlebot, bingbot, …), truthfully or not. */
+    claimsCrawler: boolean;
+  };
+  login?: { outcome: LoginOutcome; failureReason?: FailureReason; method?: LoginMethod };
+  browse?: { kind?: BrowseKind; path: string; search: boolean };
+  order?: {
+    amountMinor: number;
+    currency: string;
+    itemCount: number;
+    paymentMethod: PaymentMethod;
+    payment?: Pseudonym;
+    address?: Pseudonym;
+    billingCountry: string;
+    shippingCountry: string;
+    /** Whole days between account creation and the order, when the producer sent it. */
+    accountAgeDays?: number;
+  };
+}

@@ -1,0 +1,96 @@
+import type { FailureReason, LoginOutcome } from '../contract/events.ts';
+import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
+
+/**
+ * What a stored observation is about. Each kind has its own retention and its
+ * own objection scope: `browse` and `search` are covered by a `browse_search`
+ * objection, all of them by a `profiling` objection.
+ */
+export const SIGNAL_KINDS = ['login', 'browse', 'search', 'order'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+
+/** Whose profile a profile is: the customer (subject) or a shared entity. */
+export const PROFILE_KINDS = [
+  'subject',
+  'username',
+  'ip',
+  'network',
+  'device',
+  'client',
+  'userAgent',
+  'payment',
+  'address',
+] as const;
+export type ProfileKind = (typeof PROFILE_KINDS)[number];
+
+/** `<kind>#<pseudonym>`: the partition a profile lives in. */
+export type ProfileKey = `${ProfileKind}#${string}`;
+
+/** Builds the key of a profile. */
+export const profileKey = (kind: ProfileKind, id: Pseudonym): ProfileKey => `${kind}#${id}`;
+
+/**
+ * One pseudonymous fact kept about one event, shared by every profile the
+ * event touches. It holds no raw identifier: only pseudonyms, coarse geo and
+ * the few business facts the rules need.
+ */
+export interface Observation {
+  eventId: string;
+  kind: SignalKind;
+  /** Event time, epoch milliseconds. */
+  at: number;
+  /** When it must be forgotten: epoch seconds (the DynamoDB TTL attribute). */
+  expiresAt: number;
+  subject?: SubjectPseudonym;
+  username?: Pseudonym;
+  ip?: Pseudonym;
+  network?: Pseudonym;
+  device?: Pseudonym;
+  userAgent?: Pseudonym;
+  outcome?: LoginOutcome;
+  failureReason?: FailureReason;
+  country?: string;
+  lat?: number;
+  lon?: number;
+  accuracyKm?: number;
+  /** The client address is in a hosting or cloud network. */
+  hosting?: boolean;
+  /** Browse: the path looked like vulnerability probing. */
+  probe?: boolean;
+  amountMinor?: number;
+  payment?: Pseudonym;
+  address?: Pseudonym;
+  /** Order: whole days between the account's creation and the order. */
+  accountAgeDays?: number;
+}
+
+/** The observations of one profile, oldest first, expired ones already left out. */
+export interface Profile {
+  readonly key: ProfileKey;
+  readonly observations: readonly Observation[];
+}
+
+/** Shop-wide counters of one time bucket (the global view the low-and-slow rules need). */
+export interface GlobalBucket {
+  /** Bucket start, epoch ms. */
+  start: number;
+  logins: number;
+  failures: number;
+  unknownUserFailures: number;
+  /** Login attempts per IP country. */
+  countries: Record<string, number>;
+}
+
+/** Shop-wide counters, one bucket per `bucketMinutes`, oldest first. */
+export interface GlobalStats {
+  readonly buckets: readonly GlobalBucket[];
+}
+
+/** What the rules get to see of the stored state: every profile the event touches. */
+export interface ProfileSnapshot {
+  readonly profiles: ReadonlyMap<ProfileKey, Profile>;
+  readonly global: GlobalStats;
+}
+
+/** A profile that has no observations (yet, or any more). */
+export const emptyProfile = (key: ProfileKey): Profile => ({ key, observations: [] });

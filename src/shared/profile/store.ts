@@ -1,0 +1,34 @@
+import type { Decision } from '../../rules/decide.ts';
+import type { ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
+import type { ProfileWrite } from './observe.ts';
+
+/**
+ * How much one profile may hold, whatever the traffic: the newest N
+ * observations of each kind. The rules look back minutes to hours over at most
+ * a few dozen events, and the history rules (devices, countries, amounts) are
+ * satisfied by the latest few dozen logins and orders.
+ */
+export const PROFILE_LIMITS: Record<SignalKind, number> = { login: 64, order: 32, browse: 32, search: 16 };
+
+/** Shop-wide counters are kept in hourly buckets for a week. */
+export const GLOBAL_BUCKET_MS = 3_600_000;
+export const GLOBAL_BUCKETS = 24 * 7;
+
+/**
+ * The profile store port. The detection core only knows this interface; the
+ * in-memory adapter serves replay and tests, the DynamoDB adapter the pipeline.
+ *
+ * Expiry is the store's job on read: an observation whose `expiresAt` has
+ * passed (measured at the event time being scored) is never returned, even
+ * if the database has not deleted it yet.
+ */
+export interface ProfileStore {
+  /** The unexpired observations of these profiles, and the shop-wide counters, as of `at` (epoch ms). */
+  load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot>;
+  /** Appends each write's observation to its profiles and adds its login to the shop-wide counters. */
+  record(writes: readonly ProfileWrite[]): Promise<void>;
+  /** The decision already given to an event id, if any (idempotency). */
+  findDecision(eventId: string): Promise<Decision | undefined>;
+  /** Remembers a decision until `expiresAt` (epoch seconds). */
+  saveDecision(decision: Decision, expiresAt: number): Promise<void>;
+}
