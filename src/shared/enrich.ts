@@ -1,4 +1,5 @@
 import { isbot } from 'isbot';
+import { TwoGenerationCache } from './cache.ts';
 import type { VigilEvent } from './contract/events.ts';
 import type { EventFacts } from './facts.ts';
 import { locate } from './geo.ts';
@@ -7,6 +8,10 @@ import { hostingNetwork, verifiedCrawler } from './networks.ts';
 import type { Pseudonymiser } from './pseudonymise.ts';
 
 const DAY_MS = 86_400_000;
+/** User agents repeat across events: their classification is kept. */
+const uaClasses = new TwoGenerationCache<string, { bot: boolean; claimsCrawler: boolean }>(5_000);
+const classify = (ua: string) =>
+  uaClasses.get(ua) ?? uaClasses.set(ua, { bot: isbot(ua), claimsCrawler: CRAWLER_CLAIM.test(ua) });
 /** The search-engine crawlers whose published ranges we check (see data/crawler-networks.json). */
 const CRAWLER_CLAIM = /googlebot|google-inspectiontool|bingbot|adidxbot|bingpreview/i;
 
@@ -48,8 +53,7 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
   if (crawler) facts.crawler = crawler;
   if (event.customerId) facts.subject = p.of('subject', event.customerId);
   if (event.deviceId) facts.device = p.of('device', event.deviceId);
-  if (ua)
-    facts.userAgent = { id: p.of('userAgent', ua), bot: isbot(ua), claimsCrawler: CRAWLER_CLAIM.test(ua) };
+  if (ua) facts.userAgent = { id: p.of('userAgent', ua), ...classify(ua) };
 
   switch (event.type) {
     case 'login':

@@ -1,6 +1,7 @@
 import geoip from 'geoip-lite';
 import { ipv4ToUint32 } from './ip.ts';
 import type { ClientIp } from './ip.ts';
+import { TwoGenerationCache } from './cache.ts';
 
 /** Where an address is, coarsely. */
 export interface GeoFacts {
@@ -39,6 +40,15 @@ const EARTH_RADIUS_KM = 6371.0088;
  */
 export function locate(ip: ClientIp): GeoFacts | undefined {
   if (ip.range !== 'public') return undefined;
+  const known = recent.get(ip.address);
+  if (known !== undefined) return known ?? undefined;
+  return recent.set(ip.address, lookup(ip) ?? null) ?? undefined;
+}
+
+/** Clients send many requests in a row: recent answers are kept (null: no location). */
+const recent = new TwoGenerationCache<string, GeoFacts | null>(20_000);
+
+function lookup(ip: ClientIp): GeoFacts | undefined {
   // A number skips geoip-lite's own isIP check and text-to-number conversion for IPv4.
   const found = geoip.lookup(ip.version === 4 ? (ipv4ToUint32(ip.address) ?? ip.address) : ip.address);
   // Records without a location id come back with an empty country and null coordinates.

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { TwoGenerationCache } from './cache.ts';
 
 /**
  * The kinds of identifier Vigil pseudonymises. Each kind has its own key
@@ -52,6 +53,14 @@ const VERSION_PATTERN = /^v[0-9]{1,4}$/;
 export class Pseudonymiser {
   readonly version: string;
   readonly #keys: Record<PseudonymKind, Buffer>;
+  /**
+   * Sessions, addresses, devices and customers recur event after event, so a
+   * bounded memo of recent pseudonyms saves most HMAC computations. It holds
+   * raw identifiers only in this process's memory, as the parser does anyway.
+   */
+  readonly #memo = Object.fromEntries(
+    PSEUDONYM_KINDS.map((kind) => [kind, new TwoGenerationCache<string, Pseudonym>(20_000)]),
+  ) as Record<PseudonymKind, TwoGenerationCache<string, Pseudonym>>;
 
   constructor(key: PseudonymKey) {
     if (!VERSION_PATTERN.test(key.version)) {
@@ -71,6 +80,11 @@ export class Pseudonymiser {
 
   /** The pseudonym of `value` in the key domain of `kind`. */
   of(kind: PseudonymKind, value: string): Pseudonym {
+    const memo = this.#memo[kind];
+    return memo.get(value) ?? memo.set(value, this.#compute(kind, value));
+  }
+
+  #compute(kind: PseudonymKind, value: string): Pseudonym {
     const mac = createHmac('sha256', this.#keys[kind]).update(value, 'utf8').digest();
     return `${this.version}:${mac.toString('base64url', 0, 16)}` as Pseudonym;
   }

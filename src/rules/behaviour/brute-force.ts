@@ -12,9 +12,9 @@ export const bruteForce = defineRule({
   defaults: {
     enabled: true,
     shadow: false,
-    points: 40,
+    points: 25,
     windowMinutes: 15,
-    minFailures: 3,
+    minFailures: 5,
     pointsPerExtraFailure: 10,
     maxPoints: 80,
   },

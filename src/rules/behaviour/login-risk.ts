@@ -1,4 +1,4 @@
-import type { Observation } from '../../shared/profile/model.ts';
+import type { GlobalBucket, Observation } from '../../shared/profile/model.ts';
 import type { Pseudonym } from '../../shared/pseudonymise.ts';
 import { defineRule } from '../rule.ts';
 
@@ -8,14 +8,21 @@ import { defineRule } from '../rule.ts';
  * this login's features are under an attacker than under this customer's own
  * history, summed as a log-likelihood ratio over independent features.
  *
+ * The customer's history is everything they did while signed in (successful
+ * logins, browsing, orders), never failed attempts, which may be an attacker's.
+ *
  * - Country: the attacker is anywhere (a flat prior over `attackerCountries`);
- *   the customer is where their past successful logins were, backed off to
+ *   the customer is where their history was, backed off to
  *   the shop-wide distribution (so a brand-new customer from the shop's home
  *   countries is not suspicious, but one from a country the shop never sees is).
- * - Address, network, device, user agent: attackers bring values the customer
- *   never used (`attackerNewShare`); the customer's own chance of a new value is
- *   estimated from how many distinct values they showed so far (a Good-Turing
- *   style estimate), which keeps mobile users with rotating addresses quiet.
+ * - Network and device (the user agent where there is no device id): attackers
+ *   bring values the customer never logged in with (`attackerNewShare`); the
+ *   customer's own chance of a new value is estimated from how many distinct
+ *   values their earlier logins showed (a Good-Turing style estimate), which
+ *   keeps mobile users with rotating networks quiet. Per login, not per page
+ *   view, and one feature per correlated group (address within network, user
+ *   agent within device): independence is the model's assumption, so
+ *   correlated features would be counted twice.
  *
  * Points grow linearly with the ratio above `offset` nats, up to `maxPoints`.
  */
@@ -30,7 +37,7 @@ export const loginRisk = defineRule({
     attackerCountries: 40,
     attackerNewShare: 0.9,
     userBackoff: 2,
-    countryPseudoCount: 0.5,
+    countryPseudoCount: 0.05,
     offset: 3,
     pointsPerNat: 10,
     maxPoints: 60,
@@ -38,14 +45,14 @@ export const loginRisk = defineRule({
   evaluate: (event, view, s) => {
     const history = view
       .observations(event.subject ? 'subject' : 'username', event.subject ?? event.username)
-      .filter((o) => o.kind === 'login' && o.outcome === 'success' && o.at <= event.at);
+      .filter((o) => o.outcome !== 'failure' && o.at <= event.at);
+    const logins = history.filter((o) => o.kind === 'login');
     const parts: Record<string, number> = {};
     const country = event.geo?.country;
-    if (country) parts.country = countryLlr(country, history, view.global.buckets, s);
-    novelty(parts, 'ip', event.ip.id, history, (o) => o.ip, s.attackerNewShare);
-    novelty(parts, 'network', event.ip.network, history, (o) => o.network, s.attackerNewShare);
-    novelty(parts, 'device', event.device, history, (o) => o.device, s.attackerNewShare);
-    novelty(parts, 'userAgent', event.userAgent?.id, history, (o) => o.userAgent, s.attackerNewShare);
+    if (country) parts.country = countryLlr(country, event.at, history, view.global.buckets, s);
+    novelty(parts, 'network', event.ip.network, logins, (o) => o.network, s.attackerNewShare);
+    if (event.device) novelty(parts, 'device', event.device, logins, (o) => o.device, s.attackerNewShare);
+    else novelty(parts, 'userAgent', event.userAgent?.id, logins, (o) => o.userAgent, s.attackerNewShare);
     const llr = Object.values(parts).reduce((a, b) => a + b, 0);
     const points = Math.min(s.maxPoints, Math.round((llr - s.offset) * s.pointsPerNat));
     if (points <= 0) return undefined;
@@ -53,7 +60,7 @@ export const loginRisk = defineRule({
     for (const [k, v] of Object.entries(parts)) evidence[k] = round(v);
     if (country) evidence.countryCode = country;
     return {
-      message: `login is ${Math.exp(llr) > 1e6 ? '>1,000,000' : Math.round(Math.exp(llr)).toLocaleString('en')}x likelier from an attacker than from this customer (${history.length} previous logins)`,
+      message: `login is ${Math.exp(llr) > 1e6 ? '>1,000,000' : Math.round(Math.exp(llr)).toLocaleString('en')}x likelier from an attacker than from this customer (${history.length} earlier events)`,
       evidence,
       points,
     };
@@ -64,17 +71,17 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 
 function countryLlr(
   country: string,
+  at: number,
   history: readonly Observation[],
-  buckets: readonly { countries: Record<string, number> }[],
+  buckets: readonly GlobalBucket[],
   s: { attackerCountries: number; userBackoff: number; countryPseudoCount: number },
 ): number {
   let globalTotal = 0;
   let globalHere = 0;
   for (const b of buckets) {
-    for (const [c, n] of Object.entries(b.countries)) {
-      globalTotal += n;
-      if (c === country) globalHere += n;
-    }
+    if (b.start > at) continue;
+    globalTotal += b.locatedSuccesses;
+    globalHere += b.countries[country] ?? 0;
   }
   // ISO 3166-1 has 249 codes; the pseudo count spreads unseen mass over them.
   const pGlobal = (globalHere + s.countryPseudoCount) / (globalTotal + s.countryPseudoCount * 249);

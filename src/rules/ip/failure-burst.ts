@@ -11,8 +11,8 @@ export const failureBurst = defineRule({
     shadow: false,
     points: 25,
     windowMinutes: 10,
-    minIpFailures: 6,
-    minNetworkFailures: 12,
+    minIpFailures: 8,
+    minNetworkFailures: 15,
   },
   evaluate: (event, view, s) => {
     const window = minutes(s.windowMinutes);

@@ -26,6 +26,9 @@ export const impossibleTravel = defineRule({
       }
     }
     if (!previous || previous.country === here.country) return undefined;
+    // Back at a place this customer was seen before: if anything was impossible, it was the
+    // previous event (and that one was scored then); blaming the return home flags the victim.
+    if (history.some((o) => o.country === here.country && o.at <= event.at)) return undefined;
     const km = distanceKm(here, { lat: previous.lat!, lon: previous.lon! });
     const slackKm = here.accuracyKm + (previous.accuracyKm ?? 0);
     const effectiveKm = km - slackKm;

@@ -1,11 +1,16 @@
 import { defineRule } from '../rule.ts';
 import { distinct } from '../window.ts';
 
-/** A subject with an established history showing up from a country it was never seen in. */
+/**
+ * An order from a country this customer, with an established history, was
+ * never seen in. Logins are left to LOGIN_RISK, which weighs the country
+ * against the customer's history and the shop's whole clientele: scoring the
+ * same evidence twice would double-punish every traveller.
+ */
 export const newCountry = defineRule({
   code: 'NEW_COUNTRY',
-  description: 'First time this customer is seen from this country',
-  appliesTo: ['login', 'order'],
+  description: 'First order of this customer from this country',
+  appliesTo: ['order'],
   defaults: { enabled: true, shadow: false, points: 10, minHistory: 3 },
   evaluate: (event, view, s) => {
     const country = event.geo?.country;
@@ -15,7 +20,7 @@ export const newCountry = defineRule({
     const known = distinct(located, (o) => o.country);
     if (known.has(country)) return undefined;
     return {
-      message: `first time this customer is seen from ${country}`,
+      message: `first order of this customer from ${country}`,
       evidence: { country, knownCountries: [...known].sort().join(','), history: located.length },
     };
   },

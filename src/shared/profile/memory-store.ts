@@ -97,7 +97,7 @@ export class InMemoryProfileStore implements ProfileStore {
     const start = Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
     let bucket = this.#buckets.findLast((b) => b.start === start);
     if (!bucket) {
-      bucket = { start, logins: 0, failures: 0, unknownUserFailures: 0, countries: {} };
+      bucket = { start, logins: 0, failures: 0, unknownUserFailures: 0, locatedSuccesses: 0, countries: {} };
       const i = this.#buckets.findLastIndex((b) => b.start < start) + 1;
       this.#buckets.splice(i, 0, bucket);
       const oldest = this.#buckets.at(-1)!.start - GLOBAL_BUCKETS * GLOBAL_BUCKET_MS;
@@ -108,6 +108,7 @@ export class InMemoryProfileStore implements ProfileStore {
     if (login.unknownUser) bucket.unknownUserFailures++;
     // Only successful logins describe where customers really are.
     if (login.outcome === 'success' && login.country) {
+      bucket.locatedSuccesses++;
       bucket.countries[login.country] = (bucket.countries[login.country] ?? 0) + 1;
     }
   }

@@ -77,7 +77,9 @@ export interface GlobalBucket {
   logins: number;
   failures: number;
   unknownUserFailures: number;
-  /** Login attempts per IP country. */
+  /** Successful logins that had a located IP address (the sum of `countries`). */
+  locatedSuccesses: number;
+  /** Successful logins per IP country. */
   countries: Record<string, number>;
 }
 
