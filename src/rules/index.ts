@@ -4,6 +4,7 @@ import { botUserAgent } from './behaviour/bot-user-agent.ts';
 import { bruteForce } from './behaviour/brute-force.ts';
 import { cardTesting } from './behaviour/card-testing.ts';
 import { credentialStuffing } from './behaviour/credential-stuffing.ts';
+import { deniedSession } from './behaviour/denied-session.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
 import { failureSurge } from './behaviour/failure-surge.ts';
 import { fakeCrawler } from './behaviour/fake-crawler.ts';
@@ -14,6 +15,7 @@ import { newAddressHighValue } from './behaviour/new-address-high-value.ts';
 import { newDevice } from './behaviour/new-device.ts';
 import { orderVelocity } from './behaviour/order-velocity.ts';
 import { probing } from './behaviour/probing.ts';
+import { requestFlood } from './behaviour/request-flood.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { successAfterFailures } from './behaviour/success-after-failures.ts';
 import { countryMismatch } from './ip/country-mismatch.ts';
@@ -53,5 +55,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   botUserAgent,
   fakeCrawler,
   botCadence,
+  requestFlood,
   probing,
+  deniedSession,
 ] as readonly Rule<RuleSettings>[];

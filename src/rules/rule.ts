@@ -4,6 +4,8 @@ import type { Observation, Profile, ProfileKind, ProfileSnapshot } from '../shar
 import { emptyProfile, profileKey } from '../shared/profile/model.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
 
+const NO_PROFILE = emptyProfile('subject#');
+
 /** A stable, upper-case identifier of why a score was given, e.g. `BRUTE_FORCE`. */
 export type ReasonCode = Uppercase<string>;
 
@@ -41,13 +43,20 @@ export interface Finding {
  * never reads a clock: windows are measured back from the event's own time.
  */
 export class ProfileView {
+  /** The last profile looked up per kind: every rule asks for the same few, so each key is built once. */
+  readonly #recent = new Map<ProfileKind, { id: Pseudonym; profile: Profile }>();
+
   constructor(private readonly snapshot: ProfileSnapshot) {}
 
   /** The profile of an entity; empty when it has none (yet). */
   profile(kind: ProfileKind, id: Pseudonym | undefined): Profile {
-    if (id === undefined) return emptyProfile(`${kind}#`);
+    if (id === undefined) return NO_PROFILE;
+    const recent = this.#recent.get(kind);
+    if (recent?.id === id) return recent.profile;
     const key = profileKey(kind, id);
-    return this.snapshot.profiles.get(key) ?? emptyProfile(key);
+    const profile = this.snapshot.profiles.get(key) ?? emptyProfile(key);
+    this.#recent.set(kind, { id, profile });
+    return profile;
   }
 
   /** The observations of an entity's profile (oldest first). */

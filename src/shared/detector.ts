@@ -2,7 +2,7 @@ import { type Decision, decide } from '../rules/decide.ts';
 import type { DetectionConfig } from './config.ts';
 import { parseEvent } from './contract/events.ts';
 import { toFacts } from './enrich.ts';
-import { observe } from './profile/observe.ts';
+import { observe, profileKeysOf } from './profile/observe.ts';
 import type { ProfileStore } from './profile/store.ts';
 import type { Pseudonymiser } from './pseudonymise.ts';
 
@@ -53,10 +53,9 @@ export class Detector {
     if (previous) return { kind: 'decision', decision: previous, duplicate: true };
 
     const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
-    const write = observe(facts, config);
-    const snapshot = await store.load(write.keys, facts.at);
+    const snapshot = await store.load(profileKeysOf(facts), facts.at);
     const decision = decide(facts, snapshot, config);
-    await store.record([write]);
+    await store.record([observe(facts, decision, config)]);
     // Deliveries repeat in processing time, whatever the event's own time.
     await store.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
     return { kind: 'decision', decision, duplicate: false };

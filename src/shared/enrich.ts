@@ -9,11 +9,31 @@ import type { Pseudonymiser } from './pseudonymise.ts';
 
 const DAY_MS = 86_400_000;
 /** User agents repeat across events: their classification is kept. */
-const uaClasses = new TwoGenerationCache<string, { bot: boolean; claimsCrawler: boolean }>(5_000);
+const uaClasses = new TwoGenerationCache<string, { bot: boolean; crawlerOperator: string | undefined }>(
+  5_000,
+);
 const classify = (ua: string) =>
-  uaClasses.get(ua) ?? uaClasses.set(ua, { bot: isbot(ua), claimsCrawler: CRAWLER_CLAIM.test(ua) });
-/** The search-engine crawlers whose published ranges we check (see data/crawler-networks.json). */
-const CRAWLER_CLAIM = /googlebot|google-inspectiontool|bingbot|adidxbot|bingpreview/i;
+  uaClasses.get(ua) ?? uaClasses.set(ua, { bot: isbot(ua), crawlerOperator: claimedOperator(ua) });
+
+/**
+ * The search-engine crawlers we can verify, by the user-agent tokens their
+ * operators document and the owners (data/crawler-networks.json) whose ranges
+ * count for them. An address only verifies the operator it belongs to: a
+ * "bingbot" from Google's network, or anything from Google's user-triggered
+ * fetchers that does not claim to be Google, is not a verified crawler.
+ */
+const CRAWLER_OPERATORS = [
+  {
+    operator: 'google',
+    claim: /googlebot|google-inspectiontool|googleother|storebot-google/i,
+    owners: /^google/,
+  },
+  { operator: 'bing', claim: /bingbot|adidxbot|bingpreview/i, owners: /^bingbot$/ },
+] as const;
+
+function claimedOperator(ua: string): string | undefined {
+  return CRAWLER_OPERATORS.find((c) => c.claim.test(ua))?.operator;
+}
 
 /**
  * The "pseudonymise" step of the pipeline: turns a valid event into the facts
@@ -49,11 +69,18 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
   if (geo) facts.geo = geo;
   const hosting = hostingNetwork(ip);
   if (hosting) facts.hosting = hosting;
-  const crawler = verifiedCrawler(ip);
-  if (crawler) facts.crawler = crawler;
+  const claimed = ua ? classify(ua).crawlerOperator : undefined;
+  const owner = claimed ? verifiedCrawler(ip) : undefined;
+  if (owner && CRAWLER_OPERATORS.some((c) => c.operator === claimed && c.owners.test(owner.name))) {
+    facts.crawler = owner;
+  }
+  if (!event.sessionId) facts.sessionless = true;
   if (event.customerId) facts.subject = p.of('subject', event.customerId);
   if (event.deviceId) facts.device = p.of('device', event.deviceId);
-  if (ua) facts.userAgent = { id: p.of('userAgent', ua), ...classify(ua) };
+  if (ua) {
+    const { bot, crawlerOperator } = classify(ua);
+    facts.userAgent = { id: p.of('userAgent', ua), bot, claimsCrawler: crawlerOperator !== undefined };
+  }
 
   switch (event.type) {
     case 'login':

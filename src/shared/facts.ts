@@ -32,10 +32,13 @@ export interface EventFacts {
   };
   geo?: GeoFacts;
   hosting?: NetworkOwner;
+  /** A search-engine crawler: the user agent claims it and the address is in that operator's ranges. */
   crawler?: NetworkOwner;
   device?: Pseudonym;
   /** The browser session, or where the producer sent none, the IP and user agent together. */
   client: Pseudonym;
+  /** The producer sent no session id: no cookie-keeping browser (crawlers, scripts, some apps). */
+  sessionless?: true;
   userAgent?: {
     id: Pseudonym;
     /** A bot, crawler, headless browser or HTTP library by its user agent. */

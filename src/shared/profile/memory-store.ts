@@ -1,21 +1,33 @@
 import type { Decision } from '../../rules/decide.ts';
-import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot } from './model.ts';
+import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
 import type { ProfileWrite } from './observe.ts';
 import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } from './store.ts';
 
 /** Bounds that keep the in-memory adapter's memory flat on any input size. */
 export const MEMORY_STORE_DEFAULTS = {
-  /** Least recently used profiles beyond this are forgotten. */
+  /** Beyond this many profiles, the least recently written half is forgotten. */
   maxProfiles: 400_000,
   /** Remembered decisions for duplicate detection (the newest ones). */
   maxDecisions: 200_000,
 };
 
+/** A stored profile with the bookkeeping that keeps reads and writes O(1) in the common case. */
+interface Stored {
+  /** Oldest first. */
+  list: Observation[];
+  /** How many observations of each kind `list` holds. */
+  counts: Record<SignalKind, number>;
+  /** The earliest `expiresAt` in `list`: until then a read needs no expiry filtering. */
+  minExpiresAt: number;
+  /** A write counter value: the higher, the more recently written. */
+  written: number;
+}
+
 /**
  * The in-memory adapter of the profile store: replay, tests and the score
  * path's unit tests. Bounded in every dimension: each profile by
  * {@link PROFILE_LIMITS}, the number of profiles and remembered decisions by
- * least-recently-used eviction.
+ * least-recently-written eviction.
  *
  * @example
  * ```ts
@@ -24,10 +36,11 @@ export const MEMORY_STORE_DEFAULTS = {
  * ```
  */
 export class InMemoryProfileStore implements ProfileStore {
-  readonly #profiles = new Map<ProfileKey, Observation[]>();
-  readonly #decisions = new Map<string, { decision: Decision; expiresAt: number }>();
+  readonly #profiles = new Map<ProfileKey, Stored>();
+  readonly #decisions = new Map<string, Decision>();
   readonly #buckets: GlobalBucket[] = [];
   readonly #options: typeof MEMORY_STORE_DEFAULTS;
+  #writes = 0;
 
   constructor(options: Partial<typeof MEMORY_STORE_DEFAULTS> = {}) {
     this.#options = { ...MEMORY_STORE_DEFAULTS, ...options };
@@ -44,10 +57,9 @@ export class InMemoryProfileStore implements ProfileStore {
     for (const key of keys) {
       const stored = this.#profiles.get(key);
       if (!stored) continue;
-      // Map iteration order is insertion order: re-inserting marks it most recently used.
-      this.#profiles.delete(key);
-      this.#profiles.set(key, stored);
-      profiles.set(key, { key, observations: unexpired(stored, nowS) });
+      const observations =
+        stored.minExpiresAt > nowS ? stored.list : stored.list.filter((o) => o.expiresAt > nowS);
+      profiles.set(key, { key, observations });
     }
     return { profiles, global: { buckets: this.#buckets } };
   }
@@ -60,37 +72,58 @@ export class InMemoryProfileStore implements ProfileStore {
   }
 
   async findDecision(eventId: string): Promise<Decision | undefined> {
-    return this.#decisions.get(eventId)?.decision;
+    return this.#decisions.get(eventId);
   }
 
-  async saveDecision(decision: Decision, expiresAt: number): Promise<void> {
-    this.#decisions.set(decision.eventId, { decision, expiresAt });
+  async saveDecision(decision: Decision): Promise<void> {
+    this.#decisions.set(decision.eventId, decision);
     if (this.#decisions.size > this.#options.maxDecisions) {
       this.#decisions.delete(this.#decisions.keys().next().value!);
     }
   }
 
   #append(key: ProfileKey, o: Observation): void {
-    let list = this.#profiles.get(key);
-    if (!list) {
-      list = [];
-      this.#profiles.set(key, list);
-      if (this.#profiles.size > this.#options.maxProfiles) {
-        this.#profiles.delete(this.#profiles.keys().next().value!);
-      }
+    let stored = this.#profiles.get(key);
+    if (!stored) {
+      if (this.#profiles.size >= this.#options.maxProfiles) this.#evict();
+      stored = {
+        list: [],
+        counts: { login: 0, browse: 0, search: 0, order: 0 },
+        minExpiresAt: Infinity,
+        written: 0,
+      };
+      this.#profiles.set(key, stored);
     }
-    if (list.some((x) => x.eventId === o.eventId)) return;
-    // Keep oldest first; events mostly arrive in order, so walk back from the end.
+    stored.written = ++this.#writes;
+    const { list } = stored;
+    // Keep oldest first; events mostly arrive in order, so walk back from the end. The same
+    // event delivered twice has the same time, so the walk also finds a repeat.
     let i = list.length;
-    while (i > 0 && list[i - 1]!.at > o.at) i--;
+    while (i > 0 && list[i - 1]!.at >= o.at) {
+      if (list[i - 1]!.eventId === o.eventId) return;
+      i--;
+    }
     list.splice(i, 0, o);
-    let sameKind = 0;
-    for (const x of list) if (x.kind === o.kind) sameKind++;
-    if (sameKind > PROFILE_LIMITS[o.kind])
+    stored.minExpiresAt = Math.min(stored.minExpiresAt, o.expiresAt);
+    if (++stored.counts[o.kind] > PROFILE_LIMITS[o.kind]) {
       list.splice(
         list.findIndex((x) => x.kind === o.kind),
         1,
       );
+      stored.counts[o.kind]--;
+      stored.minExpiresAt = list.reduce((m, x) => Math.min(m, x.expiresAt), Infinity);
+    }
+  }
+
+  /**
+   * Forgets the least recently written half of the profiles. One O(n) pass
+   * per n/2 new profiles keeps eviction O(1) amortised, without the per-write
+   * reordering an exact LRU needs.
+   */
+  #evict(): void {
+    const written = [...this.#profiles.values()].map((s) => s.written).sort((a, b) => a - b);
+    const cutoff = written[written.length >> 1]!;
+    for (const [key, stored] of this.#profiles) if (stored.written <= cutoff) this.#profiles.delete(key);
   }
 
   #count(at: number, login: NonNullable<ProfileWrite['login']>): void {
@@ -112,10 +145,4 @@ export class InMemoryProfileStore implements ProfileStore {
       bucket.countries[login.country] = (bucket.countries[login.country] ?? 0) + 1;
     }
   }
-}
-
-/** The observations not yet expired at `nowS`; the same array when none is. */
-function unexpired(list: Observation[], nowS: number): readonly Observation[] {
-  for (const o of list) if (o.expiresAt <= nowS) return list.filter((x) => x.expiresAt > nowS);
-  return list;
 }

@@ -55,6 +55,10 @@ export interface Observation {
   accuracyKm?: number;
   /** The client address is in a hosting or cloud network. */
   hosting?: boolean;
+  /** The event was denied: what follows it in the same session inherits suspicion. */
+  denied?: true;
+  /** The event came without a session id. */
+  sessionless?: true;
   /** Browse: the path looked like vulnerability probing. */
   probe?: boolean;
   amountMinor?: number;

@@ -1,4 +1,5 @@
 import { isProbePath } from '../../rules/behaviour/probing.ts';
+import type { Decision } from '../../rules/decide.ts';
 import type { DetectionConfig } from '../config.ts';
 import type { EventFacts } from '../facts.ts';
 import type { Pseudonym } from '../pseudonymise.ts';
@@ -49,11 +50,11 @@ export function profileKeysOf(facts: EventFacts): ProfileKey[] {
  *
  * @example
  * ```ts
- * const write = observe(facts, config);
+ * const write = observe(facts, decision, config);
  * write.observation.expiresAt; // epoch seconds, occurredAt + 90 days for a login
  * ```
  */
-export function observe(facts: EventFacts, config: DetectionConfig): ProfileWrite {
+export function observe(facts: EventFacts, decision: Decision, config: DetectionConfig): ProfileWrite {
   const kind = signalKindOf(facts);
   const o: Observation = {
     eventId: facts.eventId,
@@ -74,6 +75,8 @@ export function observe(facts: EventFacts, config: DetectionConfig): ProfileWrit
     o.accuracyKm = facts.geo.accuracyKm;
   }
   if (facts.hosting) o.hosting = true;
+  if (facts.sessionless) o.sessionless = true;
+  if (decision.decision === 'deny') o.denied = true;
   if (facts.login) {
     o.outcome = facts.login.outcome;
     if (facts.login.failureReason) o.failureReason = facts.login.failureReason;
