@@ -9,8 +9,14 @@ import type { Readable, Writable } from 'node:stream';
  * standard input for `-`.
  */
 export function readLines(path: string): AsyncIterable<string> {
-  let input: Readable = path === '-' ? process.stdin : createReadStream(path);
-  if (path.endsWith('.gz')) input = input.pipe(createGunzip());
+  const file: Readable = path === '-' ? process.stdin : createReadStream(path);
+  let input = file;
+  if (path.endsWith('.gz')) {
+    const gunzip = createGunzip();
+    // pipe() does not forward errors: a missing file must fail the read, not crash the process.
+    file.on('error', (err) => gunzip.destroy(err));
+    input = file.pipe(gunzip);
+  }
   return createInterface({ input, crlfDelay: Infinity });
 }
 
@@ -19,9 +25,12 @@ export class NdjsonWriter {
   readonly #out: Writable;
   #buffer: string[] = [];
   #size = 0;
+  #error: Error | undefined;
 
   constructor(path?: string) {
     this.#out = path && path !== '-' ? createWriteStream(path) : process.stdout;
+    // An unwritable path (missing folder, no permission) surfaces on the next write, not as a crash.
+    this.#out.on('error', (err) => (this.#error = err));
   }
 
   async write(value: unknown): Promise<void> {
@@ -32,6 +41,7 @@ export class NdjsonWriter {
   }
 
   async flush(): Promise<void> {
+    if (this.#error) throw this.#error;
     if (this.#buffer.length === 0) return;
     const chunk = this.#buffer.join('');
     this.#buffer = [];
@@ -44,5 +54,6 @@ export class NdjsonWriter {
     if (this.#out === process.stdout) return;
     this.#out.end();
     await once(this.#out, 'finish');
+    if (this.#error) throw this.#error;
   }
 }

@@ -35,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     return await entry.run(rest);
   } catch (err) {
     process.stderr.write(`vigil ${command}: ${(err as Error).message}\n`);
-    return 1;
+    // Bad options are usage errors (2), like a missing argument; anything else is a failure (1).
+    return String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
 }
 

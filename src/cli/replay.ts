@@ -66,11 +66,13 @@ export async function replay(argv: string[]): Promise<number> {
   const summary: Summary = { lines: 0, invalid: 0, duplicates: 0, decisions: {} };
   const started = performance.now();
 
+  let lineNumber = 0;
   for await (const line of readLines(positionals[0]!)) {
+    lineNumber++;
     if (line.trim() === '') continue;
     summary.lines++;
-    const verdict = await judge(detector, line);
-    await out.write(toOutputLine(verdict, summary.lines));
+    const verdict = await detector.processLine(line);
+    await out.write(toOutputLine(verdict, lineNumber));
     tally(summary, verdict);
     progress.update(() => `${summary.lines.toLocaleString('en')} events, ${summary.invalid} invalid`);
   }
@@ -79,16 +81,6 @@ export async function replay(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(formatSummary(summary, seconds, config.rulesetVersion));
   return 0;
-}
-
-async function judge(detector: Detector, line: string): Promise<Verdict> {
-  let input: unknown;
-  try {
-    input = JSON.parse(line);
-  } catch (err) {
-    return { kind: 'invalid', field: '(json)', error: `(json): invalid JSON: ${(err as Error).message}` };
-  }
-  return detector.process(input);
 }
 
 function toOutputLine(verdict: Verdict, line: number): object {

@@ -3,7 +3,7 @@ import type { DetectionConfig } from '../shared/config.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import type { ProfileSnapshot } from '../shared/profile/model.ts';
 import { RULES } from './index.ts';
-import { ProfileView, type Reason } from './rule.ts';
+import { ProfileView, type Reason, type Rule, type RuleSettings } from './rule.ts';
 
 export type Outcome = 'allow' | 'review' | 'deny';
 
@@ -15,6 +15,23 @@ export interface Decision {
   decision: Outcome;
   reasons: Reason[];
   rulesetVersion: string;
+}
+
+type ActiveRules = Record<EventType, [Rule<RuleSettings>, RuleSettings][]>;
+const activeByConfig = new WeakMap<DetectionConfig, ActiveRules>();
+
+/** The enabled rules per event type with their settings, worked out once per configuration. */
+function activeRules(config: DetectionConfig): ActiveRules {
+  let active = activeByConfig.get(config);
+  if (!active) {
+    active = { login: [], browse: [], order: [] };
+    for (const rule of RULES) {
+      const settings = config.rules[rule.code]!;
+      if (settings.enabled) for (const type of rule.appliesTo) active[type].push([rule, settings]);
+    }
+    activeByConfig.set(config, active);
+  }
+  return active;
 }
 
 /**
@@ -33,9 +50,7 @@ export function decide(event: EventFacts, snapshot: ProfileSnapshot, config: Det
   const view = new ProfileView(snapshot);
   const reasons: Reason[] = [];
   let total = 0;
-  for (const rule of RULES) {
-    const settings = config.rules[rule.code]!;
-    if (!settings.enabled || !rule.appliesTo.includes(event.type)) continue;
+  for (const [rule, settings] of activeRules(config)[event.type]) {
     const finding = rule.evaluate(event, view, settings);
     if (!finding) continue;
     const points = finding.points ?? settings.points;

@@ -46,11 +46,13 @@ const overridesSchema = z
   .object({
     thresholds: z
       .object({ review: z.number().int().min(1).max(100), deny: z.number().int().min(1).max(101) })
+      .strict()
       .refine((t) => t.review <= t.deny, { message: 'review must not exceed deny' })
       .optional(),
     retentionDays: z
       .object(Object.fromEntries(SIGNAL_KINDS.map((k) => [k, z.number().min(1).max(400)])))
       .partial()
+      .strict()
       .optional(),
     rules: z.record(z.string(), ruleOverride).optional(),
   })
@@ -76,14 +78,15 @@ export function resolveConfig(input: unknown = {}): DetectionConfig {
     throw new Error(`rules config: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
   const overrides = parsed.data;
-  const rules: Record<string, RuleSettings> = {};
+  // No prototype: a rule code such as "constructor" must not find Object.prototype's members.
+  const rules: Record<string, RuleSettings> = Object.create(null);
   for (const rule of RULES) rules[rule.code] = { ...rule.defaults };
   for (const [code, override] of Object.entries(overrides.rules ?? {})) {
     const base = rules[code];
     if (!base)
       throw new Error(`rules config: rules.${code}: no such rule (known: ${Object.keys(rules).join(', ')})`);
     for (const [param, value] of Object.entries(override)) {
-      if (!(param in base)) {
+      if (!Object.hasOwn(base, param)) {
         throw new Error(
           `rules config: rules.${code}.${param}: no such parameter (known: ${Object.keys(base).join(', ')})`,
         );
@@ -95,14 +98,16 @@ export function resolveConfig(input: unknown = {}): DetectionConfig {
     }
   }
   const hasOverrides = Object.keys(overrides).length > 0;
-  return {
+  for (const settings of Object.values(rules)) Object.freeze(settings);
+  // Resolved once and never changed: the rules engine caches per configuration object.
+  return Object.freeze({
     rulesetVersion: hasOverrides
       ? `${BASE_RULESET_VERSION}+${createHash('sha256').update(JSON.stringify(overrides)).digest('hex').slice(0, 8)}`
       : BASE_RULESET_VERSION,
     thresholds: { ...DEFAULT_THRESHOLDS, ...overrides.thresholds },
     retentionDays: { ...DEFAULT_RETENTION_DAYS, ...overrides.retentionDays } as Record<SignalKind, number>,
-    rules,
-  };
+    rules: Object.freeze(rules),
+  });
 }
 
 /** Reads and resolves a JSON rules config file. */

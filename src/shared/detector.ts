@@ -1,6 +1,6 @@
 import { type Decision, decide } from '../rules/decide.ts';
 import type { DetectionConfig } from './config.ts';
-import { parseEvent } from './contract/events.ts';
+import { type ParseResult, parseEvent, parseEventLine } from './contract/events.ts';
 import { toFacts } from './enrich.ts';
 import { observe, profileKeysOf } from './profile/observe.ts';
 import type { ProfileStore } from './profile/store.ts';
@@ -30,7 +30,7 @@ export interface DetectorDeps {
  * @example
  * ```ts
  * const detector = new Detector({ store: new InMemoryProfileStore(), pseudonymiser, config: resolveConfig() });
- * const verdict = await detector.process(JSON.parse(line));
+ * const verdict = await detector.processLine(line); // or detector.process(object)
  * ```
  */
 export class Detector {
@@ -40,9 +40,18 @@ export class Detector {
     this.#deps = { now: Date.now, ...deps };
   }
 
-  async process(input: unknown): Promise<Verdict> {
+  /** One event as a parsed JSON value (a Kinesis record's data, an API request body). */
+  process(input: unknown): Promise<Verdict> {
+    return this.#handle(parseEvent(input, this.#deps.now()));
+  }
+
+  /** One event as a line of NDJSON text. */
+  processLine(line: string): Promise<Verdict> {
+    return this.#handle(parseEventLine(line, this.#deps.now()));
+  }
+
+  async #handle(parsed: ParseResult): Promise<Verdict> {
     const { store, pseudonymiser, config, now } = this.#deps;
-    const parsed = parseEvent(input, now());
     if (!parsed.ok) {
       const { eventId, field, error } = parsed;
       return eventId === undefined

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PseudonymKey } from './pseudonymise.ts';
 
@@ -32,6 +32,12 @@ export function loadOrCreateKeyFile(path: string = DEFAULT_LOCAL_KEY_FILE): Pseu
     const key = { version: 'v1', secret: randomBytes(32).toString('base64') };
     writeFileSync(path, `${JSON.stringify(key)}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(path, 0o600);
+  }
+  const mode = statSync(path).mode;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new Error(
+      `pseudonym key file ${path}: readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`,
+    );
   }
   const json = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown; secret?: unknown };
   if (typeof json.version !== 'string' || typeof json.secret !== 'string') {

@@ -10,6 +10,13 @@ import { distinct, recentOf } from '../window.ts';
  * rotates proxies; the user agent is shared by honest customers too, so it
  * also needs a high failure ratio.
  */
+const SOURCE_NAMES: Partial<Record<ProfileKind, string>> = {
+  ip: 'address',
+  network: 'network',
+  device: 'device',
+  userAgent: 'user agent',
+};
+
 export const credentialStuffing = defineRule({
   code: 'CREDENTIAL_STUFFING',
   description: 'Many distinct usernames fail to log in from one IP, network, device or user agent',
@@ -42,7 +49,7 @@ export const credentialStuffing = defineRule({
       const ratio = (failed.length + 1) / (recent.length + 1);
       if (kind === 'userAgent' && ratio < s.minUserAgentFailureRatio) continue;
       return {
-        message: `${usernames.size} different usernames failed from this ${kind === 'ip' ? 'address' : kind} within ${s.windowMinutes} min`,
+        message: `${usernames.size} different usernames failed from this ${SOURCE_NAMES[kind]} within ${s.windowMinutes} min`,
         evidence: {
           source: kind,
           usernames: usernames.size,

@@ -9,9 +9,10 @@ export const newDevice = defineRule({
   defaults: { enabled: true, shadow: false, points: 10, minHistory: 3 },
   evaluate: (event, view, s) => {
     if (!event.subject || !event.device) return undefined;
+    // Failed logins do not make a device known: they may be the attacker's own attempts.
     const withDevice = view
       .observations('subject', event.subject)
-      .filter((o) => o.device && o.at <= event.at);
+      .filter((o) => o.device && o.outcome !== 'failure' && o.at <= event.at);
     if (withDevice.length < s.minHistory) return undefined;
     const known = distinct(withDevice, (o) => o.device);
     if (known.has(event.device)) return undefined;

@@ -10,11 +10,17 @@ import { recentOf } from '../window.ts';
  * and http-admin-interface-probing scenarios (github.com/crowdsecurity/hub).
  */
 const PROBE_PATTERNS: readonly RegExp[] = [
-  /(^|\/)\.(?!well-known\/)[^/]/, // dotfiles and dot-directories: .env, .git/HEAD, .htpasswd
-  /\.(php\d?|phtml|asp|aspx|jsp|cgi|pl|sh|sql|bak|old|orig|save|swp|dist|inc|ini|log|tar|gz|zip|rar)(~|$)/i,
+  // Dotfiles and dot-directories (.env, .git/HEAD, .htpasswd); RFC 8615's /.well-known/ is fine.
+  /(^|\/)\.(?!well-known(\/|$))[^/]/,
+  // Server-side scripts a Node shop does not run, and backup or config leftovers.
+  /\.(php\d?|phtml|asp|aspx|jsp|cgi|pl|sh|sql|bak|old|orig|save|swp|dist|inc|ini|log)(~|$)/i,
   /~$/,
-  /\.\.|%2e%2e|%252e|%2f|%5c|\/etc\/(passwd|shadow|group)|win\.ini|boot\.ini/i,
-  /(^|\/)(wp-admin|wp-content|wp-includes|wp-login|wp-config|xmlrpc|phpmyadmin[^/]*|pma|adminer|administrator|cgi-bin|\+cscoe\+|_ignition|crx|manager\/html|actuator|solr|vendor\/phpunit)(\/|$|\.)/i,
+  // Traversal, plain or (double) percent-encoded, and the files it is after.
+  /(^|\/)\.\.(\/|\\|$)|%2e%2e|%252e|\.%2e|%2e\.|%2f(etc|proc|windows|boot)\b|\/etc\/(passwd|shadow|group)|win\.ini|boot\.ini/i,
+  // Admin consoles and platform internals anywhere in the path ...
+  /(^|\/)(wp-admin|wp-content|wp-includes|wp-login|wp-config|xmlrpc|phpmyadmin[^/]*|adminer|cgi-bin|\+cscoe\+|_ignition|manager\/html|vendor\/phpunit)(\/|$|\.)/i,
+  // ... and a few whose names are ordinary words elsewhere, only as the first segment.
+  /^\/(pma|administrator|crx|actuator|solr)(\/|$)/i,
 ];
 
 /** Whether a request path looks like vulnerability probing. */

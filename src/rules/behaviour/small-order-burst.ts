@@ -1,7 +1,12 @@
+import type { ProfileKind } from '../../shared/profile/model.ts';
+import type { Pseudonym } from '../../shared/pseudonymise.ts';
 import { defineRule, minutes } from '../rule.ts';
 import { recentOf } from '../window.ts';
 
-/** A burst of tiny orders: checking which cards work before the real purchase. */
+/**
+ * A burst of tiny orders from one customer, or from one device across
+ * accounts: checking which cards work before the real purchase.
+ */
 export const smallOrderBurst = defineRule({
   code: 'SMALL_ORDER_BURST',
   description: 'Burst of very small orders from one customer or device',
@@ -16,19 +21,25 @@ export const smallOrderBurst = defineRule({
   },
   evaluate: (event, view, s) => {
     if (event.order!.amountMinor > s.maxAmountMinor) return undefined;
-    const id = event.subject ?? event.device;
-    if (!id) return undefined;
-    const recent = recentOf(
-      view.observations(event.subject ? 'subject' : 'device', id),
-      'order',
-      event.at,
-      minutes(s.windowMinutes),
-    );
-    const small = recent.filter((o) => (o.amountMinor ?? Infinity) <= s.maxAmountMinor).length + 1;
-    if (small < s.minOrders) return undefined;
-    return {
-      message: `${small} orders of at most ${(s.maxAmountMinor / 100).toFixed(2)} within ${s.windowMinutes} min`,
-      evidence: { smallOrders: small, maxAmountMinor: s.maxAmountMinor, windowMinutes: s.windowMinutes },
-    };
+    const sources: [ProfileKind, Pseudonym | undefined][] = [
+      ['subject', event.subject],
+      ['device', event.device],
+    ];
+    for (const [kind, id] of sources) {
+      if (!id) continue;
+      const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
+      const small = recent.filter((o) => (o.amountMinor ?? Infinity) <= s.maxAmountMinor).length + 1;
+      if (small < s.minOrders) continue;
+      return {
+        message: `${small} orders of at most ${(s.maxAmountMinor / 100).toFixed(2)} from this ${kind === 'subject' ? 'customer' : kind} within ${s.windowMinutes} min`,
+        evidence: {
+          source: kind,
+          smallOrders: small,
+          maxAmountMinor: s.maxAmountMinor,
+          windowMinutes: s.windowMinutes,
+        },
+      };
+    }
+    return undefined;
   },
 });

@@ -16,7 +16,8 @@ export const impossibleTravel = defineRule({
   evaluate: (event, view, s) => {
     const here = event.geo;
     if (!event.subject || !here) return undefined;
-    const history = view.observations('subject', event.subject);
+    // Where the customer really was: failed logins may be an attacker's, and do not count.
+    const history = view.observations('subject', event.subject).filter((o) => o.outcome !== 'failure');
     let previous;
     for (let i = history.length - 1; i >= 0; i--) {
       const o = history[i]!;

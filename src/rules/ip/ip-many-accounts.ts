@@ -22,7 +22,7 @@ export const ipManyAccounts = defineRule({
     if (event.username) accounts.add(event.username);
     if (accounts.size < s.minAccounts) return undefined;
     return {
-      message: `${accounts.size} usernames logged in from this address within ${s.windowMinutes} min`,
+      message: `${accounts.size} usernames tried to log in from this address within ${s.windowMinutes} min`,
       evidence: { usernames: accounts.size, windowMinutes: s.windowMinutes },
     };
   },

@@ -37,7 +37,7 @@ interface Stored {
  */
 export class InMemoryProfileStore implements ProfileStore {
   readonly #profiles = new Map<ProfileKey, Stored>();
-  readonly #decisions = new Map<string, Decision>();
+  readonly #decisions = new Map<string, { decision: Decision; expiresAt: number }>();
   readonly #buckets: GlobalBucket[] = [];
   readonly #options: typeof MEMORY_STORE_DEFAULTS;
   #writes = 0;
@@ -72,11 +72,12 @@ export class InMemoryProfileStore implements ProfileStore {
   }
 
   async findDecision(eventId: string): Promise<Decision | undefined> {
-    return this.#decisions.get(eventId);
+    const kept = this.#decisions.get(eventId);
+    return kept && kept.expiresAt * 1000 > Date.now() ? kept.decision : undefined;
   }
 
-  async saveDecision(decision: Decision): Promise<void> {
-    this.#decisions.set(decision.eventId, decision);
+  async saveDecision(decision: Decision, expiresAt: number): Promise<void> {
+    this.#decisions.set(decision.eventId, { decision, expiresAt });
     if (this.#decisions.size > this.#options.maxDecisions) {
       this.#decisions.delete(this.#decisions.keys().next().value!);
     }
@@ -96,22 +97,23 @@ export class InMemoryProfileStore implements ProfileStore {
     }
     stored.written = ++this.#writes;
     const { list } = stored;
-    // Keep oldest first; events mostly arrive in order, so walk back from the end. The same
-    // event delivered twice has the same time, so the walk also finds a repeat.
+    // Keep oldest first, ties in arrival order; events mostly arrive in order, so walk back
+    // from the end. The same event delivered twice has the same time: look among the ties.
     let i = list.length;
-    while (i > 0 && list[i - 1]!.at >= o.at) {
-      if (list[i - 1]!.eventId === o.eventId) return;
-      i--;
-    }
-    list.splice(i, 0, o);
-    stored.minExpiresAt = Math.min(stored.minExpiresAt, o.expiresAt);
+    while (i > 0 && list[i - 1]!.at > o.at) i--;
+    for (let j = i - 1; j >= 0 && list[j]!.at === o.at; j--) if (list[j]!.eventId === o.eventId) return;
+    if (i === list.length) list.push(o);
+    else list.splice(i, 0, o);
+    if (o.expiresAt < stored.minExpiresAt) stored.minExpiresAt = o.expiresAt;
     if (++stored.counts[o.kind] > PROFILE_LIMITS[o.kind]) {
-      list.splice(
+      const [dropped] = list.splice(
         list.findIndex((x) => x.kind === o.kind),
         1,
       );
       stored.counts[o.kind]--;
-      stored.minExpiresAt = list.reduce((m, x) => Math.min(m, x.expiresAt), Infinity);
+      if (dropped!.expiresAt === stored.minExpiresAt) {
+        stored.minExpiresAt = list.reduce((m, x) => Math.min(m, x.expiresAt), Infinity);
+      }
     }
   }
 

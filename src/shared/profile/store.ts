@@ -23,7 +23,10 @@ export const GLOBAL_BUCKETS = 24 * 7;
  * if the database has not deleted it yet.
  */
 export interface ProfileStore {
-  /** The unexpired observations of these profiles, and the shop-wide counters, as of `at` (epoch ms). */
+  /**
+   * The unexpired observations of these profiles, and the shop-wide counters, as of `at` (epoch
+   * ms). A snapshot is read before the event's own write and is not valid after the next `record`.
+   */
   load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot>;
   /** Appends each write's observation to its profiles and adds its login to the shop-wide counters. */
   record(writes: readonly ProfileWrite[]): Promise<void>;

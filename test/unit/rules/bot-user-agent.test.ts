@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { botUserAgent } from '../../../src/rules/behaviour/bot-user-agent.ts';
+import { ProfileView } from '../../../src/rules/rule.ts';
+import type { EventFacts } from '../../../src/shared/facts.ts';
+import { aBrowseFact, aLoginFact, aSnapshot } from '../../factories/facts.ts';
+
+const S = { ...botUserAgent.defaults, points: 45, missingPoints: 35 };
+
+const GOOGLEBOT = { kind: 'crawler' as const, name: 'googlebot' };
+
+const evaluate = (event: EventFacts) => botUserAgent.evaluate(event, new ProfileView(aSnapshot(event)), S);
+
+describe('BOT_USER_AGENT', () => {
+  it("fires with the rule's points for the user agent of an automated client", () => {
+    // Prepare
+    const event = aLoginFact({ userAgent: { bot: true } });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toEqual({ message: 'user agent of an automated client', evidence: { userAgent: 'bot' } });
+  });
+
+  it('fires with missingPoints for a request without a user agent', () => {
+    // Prepare
+    const event = aBrowseFact({ userAgent: undefined });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toEqual({
+      message: 'request without a user agent',
+      evidence: { userAgent: 'missing' },
+      points: 35,
+    });
+  });
+
+  it.each([
+    ['with a bot user agent', { userAgent: { bot: true, claimsCrawler: true } }],
+    ['without a user agent', { userAgent: undefined }],
+  ])('exempts a verified crawler %s', (_label, overrides) => {
+    // Prepare
+    const event = aBrowseFact({ ...overrides, crawler: GOOGLEBOT });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('leaves a crawler claim from outside the crawler ranges to FAKE_CRAWLER', () => {
+    // Prepare
+    const event = aBrowseFact({ userAgent: { bot: true, claimsCrawler: true } });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('does not fire for a browser user agent', () => {
+    // Prepare
+    const event = aBrowseFact({ userAgent: { bot: false, claimsCrawler: false } });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { bruteForce } from '../../../src/rules/behaviour/brute-force.ts';
+import { ProfileView, minutes } from '../../../src/rules/rule.ts';
+import type { Observation } from '../../../src/shared/profile/model.ts';
+import { FACT_AT, aLoginFact, aSnapshot, anObservation, pseudonym } from '../../factories/facts.ts';
+
+const S = {
+  ...bruteForce.defaults,
+  points: 25,
+  windowMinutes: 15,
+  minFailures: 5,
+  pointsPerExtraFailure: 10,
+  maxPoints: 80,
+};
+
+/** A failed login of the default username, `msAgo` before the event. */
+const failure = (msAgo: number): Observation =>
+  anObservation({ at: FACT_AT - msAgo, outcome: 'failure', failureReason: 'bad_password' });
+
+/** `n` failed logins of the default username, 30 s apart, the newest 30 s before the event. */
+const failures = (n: number): Observation[] => Array.from({ length: n }, (_, i) => failure((i + 1) * 30_000));
+
+const aFailedLogin = () => aLoginFact({ login: { outcome: 'failure', failureReason: 'bad_password' } });
+
+describe('BRUTE_FORCE', () => {
+  it('fires at minFailures, counting the failed login being scored', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const view = new ProfileView(aSnapshot(event, { username: failures(4) }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toEqual({
+      message: '5 failed logins for this account within 15 min',
+      evidence: { failures: 5, windowMinutes: 15 },
+      points: 25,
+    });
+  });
+
+  it('does not fire one failure below minFailures', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const view = new ProfileView(aSnapshot(event, { username: failures(3) }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it.each([
+    [5, 25],
+    [6, 35],
+    [7, 45],
+    [10, 75],
+    [11, 80],
+    [20, 80],
+  ])('gives %d failures %d points: more per extra failure, capped at maxPoints', (total, points) => {
+    // Prepare
+    const event = aFailedLogin();
+    const view = new ProfileView(aSnapshot(event, { username: failures(total - 1) }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ points, evidence: { failures: total } });
+  });
+
+  it('counts a failure exactly windowMinutes old but not one a millisecond older', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const atEdge = new ProfileView(aSnapshot(event, { username: [failure(minutes(15)), ...failures(3)] }));
+    const beyond = new ProfileView(
+      aSnapshot(event, { username: [failure(minutes(15) + 1), ...failures(3)] }),
+    );
+
+    // Act
+    const inside = bruteForce.evaluate(event, atEdge, S);
+    const outside = bruteForce.evaluate(event, beyond, S);
+
+    // Assess
+    expect(inside).toMatchObject({ evidence: { failures: 5 } });
+    expect(outside).toBeUndefined();
+  });
+
+  it('ignores failures recorded after the event', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const later = [failure(-minutes(1)), failure(-minutes(2))];
+    const view = new ProfileView(aSnapshot(event, { username: [...failures(3), ...later] }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('does not count successful logins in the window', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const successes = [1, 2, 3, 4, 5].map((m) => anObservation({ at: FACT_AT - minutes(m) - 10_000 }));
+    const view = new ProfileView(aSnapshot(event, { username: [...failures(3), ...successes] }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('does not score a successful login, whatever failed before it', () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(aSnapshot(event, { username: failures(10) }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it("reads only the account's own profile, not the failures of other usernames", () => {
+    // Prepare
+    const event = aFailedLogin();
+    const other = aLoginFact({ username: pseudonym('username-2') });
+    const snapshot = aSnapshot(other, { username: failures(10) });
+
+    // Act
+    const finding = bruteForce.evaluate(event, new ProfileView(snapshot), S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+});
