@@ -1,3 +1,4 @@
+import { demo, DEMO_HELP } from './demo.ts';
 import { replay, REPLAY_HELP } from './replay.ts';
 
 const HELP = `Usage: vigil <command> [options]
@@ -5,6 +6,7 @@ const HELP = `Usage: vigil <command> [options]
 Vigil: fraud and access-anomaly detection over login, browse and order events.
 
 Commands:
+  demo                            generated shop traffic with attacks through the pipeline, and what was caught
   replay <events.ndjson[.gz]|->   backtest a file through the detection pipeline
   help [command]                  show help
 
@@ -12,6 +14,7 @@ Run 'vigil <command> --help' for a command's options.
 `;
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  demo: { run: demo, help: DEMO_HELP },
   replay: { run: replay, help: REPLAY_HELP },
 };
 

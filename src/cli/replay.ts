@@ -83,7 +83,7 @@ export async function replay(argv: string[]): Promise<number> {
   return 0;
 }
 
-function toOutputLine(verdict: Verdict, line: number): object {
+export function toOutputLine(verdict: Verdict, line: number): object {
   if (verdict.kind === 'invalid') {
     return verdict.eventId === undefined
       ? { line, error: verdict.error }

@@ -62,9 +62,10 @@ export class Detector {
     if (previous) return { kind: 'decision', decision: previous, duplicate: true };
 
     const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
-    const snapshot = await store.load(profileKeysOf(facts), facts.at);
+    const keys = profileKeysOf(facts);
+    const snapshot = await store.load(keys, facts.at);
     const decision = decide(facts, snapshot, config);
-    await store.record([observe(facts, decision, config)]);
+    await store.record([observe(facts, decision, config, keys)]);
     // Deliveries repeat in processing time, whatever the event's own time.
     await store.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
     return { kind: 'decision', decision, duplicate: false };

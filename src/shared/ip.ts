@@ -1,3 +1,4 @@
+import { TwoGenerationCache } from './cache.ts';
 import { Address6 } from 'ip-address';
 
 /**
@@ -70,8 +71,16 @@ export function parseClientIp(text: string): ClientIp | undefined {
     const mapped = dottedQuad(text, MAPPED_PREFIX_LENGTH);
     if (mapped >= 0) return ipv4(mapped, text.slice(MAPPED_PREFIX_LENGTH));
   }
-  return slowIpv6(text);
+  const known = recentV6.get(text);
+  if (known !== undefined) return known ?? undefined;
+  return recentV6.set(text, slowIpv6(text) ?? null) ?? undefined;
 }
+
+/**
+ * Full IPv6 parsing (ip-address) costs microseconds, and a client sends many
+ * requests from one address: recent answers are kept (null: not an address).
+ */
+const recentV6 = new TwoGenerationCache<string, ClientIp | null>(20_000);
 
 /**
  * The 32-bit value of canonical dotted-quad text (as in {@link ClientIp.address}),

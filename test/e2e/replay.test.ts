@@ -418,6 +418,51 @@ describe.concurrent('vigil command line', { timeout: 60_000 }, () => {
     expect(run.stderr).toMatch(/^vigil replay: ENOENT.*does-not-exist\.ndjson/m);
   });
 
+  it.each([['does-not-exist.ndjson.gz'], ['missing/dir/does-not-exist.ndjson']])(
+    'exits 1 with a one-line message, not a stack trace, for a missing input %s',
+    async (input) => {
+      // Prepare
+      const argv = ['replay', input];
+
+      // Act
+      const run = await vigil(argv);
+
+      // Assess
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toMatch(
+        /^vigil replay: ENOENT: no such file or directory, open '[^']*does-not-exist/,
+      );
+      expect(run.stderr).not.toContain('    at ');
+    },
+  );
+
+  it('exits 1 with a one-line message when the --out file cannot be written', async () => {
+    // Prepare
+    const argv = ['replay', 'mixed.ndjson', '--out', 'no/such/dir/decisions.ndjson'];
+
+    // Act
+    const run = await vigil(argv);
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(
+      /^vigil replay: ENOENT: no such file or directory, open 'no\/such\/dir/,
+    );
+    expect(run.stderr).not.toContain('    at ');
+  });
+
+  it('exits 2 on an unknown option, like other usage errors', async () => {
+    // Prepare
+    const argv = ['replay', '--bogus', 'mixed.ndjson'];
+
+    // Act
+    const run = await vigil(argv);
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--bogus'");
+  });
+
   it('exits non-zero on a malformed VIGIL_PSEUDONYM_KEY, writing no key file', async () => {
     // Prepare
     const env = { VIGIL_PSEUDONYM_KEY: 'v1:short' };

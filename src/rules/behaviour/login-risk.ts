@@ -60,7 +60,7 @@ export const loginRisk = defineRule({
     for (const [k, v] of Object.entries(parts)) evidence[k] = round(v);
     if (country) evidence.countryCode = country;
     return {
-      message: `login is ${Math.exp(llr) > 1e6 ? '>1,000,000' : Math.round(Math.exp(llr)).toLocaleString('en')}x likelier from an attacker than from this customer (${history.length} earlier events)`,
+      message: `login is ${likelihood(llr)}x likelier from an attacker than from this customer (${history.length} earlier events)`,
       evidence,
       points,
     };
@@ -68,6 +68,10 @@ export const loginRisk = defineRule({
 });
 
 const round = (x: number): number => Math.round(x * 100) / 100;
+
+/** The likelihood ratio of `llr` nats as an analyst reads it: `5,432`, or `>1,000,000`. */
+const likelihood = (llr: number): string =>
+  llr > Math.log(1e6) ? '>1,000,000' : String(Math.round(Math.exp(llr))).replace(/\B(?=(\d{3})+$)/g, ',');
 
 function countryLlr(
   country: string,

@@ -1,4 +1,5 @@
 import { distanceKm } from '../../shared/geo.ts';
+import type { Observation } from '../../shared/profile/model.ts';
 import { defineRule } from '../rule.ts';
 
 /**
@@ -17,19 +18,17 @@ export const impossibleTravel = defineRule({
     const here = event.geo;
     if (!event.subject || !here) return undefined;
     // Where the customer really was: failed logins may be an attacker's, and do not count.
-    const history = view.observations('subject', event.subject).filter((o) => o.outcome !== 'failure');
-    let previous;
-    for (let i = history.length - 1; i >= 0; i--) {
+    const history = view.observations('subject', event.subject);
+    const counts = (o: Observation) => o.outcome !== 'failure' && o.at <= event.at;
+    let previous: Observation | undefined;
+    for (let i = history.length - 1; i >= 0 && !previous; i--) {
       const o = history[i]!;
-      if (o.at <= event.at && o.lat !== undefined && o.lon !== undefined) {
-        previous = o;
-        break;
-      }
+      if (counts(o) && o.lat !== undefined) previous = o;
     }
     if (!previous || previous.country === here.country) return undefined;
     // Back at a place this customer was seen before: if anything was impossible, it was the
     // previous event (and that one was scored then); blaming the return home flags the victim.
-    if (history.some((o) => o.country === here.country && o.at <= event.at)) return undefined;
+    if (history.some((o) => counts(o) && o.country === here.country)) return undefined;
     const km = distanceKm(here, { lat: previous.lat!, lon: previous.lon! });
     const slackKm = here.accuracyKm + (previous.accuracyKm ?? 0);
     const effectiveKm = km - slackKm;

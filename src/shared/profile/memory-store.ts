@@ -1,4 +1,5 @@
 import type { Decision } from '../../rules/decide.ts';
+import { TwoGenerationCache } from '../cache.ts';
 import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
 import type { ProfileWrite } from './observe.ts';
 import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } from './store.ts';
@@ -6,18 +7,22 @@ import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } f
 /** Bounds that keep the in-memory adapter's memory flat on any input size. */
 export const MEMORY_STORE_DEFAULTS = {
   /** Beyond this many profiles, the least recently written half is forgotten. */
-  maxProfiles: 400_000,
-  /** Remembered decisions for duplicate detection (the newest ones). */
-  maxDecisions: 200_000,
+  maxProfiles: 250_000,
+  /** Remembered decisions for duplicate detection: between this many and twice as many of the newest. */
+  maxDecisions: 100_000,
 };
 
-/** A stored profile with the bookkeeping that keeps reads and writes O(1) in the common case. */
-interface Stored {
+/**
+ * A stored profile with the bookkeeping that keeps reads and writes O(1) in
+ * the common case. It is a Profile itself, handed to the rules as it is when
+ * nothing in it has expired (the rules only read it).
+ */
+interface Stored extends Profile {
   /** Oldest first. */
-  list: Observation[];
+  readonly observations: Observation[];
   /** How many observations of each kind `list` holds. */
   counts: Record<SignalKind, number>;
-  /** The earliest `expiresAt` in `list`: until then a read needs no expiry filtering. */
+  /** At most the earliest `expiresAt` in `list` (a lower bound): until then a read needs no filtering. */
   minExpiresAt: number;
   /** A write counter value: the higher, the more recently written. */
   written: number;
@@ -37,13 +42,20 @@ interface Stored {
  */
 export class InMemoryProfileStore implements ProfileStore {
   readonly #profiles = new Map<ProfileKey, Stored>();
-  readonly #decisions = new Map<string, { decision: Decision; expiresAt: number }>();
+  /**
+   * Kept as JSON text: a duplicate is rare, and a string is one small object for
+   * the garbage collector where a decision is a tree of them. Two generations,
+   * because deleting a Map's oldest entry one at a time is not O(1) in V8
+   * (iteration has to skip the holes the deletions leave at the front).
+   */
+  readonly #decisions: TwoGenerationCache<string, { json: string; expiresAt: number }>;
   readonly #buckets: GlobalBucket[] = [];
   readonly #options: typeof MEMORY_STORE_DEFAULTS;
   #writes = 0;
 
   constructor(options: Partial<typeof MEMORY_STORE_DEFAULTS> = {}) {
     this.#options = { ...MEMORY_STORE_DEFAULTS, ...options };
+    this.#decisions = new TwoGenerationCache(this.#options.maxDecisions);
   }
 
   /** How many profiles are held (for the benchmark's memory figures). */
@@ -57,9 +69,15 @@ export class InMemoryProfileStore implements ProfileStore {
     for (const key of keys) {
       const stored = this.#profiles.get(key);
       if (!stored) continue;
-      const observations =
-        stored.minExpiresAt > nowS ? stored.list : stored.list.filter((o) => o.expiresAt > nowS);
-      profiles.set(key, { key, observations });
+      if (stored.minExpiresAt <= nowS) {
+        stored.minExpiresAt = stored.observations.reduce((m, o) => Math.min(m, o.expiresAt), Infinity);
+      }
+      profiles.set(
+        key,
+        stored.minExpiresAt > nowS
+          ? stored
+          : { key, observations: stored.observations.filter((o) => o.expiresAt > nowS) },
+      );
     }
     return { profiles, global: { buckets: this.#buckets } };
   }
@@ -73,14 +91,11 @@ export class InMemoryProfileStore implements ProfileStore {
 
   async findDecision(eventId: string): Promise<Decision | undefined> {
     const kept = this.#decisions.get(eventId);
-    return kept && kept.expiresAt * 1000 > Date.now() ? kept.decision : undefined;
+    return kept && kept.expiresAt * 1000 > Date.now() ? (JSON.parse(kept.json) as Decision) : undefined;
   }
 
   async saveDecision(decision: Decision, expiresAt: number): Promise<void> {
-    this.#decisions.set(decision.eventId, { decision, expiresAt });
-    if (this.#decisions.size > this.#options.maxDecisions) {
-      this.#decisions.delete(this.#decisions.keys().next().value!);
-    }
+    this.#decisions.set(decision.eventId, { json: JSON.stringify(decision), expiresAt });
   }
 
   #append(key: ProfileKey, o: Observation): void {
@@ -88,7 +103,8 @@ export class InMemoryProfileStore implements ProfileStore {
     if (!stored) {
       if (this.#profiles.size >= this.#options.maxProfiles) this.#evict();
       stored = {
-        list: [],
+        key,
+        observations: [],
         counts: { login: 0, browse: 0, search: 0, order: 0 },
         minExpiresAt: Infinity,
         written: 0,
@@ -96,7 +112,7 @@ export class InMemoryProfileStore implements ProfileStore {
       this.#profiles.set(key, stored);
     }
     stored.written = ++this.#writes;
-    const { list } = stored;
+    const list = stored.observations;
     // Keep oldest first, ties in arrival order; events mostly arrive in order, so walk back
     // from the end. The same event delivered twice has the same time: look among the ties.
     let i = list.length;
@@ -106,14 +122,12 @@ export class InMemoryProfileStore implements ProfileStore {
     else list.splice(i, 0, o);
     if (o.expiresAt < stored.minExpiresAt) stored.minExpiresAt = o.expiresAt;
     if (++stored.counts[o.kind] > PROFILE_LIMITS[o.kind]) {
-      const [dropped] = list.splice(
+      // minExpiresAt stays a valid lower bound; load() tightens it when it is reached.
+      list.splice(
         list.findIndex((x) => x.kind === o.kind),
         1,
       );
       stored.counts[o.kind]--;
-      if (dropped!.expiresAt === stored.minExpiresAt) {
-        stored.minExpiresAt = list.reduce((m, x) => Math.min(m, x.expiresAt), Infinity);
-      }
     }
   }
 

@@ -54,7 +54,12 @@ export function profileKeysOf(facts: EventFacts): ProfileKey[] {
  * write.observation.expiresAt; // epoch seconds, occurredAt + 90 days for a login
  * ```
  */
-export function observe(facts: EventFacts, decision: Decision, config: DetectionConfig): ProfileWrite {
+export function observe(
+  facts: EventFacts,
+  decision: Decision,
+  config: DetectionConfig,
+  keys: ProfileKey[] = profileKeysOf(facts),
+): ProfileWrite {
   const kind = signalKindOf(facts);
   const o: Observation = {
     eventId: facts.eventId,
@@ -88,7 +93,7 @@ export function observe(facts: EventFacts, decision: Decision, config: Detection
     if (facts.order.address) o.address = facts.order.address;
     if (facts.order.accountAgeDays !== undefined) o.accountAgeDays = facts.order.accountAgeDays;
   }
-  const write: ProfileWrite = { observation: o, keys: profileKeysOf(facts) };
+  const write: ProfileWrite = { observation: o, keys };
   if (facts.login) {
     write.login = { outcome: facts.login.outcome, unknownUser: facts.login.failureReason === 'unknown_user' };
     if (facts.geo) write.login.country = facts.geo.country;

@@ -277,9 +277,9 @@ describe('InMemoryProfileStore: decisions', () => {
     expect(await store.findDecision('ev-2')).toBeUndefined();
   });
 
-  it('keeps only the newest maxDecisions decisions', async () => {
+  it('keeps between maxDecisions and twice as many of the newest decisions', async () => {
     // Prepare
-    const store: ProfileStore = new InMemoryProfileStore({ maxDecisions: 3 });
+    const store: ProfileStore = new InMemoryProfileStore({ maxDecisions: 2 });
     const ids = ['ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5'];
 
     // Act

@@ -1,0 +1,257 @@
+/**
+ * End to end: `vigil demo` through its command function, with standard output
+ * and error captured, in a temporary directory, with the pseudonymisation key
+ * handed in through VIGIL_PSEUDONYM_KEY so that no key file is ever written
+ * into the repository. The events it writes are then replayed by the real
+ * `vigil replay` command, which must decide exactly as the demo did.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEMO_HELP, demo } from '../../src/cli/demo.ts';
+import { ATTACK_SCENARIOS } from '../../src/demo/traffic.ts';
+
+const VIGIL = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));
+const TEST_KEY = `v1:${Buffer.from('vigil-e2e-demo-key-0123456789abc', 'utf8').toString('base64')}`;
+
+interface Run {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+let dir: string;
+let previousKey: string | undefined;
+
+/** Runs `vigil demo <args>` in this process, capturing what it writes. */
+async function runDemo(args: string[]): Promise<Run> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const capture = (into: string[]) => (chunk: string | Uint8Array) => {
+    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture(stdout));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture(stderr));
+  try {
+    const status = await demo(args);
+    return { status, stdout: stdout.join(''), stderr: stderr.join('') };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+/** Runs the real `vigil` command in a child process. */
+function vigil(args: string[]): Promise<Run> {
+  const env: Record<string, string | undefined> = { ...process.env, VIGIL_PSEUDONYM_KEY: TEST_KEY };
+  delete env.FORCE_COLOR;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [VIGIL, ...args], { cwd: dir, env, timeout: 60_000 });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve({
+        status: status ?? -1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      }),
+    );
+    child.stdin.end();
+  });
+}
+
+const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter(Boolean);
+
+/** The report's row for `name` in a table section: the numbers after it. */
+function row(report: string, name: string): string {
+  const match = new RegExp(`^  ${name} +(.*)$`, 'm').exec(report);
+  if (!match) throw new Error(`no row ${name} in:\n${report}`);
+  return match[1]!;
+}
+
+/** The section of the report from `heading` to the next blank line. */
+function section(report: string, heading: string): string {
+  const start = report.indexOf(heading);
+  if (start < 0) throw new Error(`no section ${heading} in:\n${report}`);
+  const end = report.indexOf('\n\n', start);
+  return report.slice(start, end < 0 ? undefined : end);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+  previousKey = process.env.VIGIL_PSEUDONYM_KEY;
+  process.env.VIGIL_PSEUDONYM_KEY = TEST_KEY;
+});
+
+afterAll(() => {
+  if (previousKey === undefined) delete process.env.VIGIL_PSEUDONYM_KEY;
+  else process.env.VIGIL_PSEUDONYM_KEY = previousKey;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('vigil demo', () => {
+  let run: Run;
+  const files = () => ({
+    decisions: join(dir, 'decisions.ndjson'),
+    events: join(dir, 'events.ndjson'),
+    labels: join(dir, 'labels.ndjson'),
+  });
+
+  beforeAll(async () => {
+    const { decisions, events, labels } = files();
+    run = await runDemo(['--out', decisions, '--write-events', events, '--write-labels', labels]);
+  }, 120_000);
+
+  it('runs the default demo and exits 0', () => {
+    // Prepare
+    const { status, stdout } = run;
+
+    // Act
+    const header = stdout.split('\n')[0];
+
+    // Assess
+    expect(status).toBe(0);
+    expect(header).toMatch(
+      /^vigil demo: [\d,]+ events of a Dutch web shop \(seed 1: 1,500 customers, 3 days/,
+    );
+  });
+
+  it('catches every incident of every attack scenario', () => {
+    // Prepare
+    const attacks = section(run.stdout, 'attacks:');
+
+    // Act
+    const caught = ATTACK_SCENARIOS.map((scenario) => {
+      const [, hits, total] = /^(\d+)\/(\d+)/.exec(row(attacks, scenario))!;
+      return { scenario, hits: Number(hits), total: Number(total) };
+    });
+
+    // Assess
+    for (const { scenario, hits, total } of caught) {
+      expect({ scenario, hits }).toEqual({ scenario, hits: total });
+      expect(total).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('names the reason codes that caught them', () => {
+    // Prepare
+    const alerts = section(run.stdout, 'alerts (review or deny) by reason code');
+
+    // Act
+    const codes = [...alerts.matchAll(/^ {2}([A-Z_]+) +[\d,]+$/gm)].map((m) => m[1]);
+
+    // Assess
+    expect(codes).toContain('BRUTE_FORCE');
+    expect(codes).toContain('BOT_USER_AGENT');
+    expect(codes).toContain('CREDENTIAL_STUFFING');
+  });
+
+  it('raises false alerts on under 1% of the legitimate traffic', () => {
+    // Prepare
+    const legit = section(run.stdout, 'legitimate traffic: false alerts');
+
+    // Act
+    const [, events, falseAlerts] = /^([\d,]+) +([\d,]+) \(/.exec(row(legit, 'all legitimate'))!;
+    const rate = Number(falseAlerts!.replaceAll(',', '')) / Number(events!.replaceAll(',', ''));
+
+    // Assess
+    expect(Number(events!.replaceAll(',', ''))).toBeGreaterThan(20_000);
+    expect(rate).toBeLessThan(0.01);
+  });
+
+  it('writes one decision and one label per event, matching the summary', () => {
+    // Prepare
+    const { decisions, events, labels } = files();
+    const total = Number(/^vigil demo: ([\d,]+) events/.exec(run.stdout)![1]!.replaceAll(',', ''));
+
+    // Act
+    const eventIds = lines(events).map((l) => (JSON.parse(l) as { eventId: string }).eventId);
+    const labelIds = lines(labels).map((l) => (JSON.parse(l) as { eventId: string }).eventId);
+    const decisionIds = lines(decisions).map((l) => (JSON.parse(l) as { eventId: string }).eventId);
+
+    // Assess
+    expect(eventIds).toHaveLength(total);
+    expect(labelIds).toEqual(eventIds);
+    expect(decisionIds).toEqual(eventIds);
+    expect(JSON.parse(lines(labels)[0]!)).toMatchObject({ label: expect.stringMatching(/^(legit|fraud)$/) });
+  });
+
+  it('writes events that `vigil replay` decides exactly as the demo did', async () => {
+    // Prepare
+    const { decisions, events } = files();
+    const replayed = join(dir, 'replayed.ndjson');
+
+    // Act
+    const replay = await vigil(['replay', events, '--out', replayed]);
+
+    // Assess
+    expect(replay.status).toBe(0);
+    expect(readFileSync(replayed, 'utf8')).toBe(readFileSync(decisions, 'utf8'));
+  }, 120_000);
+});
+
+describe('vigil demo options', () => {
+  it('documents itself with --help', async () => {
+    // Prepare
+    const args = ['--help'];
+
+    // Act
+    const { status, stdout } = await runDemo(args);
+
+    // Assess
+    expect(status).toBe(0);
+    expect(stdout).toBe(DEMO_HELP);
+    expect(DEMO_HELP).toMatch(/--events <n>/);
+    expect(DEMO_HELP).toMatch(/--write-events <file>/);
+  });
+
+  it('stops at --events n and sizes the population for it', async () => {
+    // Prepare
+    const args = ['--events', '3000', '--seed', '9'];
+
+    // Act
+    const { status, stdout } = await runDemo(args);
+
+    // Assess
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^vigil demo: 3,000 events of a Dutch web shop \(seed 9: \d+ customers, 3 days/);
+  }, 60_000);
+
+  it('shows only legitimate traffic with --no-attacks', async () => {
+    // Prepare
+    const args = ['--no-attacks', '--customers', '100', '--days', '1'];
+
+    // Act
+    const { status, stdout } = await runDemo(args);
+
+    // Assess
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/0 attack incidents/);
+    expect(stdout).not.toMatch(/^attacks:/m);
+    expect(stdout).toMatch(/^ {2}all legitimate/m);
+  }, 60_000);
+
+  it.each([
+    [['--customers', 'many'], '--customers: expected a whole number ≥ 1, got many'],
+    [['--start', 'yesterday'], 'start: expected YYYY-MM-DD or an RFC 3339 timestamp, got "yesterday"'],
+    [['--days', '0'], 'days: expected a number above 0, at most 3660'],
+  ])('rejects %j with exit code 2', async (args, message) => {
+    // Prepare
+    const argv = [...args];
+
+    // Act
+    const { status, stdout, stderr } = await runDemo(argv);
+
+    // Assess
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`vigil demo: ${message}`);
+  });
+});
