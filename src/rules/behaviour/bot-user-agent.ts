@@ -2,8 +2,11 @@ import { defineRule } from '../rule.ts';
 
 /**
  * A user agent that announces an HTTP library, a scraper or a headless
- * browser, or no user agent at all. Search-engine crawlers coming from their
- * operators' published ranges are welcome and are not scored.
+ * browser, or a page request with no user agent at all (every browser sends
+ * one). A login or order without one says nothing: the contract makes the
+ * field optional, and back-end producers (an app's API, a login service) may
+ * simply not pass it on. Search-engine crawlers coming from their operators'
+ * published ranges are welcome and are not scored.
  */
 export const botUserAgent = defineRule({
   code: 'BOT_USER_AGENT',
@@ -13,8 +16,9 @@ export const botUserAgent = defineRule({
   evaluate: (event, _view, s) => {
     if (event.crawler) return undefined;
     if (!event.userAgent) {
+      if (event.type !== 'browse') return undefined;
       return {
-        message: 'request without a user agent',
+        message: 'page request without a user agent',
         evidence: { userAgent: 'missing' },
         points: s.missingPoints,
       };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { botUserAgent } from '../../../src/rules/behaviour/bot-user-agent.ts';
 import { ProfileView } from '../../../src/rules/rule.ts';
 import type { EventFacts } from '../../../src/shared/facts.ts';
-import { aBrowseFact, aLoginFact, aSnapshot } from '../../factories/facts.ts';
+import { aBrowseFact, aLoginFact, aSnapshot, anOrderFact } from '../../factories/facts.ts';
 
 const S = { ...botUserAgent.defaults, points: 45, missingPoints: 35 };
 
@@ -22,7 +22,7 @@ describe('BOT_USER_AGENT', () => {
     expect(finding).toEqual({ message: 'user agent of an automated client', evidence: { userAgent: 'bot' } });
   });
 
-  it('fires with missingPoints for a request without a user agent', () => {
+  it('fires with missingPoints for a page request without a user agent', () => {
     // Prepare
     const event = aBrowseFact({ userAgent: undefined });
 
@@ -31,10 +31,23 @@ describe('BOT_USER_AGENT', () => {
 
     // Assess
     expect(finding).toEqual({
-      message: 'request without a user agent',
+      message: 'page request without a user agent',
       evidence: { userAgent: 'missing' },
       points: 35,
     });
+  });
+
+  it.each([
+    ['login', aLoginFact({ userAgent: undefined })],
+    ['order', anOrderFact({ userAgent: undefined })],
+  ])('says nothing about a %s without a user agent (back-end producers may not pass it on)', (_type, event) => {
+    // Prepare: the event itself
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it.each([
