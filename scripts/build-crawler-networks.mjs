@@ -45,16 +45,13 @@
  * `generatedAt` is the ASN dataset date (package version 2.3.YYYYMMDDHH), so
  * re-running without changes rewrites the same file.
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { asnRows, datasetPackage, root } from './asn-dataset.mjs';
 
 const GOOGLE_ASN = 15169;
 const DERIVED = 'google-network';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const datasetDir = join(root, 'node_modules', '@ip-location-db', 'asn');
 const dataFile = join(root, 'src', 'shared', 'data', 'crawler-networks.json');
 
 // ---------------------------------------------------------------------------
@@ -212,17 +209,7 @@ function importedFrom(file) {
 async function announced(asn) {
   const read = async (file, bound) => {
     const rows = [];
-    const lines = createInterface({ input: createReadStream(join(datasetDir, file)), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line === '') continue;
-      // start,end,asn,org — only the first three fields matter; the org name may hold quoted commas.
-      const a = line.indexOf(',');
-      const b = line.indexOf(',', a + 1);
-      const c = line.indexOf(',', b + 1);
-      if (a < 0 || b < 0 || c < 0) throw new Error(`${file}: malformed line: ${line}`);
-      if (Number(line.slice(b + 1, c)) !== asn) continue;
-      rows.push([bound(line.slice(0, a)), bound(line.slice(a + 1, b))]);
-    }
+    for await (const [start, end] of asnRows(file, bound, (a) => a === asn)) rows.push([start, end]);
     return merge(rows);
   };
   return {
@@ -232,7 +219,7 @@ async function announced(asn) {
 }
 
 function datasetVersion() {
-  const pkg = JSON.parse(readFileSync(join(datasetDir, 'package.json'), 'utf8'));
+  const pkg = datasetPackage();
   const m = /(\d{4})(\d{2})(\d{2})\d{2}$/.exec(pkg.version);
   if (!m) throw new Error(`cannot read a date from @ip-location-db/asn version ${pkg.version}`);
   return { version: pkg.version, date: `${m[1]}-${m[2]}-${m[3]}` };

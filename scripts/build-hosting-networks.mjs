@@ -21,10 +21,9 @@
  * (nothing finer identifies a client network): [start, end, asn] where start
  * and end are the first 64 bits of the bounds as 16 hex digits.
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { asnRows, datasetPackage, root } from './asn-dataset.mjs';
 
 /**
  * Hosting, cloud and VPS autonomous systems, with the provider name reported
@@ -111,25 +110,9 @@ const HOSTING_ASNS = {
   51396: 'Pfcloud',
 };
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const datasetDir = join(root, 'node_modules', '@ip-location-db', 'asn');
 const outFile = join(root, 'src', 'shared', 'data', 'hosting-networks.json');
 
-/** Streams a numeric ip-location-db CSV, yielding [start, end, asn] of the wanted ASNs. */
-async function* wantedRows(file, parseBound) {
-  const lines = createInterface({ input: createReadStream(join(datasetDir, file)), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line === '') continue;
-    // Only the first three fields matter; the fourth (org name) may hold quoted commas.
-    const a = line.indexOf(',');
-    const b = line.indexOf(',', a + 1);
-    const c = line.indexOf(',', b + 1);
-    if (a < 0 || b < 0 || c < 0) throw new Error(`${file}: malformed line: ${line}`);
-    const asn = Number(line.slice(b + 1, c));
-    if (!Object.hasOwn(HOSTING_ASNS, asn)) continue;
-    yield [parseBound(line.slice(0, a)), parseBound(line.slice(a + 1, b)), asn];
-  }
-}
+const wantedRows = (file, parseBound) => asnRows(file, parseBound, (asn) => Object.hasOwn(HOSTING_ASNS, asn));
 
 /** Sorts by start, drops overlaps between different ASes and merges touching ranges of one AS. */
 function normalise(rows, one) {
@@ -157,7 +140,7 @@ function normalise(rows, one) {
 }
 
 function datasetDate() {
-  const pkg = JSON.parse(readFileSync(join(datasetDir, 'package.json'), 'utf8'));
+  const pkg = datasetPackage();
   const m = /(\d{4})(\d{2})(\d{2})\d{2}$/.exec(pkg.version);
   if (!m) throw new Error(`cannot read a date from @ip-location-db/asn version ${pkg.version}`);
   return { version: pkg.version, date: `${m[1]}-${m[2]}-${m[3]}` };

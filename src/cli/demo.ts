@@ -11,13 +11,10 @@ import {
   labelledDemoTraffic,
   resolveDemoOptions,
 } from '../demo/traffic.ts';
-import { loadConfigFile, resolveConfig } from '../shared/config.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
-import { Detector, type Verdict } from '../shared/detector.ts';
-import { resolveLocalKey } from '../shared/keys.ts';
-import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
-import { Pseudonymiser } from '../shared/pseudonymise.ts';
+import type { Verdict } from '../shared/detector.ts';
 import { NdjsonWriter } from './io.ts';
+import { DETECTOR_OPTIONS, detectorOptionsHelp, localDetector } from './local-detector.ts';
 import { Progress } from './progress.ts';
 import { toOutputLine } from './replay.ts';
 
@@ -49,9 +46,7 @@ Options:
   --write-events <file>    write the generated events as NDJSON, to try 'vigil replay' on
   --write-labels <file>    write {"eventId","label","scenario","incident"} per event, for
                            shared/eval/score.mjs
-  --rules <file>           JSON overrides of thresholds, retention and rule settings
-  --key-file <file>        pseudonymisation key (default: .vigil/pseudonym-key.json,
-                           generated on first use; VIGIL_PSEUDONYM_KEY overrides)
+${detectorOptionsHelp(25)}
   -h, --help               this text
 
 Attacks come between the first quarter and the last tenth of the window, when
@@ -94,8 +89,7 @@ export async function demo(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'write-events': { type: 'string' },
       'write-labels': { type: 'string' },
-      rules: { type: 'string' },
-      'key-file': { type: 'string' },
+      ...DETECTOR_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -126,14 +120,8 @@ export async function demo(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const config = values.rules ? loadConfigFile(values.rules) : resolveConfig();
-  const detector = new Detector({
-    store: new InMemoryProfileStore(),
-    pseudonymiser: new Pseudonymiser(resolveLocalKey(values['key-file'])),
-    config,
-    // A --start in the future is still a demo: the processing clock is never before the traffic.
-    now: () => Math.max(Date.now(), traffic.endMs + 3_600_000),
-  });
+  // A --start in the future is still a demo: the processing clock is never before the traffic.
+  const detector = localDetector(values, () => Math.max(Date.now(), traffic.endMs + 3_600_000));
   const decisions = values.out === undefined ? undefined : new NdjsonWriter(values.out);
   const events = values['write-events'] === undefined ? undefined : new NdjsonWriter(values['write-events']);
   const labels = values['write-labels'] === undefined ? undefined : new NdjsonWriter(values['write-labels']);
@@ -161,7 +149,7 @@ export async function demo(argv: string[]): Promise<number> {
   await Promise.all([decisions?.close(), events?.close(), labels?.close()]);
   progress.done();
   const seconds = (performance.now() - started) / 1000;
-  const report = formatDemoReport(tally, traffic, seconds, config.rulesetVersion);
+  const report = formatDemoReport(tally, traffic, seconds, detector.rulesetVersion);
   (values.out === '-' ? process.stderr : process.stdout).write(report);
   return 0;
 }

@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfigFile, resolveConfig } from '../shared/config.ts';
-import { Detector, type Verdict } from '../shared/detector.ts';
-import { resolveLocalKey } from '../shared/keys.ts';
-import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
-import { Pseudonymiser } from '../shared/pseudonymise.ts';
+import type { Verdict } from '../shared/detector.ts';
 import { NdjsonWriter, readLines } from './io.ts';
+import { DETECTOR_OPTIONS, detectorOptionsHelp, localDetector } from './local-detector.ts';
 import { Progress } from './progress.ts';
 
 export const REPLAY_HELP = `Usage: vigil replay <events.ndjson[.gz]|-> [options]
@@ -22,9 +19,7 @@ It never stops at a bad line. A summary goes to stderr; progress too, on a termi
 
 Options:
   --out <file>        where decisions go (default: stdout)
-  --rules <file>      JSON overrides of thresholds, retention and rule settings
-  --key-file <file>   pseudonymisation key (default: .vigil/pseudonym-key.json,
-                      generated on first use; VIGIL_PSEUDONYM_KEY overrides)
+${detectorOptionsHelp(20)}
   -h, --help          this text
 `;
 
@@ -42,8 +37,7 @@ export async function replay(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       out: { type: 'string' },
-      rules: { type: 'string' },
-      'key-file': { type: 'string' },
+      ...DETECTOR_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,12 +49,7 @@ export async function replay(argv: string[]): Promise<number> {
     process.stderr.write(`vigil replay: expected one input file (or -)\n\n${REPLAY_HELP}`);
     return 2;
   }
-  const config = values.rules ? loadConfigFile(values.rules) : resolveConfig();
-  const detector = new Detector({
-    store: new InMemoryProfileStore(),
-    pseudonymiser: new Pseudonymiser(resolveLocalKey(values['key-file'])),
-    config,
-  });
+  const detector = localDetector(values);
   const out = new NdjsonWriter(values.out);
   const progress = new Progress();
   const summary: Summary = { lines: 0, invalid: 0, duplicates: 0, decisions: {} };
@@ -79,7 +68,7 @@ export async function replay(argv: string[]): Promise<number> {
   await out.close();
   progress.done();
   const seconds = (performance.now() - started) / 1000;
-  process.stderr.write(formatSummary(summary, seconds, config.rulesetVersion));
+  process.stderr.write(formatSummary(summary, seconds, detector.rulesetVersion));
   return 0;
 }
 

@@ -95,5 +95,41 @@ export interface Rule<S extends RuleSettings = RuleSettings> {
 /** Declares a rule with its typed settings (identity at run time; it keeps the types honest). */
 export const defineRule = <S extends RuleSettings>(rule: Rule<S>): Rule<S> => rule;
 
+/** An entity a rule looks across: its profile kind, and this event's pseudonym for it (if it has one). */
+export type Source = readonly [kind: ProfileKind, id: Pseudonym | undefined];
+
+/** How a message names each kind of source. */
+export const SOURCE_NAMES: Readonly<Record<ProfileKind, string>> = {
+  subject: 'customer',
+  username: 'account',
+  ip: 'address',
+  network: 'network',
+  device: 'device',
+  client: 'session',
+  userAgent: 'user agent',
+  payment: 'payment instrument',
+  address: 'shipping address',
+};
+
+/**
+ * The first finding over the sources the event has, in the order given (most
+ * specific first): the shape of every "many X from one Y" rule.
+ *
+ * @example
+ * ```ts
+ * firstFinding([['subject', event.subject], ['device', event.device]], (kind, id) => countFrom(kind, id));
+ * ```
+ */
+export function firstFinding(
+  sources: readonly Source[],
+  find: (kind: ProfileKind, id: Pseudonym) => Finding | undefined,
+): Finding | undefined {
+  for (const [kind, id] of sources) {
+    const finding = id === undefined ? undefined : find(kind, id);
+    if (finding) return finding;
+  }
+  return undefined;
+}
+
 /** Minutes to milliseconds. */
 export const minutes = (n: number): number => n * 60_000;

@@ -40,6 +40,11 @@ export class Detector {
     this.#deps = { now: Date.now, ...deps };
   }
 
+  /** The ruleset version every decision of this detector carries. */
+  get rulesetVersion(): string {
+    return this.#deps.config.rulesetVersion;
+  }
+
   /** One event as a parsed JSON value (a Kinesis record's data, an API request body). */
   process(input: unknown): Promise<Verdict> {
     return this.#handle(parseEvent(input, this.#deps.now()));

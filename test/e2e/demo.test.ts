@@ -5,23 +5,15 @@
  * into the repository. The events it writes are then replayed by the real
  * `vigil replay` command, which must decide exactly as the demo did.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_HELP, demo } from '../../src/cli/demo.ts';
 import { ATTACK_SCENARIOS } from '../../src/demo/traffic.ts';
+import { type Run, runVigil, testKey } from './support.ts';
 
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));
-const TEST_KEY = `v1:${Buffer.from('vigil-e2e-demo-key-0123456789abc', 'utf8').toString('base64')}`;
-
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-}
+const TEST_KEY = testKey('vigil-e2e-demo-key-0123456789abc');
 
 let dir: string;
 let previousKey: string | undefined;
@@ -46,26 +38,8 @@ async function runDemo(args: string[]): Promise<Run> {
 }
 
 /** Runs the real `vigil` command in a child process. */
-function vigil(args: string[]): Promise<Run> {
-  const env: Record<string, string | undefined> = { ...process.env, VIGIL_PSEUDONYM_KEY: TEST_KEY };
-  delete env.FORCE_COLOR;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VIGIL, ...args], { cwd: dir, env, timeout: 60_000 });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (status) =>
-      resolve({
-        status: status ?? -1,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      }),
-    );
-    child.stdin.end();
-  });
-}
+const vigil = (args: string[]): Promise<Run> =>
+  runVigil(args, { cwd: dir, env: { VIGIL_PSEUDONYM_KEY: TEST_KEY } });
 
 const lines = (path: string): string[] => readFileSync(path, 'utf8').split('\n').filter(Boolean);
 

@@ -4,24 +4,16 @@
  * pseudonymisation key handed in through VIGIL_PSEUDONYM_KEY so that no key
  * file is ever written into the repository.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE_RULESET_VERSION } from '../../src/shared/config.ts';
+import { type Run, runVigil, testKey } from './support.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, toLine, withField } from '../factories/events.ts';
 
-const VIGIL = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));
-const TEST_KEY = `v1:${Buffer.from('vigil-e2e-test-key-0123456789abc', 'utf8').toString('base64')}`;
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+const TEST_KEY = testKey('vigil-e2e-test-key-0123456789abc');
 
 let dir: string;
 
@@ -30,28 +22,10 @@ function vigil(
   args: string[],
   options: { input?: string | Buffer; env?: Record<string, string> } = {},
 ): Promise<Run> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    VIGIL_PSEUDONYM_KEY: TEST_KEY,
-    ...options.env,
-  };
-  // A terminal-less child: progress stays off, colours too.
-  delete env.FORCE_COLOR;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VIGIL, ...args], { cwd: dir, env, timeout: 30_000 });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (status) =>
-      resolve({
-        status,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      }),
-    );
-    child.stdin.end(options.input ?? '');
+  return runVigil(args, {
+    cwd: dir,
+    env: { VIGIL_PSEUDONYM_KEY: TEST_KEY, ...options.env },
+    input: options.input ?? '',
   });
 }
 

@@ -1,6 +1,4 @@
-import type { ProfileKind } from '../../shared/profile/model.ts';
-import type { Pseudonym } from '../../shared/pseudonymise.ts';
-import { defineRule, minutes } from '../rule.ts';
+import { defineRule, firstFinding, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
 import { distinct, recentOf } from '../window.ts';
 
 /**
@@ -16,20 +14,18 @@ export const cardTesting = defineRule({
   evaluate: (event, view, s) => {
     const payment = event.order?.payment;
     if (!payment) return undefined;
-    const sources: [ProfileKind, Pseudonym | undefined][] = [
+    const sources: Source[] = [
       ['subject', event.subject],
       ['device', event.device],
     ];
-    for (const [kind, id] of sources) {
-      if (!id) continue;
+    return firstFinding(sources, (kind, id) => {
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
       const instruments = distinct(recent, (o) => o.payment).add(payment);
-      if (instruments.size < s.minInstruments) continue;
+      if (instruments.size < s.minInstruments) return undefined;
       return {
-        message: `${instruments.size} different payment instruments from this ${kind === 'subject' ? 'customer' : kind} within ${s.windowMinutes} min`,
+        message: `${instruments.size} different payment instruments from this ${SOURCE_NAMES[kind]} within ${s.windowMinutes} min`,
         evidence: { source: kind, instruments: instruments.size, windowMinutes: s.windowMinutes },
       };
-    }
-    return undefined;
+    });
   },
 });

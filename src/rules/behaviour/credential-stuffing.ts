@@ -1,6 +1,5 @@
 import type { ProfileKind } from '../../shared/profile/model.ts';
-import type { Pseudonym } from '../../shared/pseudonymise.ts';
-import { defineRule, minutes } from '../rule.ts';
+import { defineRule, firstFinding, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
 import { distinct, recentOf } from '../window.ts';
 
 /**
@@ -10,12 +9,6 @@ import { distinct, recentOf } from '../window.ts';
  * rotates proxies; the user agent is shared by honest customers too, so it
  * also needs a high failure ratio.
  */
-const SOURCE_NAMES: Partial<Record<ProfileKind, string>> = {
-  ip: 'address',
-  network: 'network',
-  device: 'device',
-  userAgent: 'user agent',
-};
 
 export const credentialStuffing = defineRule({
   code: 'CREDENTIAL_STUFFING',
@@ -33,21 +26,27 @@ export const credentialStuffing = defineRule({
   },
   evaluate: (event, view, s) => {
     if (event.login?.outcome !== 'failure' || !event.username) return undefined;
+    const username = event.username;
     const window = minutes(s.windowMinutes);
-    const sources: [ProfileKind, Pseudonym | undefined, number][] = [
-      ['ip', event.ip.id, s.minUsernames],
-      ['device', event.device, s.minUsernames],
-      ['network', event.ip.network, s.minNetworkUsernames],
-      ['userAgent', event.userAgent?.id, s.minUserAgentUsernames],
+    const minUsernames: Partial<Record<ProfileKind, number>> = {
+      ip: s.minUsernames,
+      device: s.minUsernames,
+      network: s.minNetworkUsernames,
+      userAgent: s.minUserAgentUsernames,
+    };
+    const sources: Source[] = [
+      ['ip', event.ip.id],
+      ['device', event.device],
+      ['network', event.ip.network],
+      ['userAgent', event.userAgent?.id],
     ];
-    for (const [kind, id, min] of sources) {
-      if (!id) continue;
+    return firstFinding(sources, (kind, id) => {
       const recent = recentOf(view.observations(kind, id), 'login', event.at, window);
       const failed = recent.filter((o) => o.outcome === 'failure');
-      const usernames = distinct(failed, (o) => o.username).add(event.username);
-      if (usernames.size < min) continue;
+      const usernames = distinct(failed, (o) => o.username).add(username);
+      if (usernames.size < minUsernames[kind]!) return undefined;
       const ratio = (failed.length + 1) / (recent.length + 1);
-      if (kind === 'userAgent' && ratio < s.minUserAgentFailureRatio) continue;
+      if (kind === 'userAgent' && ratio < s.minUserAgentFailureRatio) return undefined;
       return {
         message: `${usernames.size} different usernames failed from this ${SOURCE_NAMES[kind]} within ${s.windowMinutes} min`,
         evidence: {
@@ -57,7 +56,6 @@ export const credentialStuffing = defineRule({
           windowMinutes: s.windowMinutes,
         },
       };
-    }
-    return undefined;
+    });
   },
 });

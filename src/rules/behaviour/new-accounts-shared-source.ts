@@ -1,6 +1,4 @@
-import type { ProfileKind } from '../../shared/profile/model.ts';
-import type { Pseudonym } from '../../shared/pseudonymise.ts';
-import { defineRule, minutes } from '../rule.ts';
+import { defineRule, firstFinding, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
 import { distinct, recentOf } from '../window.ts';
 
 /**
@@ -22,24 +20,23 @@ export const newAccountsSharedSource = defineRule({
   evaluate: (event, view, s) => {
     const age = event.order?.accountAgeDays;
     if (!event.subject || age === undefined || age > s.newAccountDays) return undefined;
-    const sources: [ProfileKind, Pseudonym | undefined][] = [
+    const subject = event.subject;
+    const sources: Source[] = [
       ['device', event.device],
       ['ip', event.ip.id],
       ['network', event.ip.network],
     ];
-    for (const [kind, id] of sources) {
-      if (!id) continue;
+    return firstFinding(sources, (kind, id) => {
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
       const accounts = distinct(
         recent.filter((o) => o.accountAgeDays !== undefined && o.accountAgeDays <= s.newAccountDays),
         (o) => o.subject,
-      ).add(event.subject);
-      if (accounts.size < s.minAccounts) continue;
+      ).add(subject);
+      if (accounts.size < s.minAccounts) return undefined;
       return {
-        message: `${accounts.size} new accounts ordered from this ${kind === 'ip' ? 'address' : kind} within ${s.windowMinutes / 60} h`,
+        message: `${accounts.size} new accounts ordered from this ${SOURCE_NAMES[kind]} within ${s.windowMinutes / 60} h`,
         evidence: { source: kind, accounts: accounts.size, windowMinutes: s.windowMinutes },
       };
-    }
-    return undefined;
+    });
   },
 });

@@ -1,6 +1,4 @@
-import type { ProfileKind } from '../../shared/profile/model.ts';
-import type { Pseudonym } from '../../shared/pseudonymise.ts';
-import { defineRule, minutes } from '../rule.ts';
+import { defineRule, firstFinding, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
 import { recentOf } from '../window.ts';
 
 /**
@@ -21,17 +19,16 @@ export const smallOrderBurst = defineRule({
   },
   evaluate: (event, view, s) => {
     if (event.order!.amountMinor > s.maxAmountMinor) return undefined;
-    const sources: [ProfileKind, Pseudonym | undefined][] = [
+    const sources: Source[] = [
       ['subject', event.subject],
       ['device', event.device],
     ];
-    for (const [kind, id] of sources) {
-      if (!id) continue;
+    return firstFinding(sources, (kind, id) => {
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
       const small = recent.filter((o) => (o.amountMinor ?? Infinity) <= s.maxAmountMinor).length + 1;
-      if (small < s.minOrders) continue;
+      if (small < s.minOrders) return undefined;
       return {
-        message: `${small} orders of at most ${(s.maxAmountMinor / 100).toFixed(2)} from this ${kind === 'subject' ? 'customer' : kind} within ${s.windowMinutes} min`,
+        message: `${small} orders of at most ${(s.maxAmountMinor / 100).toFixed(2)} from this ${SOURCE_NAMES[kind]} within ${s.windowMinutes} min`,
         evidence: {
           source: kind,
           smallOrders: small,
@@ -39,7 +36,6 @@ export const smallOrderBurst = defineRule({
           windowMinutes: s.windowMinutes,
         },
       };
-    }
-    return undefined;
+    });
   },
 });

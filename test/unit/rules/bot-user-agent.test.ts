@@ -40,15 +40,18 @@ describe('BOT_USER_AGENT', () => {
   it.each([
     ['login', aLoginFact({ userAgent: undefined })],
     ['order', anOrderFact({ userAgent: undefined })],
-  ])('says nothing about a %s without a user agent (back-end producers may not pass it on)', (_type, event) => {
-    // Prepare: the event itself
+  ])(
+    'says nothing about a %s without a user agent (back-end producers may not pass it on)',
+    (_type, event) => {
+      // Prepare: the event itself
 
-    // Act
-    const finding = evaluate(event);
+      // Act
+      const finding = evaluate(event);
 
-    // Assess
-    expect(finding).toBeUndefined();
-  });
+      // Assess
+      expect(finding).toBeUndefined();
+    },
+  );
 
   it.each([
     ['with a bot user agent', { userAgent: { bot: true, claimsCrawler: true } }],

@@ -44,7 +44,7 @@ const REASONS = {
   noUserAgent: {
     code: 'BOT_USER_AGENT',
     points: 35,
-    message: 'request without a user agent',
+    message: 'page request without a user agent',
     evidence: { userAgent: 'missing' },
   },
 };
