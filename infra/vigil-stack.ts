@@ -1,0 +1,94 @@
+import { RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+
+/** Deployment stages: lower-case, short, usable in stack names, tags, aliases and secret names. */
+const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
+
+/** The tags every Vigil resource carries (cost allocation, data inventory under GDPR Art. 30). */
+export function vigilTags(stage: string): Readonly<Record<string, string>> {
+  return {
+    project: 'vigil',
+    stage,
+    'data-classification': 'personal-pseudonymised',
+  };
+}
+
+export interface VigilStackProps extends StackProps {
+  /** `dev`, `prod`, …: part of the stack name, the tags and the resource names. */
+  readonly stage: string;
+}
+
+/**
+ * The Vigil deployment. For now it holds the pseudonymisation key; the
+ * pipeline (Kinesis, Lambda, DynamoDB, API Gateway) joins it with later issues.
+ *
+ * The pseudonymisation key is a Secrets Manager secret whose value is
+ * `{"version":"v1","secret":"<64 random letters and digits>"}`, the same shape
+ * as the local key file `.vigil/pseudonym-key.json`. The app derives the
+ * master key `v1:<secret>` from it (`${version}:${secret}`, then
+ * `parseKey` in `src/shared/keys.ts`): 64 characters of `[A-Za-z0-9]` are valid
+ * base64 for 48 bytes, carrying 64 × log2(62) ≈ 381 bits of randomness, more
+ * than the 256 the local key file gets.
+ *
+ * The secret is encrypted with its own customer-managed KMS key (automatic
+ * yearly rotation of the KMS key material is transparent: KMS keeps the old
+ * material for decryption). Both are RETAINed: losing the key material turns
+ * every stored pseudonym into an orphan that no event can ever match again.
+ */
+export class VigilStack extends Stack {
+  /** Encrypts the pseudonymisation key secret (and, later, whatever else holds personal data). */
+  readonly pseudonymKmsKey: Key;
+  /** `{"version":"v1","secret":"…"}`; readers need `secretsmanager:GetSecretValue` and `kms:Decrypt`. */
+  readonly pseudonymKeySecret: Secret;
+
+  constructor(scope: Construct, id: string, props: VigilStackProps) {
+    const { stage, ...stackProps } = props;
+    if (!STAGE_PATTERN.test(stage)) {
+      throw new Error(
+        `Vigil stage ${JSON.stringify(stage)}: expected 1–20 lower-case letters, digits or '-', starting with a letter (e.g. dev, prod)`,
+      );
+    }
+    super(scope, id, {
+      description: `Vigil fraud and access-anomaly detection (${stage})`,
+      ...stackProps,
+      // Stack tags (CloudFormation propagates them to every resource that takes tags).
+      // Explicit because cdk.json's `@aws-cdk/core:explicitStackTags` stops Tags.of() reaching the stack itself.
+      tags: { ...stackProps.tags, ...vigilTags(stage) },
+    });
+
+    this.pseudonymKmsKey = new Key(this, 'PseudonymKmsKey', {
+      description: `Vigil ${stage}: encrypts the pseudonymisation key secret`,
+      alias: `alias/vigil/${stage}/pseudonym`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.pseudonymKeySecret = new Secret(this, 'PseudonymKeySecret', {
+      secretName: `vigil/${stage}/pseudonym-key`,
+      description:
+        `Vigil ${stage}: pseudonymisation master key {"version":"v1","secret":"<base64>"}; ` +
+        'the app uses "<version>:<secret>". Never delete or regenerate: every stored pseudonym depends on it.',
+      encryptionKey: this.pseudonymKmsKey,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ version: 'v1' }),
+        generateStringKey: 'secret',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.pseudonymKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The pseudonymisation key is rotated by a documented manual key-version roll-out (v1 -> v2 run side by side, ' +
+        'then profiles re-keyed), never by a Secrets Manager rotation Lambda: replacing the value in place would orphan ' +
+        'every stored pseudonym.',
+    });
+
+    // Resource tags in the template too, so the template alone shows what each resource holds.
+    for (const [key, value] of Object.entries(vigilTags(stage))) Tags.of(this).add(key, value);
+  }
+}

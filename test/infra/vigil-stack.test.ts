@@ -1,0 +1,271 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseKey } from '../../src/shared/keys.ts';
+import { createVigilApp } from '../../infra/vigil-app.ts';
+import { VigilStack, vigilTags } from '../../infra/vigil-stack.ts';
+
+/** The context `cdk synth` runs with: the feature flags, stage and region of cdk.json. */
+const CDK_JSON_CONTEXT = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh `createVigilApp` with cdk.json's context, no AWS environment, and a throw-away cloud assembly dir. */
+function vigilApp(context: Record<string, unknown> = {}) {
+  const outdir = mkdtempSync(join(tmpdir(), 'vigil-cdk-'));
+  outdirs.push(outdir);
+  return { ...createVigilApp({ context: { ...CDK_JSON_CONTEXT, ...context }, outdir, env: {} }), outdir };
+}
+
+// Synthesis is the slow part (~0.3 s): the template assertions share one.
+let shared: { stack: VigilStack; template: Template } | undefined;
+function devTemplate() {
+  if (!shared) {
+    const { stack } = vigilApp();
+    shared = { stack, template: Template.fromStack(stack) };
+  }
+  return shared;
+}
+
+function logicalId(stack: VigilStack, construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnResource);
+}
+
+describe('VigilStack: the pseudonymisation key', () => {
+  it('is named Vigil-<stage> in the EEA region from cdk.json, account left to the CLI', () => {
+    // Prepare
+    const { stack } = devTemplate();
+
+    // Act
+    const { stackName, region, account } = stack;
+
+    // Assess
+    expect(stackName).toBe('Vigil-dev');
+    expect(region).toBe('eu-central-1');
+    expect(account).toMatch(/^\$\{Token\[AWS\.AccountId/);
+  });
+
+  it('has one customer-managed KMS key with rotation on, retained', () => {
+    // Prepare
+    const { template } = devTemplate();
+
+    // Act
+    const keys = template.findResources('AWS::KMS::Key');
+
+    // Assess
+    expect(Object.keys(keys)).toHaveLength(1);
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/vigil/dev/pseudonym' });
+  });
+
+  it('keeps the key material in a secret encrypted with that key, retained', () => {
+    // Prepare
+    const { stack, template } = devTemplate();
+    const keyId = logicalId(stack, stack.pseudonymKmsKey);
+
+    // Act
+    const secrets = template.findResources('AWS::SecretsManager::Secret');
+
+    // Assess
+    expect(Object.keys(secrets)).toHaveLength(1);
+    template.hasResource('AWS::SecretsManager::Secret', {
+      Properties: {
+        Name: 'vigil/dev/pseudonym-key',
+        KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  it('generates {"version":"v1","secret":<64 letters and digits>}', () => {
+    // Prepare
+    const { template } = devTemplate();
+
+    // Act
+    const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0];
+
+    // Assess
+    expect(secret?.Properties?.GenerateSecretString).toEqual({
+      SecretStringTemplate: '{"version":"v1"}',
+      GenerateStringKey: 'secret',
+      PasswordLength: 64,
+      ExcludePunctuation: true,
+    });
+  });
+
+  it('generates a value the app reads as a key of at least 32 bytes', () => {
+    // Prepare: what Secrets Manager stores: the template plus a password of the configured shape
+    const { template } = devTemplate();
+    const secret = Object.values(template.findResources('AWS::SecretsManager::Secret'))[0];
+    const generate = secret?.Properties?.GenerateSecretString as {
+      SecretStringTemplate: string;
+      GenerateStringKey: string;
+      PasswordLength: number;
+    };
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const password = Array.from(
+      { length: generate.PasswordLength },
+      (_, i) => alphabet[(i * 37 + 11) % 62],
+    ).join('');
+    const stored = {
+      ...JSON.parse(generate.SecretStringTemplate),
+      [generate.GenerateStringKey]: password,
+    } as {
+      version: string;
+      secret: string;
+    };
+
+    // Act: what the app does with it
+    const key = parseKey(`${stored.version}:${stored.secret}`);
+
+    // Assess
+    expect(key.version).toBe('v1');
+    expect(key.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('retains every stateful resource', () => {
+    // Prepare
+    const { template } = devTemplate();
+    const stateful = ['AWS::KMS::Key', 'AWS::SecretsManager::Secret'];
+
+    // Act
+    const policies = stateful.flatMap((type) =>
+      Object.values(template.findResources(type)).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]),
+    );
+
+    // Assess
+    expect(policies).toEqual([
+      ['Retain', 'Retain'],
+      ['Retain', 'Retain'],
+    ]);
+  });
+
+  it('tags the key, the secret and the stack with project, stage and data classification', () => {
+    // Prepare
+    const { stack, template } = devTemplate();
+    const expected = { project: 'vigil', stage: 'dev', 'data-classification': 'personal-pseudonymised' };
+
+    // Act
+    const tagged = ['AWS::KMS::Key', 'AWS::SecretsManager::Secret'].flatMap((type) =>
+      Object.values(template.findResources(type)).map(
+        (r) =>
+          Object.fromEntries(
+            (r.Properties.Tags as { Key: string; Value: string }[]).map(({ Key, Value }) => [Key, Value]),
+          ) as Record<string, string>,
+      ),
+    );
+
+    // Assess
+    expect(vigilTags('dev')).toEqual(expected);
+    expect(tagged).toEqual([expected, expected]);
+    expect(stack.tags.tagValues()).toEqual(expected);
+  });
+
+  it('takes the stage from context into names and tags', () => {
+    // Prepare
+    const { stack } = vigilApp({ stage: 'prod', region: 'eu-west-1' });
+
+    // Act
+    const template = Template.fromStack(stack);
+
+    // Assess
+    expect(stack.stackName).toBe('Vigil-prod');
+    expect(stack.region).toBe('eu-west-1');
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'vigil/prod/pseudonym-key',
+      Tags: Match.arrayWith([{ Key: 'stage', Value: 'prod' }]),
+    });
+  });
+
+  it.each(['', 'Prod', 'dev/1', 'a-stage-name-that-is-far-too-long'])('refuses stage %j', (stage) => {
+    // Prepare
+    const app = new App();
+
+    // Act
+    const act = () => new VigilStack(app, 'Vigil-x', { stage });
+
+    // Assess
+    expect(act).toThrow(/Vigil stage .*expected 1–20 lower-case letters/);
+  });
+
+  it('refuses a non-EEA region from context before building anything', () => {
+    // Prepare
+    const context = { region: 'us-east-1' };
+
+    // Act
+    const act = () => vigilApp(context);
+
+    // Assess
+    expect(act).toThrow(/privacy policy promises storage in the EEA: region us-east-1 is not in the EEA/);
+  });
+});
+
+describe('VigilStack: cdk-nag AwsSolutions', () => {
+  it('synthesises with no unacknowledged error or warning', () => {
+    // Prepare
+    const { app, stack, outdir } = vigilApp();
+
+    // Act
+    app.synth();
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: unknown[] }[];
+    };
+
+    // Assess
+    expect(
+      report.pluginReports.flatMap((r) => r.violations.map((v) => ({ plugin: r.pluginName, v }))),
+    ).toEqual([]);
+    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('acknowledges only SMG4 on the secret, with a written reason', () => {
+    // Prepare
+    const { app } = vigilApp();
+
+    // Act
+    const acknowledgements = app.node.findAll().flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((m) => Object.entries(m.data as Record<string, unknown>))
+        .map(([id, reason]) => ({ path: c.node.path, id, reason })),
+    );
+
+    // Assess
+    expect(acknowledgements.map(({ path, id }) => [path, id])).toEqual([
+      ['Vigil-dev/PseudonymKeySecret', expect.stringMatching(/AwsSolutions-SMG4$/)],
+    ]);
+    for (const { reason } of acknowledgements) {
+      expect(typeof reason === 'string' ? reason.trim().length : 0).toBeGreaterThan(40);
+    }
+  });
+
+  it('stops synthesis on an unacknowledged finding (the pack is really registered)', () => {
+    // Prepare
+    const { app, stack } = vigilApp();
+    new Secret(stack, 'Unreviewed');
+
+    // Act
+    const act = () => app.synth();
+
+    // Assess
+    expect(act).toThrow(/AwsSolutions-SMG4/);
+  });
+});
