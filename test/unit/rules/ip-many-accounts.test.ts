@@ -14,7 +14,13 @@ import {
   pseudonym,
 } from '../../factories/facts.ts';
 
-const S = { ...ipManyAccounts.defaults, points: 20, windowMinutes: 10, minAccounts: 8 };
+const S = {
+  ...ipManyAccounts.defaults,
+  points: 20,
+  windowMinutes: 10,
+  minAccounts: 8,
+  minNetworkAccounts: 16,
+};
 
 /** A login of `username-<n>` from the default address, `msAgo` before the event. */
 const loginOf = (n: number, msAgo = n * 30_000): Observation =>
@@ -39,8 +45,35 @@ describe('IP_MANY_ACCOUNTS', () => {
     // Assess
     expect(finding).toEqual({
       message: '8 usernames tried to log in from this address within 10 min',
-      evidence: { usernames: 8, windowMinutes: 10 },
+      evidence: { source: 'ip', usernames: 8, windowMinutes: 10 },
     });
+  });
+
+  it('fires for a whole network at minNetworkAccounts, spread over its addresses', () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(aSnapshot(event, { network: others(15) }));
+
+    // Act
+    const finding = ipManyAccounts.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toEqual({
+      message: '16 usernames tried to log in from this network within 10 min',
+      evidence: { source: 'network', usernames: 16, windowMinutes: 10 },
+    });
+  });
+
+  it('does not fire for a network one username below minNetworkAccounts', () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(aSnapshot(event, { network: others(14) }));
+
+    // Act
+    const finding = ipManyAccounts.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('does not fire one username below minAccounts', () => {
