@@ -15,6 +15,8 @@ export default class ClosingLineReporter implements Reporter {
         else counts.skipped++;
       }
     }
-    process.stdout.write(`vitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(
+      `vitest: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }
