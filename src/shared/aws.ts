@@ -1,0 +1,42 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** The region when neither the options nor `AWS_REGION` name one (EEA: the privacy policy's promise). */
+export const DEFAULT_REGION = 'eu-central-1';
+
+export interface AwsClientOptions {
+  /** An explicit endpoint (dynalite in tests). Without it the SDK honours `AWS_ENDPOINT_URL(_DYNAMODB)`. */
+  endpoint?: string;
+  /** Default: `AWS_REGION`, else {@link DEFAULT_REGION}. */
+  region?: string;
+  /** Static credentials (a local endpoint needs some, any); default: the SDK's provider chain. */
+  credentials?: DynamoDBClientConfig['credentials'];
+  /** SDK attempts per request, the first included (standard retry mode, with backoff). Default 4. */
+  maxAttempts?: number;
+}
+
+/**
+ * The one place that configures DynamoDB clients: a document client that
+ * marshals plain objects, dropping `undefined` fields (optional observation
+ * fields are simply absent).
+ *
+ * @example
+ * ```ts
+ * const client = dynamoClient();                                   // Lambda: region and credentials from the runtime
+ * const local = dynamoClient({ endpoint: 'http://127.0.0.1:4567' }); // dynalite
+ * ```
+ */
+export function dynamoClient(options: AwsClientOptions = {}): DynamoDBDocumentClient {
+  const config: DynamoDBClientConfig = {
+    region: options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION,
+    maxAttempts: options.maxAttempts ?? 4,
+    // Fail a stuck connection fast and let the retry strategy try again, well within a Lambda's time.
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+  };
+  // Only set when given: otherwise the SDK reads AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL itself.
+  if (options.endpoint) config.endpoint = options.endpoint;
+  if (options.credentials) config.credentials = options.credentials;
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}

@@ -1,0 +1,186 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Decision } from '../../src/rules/decide.ts';
+import type { Observation, ProfileKey } from '../../src/shared/profile/model.ts';
+import { DynamoProfileStore, batchGetAll } from '../../src/shared/profile/dynamo-store.ts';
+import type { ProfileWrite } from '../../src/shared/profile/observe.ts';
+import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
+import type { Pseudonym } from '../../src/shared/pseudonymise.ts';
+import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { describeProfileStoreContract } from './profile-store.contract.ts';
+
+let local: LocalDynamo;
+let stages = 0;
+
+beforeAll(async () => {
+  local = await startDynalite();
+});
+afterAll(async () => {
+  await local.close();
+});
+
+/** A store on tables of their own (a fresh stage), so that no test sees another's data. */
+async function freshStore(): Promise<{
+  store: DynamoProfileStore;
+  client: DynamoDBDocumentClient;
+  tables: { profiles: string; decisions: string };
+}> {
+  const tables = await local.createTables(`t${++stages}`);
+  const client = local.client();
+  return { store: new DynamoProfileStore({ client, tables }), client, tables };
+}
+
+describeProfileStoreContract('DynamoDB (dynalite)', async () => {
+  const { store, client } = await freshStore();
+  return { store, close: async () => client.destroy() };
+});
+
+/** Counts the commands a client sends, by name (SDK retries of one command count once). */
+function countCommands(client: DynamoDBDocumentClient): { take(): Record<string, number> } {
+  let counts: Record<string, number> = {};
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? 'unknown';
+      counts[name] = (counts[name] ?? 0) + 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  return {
+    take() {
+      const taken = counts;
+      counts = {};
+      return taken;
+    },
+  };
+}
+
+describe('DynamoProfileStore request budget', () => {
+  const T0 = Date.parse('2026-11-24T08:00:00Z');
+  const keys: ProfileKey[] = ['ip#v1:ip-1', 'subject#v1:s-1', 'client#v1:c-1'];
+  let sequence = 0;
+  const aLogin = (at: number): ProfileWrite => {
+    const observation: Observation = {
+      eventId: `budget-${++sequence}`,
+      kind: 'login',
+      at,
+      expiresAt: Math.floor(at / 1000) + 90 * 86_400,
+      ip: 'v1:ip-1' as Pseudonym,
+      outcome: 'success',
+      country: 'NL',
+    };
+    return { observation, keys, login: { outcome: 'success', unknownUser: false, country: 'NL' } };
+  };
+
+  it('sends few requests per operation', async () => {
+    // Prepare
+    const { store, client } = await freshStore();
+    const counter = countCommands(client);
+    const decision: Decision = {
+      eventId: 'budget-decision',
+      eventType: 'login',
+      score: 0,
+      decision: 'allow',
+      reasons: [],
+      rulesetVersion: 'test',
+    };
+    const measured: Record<string, Record<string, number>> = {};
+
+    // Act
+    await store.load(keys, T0);
+    measured['load, cold cache'] = counter.take();
+    await store.load(keys, T0 + 1000);
+    measured['load, warm cache'] = counter.take();
+    await store.record([aLogin(T0)]);
+    measured['record, 3 new profiles + counters'] = counter.take();
+    await store.record([aLogin(T0 + 1000)]);
+    measured['record, 3 existing profiles + counters'] = counter.take();
+    for (let i = 2; i < PROFILE_LIMITS.login + 2; i++) await store.record([aLogin(T0 + i * 1000)]);
+    counter.take();
+    await store.record([aLogin(T0 + 100_000)]);
+    measured['record, 3 profiles at their limit + counters'] = counter.take();
+    await store.findDecision(decision.eventId);
+    measured['findDecision'] = counter.take();
+    await store.saveDecision(decision, Math.floor(Date.now() / 1000) + 3600);
+    measured['saveDecision'] = counter.take();
+
+    // Assess
+    expect(measured).toEqual({
+      'load, cold cache': { BatchGetItemCommand: 2 },
+      'load, warm cache': { BatchGetItemCommand: 1 },
+      'record, 3 new profiles + counters': { UpdateItemCommand: 3 * 3 + 1 },
+      'record, 3 existing profiles + counters': { UpdateItemCommand: 3 * 2 + 1 },
+      'record, 3 profiles at their limit + counters': { UpdateItemCommand: 3 * 2 + 1 },
+      findDecision: { GetItemCommand: 1 },
+      saveDecision: { PutItemCommand: 1 },
+    });
+  });
+});
+
+describe('DynamoProfileStore items', () => {
+  const T0 = Date.parse('2026-11-24T08:00:00Z');
+  const key: ProfileKey = 'ip#v1:ip-ttl';
+  const anObservation = (eventId: string, kind: Observation['kind'], days: number): Observation => ({
+    eventId,
+    kind,
+    at: T0,
+    expiresAt: T0 / 1000 + days * 86_400,
+  });
+
+  it('keeps the item ttl at the latest expiry of what it holds, never lowering it', async () => {
+    // Prepare
+    const { store, client, tables } = await freshStore();
+
+    // Act
+    await store.record([{ observation: anObservation('login-1', 'login', 90), keys: [key] }]);
+    await store.record([{ observation: anObservation('browse-1', 'browse', 30), keys: [key] }]);
+
+    // Assess
+    const { Item } = await client.send(new GetCommand({ TableName: tables.profiles, Key: { pk: key } }));
+    expect(Item?.ttl).toBe(T0 / 1000 + 90 * 86_400);
+    expect(Object.keys(Item?.obs as object).sort()).toEqual(['browse-1', 'login-1']);
+  });
+});
+
+describe('batchGetAll', () => {
+  it('asks again for unprocessed keys, in requests of at most 100 keys', async () => {
+    // Prepare
+    const requests: string[][] = [];
+    let withheld = false;
+    const client = {
+      send: async (command: { input: { RequestItems: Record<string, { Keys: { pk: string }[] }> } }) => {
+        const keys = command.input.RequestItems.t!.Keys.map((k) => k.pk);
+        requests.push(keys);
+        // The first response leaves its last two keys unprocessed, as DynamoDB may under load.
+        const served = withheld ? keys : keys.slice(0, -2);
+        const unprocessed = withheld ? [] : keys.slice(-2);
+        withheld = true;
+        return {
+          Responses: { t: served.map((pk) => ({ pk })) },
+          UnprocessedKeys: unprocessed.length ? { t: { Keys: unprocessed.map((pk) => ({ pk })) } } : {},
+        };
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const pks = Array.from({ length: 150 }, (_, i) => `k${i}`);
+
+    // Act
+    const items = await batchGetAll(client, 't', pks);
+
+    // Assess
+    expect(items.map((i) => i.pk).sort()).toEqual([...pks].sort());
+    expect(requests.map((r) => r.length).sort((a, b) => a - b)).toEqual([2, 50, 100]);
+  });
+
+  it('gives up after the bounded number of requests', async () => {
+    // Prepare
+    const client = {
+      send: async () => ({ Responses: { t: [] }, UnprocessedKeys: { t: { Keys: [{ pk: 'a' }] } } }),
+    } as unknown as DynamoDBDocumentClient;
+
+    // Act
+    const result = batchGetAll(client, 't', ['a'], 3);
+
+    // Assess
+    await expect(result).rejects.toThrow(/1 keys unprocessed after 3 requests/);
+  });
+});
