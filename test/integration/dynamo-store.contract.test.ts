@@ -6,7 +6,7 @@ import { DynamoProfileStore, batchGetAll } from '../../src/shared/profile/dynamo
 import type { ProfileWrite } from '../../src/shared/profile/observe.ts';
 import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
 import type { Pseudonym } from '../../src/shared/pseudonymise.ts';
-import { type LocalDynamo, startDynalite } from '../support/dynalite.ts';
+import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 import { describeProfileStoreContract } from './profile-store.contract.ts';
 
 let local: LocalDynamo;

