@@ -1,5 +1,6 @@
 import { demo, DEMO_HELP } from './demo.ts';
 import { replay, REPLAY_HELP } from './replay.ts';
+import { send, SEND_HELP } from './send.ts';
 
 const HELP = `Usage: vigil <command> [options]
 
@@ -8,6 +9,7 @@ Vigil: fraud and access-anomaly detection over login, browse and order events.
 Commands:
   demo                            generated shop traffic with attacks through the pipeline, and what was caught
   replay <events.ndjson[.gz]|->   backtest a file through the detection pipeline
+  send <events.ndjson[.gz]|->     write a file of events to the Kinesis stream (local stack or AWS)
   help [command]                  show help
 
 Run 'vigil <command> --help' for a command's options.
@@ -16,6 +18,7 @@ Run 'vigil <command> --help' for a command's options.
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
   demo: { run: demo, help: DEMO_HELP },
   replay: { run: replay, help: REPLAY_HELP },
+  send: { run: send, help: SEND_HELP },
 };
 
 /** The `vigil` command line. */

@@ -2,6 +2,7 @@ import { type Decision, decide } from '../rules/decide.ts';
 import type { DetectionConfig } from './config.ts';
 import { type ParseResult, parseEvent, parseEventLine } from './contract/events.ts';
 import { toFacts } from './enrich.ts';
+import type { EventFacts } from './facts.ts';
 import { observe, profileKeysOf } from './profile/observe.ts';
 import type { ProfileStore } from './profile/store.ts';
 import type { Pseudonymiser } from './pseudonymise.ts';
@@ -20,6 +21,11 @@ export interface DetectorDeps {
   config: DetectionConfig;
   /** The processing clock, only used to reject events from the future. */
   now?: () => number;
+  /**
+   * Called with the facts of each newly decided event (not for duplicates), after its signals
+   * were recorded: the stream consumer writes alerts from it (pseudonymous subject and entities).
+   */
+  onDecided?: (facts: EventFacts, decision: Decision) => void;
 }
 
 /**
@@ -37,7 +43,7 @@ export class Detector {
   readonly #deps: Required<DetectorDeps>;
 
   constructor(deps: DetectorDeps) {
-    this.#deps = { now: Date.now, ...deps };
+    this.#deps = { now: Date.now, onDecided: () => {}, ...deps };
   }
 
   /** The ruleset version every decision of this detector carries. */
@@ -56,7 +62,7 @@ export class Detector {
   }
 
   async #handle(parsed: ParseResult): Promise<Verdict> {
-    const { store, pseudonymiser, config, now } = this.#deps;
+    const { store, pseudonymiser, config, now, onDecided } = this.#deps;
     if (!parsed.ok) {
       const { eventId, field, error } = parsed;
       return eventId === undefined
@@ -73,6 +79,7 @@ export class Detector {
     await store.record([observe(facts, decision, config, keys)]);
     // Deliveries repeat in processing time, whatever the event's own time.
     await store.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
+    onDecided(facts, decision);
     return { kind: 'decision', decision, duplicate: false };
   }
 }

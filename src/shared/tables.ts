@@ -4,7 +4,7 @@ import type { CreateTableCommandInput, UpdateTimeToLiveCommandInput } from '@aws
  * The DynamoDB tables of Vigil, as plain data: the one definition that the CDK
  * stack and the local (dynalite) stack both build their tables from.
  */
-export const TABLE_ROLES = ['profiles', 'decisions'] as const;
+export const TABLE_ROLES = ['profiles', 'decisions', 'alerts', 'deadLetters'] as const;
 export type TableRole = (typeof TABLE_ROLES)[number];
 
 /** A key attribute: its name and DynamoDB scalar type (`S` string, `N` number, `B` binary). */
@@ -13,12 +13,21 @@ export interface KeyAttribute {
   readonly type: 'S' | 'N' | 'B';
 }
 
+/** A global secondary index, projecting all attributes. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
 export interface TableDefinition {
   readonly role: TableRole;
   /** The last part of the table name: `vigil-<stage>-<suffix>`. */
   readonly suffix: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /** Global secondary indexes (all attributes projected). */
+  readonly indexes?: readonly IndexDefinition[];
   /** On-demand capacity: the pipeline's traffic is bursty and small on average. */
   readonly billing: 'PAY_PER_REQUEST';
   /**
@@ -53,16 +62,44 @@ export const TABLES: Readonly<Record<TableRole, TableDefinition>> = {
     billing: 'PAY_PER_REQUEST',
     ttlAttribute: TTL_ATTRIBUTE,
   },
+  /**
+   * One item per review/deny decision (`pk` = `alertId` = the eventId): the decision, its reasons
+   * with evidence, the pseudonymous subject and entities, `status`. The index `gsi1` lists alerts
+   * by status and time (`gsi1pk` = `status#open`, `gsi1sk` = ISO event time) for the alert APIs.
+   */
+  alerts: {
+    role: 'alerts',
+    suffix: 'alerts',
+    partitionKey: { name: 'pk', type: 'S' },
+    indexes: [
+      {
+        name: 'gsi1',
+        partitionKey: { name: 'gsi1pk', type: 'S' },
+        sortKey: { name: 'gsi1sk', type: 'S' },
+      },
+    ],
+    billing: 'PAY_PER_REQUEST',
+    ttlAttribute: TTL_ATTRIBUTE,
+  },
+  /**
+   * One item per invalid stream record (`pk` = `dl#<sha256 of the raw record>`): the reason, sequence
+   * number, partition key hash and arrival time, never the raw record. Kept 14 days (`ttl`).
+   */
+  deadLetters: {
+    role: 'deadLetters',
+    suffix: 'dead-letters',
+    partitionKey: { name: 'pk', type: 'S' },
+    billing: 'PAY_PER_REQUEST',
+    ttlAttribute: TTL_ATTRIBUTE,
+  },
 };
 
 /** The name of a table of a stage: `vigil-<stage>-<role suffix>`. */
 export const tableName = (stage: string, role: TableRole): string => `vigil-${stage}-${TABLES[role].suffix}`;
 
 /** The table names of a stage, by role. */
-export const tableNames = (stage: string): Record<TableRole, string> => ({
-  profiles: tableName(stage, 'profiles'),
-  decisions: tableName(stage, 'decisions'),
-});
+export const tableNames = (stage: string): Record<TableRole, string> =>
+  Object.fromEntries(TABLE_ROLES.map((role) => [role, tableName(stage, role)])) as Record<TableRole, string>;
 
 /**
  * The SDK request that creates a table of this role (the local stack uses it;
@@ -71,13 +108,33 @@ export const tableNames = (stage: string): Record<TableRole, string> => ({
  */
 export function createTableInput(role: TableRole, name: string): CreateTableCommandInput {
   const table = TABLES[role];
-  const keys = table.sortKey ? [table.partitionKey, table.sortKey] : [table.partitionKey];
-  return {
+  const keysOf = (t: { partitionKey: KeyAttribute; sortKey?: KeyAttribute }) =>
+    t.sortKey ? [t.partitionKey, t.sortKey] : [t.partitionKey];
+  const keySchema = (keys: KeyAttribute[]) =>
+    keys.map((k, i) => ({
+      AttributeName: k.name,
+      KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const),
+    }));
+  const keys = keysOf(table);
+  const attributes = new Map<string, KeyAttribute>();
+  for (const k of [...keys, ...(table.indexes ?? []).flatMap(keysOf)]) attributes.set(k.name, k);
+  const input: CreateTableCommandInput = {
     TableName: name,
     BillingMode: table.billing,
-    AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-    KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+    AttributeDefinitions: [...attributes.values()].map((k) => ({
+      AttributeName: k.name,
+      AttributeType: k.type,
+    })),
+    KeySchema: keySchema(keys),
   };
+  if (table.indexes?.length) {
+    input.GlobalSecondaryIndexes = table.indexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: keySchema(keysOf(index)),
+      Projection: { ProjectionType: 'ALL' },
+    }));
+  }
+  return input;
 }
 
 /** The SDK request that turns on TTL for a table of this role (dynalite does not implement it). */

@@ -1,0 +1,87 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { dynamoClient } from '../src/shared/aws.ts';
+import { resolveConfig } from '../src/shared/config.ts';
+import { parseKey } from '../src/shared/keys.ts';
+import { logger, metrics } from '../src/shared/observability.ts';
+import { type ConsumeDeps, consumeBatch } from '../src/shared/pipeline/consume.ts';
+import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../src/shared/pipeline/writers.ts';
+import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
+import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
+import { TABLE_ROLES, type TableRole, tableNames } from '../src/shared/tables.ts';
+
+/** `TABLE_PROFILES`, `TABLE_DECISIONS`, `TABLE_ALERTS`, `TABLE_DEAD_LETTERS`: explicit names win over the stage's. */
+const tableEnv = (role: TableRole): string => `TABLE_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** Built on the first invocation of a cold start and reused by every later one. */
+let deps: ConsumeDeps | undefined;
+
+function buildDeps(): ConsumeDeps {
+  const stage = process.env.VIGIL_STAGE;
+  const defaults = stage ? tableNames(stage) : undefined;
+  const tables = Object.fromEntries(
+    TABLE_ROLES.map((role) => {
+      const name = process.env[tableEnv(role)] ?? defaults?.[role];
+      if (!name) throw new Error(`consume-events: set VIGIL_STAGE or ${tableEnv(role)}`);
+      return [role, name];
+    }),
+  ) as Record<TableRole, string>;
+  // The key comes from the environment for now; the CDK issue hands it in from Secrets Manager.
+  const keyText = process.env.VIGIL_PSEUDONYM_KEY;
+  if (!keyText) throw new Error('consume-events: VIGIL_PSEUDONYM_KEY is not set');
+  const client = dynamoClient();
+  return {
+    store: new DynamoProfileStore({ client, tables }),
+    pseudonymiser: new Pseudonymiser(parseKey(keyText)),
+    config: resolveConfig(),
+    alerts: new DynamoAlertWriter({ client, table: tables.alerts }),
+    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters }),
+    log: logger,
+  };
+}
+
+/** The Kinesis consumer: decodes the event into stream records, consumes them, reports metrics. */
+async function consumeEvents(
+  event: KinesisStreamEvent,
+  _context: Context,
+): Promise<KinesisStreamBatchResponse> {
+  deps ??= buildDeps();
+  const records = event.Records.map((r) => ({
+    sequenceNumber: r.kinesis.sequenceNumber,
+    partitionKey: r.kinesis.partitionKey,
+    // Base64 text: consumeBatch decodes it strictly, so bad base64 becomes a dead letter.
+    data: r.kinesis.data,
+    arrivedAt: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
+  }));
+  const result = await consumeBatch(records, deps);
+
+  metrics.addMetric('Records', MetricUnit.Count, records.length);
+  metrics.addMetric('Events', MetricUnit.Count, result.decisions.length);
+  for (const outcome of ['allow', 'review', 'deny'] as const) {
+    const n = result.decisions.filter((d) => !d.duplicate && d.decision.decision === outcome).length;
+    metrics.addMetric(`Decisions_${outcome}`, MetricUnit.Count, n);
+  }
+  metrics.addMetric('Duplicates', MetricUnit.Count, result.decisions.filter((d) => d.duplicate).length);
+  metrics.addMetric('Invalid', MetricUnit.Count, result.invalid.length);
+  metrics.addMetric('Alerts', MetricUnit.Count, result.alerts.length);
+  metrics.addMetric('FailedRecords', MetricUnit.Count, result.batchItemFailures.length);
+  // End-to-end latency: from the oldest record's arrival in the stream to its decision.
+  const oldest = Math.min(...records.map((r) => r.arrivedAt));
+  if (Number.isFinite(oldest)) metrics.addMetric('Latency', MetricUnit.Milliseconds, Date.now() - oldest);
+  logger.info('batch consumed', {
+    records: records.length,
+    decisions: result.decisions.length,
+    invalid: result.invalid.length,
+    alerts: result.alerts.length,
+    failedAt: result.batchItemFailures[0]?.itemIdentifier,
+  });
+  return { batchItemFailures: result.batchItemFailures };
+}
+
+/** The Lambda entry (Kinesis event source with `ReportBatchItemFailures`). */
+export const handler = middy(consumeEvents)
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }));

@@ -1,0 +1,214 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { DEFAULT_REGION } from '../shared/aws.ts';
+import {
+  PUT_RECORDS_MAX_BYTES,
+  PUT_RECORDS_MAX_RECORDS,
+  type PutRecord,
+  type PutRecordsResult,
+  kinesisClient,
+  putRecordsAll,
+} from '../shared/kinesis.ts';
+import { streamName } from '../shared/streams.ts';
+import { readLines } from './io.ts';
+import { Progress } from './progress.ts';
+
+/** Where the local stack says how to reach it (written in the directory it was started in). */
+export const LOCAL_STACK_FILE = '.vigil/local.json';
+
+/** The partition key of a line that is not a JSON object with a usable key field. */
+export const INVALID_PARTITION_KEY = 'invalid';
+
+/** A record's data and partition key together may not exceed 1 MiB (the classic Kinesis record limit). */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+export const SEND_HELP = `Usage: vigil send <events.ndjson[.gz]|-> [options]
+
+Writes every non-blank line of the file, as it is, to the event stream with
+PutRecords (batches of at most 500 records and 5 MiB), partition key
+customerId, else sessionId, else ip. Lines are not validated here: the consumer
+does, and dead-letters what is invalid (a line that is not JSON goes with the
+partition key '${INVALID_PARTITION_KEY}'). Records that PutRecords reports as failed are sent again
+with exponential backoff; a summary goes to stderr, progress too on a terminal.
+Exit status 1 when records could not be sent.
+
+Where it sends, first match wins:
+  --endpoint, else AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL, else the local
+  stack's ${LOCAL_STACK_FILE} (kinesis.endpoint, region, streamName) when that file
+  exists in this directory, else real AWS (credentials from the usual chain).
+  Loopback endpoints get placeholder credentials when none are set.
+
+Options:
+  --stream <name>     stream name (default: the local stack's, else vigil-<stage>-events)
+  --stage <stage>     stage of the default stream name (default: local)
+  --endpoint <url>    Kinesis endpoint, e.g. http://127.0.0.1:4567
+  --region <region>   default: the local stack's, else AWS_REGION, else ${DEFAULT_REGION}
+  -h, --help          this text
+`;
+
+interface LocalStackFile {
+  kinesis?: { endpoint?: string; region?: string; streamName?: string };
+}
+
+interface Target {
+  endpoint: string | undefined;
+  region: string;
+  stream: string;
+  /** Where the endpoint came from, for the summary. */
+  via: string;
+}
+
+/** Resolves where to send: options, then the environment, then the local stack's file, then AWS. */
+export function resolveTarget(values: {
+  stream?: string | undefined;
+  stage?: string | undefined;
+  endpoint?: string | undefined;
+  region?: string | undefined;
+}): Target {
+  // Empty counts as unset.
+  const envEndpoint = process.env.AWS_ENDPOINT_URL_KINESIS || process.env.AWS_ENDPOINT_URL || undefined;
+  let local: LocalStackFile['kinesis'];
+  if (!values.endpoint && !envEndpoint && existsSync(LOCAL_STACK_FILE)) {
+    local = (JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as LocalStackFile).kinesis;
+  }
+  const endpoint = values.endpoint ?? envEndpoint ?? local?.endpoint;
+  return {
+    endpoint,
+    region: values.region ?? local?.region ?? process.env.AWS_REGION ?? DEFAULT_REGION,
+    stream: values.stream ?? local?.streamName ?? streamName(values.stage ?? 'local'),
+    via: values.endpoint
+      ? '--endpoint'
+      : envEndpoint
+        ? 'AWS_ENDPOINT_URL'
+        : local?.endpoint
+          ? LOCAL_STACK_FILE
+          : 'AWS',
+  };
+}
+
+/**
+ * The partition key of a line: customerId, else sessionId, else ip, read
+ * without validating anything else; `invalid` for a line that is not a JSON
+ * object with one of them as a usable key (1–256 characters).
+ */
+export function partitionKeyOf(line: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return INVALID_PARTITION_KEY;
+  }
+  if (typeof value !== 'object' || value === null) return INVALID_PARTITION_KEY;
+  const fields = value as Record<string, unknown>;
+  for (const name of ['customerId', 'sessionId', 'ip']) {
+    const key = fields[name];
+    if (typeof key === 'string' && key.length > 0 && [...key].length <= 256) return key;
+  }
+  return INVALID_PARTITION_KEY;
+}
+
+const isLoopback = (endpoint: string): boolean => {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
+};
+
+/** `vigil send`: a producer that writes an NDJSON file to the event stream. */
+export async function send(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      stream: { type: 'string' },
+      stage: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(SEND_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    process.stderr.write(`vigil send: expected one input file (or -)\n\n${SEND_HELP}`);
+    return 2;
+  }
+  const target = resolveTarget(values);
+  let credentials: KinesisClientConfig['credentials'];
+  // Any key works against the emulators, but the SDK insists on having one.
+  if (target.endpoint && isLoopback(target.endpoint) && !process.env.AWS_ACCESS_KEY_ID)
+    credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const client = kinesisClient({
+    region: target.region,
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+  });
+
+  const progress = new Progress();
+  const total: PutRecordsResult = { records: 0, requests: 0, retried: 0, failed: 0, failures: {} };
+  const tooLarge: number[] = [];
+  const started = performance.now();
+  const flush = async (chunk: PutRecord[]): Promise<void> => {
+    const base = { ...total };
+    const result = await putRecordsAll(client, target.stream, chunk, {
+      onRequest: (r) =>
+        progress.update(
+          () =>
+            `${(base.records + r.records).toLocaleString('en')} records sent, ${base.failed + r.failed} failed`,
+        ),
+    });
+    total.records += result.records;
+    total.requests += result.requests;
+    total.retried += result.retried;
+    total.failed += result.failed;
+    for (const [code, n] of Object.entries(result.failures))
+      total.failures[code] = (total.failures[code] ?? 0) + n;
+  };
+
+  try {
+    let chunk: PutRecord[] = [];
+    let chunkBytes = 0;
+    let lineNumber = 0;
+    for await (const line of readLines(positionals[0]!)) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      const partitionKey = partitionKeyOf(line);
+      const data = Buffer.from(line, 'utf8');
+      const size = data.byteLength + Buffer.byteLength(partitionKey, 'utf8');
+      if (size > MAX_RECORD_BYTES) {
+        tooLarge.push(lineNumber);
+        continue;
+      }
+      if (chunk.length >= PUT_RECORDS_MAX_RECORDS || chunkBytes + size > PUT_RECORDS_MAX_BYTES) {
+        await flush(chunk);
+        chunk = [];
+        chunkBytes = 0;
+      }
+      chunk.push({ partitionKey, data });
+      chunkBytes += size;
+    }
+    if (chunk.length > 0) await flush(chunk);
+  } finally {
+    progress.done();
+    client.destroy();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const failed = total.failed + tooLarge.length;
+  const codes = Object.entries(total.failures).map(([code, n]) => `${code} ${n}`);
+  process.stderr.write(
+    [
+      `send: ${total.records.toLocaleString('en')} records to ${target.stream} (${target.endpoint ?? 'AWS'}, via ${target.via}) in ${seconds.toFixed(1)} s (${Math.round(total.records / Math.max(seconds, 1e-3)).toLocaleString('en')} records/s)`,
+      `  requests ${total.requests}  retried ${total.retried}  failed ${failed}${codes.length ? ` (${codes.join(', ')})` : ''}`,
+      ...(tooLarge.length
+        ? [`  too large for a record (over 1 MiB), not sent: lines ${tooLarge.slice(0, 20).join(', ')}`]
+        : []),
+      '',
+    ].join('\n'),
+  );
+  return failed > 0 ? 1 : 0;
+}

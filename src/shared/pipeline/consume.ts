@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import type { Decision } from '../../rules/decide.ts';
+import type { DetectionConfig } from '../config.ts';
+import { type ParseResult, parseEventLine } from '../contract/events.ts';
+import { Detector } from '../detector.ts';
+import { toFacts } from '../enrich.ts';
+import type { EventFacts } from '../facts.ts';
+import type { ProfileKey } from '../profile/model.ts';
+import { profileKeysOf } from '../profile/observe.ts';
+import type { ProfileStore } from '../profile/store.ts';
+import type { Pseudonymiser } from '../pseudonymise.ts';
+import { BatchingProfileStore } from './batching-store.ts';
+import type { Alert, AlertWriter, DeadLetter, DeadLetterWriter } from './writers.ts';
+
+/** One stream record, as much of it as the consumer needs (no AWS types). */
+export interface StreamRecord {
+  sequenceNumber: string;
+  partitionKey: string;
+  /** The record's bytes, or its base64 text as Lambda delivers it (decoded strictly here). */
+  data: Buffer | string;
+  /** When the record reached the stream, epoch ms. */
+  arrivedAt: number;
+}
+
+/** What a retryable failure is logged with: never the record, only where it was. */
+export interface ConsumeLog {
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+export interface ConsumeDeps {
+  /** The real profile store (DynamoDB); the batch runs on a {@link BatchingProfileStore} over it. */
+  store: ProfileStore;
+  pseudonymiser: Pseudonymiser;
+  config: DetectionConfig;
+  alerts: AlertWriter;
+  deadLetters: DeadLetterWriter;
+  /** The processing clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  log?: ConsumeLog;
+}
+
+export interface ConsumeResult {
+  /** Empty, or the one record Lambda must restart the shard from. */
+  batchItemFailures: { itemIdentifier: string }[];
+  /** Every record decided in this invocation, in order. */
+  decisions: { decision: Decision; duplicate: boolean }[];
+  /** The records acknowledged as invalid (written to the dead letters). */
+  invalid: DeadLetter[];
+  /** The alerts written (review and deny decisions). */
+  alerts: Alert[];
+}
+
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Consumes one Kinesis batch: one invocation is one shard, so the records come in shard
+ * order, and a subject's events (one partition key) in the order they were written.
+ *
+ * - The profiles and decisions of the whole batch are read up front (one BatchGetItem for the
+ *   profiles), the events decided one by one IN ORDER on that cache, and the writes sent
+ *   together at the end (see {@link BatchingProfileStore}).
+ * - A thrown error (store, network) is retryable: processing STOPS at that record and only its
+ *   sequence number is reported. Lambda restarts the shard from the lowest reported sequence
+ *   number (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html);
+ *   processing the later records anyway, or reporting them too, would decide a subject's later
+ *   events before its earlier one, and reporting them too only runs them again. Everything
+ *   before it is flushed.
+ *   Powertools' BatchProcessor is not used: it runs records in parallel by default and does not
+ *   stop at the first failure; the loop this needs is shorter than configuring it to.
+ * - An invalid record (bad base64, UTF-8, JSON or contract) is acknowledged, never reported as
+ *   a failure (it would fail again forever and block its shard), and written to the dead
+ *   letters with its field-named reason, sequence number, partition key hash, arrival time and
+ *   the SHA-256 of the raw record, never the raw record itself: it is personal data in clear.
+ * - Writes are idempotent, so a retried batch leaves the same state: alerts and dead letters
+ *   are keyed by eventId and record hash, observations by eventId, and the decisions go last
+ *   as the events' completion markers (a redelivered decided event is a duplicate).
+ *   If the final writes fail, the first record is reported: the whole batch runs again.
+ */
+export async function consumeBatch(
+  records: readonly StreamRecord[],
+  deps: ConsumeDeps,
+): Promise<ConsumeResult> {
+  const now = deps.now ?? Date.now;
+  const result: ConsumeResult = { batchItemFailures: [], decisions: [], invalid: [], alerts: [] };
+  if (records.length === 0) return result;
+
+  const decoded = records.map((record) => decode(record, now()));
+  const store = new BatchingProfileStore(deps.store, now);
+  await prefetch(store, decoded, deps.pseudonymiser);
+  const detector = new Detector({
+    store,
+    pseudonymiser: deps.pseudonymiser,
+    config: deps.config,
+    now,
+    onDecided: (facts, decision) => {
+      if (decision.decision !== 'allow') result.alerts.push(toAlert(facts, decision));
+    },
+  });
+
+  for (const [i, { record, parsed }] of decoded.entries()) {
+    if (!parsed.ok) {
+      result.invalid.push(deadLetter(decoded[i]!, parsed));
+      continue;
+    }
+    try {
+      const verdict = await detector.process(parsed.event);
+      if (verdict.kind === 'decision') {
+        result.decisions.push({ decision: verdict.decision, duplicate: verdict.duplicate });
+      } else {
+        // Unreachable: the event was parsed already. Handled as invalid all the same.
+        result.invalid.push(deadLetter(decoded[i]!, { ok: false, ...verdict }));
+      }
+    } catch (error) {
+      deps.log?.error('record failed; the shard restarts from it', {
+        sequenceNumber: record.sequenceNumber,
+        index: i,
+        error: describe(error),
+      });
+      result.batchItemFailures.push({ itemIdentifier: record.sequenceNumber });
+      break;
+    }
+  }
+
+  try {
+    await Promise.all([deps.alerts.write(result.alerts), deps.deadLetters.write(result.invalid)]);
+    await store.flush();
+  } catch (error) {
+    deps.log?.error('writing the batch failed; the whole batch is retried', { error: describe(error) });
+    result.batchItemFailures = [{ itemIdentifier: records[0]!.sequenceNumber }];
+  }
+  return result;
+}
+
+interface Decoded {
+  record: StreamRecord;
+  /** The record's bytes (its text when that was not base64). */
+  bytes: Buffer | string;
+  /** The contract's verdict on the record's data, or why its bytes are not even text. */
+  parsed: ParseResult;
+}
+
+function decode(record: StreamRecord, nowMs: number): Decoded {
+  let bytes: Buffer;
+  if (typeof record.data === 'string') {
+    if (!STRICT_BASE64.test(record.data)) {
+      return {
+        record,
+        bytes: record.data,
+        parsed: { ok: false, field: '(base64)', error: '(base64): record data is not base64' },
+      };
+    }
+    bytes = Buffer.from(record.data, 'base64');
+  } else {
+    bytes = record.data;
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    const parsed = { ok: false, field: '(utf8)', error: '(utf8): record data is not UTF-8 text' } as const;
+    return { record, bytes, parsed };
+  }
+  return { record, bytes, parsed: parseEventLine(text, nowMs) };
+}
+
+/**
+ * Reads every profile and decision the batch's valid records need, as of its earliest event.
+ * Best effort: what it cannot read, each event reads itself (and fails at its own record).
+ */
+async function prefetch(store: BatchingProfileStore, decoded: Decoded[], pseudonymiser: Pseudonymiser) {
+  const keys: ProfileKey[] = [];
+  const eventIds: string[] = [];
+  let earliest = Infinity;
+  try {
+    for (const { parsed } of decoded) {
+      if (!parsed.ok) continue;
+      const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
+      keys.push(...profileKeysOf(facts));
+      eventIds.push(facts.eventId);
+      earliest = Math.min(earliest, facts.at);
+    }
+  } catch {
+    return;
+  }
+  if (eventIds.length > 0) await store.prefetch(keys, earliest, eventIds);
+}
+
+function deadLetter({ record, bytes }: Decoded, parsed: Extract<ParseResult, { ok: false }>): DeadLetter {
+  const letter: DeadLetter = {
+    sha256: sha256(bytes),
+    reason: parsed.error,
+    field: parsed.field,
+    sequenceNumber: record.sequenceNumber,
+    arrivedAt: record.arrivedAt,
+  };
+  if (parsed.eventId !== undefined) letter.eventId = parsed.eventId;
+  return letter;
+}
+
+/** The alert of a review/deny decision: only pseudonyms of the facts, never raw identifiers. */
+export function toAlert(facts: EventFacts, decision: Decision): Alert {
+  const entities: Alert['entities'] = { ip: facts.ip.id, network: facts.ip.network, client: facts.client };
+  if (facts.device) entities.device = facts.device;
+  if (facts.userAgent) entities.userAgent = facts.userAgent.id;
+  if (facts.username) entities.username = facts.username;
+  if (facts.order?.payment) entities.payment = facts.order.payment;
+  if (facts.order?.address) entities.address = facts.order.address;
+  const alert: Alert = {
+    alertId: decision.eventId,
+    decision: decision.decision === 'deny' ? 'deny' : 'review',
+    score: decision.score,
+    reasons: decision.reasons,
+    rulesetVersion: decision.rulesetVersion,
+    eventType: decision.eventType,
+    occurredAt: new Date(facts.at).toISOString(),
+    entities,
+    status: 'open',
+  };
+  if (facts.subject) alert.subject = facts.subject;
+  return alert;
+}
+
+/** An error's name and message (SDK and store errors carry no record data). */
+const describe = (error: unknown): { name: string; message: string } =>
+  error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };

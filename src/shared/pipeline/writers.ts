@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Outcome } from '../../rules/decide.ts';
+import type { Reason } from '../../rules/rule.ts';
+import type { EventType } from '../contract/events.ts';
+import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
+import { TTL_ATTRIBUTE } from '../tables.ts';
+
+/** BatchWriteItem takes at most 25 items per request. */
+const BATCH_WRITE_MAX_ITEMS = 25;
+/** Dead letters are kept two weeks: long enough to look into, not to become a data store. */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+/**
+ * Alerts are kept 90 days for the analysts (a placeholder until the alert APIs issue settles
+ * the retention with the privacy policy).
+ */
+export const ALERT_RETENTION_DAYS = 90;
+
+/** A review or deny decision, for the analysts: pseudonymous, with its full explanation. */
+export interface Alert {
+  /** The eventId. */
+  alertId: string;
+  decision: Exclude<Outcome, 'allow'>;
+  score: number;
+  reasons: Reason[];
+  rulesetVersion: string;
+  eventType: EventType;
+  /** Event time, ISO 8601 UTC. */
+  occurredAt: string;
+  subject?: SubjectPseudonym;
+  /** The pseudonyms of the entities the event involved. */
+  entities: Partial<
+    Record<
+      'ip' | 'network' | 'device' | 'client' | 'userAgent' | 'username' | 'payment' | 'address',
+      Pseudonym
+    >
+  >;
+  status: 'open';
+}
+
+/**
+ * An invalid stream record. It holds no raw record: the record is personal data (customer ids,
+ * IPs, user agents in clear), and a dead-letter place must not become an unpseudonymised copy of
+ * the stream. The SHA-256 lets a producer-side copy be matched to it.
+ */
+export interface DeadLetter {
+  /** SHA-256 of the raw record bytes, hex. */
+  sha256: string;
+  /** The field-named reason (`order.amountMinor: expected integer ≥ 0`, `(json): invalid JSON: …`). */
+  reason: string;
+  field: string;
+  /** The event's own id when it was valid. */
+  eventId?: string;
+  sequenceNumber: string;
+  // No partition key, not even hashed: it is a customer id, session id or IP, and an
+  // unkeyed hash of an IP or a customer number is reversed by trying them all.
+  /** When the record reached the stream, epoch ms. */
+  arrivedAt: number;
+}
+
+export interface AlertWriter {
+  /** Writes the alerts; writing the same alert again leaves one item. */
+  write(alerts: readonly Alert[]): Promise<void>;
+}
+
+export interface DeadLetterWriter {
+  /** Writes the dead letters; the same record again leaves one item. */
+  write(letters: readonly DeadLetter[]): Promise<void>;
+}
+
+/** Alerts in memory, by alertId (tests, replay). */
+export class InMemoryAlertWriter implements AlertWriter {
+  readonly alerts = new Map<string, Alert>();
+  async write(alerts: readonly Alert[]): Promise<void> {
+    for (const alert of alerts) this.alerts.set(alert.alertId, alert);
+  }
+}
+
+/** Dead letters in memory, by SHA-256 (tests, replay). */
+export class InMemoryDeadLetterWriter implements DeadLetterWriter {
+  readonly letters = new Map<string, DeadLetter>();
+  async write(letters: readonly DeadLetter[]): Promise<void> {
+    for (const letter of letters) this.letters.set(letter.sha256, letter);
+  }
+}
+
+interface DynamoWriterOptions {
+  client: DynamoDBDocumentClient;
+  table: string;
+  /** The processing clock, epoch ms (TTL). Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Alerts in the `alerts` table: `pk` = alertId, `gsi1pk` = `status#open`, `gsi1sk` = event time. */
+export class DynamoAlertWriter implements AlertWriter {
+  constructor(readonly options: DynamoWriterOptions) {}
+  async write(alerts: readonly Alert[]): Promise<void> {
+    const ttl = Math.floor((this.options.now ?? Date.now)() / 1000) + ALERT_RETENTION_DAYS * 86_400;
+    const items = alerts.map((alert) => ({
+      pk: alert.alertId,
+      ...alert,
+      gsi1pk: `status#${alert.status}`,
+      gsi1sk: alert.occurredAt,
+      [TTL_ATTRIBUTE]: ttl,
+    }));
+    await batchWriteAll(this.options.client, this.options.table, items);
+  }
+}
+
+/** Dead letters in the `deadLetters` table: `pk` = `dl#<sha256>`, kept {@link DEAD_LETTER_RETENTION_DAYS}. */
+export class DynamoDeadLetterWriter implements DeadLetterWriter {
+  constructor(readonly options: DynamoWriterOptions) {}
+  async write(letters: readonly DeadLetter[]): Promise<void> {
+    const ttl = Math.floor((this.options.now ?? Date.now)() / 1000) + DEAD_LETTER_RETENTION_DAYS * 86_400;
+    const items = letters.map((letter) => ({ pk: `dl#${letter.sha256}`, ...letter, [TTL_ATTRIBUTE]: ttl }));
+    await batchWriteAll(this.options.client, this.options.table, items);
+  }
+}
+
+/**
+ * Puts items (each with a `pk`) with BatchWriteItem, 25 per request, the requests in parallel.
+ * Items with the same `pk` are sent once (the last wins): DynamoDB rejects a request that
+ * names a key twice. Items DynamoDB returns as `UnprocessedItems` (throttling) are sent again
+ * with exponential backoff and full jitter, at most `attempts` requests per chunk, as AWS
+ * recommends: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+ *
+ * @throws Error when items are still unprocessed after `attempts` requests.
+ */
+export async function batchWriteAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  items: readonly Record<string, unknown>[],
+  attempts = 8,
+): Promise<void> {
+  const unique = [...new Map(items.map((item) => [item.pk as string, item])).values()];
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < unique.length; i += BATCH_WRITE_MAX_ITEMS) {
+    chunks.push(unique.slice(i, i + BATCH_WRITE_MAX_ITEMS));
+  }
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 1; ; attempt++) {
+        const { UnprocessedItems } = await client.send(
+          new BatchWriteCommand({ RequestItems: { [table]: requests } }),
+        );
+        const left = UnprocessedItems?.[table] ?? [];
+        if (left.length === 0) return;
+        if (attempt >= attempts) {
+          throw new Error(
+            `BatchWriteItem ${table}: ${left.length} items unprocessed after ${attempts} requests`,
+          );
+        }
+        requests = left as typeof requests;
+        await sleep(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
+      }
+    }),
+  );
+}
