@@ -1,6 +1,7 @@
 import { demo, DEMO_HELP } from './demo.ts';
 import { replay, REPLAY_HELP } from './replay.ts';
 import { send, SEND_HELP } from './send.ts';
+import { start, START_HELP } from './start.ts';
 
 const HELP = `Usage: vigil <command> [options]
 
@@ -10,6 +11,7 @@ Commands:
   demo                            generated shop traffic with attacks through the pipeline, and what was caught
   replay <events.ndjson[.gz]|->   backtest a file through the detection pipeline
   send <events.ndjson[.gz]|->     write a file of events to the Kinesis stream (local stack or AWS)
+  start                           the embedded local stack (Kinesis, DynamoDB, the real consumer) with demo traffic
   help [command]                  show help
 
 Run 'vigil <command> --help' for a command's options.
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   demo: { run: demo, help: DEMO_HELP },
   replay: { run: replay, help: REPLAY_HELP },
   send: { run: send, help: SEND_HELP },
+  start: { run: start, help: START_HELP },
 };
 
 /** The `vigil` command line. */

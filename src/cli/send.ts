@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION } from '../shared/aws.ts';
 import {
   PUT_RECORDS_MAX_BYTES,
@@ -13,9 +14,6 @@ import {
 import { streamName } from '../shared/streams.ts';
 import { readLines } from './io.ts';
 import { Progress } from './progress.ts';
-
-/** Where the local stack says how to reach it (written in the directory it was started in). */
-export const LOCAL_STACK_FILE = '.vigil/local.json';
 
 /** The partition key of a line that is not a JSON object with a usable key field. */
 export const INVALID_PARTITION_KEY = 'invalid';

@@ -1,0 +1,296 @@
+/**
+ * The embedded local stack: kinesalite and dynalite in-process on free
+ * loopback ports, the stream and tables created from the shared definitions
+ * (`streams.ts`, `tables.ts`, the same the CDK stack maps), and the REAL
+ * consumer Lambda (`functions/consume-events.ts`) fed by the local Kinesis
+ * event-source poller with Lambda's semantics.
+ *
+ * The handler builds its dependencies from the environment at cold start, as
+ * in Lambda: the stack sets that environment (endpoint, region, table names,
+ * stage, key, placeholder credentials) for its lifetime and restores it on
+ * `close()`. One stack per process at a time.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, ResourceInUseException as TableInUse } from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+  ResourceInUseException as StreamInUse,
+} from '@aws-sdk/client-kinesis';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { handler as ConsumeHandler } from '../../functions/consume-events.ts';
+import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
+import { resolveLocalKey } from '../shared/keys.ts';
+import { kinesisClient } from '../shared/kinesis.ts';
+import { createStreamInput, streamName } from '../shared/streams.ts';
+import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
+import { type FailedRecords, KinesisPoller } from './poller.ts';
+
+/** kinesalite and dynalite ship no types: each factory returns a plain `http.Server`. */
+type Emulator = (options: {
+  createStreamMs?: number;
+  deleteStreamMs?: number;
+  updateStreamMs?: number;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+  shardLimit?: number;
+  path?: string;
+  ssl?: boolean;
+}) => Server;
+const requireCjs = createRequire(import.meta.url);
+
+/** Where the stack says how to reach it, relative to the directory it was started in. */
+export const LOCAL_STACK_FILE = '.vigil/local.json';
+
+/** Any credentials do for the emulators; the SDK insists on having some. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** What `.vigil/local.json` holds (`apiUrl` and `tokens` once the APIs exist). */
+export interface LocalStackInfo {
+  kinesis: { endpoint: string; region: string; streamName: string };
+  dynamodb: { endpoint: string; region: string; tables: Record<TableRole, string> };
+}
+
+export interface LocalStackOptions {
+  /** Persist the emulators' data in `<dataDir>/kinesis` and `<dataDir>/dynamodb`. Default: in memory. */
+  dataDir?: string;
+  /** Names `vigil-<stage>-…`. Default `local`. */
+  stage?: string;
+  /** Where `.vigil/local.json` is written. Default: the working directory. */
+  cwd?: string;
+  /** Where the contents of `.vigil/local.json` are printed. Default: standard output. */
+  print?: (text: string) => void;
+  /** Poller idle delay, ms (Lambda polls an idle shard about once a second). Default 200. */
+  idleDelayMs?: number;
+}
+
+export interface LocalStack extends LocalStackInfo {
+  /** The path of the written `.vigil/local.json`. */
+  file: string;
+  poller: KinesisPoller;
+  /** Records the poller gave up on (Lambda's on-failure destination): metadata only. */
+  failures: FailedRecords[];
+  /** Requests each emulator served, by API operation (`PutRecords`, `BatchWriteItem`, …). */
+  requests: { kinesis: Record<string, number>; dynamodb: Record<string, number> };
+  /** A Kinesis client for the stack (the project's factory, placeholder credentials). */
+  kinesisClient(): KinesisClient;
+  /** A DynamoDB document client for the stack. */
+  dynamoClient(): DynamoDBDocumentClient;
+  /** Stops the poller (its batches in flight finish), the emulators, and restores the environment. */
+  close(): Promise<void>;
+}
+
+/** Listens on a free loopback port; counts requests by their `X-Amz-Target` operation. */
+async function listen(server: Server, counts: Record<string, number>): Promise<string> {
+  server.on('request', (req: IncomingMessage) => {
+    const target = String(req.headers['x-amz-target'] ?? 'unknown');
+    const operation = target.slice(target.lastIndexOf('.') + 1);
+    counts[operation] = (counts[operation] ?? 0) + 1;
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  // Idle keep-alive connections of the clients would hold close() open.
+  server.closeAllConnections();
+  await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+}
+
+/** A Lambda context for local invocations. */
+function lambdaContext(functionName: string, region: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+let instances = 0;
+
+/**
+ * Starts the local stack: emulators, stream, tables, the real consumer behind
+ * the poller; writes and prints `.vigil/local.json`.
+ *
+ * @example
+ * ```ts
+ * const stack = await startLocalStack();
+ * await putRecordsAll(stack.kinesisClient(), stack.kinesis.streamName, records);
+ * await stack.poller.whenIdle();
+ * await stack.close();
+ * ```
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const stage = options.stage ?? 'local';
+  const region = DEFAULT_REGION;
+  const requests = { kinesis: {} as Record<string, number>, dynamodb: {} as Record<string, number> };
+  const paths = options.dataDir
+    ? { kinesis: join(options.dataDir, 'kinesis'), dynamodb: join(options.dataDir, 'dynamodb') }
+    : undefined;
+  if (paths) for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
+
+  const kinesalite = (requireCjs('kinesalite') as Emulator)({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: 50,
+    ssl: false,
+    ...(paths ? { path: paths.kinesis } : {}),
+  });
+  const dynalite = (requireCjs('dynalite') as Emulator)({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(paths ? { path: paths.dynamodb } : {}),
+  });
+  const servers: Server[] = [];
+  const clients: { destroy(): void }[] = [];
+  const saved = new Map<string, string | undefined>();
+  const restoreEnv = (): void => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    saved.clear();
+  };
+  let poller: KinesisPoller | undefined;
+  const close = async (): Promise<void> => {
+    try {
+      await poller?.stop();
+    } finally {
+      for (const client of clients.splice(0)) client.destroy();
+      await Promise.all(servers.splice(0).map(closeServer));
+      restoreEnv();
+    }
+  };
+
+  try {
+    servers.push(kinesalite);
+    const kinesisEndpoint = await listen(kinesalite, requests.kinesis);
+    servers.push(dynalite);
+    const dynamoEndpoint = await listen(dynalite, requests.dynamodb);
+    const newKinesisClient = (): KinesisClient => {
+      const client = kinesisClient({ endpoint: kinesisEndpoint, region, credentials: LOCAL_CREDENTIALS });
+      clients.push(client);
+      return client;
+    };
+    const newDynamoClient = (): DynamoDBDocumentClient => {
+      const client = dynamoClient({ endpoint: dynamoEndpoint, region, credentials: LOCAL_CREDENTIALS });
+      clients.push(client);
+      return client;
+    };
+
+    // The stream and the tables, from the shared definitions; they exist already on a persisted restart.
+    const stream = streamName(stage);
+    const kinesis = newKinesisClient();
+    try {
+      await kinesis.send(new CreateStreamCommand(createStreamInput(stream)));
+    } catch (err) {
+      if (!(err instanceof StreamInUse)) throw err;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const { StreamDescriptionSummary: s } = await kinesis.send(
+        new DescribeStreamSummaryCommand({ StreamName: stream }),
+      );
+      if (s?.StreamStatus === 'ACTIVE') break;
+      if (attempt >= 200) throw new Error(`stream ${stream} not ACTIVE: ${s?.StreamStatus}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const tables = tableNames(stage);
+    const dynamo = newDynamoClient();
+    for (const role of TABLE_ROLES) {
+      try {
+        await dynamo.send(new CreateTableCommand(createTableInput(role, tables[role])));
+      } catch (err) {
+        if (!(err instanceof TableInUse)) throw err;
+      }
+    }
+
+    const info: LocalStackInfo = {
+      kinesis: { endpoint: kinesisEndpoint, region, streamName: stream },
+      dynamodb: { endpoint: dynamoEndpoint, region, tables },
+    };
+    const file = resolve(options.cwd ?? process.cwd(), LOCAL_STACK_FILE);
+    mkdirSync(resolve(file, '..'), { recursive: true });
+    const text = `${JSON.stringify(info, null, 2)}\n`;
+    writeFileSync(file, text);
+    (options.print ?? ((t: string) => void process.stdout.write(t)))(text);
+
+    // The handler's environment, as its Lambda configuration would set it.
+    const key = resolveLocalKey(options.cwd ? resolve(options.cwd, '.vigil/pseudonym-key.json') : undefined);
+    const env: Record<string, string | undefined> = {
+      VIGIL_STAGE: stage,
+      VIGIL_PSEUDONYM_KEY: `${key.version}:${key.secret.toString('base64')}`,
+      AWS_REGION: region,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_SESSION_TOKEN: undefined,
+      // The handler's per-batch log lines and EMF metrics would flood a terminal; opt in by setting them.
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    };
+    for (const role of TABLE_ROLES) {
+      env[`TABLE_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] = tables[role];
+    }
+    for (const [name, value] of Object.entries(env)) {
+      saved.set(name, process.env[name]);
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+
+    // A fresh module instance per stack: a cold start, with this stack's environment.
+    const url = new URL('../../functions/consume-events.ts', import.meta.url).href;
+    const { handler } = (await import(`${url}?stack=${++instances}`)) as { handler: typeof ConsumeHandler };
+    const functionName = `vigil-${stage}-consume-events`;
+    const failures: FailedRecords[] = [];
+    poller = new KinesisPoller({
+      client: newKinesisClient(),
+      streamName: stream,
+      region,
+      startingPosition: 'TRIM_HORIZON',
+      batchSize: 100,
+      maximumBatchingWindowMs: 200,
+      bisectBatchOnError: true,
+      maximumRetryAttempts: 3,
+      idleDelayMs: options.idleDelayMs ?? 200,
+      onFailure: (failure) => void failures.push(failure),
+      handler: (event) => handler(event, lambdaContext(functionName, region)),
+    });
+    await poller.start();
+
+    return {
+      ...info,
+      file,
+      poller,
+      failures,
+      requests,
+      kinesisClient: newKinesisClient,
+      dynamoClient: newDynamoClient,
+      close,
+    };
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+}
