@@ -3,6 +3,7 @@ import type { GlobalBucket, ProfileKey, ProfileSnapshot } from '../profile/model
 import { InMemoryProfileStore } from '../profile/memory-store.ts';
 import type { ProfileWrite } from '../profile/observe.ts';
 import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, type ProfileStore } from '../profile/store.ts';
+import { runLimited } from '../run-limited.ts';
 
 /** Parallel `findDecision` / `saveDecision` calls to the inner store. */
 const DECISION_CONCURRENCY = 16;
@@ -153,18 +154,4 @@ function addBuckets(a: GlobalBucket, b: GlobalBucket): GlobalBucket {
     locatedSuccesses: a.locatedSuccesses + b.locatedSuccesses,
     countries,
   };
-}
-
-/** Runs the tasks with at most `limit` in flight; rejects with the first failure after all have settled. */
-export async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++]!;
-      await task().catch((e: unknown) => void errors.push(e));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (errors.length > 0) throw errors[0];
 }

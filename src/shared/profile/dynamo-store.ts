@@ -12,6 +12,7 @@ import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
 import type { ProfileWrite } from './observe.ts';
 import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } from './store.ts';
+import { runLimited } from '../run-limited.ts';
 
 /** A DynamoDB item as the document client hands it over. */
 type Item = Record<string, unknown>;
@@ -359,20 +360,6 @@ function removable(stored: Observation[], nowS: number): string[] {
     if (excess > 0) for (const o of list.sort(byTime).slice(0, excess)) out.push(o.eventId);
   }
   return out;
-}
-
-/** Runs the tasks with at most `limit` in flight; rejects with the first failure after all have settled. */
-async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < tasks.length) {
-      const task = tasks[next++]!;
-      await task().catch((e: unknown) => void errors.push(e));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  if (errors.length > 0) throw errors[0];
 }
 
 const errorName = (e: unknown): string | undefined => (e as { name?: string } | null)?.name;
