@@ -324,5 +324,29 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
       // Assess
       expect(await store.findDecision('evt-expired')).toBeUndefined();
     });
+
+    it('saves and finds decisions in batches, leaving out unknown and expired ones', async () => {
+      // Prepare
+      const store = await open();
+      const nowS = Math.floor(Date.now() / 1000);
+      const live = Array.from({ length: 30 }, (_, i) => aDecision(`evt-batch-${i}`));
+
+      // Act
+      await store.saveDecisions([
+        ...live.map((decision) => ({ decision, expiresAt: nowS + DAY_S })),
+        { decision: aDecision('evt-batch-expired'), expiresAt: nowS - 10 },
+      ]);
+      const found = await store.findDecisions([
+        ...live.map((d) => d.eventId),
+        'evt-batch-expired',
+        'evt-batch-unknown',
+      ]);
+
+      // Assess
+      expect(found.size).toBe(30);
+      expect(found.get('evt-batch-7')).toEqual(live[7]);
+      expect(found.has('evt-batch-expired')).toBe(false);
+      expect(found.has('evt-batch-unknown')).toBe(false);
+    });
   });
 }

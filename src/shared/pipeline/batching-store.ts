@@ -3,10 +3,6 @@ import type { GlobalBucket, ProfileKey, ProfileSnapshot } from '../profile/model
 import { InMemoryProfileStore } from '../profile/memory-store.ts';
 import type { ProfileWrite } from '../profile/observe.ts';
 import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, type ProfileStore } from '../profile/store.ts';
-import { runLimited } from '../run-limited.ts';
-
-/** Parallel `findDecision` / `saveDecision` calls to the inner store. */
-const DECISION_CONCURRENCY = 16;
 
 const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
 
@@ -64,12 +60,11 @@ export class BatchingProfileStore implements ProfileStore {
   async prefetch(keys: readonly ProfileKey[], at: number, eventIds: readonly string[] = []): Promise<void> {
     await Promise.all([
       this.#fetch([...new Set(keys)], at).catch(() => {}),
-      runLimited(
-        [...new Set(eventIds)].map((id) => async () => {
-          this.#known.set(id, await this.#inner.findDecision(id));
-        }),
-        DECISION_CONCURRENCY,
-      ).catch(() => {}),
+      (async () => {
+        const ids = [...new Set(eventIds)];
+        const found = await this.#inner.findDecisions(ids);
+        for (const id of ids) this.#known.set(id, found.get(id));
+      })().catch(() => {}),
     ]);
   }
 
@@ -100,6 +95,19 @@ export class BatchingProfileStore implements ProfileStore {
     return this.#inner.findDecision(eventId);
   }
 
+  async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
+    const found = new Map<string, Decision>();
+    for (const id of eventIds) {
+      const decision = await this.findDecision(id);
+      if (decision) found.set(id, decision);
+    }
+    return found;
+  }
+
+  async saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
+    for (const { decision, expiresAt } of decisions) await this.saveDecision(decision, expiresAt);
+  }
+
   async saveDecision(decision: Decision, expiresAt: number): Promise<void> {
     this.#decisions.set(decision.eventId, { decision, expiresAt });
   }
@@ -115,14 +123,8 @@ export class BatchingProfileStore implements ProfileStore {
       await this.#inner.record(this.#writes);
       this.#writes.length = 0;
     }
-    const decisions = [...this.#decisions.values()];
-    await runLimited(
-      decisions.map(({ decision, expiresAt }) => async () => {
-        await this.#inner.saveDecision(decision, expiresAt);
-        this.#decisions.delete(decision.eventId);
-      }),
-      DECISION_CONCURRENCY,
-    );
+    await this.#inner.saveDecisions([...this.#decisions.values()]);
+    this.#decisions.clear();
   }
 
   /** Reads the keys not read yet (and the global window of `at` if not read yet) and seeds the overlay. */

@@ -13,6 +13,7 @@ import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, S
 import type { ProfileWrite } from './observe.ts';
 import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } from './store.ts';
 import { runLimited } from '../run-limited.ts';
+import { batchWriteAll } from '../pipeline/writers.ts';
 
 /** A DynamoDB item as the document client hands it over. */
 type Item = Record<string, unknown>;
@@ -167,6 +168,30 @@ export class DynamoProfileStore implements ProfileStore {
     // Expired but not yet deleted by TTL counts as gone.
     if (!Item || (Item[TTL_ATTRIBUTE] as number) * 1000 <= this.#now()) return undefined;
     return JSON.parse(Item.d as string) as Decision;
+  }
+
+  async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
+    const items = await batchGetAll(this.#client, this.#tables.decisions, [...new Set(eventIds)]);
+    const found = new Map<string, Decision>();
+    for (const item of items) {
+      // Expired but not yet deleted by TTL counts as gone.
+      if ((item[TTL_ATTRIBUTE] as number) * 1000 > this.#now()) {
+        found.set(item.pk as string, JSON.parse(item.d as string) as Decision);
+      }
+    }
+    return found;
+  }
+
+  async saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
+    await batchWriteAll(
+      this.#client,
+      this.#tables.decisions,
+      decisions.map(({ decision, expiresAt }) => ({
+        pk: decision.eventId,
+        d: JSON.stringify(decision),
+        [TTL_ATTRIBUTE]: expiresAt,
+      })),
+    );
   }
 
   async saveDecision(decision: Decision, expiresAt: number): Promise<void> {

@@ -94,6 +94,19 @@ export class InMemoryProfileStore implements ProfileStore {
     return kept && kept.expiresAt * 1000 > Date.now() ? (JSON.parse(kept.json) as Decision) : undefined;
   }
 
+  async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
+    const found = new Map<string, Decision>();
+    for (const id of eventIds) {
+      const decision = await this.findDecision(id);
+      if (decision) found.set(id, decision);
+    }
+    return found;
+  }
+
+  async saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
+    for (const { decision, expiresAt } of decisions) await this.saveDecision(decision, expiresAt);
+  }
+
   async saveDecision(decision: Decision, expiresAt: number): Promise<void> {
     this.#decisions.set(decision.eventId, { json: JSON.stringify(decision), expiresAt });
   }

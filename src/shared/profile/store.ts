@@ -34,4 +34,8 @@ export interface ProfileStore {
   findDecision(eventId: string): Promise<Decision | undefined>;
   /** Remembers a decision until `expiresAt` (epoch seconds). */
   saveDecision(decision: Decision, expiresAt: number): Promise<void>;
+  /** The batch form of {@link findDecision}: the decisions already given to any of these event ids. */
+  findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>>;
+  /** The batch form of {@link saveDecision}. */
+  saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void>;
 }

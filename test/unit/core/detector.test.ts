@@ -33,6 +33,15 @@ class SpyStore implements ProfileStore {
     return this.#inner.findDecision(eventId);
   }
 
+  async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
+    return this.#inner.findDecisions(eventIds);
+  }
+
+  async saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
+    this.savedDecisions += decisions.length;
+    await this.#inner.saveDecisions(decisions);
+  }
+
   async load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot> {
     this.loadedKeys.push([...keys]);
     return this.#inner.load(keys, at);
