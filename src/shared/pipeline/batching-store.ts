@@ -2,7 +2,7 @@ import type { Decision } from '../../rules/decide.ts';
 import type { GlobalBucket, ProfileKey, ProfileSnapshot } from '../profile/model.ts';
 import { InMemoryProfileStore } from '../profile/memory-store.ts';
 import type { ProfileWrite } from '../profile/observe.ts';
-import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, type ProfileStore } from '../profile/store.ts';
+import { findEach, GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, type ProfileStore, saveEach } from '../profile/store.ts';
 
 const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
 
@@ -95,17 +95,12 @@ export class BatchingProfileStore implements ProfileStore {
     return this.#inner.findDecision(eventId);
   }
 
-  async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
-    const found = new Map<string, Decision>();
-    for (const id of eventIds) {
-      const decision = await this.findDecision(id);
-      if (decision) found.set(id, decision);
-    }
-    return found;
+  findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
+    return findEach(this, eventIds);
   }
 
-  async saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
-    for (const { decision, expiresAt } of decisions) await this.saveDecision(decision, expiresAt);
+  saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
+    return saveEach(this, decisions);
   }
 
   async saveDecision(decision: Decision, expiresAt: number): Promise<void> {

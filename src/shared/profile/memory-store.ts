@@ -2,7 +2,14 @@ import type { Decision } from '../../rules/decide.ts';
 import { TwoGenerationCache } from '../cache.ts';
 import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
 import type { ProfileWrite } from './observe.ts';
-import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } from './store.ts';
+import {
+  GLOBAL_BUCKET_MS,
+  GLOBAL_BUCKETS,
+  PROFILE_LIMITS,
+  type ProfileStore,
+  findEach,
+  saveEach,
+} from './store.ts';
 
 /** Bounds that keep the in-memory adapter's memory flat on any input size. */
 export const MEMORY_STORE_DEFAULTS = {
@@ -94,17 +101,12 @@ export class InMemoryProfileStore implements ProfileStore {
     return kept && kept.expiresAt * 1000 > Date.now() ? (JSON.parse(kept.json) as Decision) : undefined;
   }
 
-  async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
-    const found = new Map<string, Decision>();
-    for (const id of eventIds) {
-      const decision = await this.findDecision(id);
-      if (decision) found.set(id, decision);
-    }
-    return found;
+  findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
+    return findEach(this, eventIds);
   }
 
-  async saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
-    for (const { decision, expiresAt } of decisions) await this.saveDecision(decision, expiresAt);
+  saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
+    return saveEach(this, decisions);
   }
 
   async saveDecision(decision: Decision, expiresAt: number): Promise<void> {

@@ -14,6 +14,27 @@ export const PROFILE_LIMITS: Record<SignalKind, number> = { login: 64, order: 32
 export const GLOBAL_BUCKET_MS = 3_600_000;
 export const GLOBAL_BUCKETS = 24 * 7;
 
+/** The batch form of `findDecision` for a store whose single look-ups cost nothing extra. */
+export async function findEach(
+  store: Pick<ProfileStore, 'findDecision'>,
+  eventIds: readonly string[],
+): Promise<Map<string, Decision>> {
+  const found = new Map<string, Decision>();
+  for (const id of eventIds) {
+    const decision = await store.findDecision(id);
+    if (decision) found.set(id, decision);
+  }
+  return found;
+}
+
+/** The batch form of `saveDecision` for a store whose single writes cost nothing extra. */
+export async function saveEach(
+  store: Pick<ProfileStore, 'saveDecision'>,
+  decisions: readonly { decision: Decision; expiresAt: number }[],
+): Promise<void> {
+  for (const { decision, expiresAt } of decisions) await store.saveDecision(decision, expiresAt);
+}
+
 /**
  * The profile store port. The detection core only knows this interface; the
  * in-memory adapter serves replay and tests, the DynamoDB adapter the pipeline.
