@@ -92,13 +92,18 @@ describe('DynamoProfileStore request budget', () => {
     await store.load(keys, T0 + 1000);
     measured['load, warm cache'] = counter.take();
     await store.record([aLogin(T0)]);
-    measured['record, 3 new profiles + counters'] = counter.take();
+    measured['record after load, 3 new profiles + counters'] = counter.take();
+    await store.load(keys, T0 + 1000);
+    counter.take();
     await store.record([aLogin(T0 + 1000)]);
-    measured['record, 3 existing profiles + counters'] = counter.take();
+    measured['record after load, 3 existing profiles + counters'] = counter.take();
     for (let i = 2; i < PROFILE_LIMITS.login + 2; i++) await store.record([aLogin(T0 + i * 1000)]);
+    await store.load(keys, T0 + 100_000);
     counter.take();
     await store.record([aLogin(T0 + 100_000)]);
-    measured['record, 3 profiles at their limit + counters'] = counter.take();
+    measured['record after load, 3 profiles at their limit + counters'] = counter.take();
+    await store.record([aLogin(T0 + 101_000)]);
+    measured['record without a load, 3 profiles at their limit + counters'] = counter.take();
     await store.findDecision(decision.eventId);
     measured['findDecision'] = counter.take();
     await store.saveDecision(decision, Math.floor(Date.now() / 1000) + 3600);
@@ -108,9 +113,12 @@ describe('DynamoProfileStore request budget', () => {
     expect(measured).toEqual({
       'load, cold cache': { BatchGetItemCommand: 2 },
       'load, warm cache': { BatchGetItemCommand: 1 },
-      'record, 3 new profiles + counters': { UpdateItemCommand: 3 * 3 + 1 },
-      'record, 3 existing profiles + counters': { UpdateItemCommand: 3 * 2 + 1 },
-      'record, 3 profiles at their limit + counters': { UpdateItemCommand: 3 * 2 + 1 },
+      // One UpdateItem per profile (the load told the store what each item holds) and one for the counters.
+      'record after load, 3 new profiles + counters': { UpdateItemCommand: 3 + 1 },
+      'record after load, 3 existing profiles + counters': { UpdateItemCommand: 3 + 1 },
+      'record after load, 3 profiles at their limit + counters': { UpdateItemCommand: 3 + 1 },
+      // Without a load: the update, then the trim of the oldest login, per profile.
+      'record without a load, 3 profiles at their limit + counters': { UpdateItemCommand: 3 * 2 + 1 },
       findDecision: { GetItemCommand: 1 },
       saveDecision: { PutItemCommand: 1 },
     });

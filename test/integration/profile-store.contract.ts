@@ -249,6 +249,48 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
       ]);
     });
 
+    it('counts a login recorded again once (a batch redelivered after its writes)', async () => {
+      // Prepare
+      const store = await open();
+      const writes = [
+        aLoginWrite(T0 + 1000, { outcome: 'failure', unknownUser: true, country: 'BR' }),
+        aLoginWrite(T0 + 2000, { outcome: 'success', unknownUser: false, country: 'NL' }),
+      ];
+      const more = aLoginWrite(T0 + 3000, { outcome: 'success', unknownUser: false, country: 'NL' });
+
+      // Act
+      await store.record(writes);
+      await store.record(writes);
+      await store.record([...writes, more]);
+
+      // Assess
+      expect(await bucketsAsOf(store, T0 + HOUR_MS - 1)).toEqual([
+        {
+          start: T0,
+          logins: 3,
+          failures: 1,
+          unknownUserFailures: 1,
+          locatedSuccesses: 2,
+          countries: { NL: 2 },
+        },
+      ]);
+    });
+
+    it('loses no count when writers on many shards count logins of one hour at once', async () => {
+      // Prepare
+      const store = await open();
+      const writes = Array.from({ length: 12 }, (_, i) =>
+        aLoginWrite(T0 + i * 1000, { outcome: 'failure', unknownUser: false }),
+      );
+
+      // Act
+      await Promise.all(writes.map((w) => store.record([w])));
+
+      // Assess
+      const [bucket] = await bucketsAsOf(store, T0 + HOUR_MS - 1);
+      expect(bucket).toMatchObject({ logins: 12, failures: 12 });
+    });
+
     it('returns no bucket older than a week', async () => {
       // Prepare
       const store = await open();

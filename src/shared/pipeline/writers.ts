@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '../../rules/decide.ts';
 import type { Reason } from '../../rules/rule.ts';
 import type { EventType } from '../contract/events.ts';
 import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
+import { runLimited } from '../run-limited.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 
 /** BatchWriteItem takes at most 25 items per request. */
@@ -91,19 +92,50 @@ interface DynamoWriterOptions {
   now?: () => number;
 }
 
-/** Alerts in the `alerts` table: `pk` = alertId, `gsi1pk` = `status#open`, `gsi1sk` = event time. */
+/**
+ * Alerts in the `alerts` table: `pk` = alertId, `gsi1pk` = `status#<status>`, `gsi1sk` = event time.
+ *
+ * Each alert is written with its own UpdateItem rather than a BatchWriteItem put: a redelivered
+ * batch writes its alerts again, and a put would replace the whole item, resetting an analyst's
+ * disposition to `open`. The update sets the decision's fields (the same values again) and only
+ * creates `status`, `gsi1pk` and `ttl` when they are missing (`if_not_exists`), so the first
+ * write opens the alert and later ones never touch what the analysts changed.
+ * Alerts are a few percent of the events, so one request each costs little.
+ */
 export class DynamoAlertWriter implements AlertWriter {
-  constructor(readonly options: DynamoWriterOptions) {}
+  constructor(readonly options: DynamoWriterOptions & { concurrency?: number }) {}
   async write(alerts: readonly Alert[]): Promise<void> {
     const ttl = Math.floor((this.options.now ?? Date.now)() / 1000) + ALERT_RETENTION_DAYS * 86_400;
-    const items = alerts.map((alert) => ({
-      pk: alert.alertId,
-      ...alert,
-      gsi1pk: `status#${alert.status}`,
-      gsi1sk: alert.occurredAt,
-      [TTL_ATTRIBUTE]: ttl,
-    }));
-    await batchWriteAll(this.options.client, this.options.table, items);
+    const tasks = alerts.map((alert) => async () => {
+      const { status, ...fields } = alert;
+      const names: Record<string, string> = {
+        '#status': 'status',
+        '#gsi1pk': 'gsi1pk',
+        '#ttl': TTL_ATTRIBUTE,
+      };
+      const values: Record<string, unknown> = {
+        ':status': status,
+        ':gsi1pk': `status#${status}`,
+        ':ttl': ttl,
+      };
+      const sets = ['#status = if_not_exists(#status, :status)', '#gsi1pk = if_not_exists(#gsi1pk, :gsi1pk)'];
+      sets.push('#ttl = if_not_exists(#ttl, :ttl)');
+      Object.entries({ ...fields, gsi1sk: alert.occurredAt }).forEach(([name, value], i) => {
+        names[`#f${i}`] = name;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
+      await this.options.client.send(
+        new UpdateCommand({
+          TableName: this.options.table,
+          Key: { pk: alert.alertId },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    });
+    await runLimited(tasks, this.options.concurrency ?? 16);
   }
 }
 

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../../rules/decide.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
+import { bucketStart, GlobalCounters, globalPk, toBucket } from './dynamo-counters.ts';
 import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
 import type { ProfileWrite } from './observe.ts';
 import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } from './store.ts';
@@ -22,10 +23,10 @@ type Item = Record<string, unknown>;
 const BATCH_GET_MAX_KEYS = 100;
 /** Observations set (or removed) per UpdateItem: keeps the expression well below its 4 KB limit. */
 const PATHS_PER_UPDATE = 50;
-/** How long global buckets are kept for the retention of the counters (a week) plus a day. */
-const GLOBAL_TTL_S = 8 * 86_400;
-const GLOBAL_PREFIX = 'global#';
-const COUNTRY_PREFIX = 'country:';
+/** Paths of the one-request write (`#obs.#e123 = :o123, ` is 21 characters: 150 stay below 4 KB). */
+const PATHS_PER_KNOWN_UPDATE = 150;
+/** Profiles whose last-read state is remembered for the next write; beyond it the memory starts over. */
+const KNOWN_MAX = 50_000;
 
 export interface DynamoProfileStoreOptions {
   /** From `dynamoClient()` (src/shared/aws.ts). */
@@ -52,7 +53,21 @@ export interface DynamoProfileStoreOptions {
  * expired. Every observation is its own map key, written with `SET obs.#id = :o`:
  * concurrent writers (shards, retries) never read-modify-write the map, so none
  * loses another's update, and the same eventId written twice is one key.
- * Per write and profile:
+ *
+ * **One request per profile per batch.** `load` remembers what it read of each profile item
+ * (whether it exists, its `ttl`, the id, kind, time and expiry of each observation), and the
+ * consumer always loads a batch's profiles before it writes them. With that, `record` knows
+ * which observations the new ones push out (expired, or the oldest beyond
+ * {@link PROFILE_LIMITS}) and whether `ttl` must grow, and sends ONE UpdateItem per profile:
+ * a new item is created whole (`SET obs = :map, ttl = :t` if `attribute_not_exists(pk)`); an
+ * existing one gets `SET obs.#new… = :o…, ttl = :t REMOVE obs.#old…`, the `ttl` raise only
+ * when needed and then conditioned on `ttl < :t`. What the remembered state got wrong is only
+ * a concurrent writer's doing: a failed condition (the item appeared or its `ttl` was raised
+ * meanwhile) falls back to the two steps below, and removals computed from a stale state only
+ * remove what is expired or among the oldest (concurrent writes add newer observations), so
+ * a profile may briefly hold more than its limit, never less; reads apply the limit too.
+ *
+ * Without a remembered state (a write not preceded by a load), per profile:
  *
  * 1. `SET obs.#e… = :o…, ttl = if_not_exists(ttl, :t)` with `ReturnValues: ALL_NEW`.
  *    A map path needs its parent map; a new item has none and DynamoDB rejects the update
@@ -76,12 +91,9 @@ export interface DynamoProfileStoreOptions {
  * expired observation inside a live item stays until the next write to that profile removes it.
  *
  * **Shop-wide counters**: one item per hour bucket in the same table, `pk` = `global#<start ms>`,
- * numbers updated with `ADD` (atomic, no read), one top-level attribute `country:<code>` per
- * country (`ADD` works on top-level attributes only, and a top-level attribute needs no parent map
- * to be created first), `ttl` = bucket start + 8 days. `load` reads the week's 168 buckets by key;
- * past buckets are cached for {@link DynamoProfileStoreOptions.globalCacheMs}, so a warm load is
- * one BatchGetItem (the profiles and the current bucket). Counters are not idempotent: a `record`
- * repeated after a failure counts its logins again (the observations it repeats are not doubled).
+ * counted exactly once per event by {@link GlobalCounters}. `load` reads the week's 168 buckets by
+ * key; past buckets are cached for {@link DynamoProfileStoreOptions.globalCacheMs}, so a warm load
+ * is one BatchGetItem (the profiles and the current bucket).
  *
  * **Decisions** (table `decisions`): `pk` = eventId, `d` = the decision as JSON text, `ttl`.
  *
@@ -100,6 +112,9 @@ export class DynamoProfileStore implements ProfileStore {
   readonly #writeConcurrency: number;
   /** Global buckets by start (ms): the bucket (undefined when none was stored) and when it was read. */
   readonly #buckets = new Map<number, { bucket: GlobalBucket | undefined; readAt: number }>();
+  /** What the last load saw of each profile item (see the class comment). */
+  readonly #known = new Map<ProfileKey, KnownItem>();
+  readonly #counters: GlobalCounters;
 
   constructor(options: DynamoProfileStoreOptions) {
     this.#client = options.client;
@@ -108,6 +123,11 @@ export class DynamoProfileStore implements ProfileStore {
     this.#globalCacheMs = options.globalCacheMs ?? 5 * 60_000;
     this.#batchGetAttempts = options.batchGetAttempts ?? 8;
     this.#writeConcurrency = options.writeConcurrency ?? 16;
+    this.#counters = new GlobalCounters({
+      client: this.#client,
+      table: this.#tables.profiles,
+      now: this.#now,
+    });
   }
 
   async load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot> {
@@ -130,10 +150,13 @@ export class DynamoProfileStore implements ProfileStore {
     for (const start of stale) {
       const item = byPk.get(globalPk(start));
       this.#buckets.set(start, { bucket: item && toBucket(start, item), readAt: now });
+      if (start === current) this.#counters.observe(start, item);
     }
+    if (this.#known.size > KNOWN_MAX) this.#known.clear();
     const profiles = new Map<ProfileKey, Profile>();
     for (const key of keys) {
       const item = byPk.get(key);
+      this.#known.set(key, knownOf(item));
       if (item) profiles.set(key, toProfile(key, item, nowS));
     }
     const buckets: GlobalBucket[] = [];
@@ -146,18 +169,16 @@ export class DynamoProfileStore implements ProfileStore {
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
     const byKey = new Map<ProfileKey, Map<string, Observation>>();
-    const counts = new Map<number, BucketCounts>();
-    for (const { observation, keys, login } of writes) {
+    for (const { observation, keys } of writes) {
       for (const key of keys) {
         let observations = byKey.get(key);
         if (!observations) byKey.set(key, (observations = new Map()));
         observations.set(observation.eventId, observation);
       }
-      if (login) addLogin(counts, bucketStart(observation.at), login);
     }
     const tasks: (() => Promise<void>)[] = [];
     for (const [key, observations] of byKey) tasks.push(() => this.#append(key, [...observations.values()]));
-    for (const [start, c] of counts) tasks.push(() => this.#count(start, c));
+    tasks.push(() => this.#counters.add(writes));
     await runLimited(tasks, this.#writeConcurrency);
   }
 
@@ -203,8 +224,76 @@ export class DynamoProfileStore implements ProfileStore {
     );
   }
 
-  /** Steps 1 and 2 of the class comment for one profile. */
+  /** Appends a batch's observations to one profile: in one request when its state is known. */
   async #append(key: ProfileKey, observations: Observation[]): Promise<void> {
+    const known = this.#known.get(key);
+    this.#known.delete(key);
+    if (known && (await this.#appendKnown(key, observations, known))) return;
+    await this.#appendUnknown(key, observations);
+  }
+
+  /**
+   * The one-request write of the class comment.
+   *
+   * @returns false when the item was not as remembered (nothing was written then).
+   */
+  async #appendKnown(key: ProfileKey, observations: Observation[], known: KnownItem): Promise<boolean> {
+    const nowS = Math.max(...observations.map((o) => o.at)) / 1000;
+    const incoming = new Set(observations.map((o) => o.eventId));
+    const all = [...known.observations.filter((o) => !incoming.has(o.eventId)), ...observations];
+    const removals = new Set(removable(all, nowS));
+    // A new observation that is already expired or among the oldest is simply not written.
+    const sets = observations.filter((o) => !removals.has(o.eventId));
+    const removes = known.observations.filter((o) => removals.has(o.eventId)).map((o) => o.eventId);
+    if (sets.length + removes.length > PATHS_PER_KNOWN_UPDATE) return false;
+    if (sets.length === 0 && removes.length === 0) return true;
+    const wantTtl = all.filter((o) => !removals.has(o.eventId)).reduce((m, o) => Math.max(m, o.expiresAt), 0);
+    const names: Record<string, string> = { '#pk': 'pk', '#obs': 'obs' };
+    const values: Record<string, unknown> = {};
+    let input: UpdateCommandInput;
+    if (!known.exists) {
+      input = {
+        TableName: this.#tables.profiles,
+        Key: { pk: key },
+        UpdateExpression: 'SET #obs = :map, #ttl = :t',
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { ...names, '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: {
+          ':t': wantTtl,
+          ':map': Object.fromEntries(sets.map((o) => [o.eventId, o])),
+        },
+      };
+    } else {
+      const clauses: string[] = [];
+      const assignments = sets.map((o, i) => {
+        names[`#e${i}`] = o.eventId;
+        values[`:o${i}`] = o;
+        return `#obs.#e${i} = :o${i}`;
+      });
+      let condition = 'attribute_exists(#pk)';
+      if (wantTtl > known.ttl) {
+        names['#ttl'] = TTL_ATTRIBUTE;
+        values[':t'] = wantTtl;
+        assignments.push('#ttl = :t');
+        condition += ' AND #ttl < :t';
+      }
+      if (assignments.length > 0) clauses.push(`SET ${assignments.join(', ')}`);
+      removes.forEach((id, i) => (names[`#r${i}`] = id));
+      if (removes.length > 0) clauses.push(`REMOVE ${removes.map((_, i) => `#obs.#r${i}`).join(', ')}`);
+      input = {
+        TableName: this.#tables.profiles,
+        Key: { pk: key },
+        UpdateExpression: clauses.join(' '),
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+      };
+      if (Object.keys(values).length > 0) input.ExpressionAttributeValues = values;
+    }
+    return updateIgnoringConditionFailure(this.#client, input);
+  }
+
+  /** Steps 1 and 2 of the class comment for one profile whose state is not known. */
+  async #appendUnknown(key: ProfileKey, observations: Observation[]): Promise<void> {
     const table = this.#tables.profiles;
     const maxExpiresAt = Math.max(...observations.map((o) => o.expiresAt));
     let item: Item | undefined;
@@ -282,95 +371,45 @@ export class DynamoProfileStore implements ProfileStore {
       if (!applied && withRaise !== undefined && chunk.length > 0) await send(undefined);
     }
   }
-
-  /** Adds one bucket's logins to its global item. */
-  async #count(start: number, c: BucketCounts): Promise<void> {
-    const names: Record<string, string> = {
-      '#logins': 'logins',
-      '#failures': 'failures',
-      '#unknown': 'unknownUserFailures',
-      '#located': 'locatedSuccesses',
-      '#ttl': TTL_ATTRIBUTE,
-    };
-    const values: Record<string, unknown> = {
-      ':logins': c.logins,
-      ':failures': c.failures,
-      ':unknown': c.unknownUserFailures,
-      ':located': c.locatedSuccesses,
-      ':ttl': Math.floor(start / 1000) + GLOBAL_TTL_S,
-    };
-    const adds = ['#logins :logins', '#failures :failures', '#unknown :unknown', '#located :located'];
-    Object.entries(c.countries).forEach(([country, n], i) => {
-      names[`#c${i}`] = COUNTRY_PREFIX + country;
-      values[`:c${i}`] = n;
-      adds.push(`#c${i} :c${i}`);
-    });
-    await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#tables.profiles,
-        Key: { pk: globalPk(start) },
-        UpdateExpression: `ADD ${adds.join(', ')} SET #ttl = :ttl`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
-  }
 }
 
-type BucketCounts = Omit<GlobalBucket, 'start'>;
+type ObservationMeta = Pick<Observation, 'eventId' | 'kind' | 'at' | 'expiresAt'>;
 
-const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
-const globalPk = (start: number): string => `${GLOBAL_PREFIX}${start}`;
-
-function addLogin(
-  counts: Map<number, BucketCounts>,
-  start: number,
-  login: NonNullable<ProfileWrite['login']>,
-) {
-  let c = counts.get(start);
-  if (!c) {
-    c = { logins: 0, failures: 0, unknownUserFailures: 0, locatedSuccesses: 0, countries: {} };
-    counts.set(start, c);
-  }
-  c.logins++;
-  if (login.outcome === 'failure') c.failures++;
-  if (login.unknownUser) c.unknownUserFailures++;
-  // Only successful logins describe where customers really are (as the in-memory adapter).
-  if (login.outcome === 'success' && login.country) {
-    c.locatedSuccesses++;
-    c.countries[login.country] = (c.countries[login.country] ?? 0) + 1;
-  }
-}
-
-const byTime = (a: Observation, b: Observation): number =>
+const byTime = (a: ObservationMeta, b: ObservationMeta): number =>
   a.at - b.at || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
-/** A stored profile item as the port's Profile: unexpired observations, oldest first (ties by eventId). */
+/**
+ * A stored profile item as the port's Profile: unexpired observations, oldest first (ties by
+ * eventId), at most the newest {@link PROFILE_LIMITS} of each kind (concurrent writers may leave
+ * a few more in the item until the next write trims it).
+ */
 function toProfile(key: ProfileKey, item: Item, nowS: number): Profile {
   const stored = Object.values((item.obs ?? {}) as Record<string, Observation>);
-  return { key, observations: stored.filter((o) => o.expiresAt > nowS).sort(byTime) };
+  const over = new Set(removable(stored, nowS));
+  return { key, observations: stored.filter((o) => !over.has(o.eventId)).sort(byTime) };
 }
 
-function toBucket(start: number, item: Item): GlobalBucket {
-  const countries: Record<string, number> = {};
-  for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(COUNTRY_PREFIX)) countries[name.slice(COUNTRY_PREFIX.length)] = value as number;
-  }
-  const n = (name: string) => (item[name] as number | undefined) ?? 0;
-  return {
-    start,
-    logins: n('logins'),
-    failures: n('failures'),
-    unknownUserFailures: n('unknownUserFailures'),
-    locatedSuccesses: n('locatedSuccesses'),
-    countries,
-  };
+/** What a load saw of a profile item: enough to plan the next write (see the class comment). */
+interface KnownItem {
+  exists: boolean;
+  /** The item's `ttl` (0 when it has none). */
+  ttl: number;
+  /** Every observation the item held, expired ones included (they are due for removal). */
+  observations: ObservationMeta[];
+}
+
+function knownOf(item: Item | undefined): KnownItem {
+  if (!item) return { exists: false, ttl: 0, observations: [] };
+  const observations = Object.values((item.obs ?? {}) as Record<string, Observation>).map(
+    ({ eventId, kind, at, expiresAt }) => ({ eventId, kind, at, expiresAt }),
+  );
+  return { exists: true, ttl: (item[TTL_ATTRIBUTE] as number | undefined) ?? 0, observations };
 }
 
 /** The eventIds to remove from a profile: expired as of `nowS`, and the oldest of each kind beyond its limit. */
-function removable(stored: Observation[], nowS: number): string[] {
+function removable(stored: readonly ObservationMeta[], nowS: number): string[] {
   const out: string[] = [];
-  const byKind = new Map<SignalKind, Observation[]>();
+  const byKind = new Map<SignalKind, ObservationMeta[]>();
   for (const o of stored) {
     if (o.expiresAt <= nowS) {
       out.push(o.eventId);

@@ -91,8 +91,10 @@ export class InMemoryProfileStore implements ProfileStore {
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
     for (const write of writes) {
-      for (const key of write.keys) this.#append(key, write.observation);
-      if (write.login) this.#count(write.observation.at, write.login);
+      let added = false;
+      for (const key of write.keys) added = this.#append(key, write.observation) || added;
+      // An event recorded again (a redelivered batch) is not counted again.
+      if (write.login && added) this.#count(write.observation.at, write.login);
     }
   }
 
@@ -113,7 +115,8 @@ export class InMemoryProfileStore implements ProfileStore {
     this.#decisions.set(decision.eventId, { json: JSON.stringify(decision), expiresAt });
   }
 
-  #append(key: ProfileKey, o: Observation): void {
+  /** @returns whether the observation was new to the profile. */
+  #append(key: ProfileKey, o: Observation): boolean {
     let stored = this.#profiles.get(key);
     if (!stored) {
       if (this.#profiles.size >= this.#options.maxProfiles) this.#evict();
@@ -132,7 +135,7 @@ export class InMemoryProfileStore implements ProfileStore {
     // from the end. The same event delivered twice has the same time: look among the ties.
     let i = list.length;
     while (i > 0 && list[i - 1]!.at > o.at) i--;
-    for (let j = i - 1; j >= 0 && list[j]!.at === o.at; j--) if (list[j]!.eventId === o.eventId) return;
+    for (let j = i - 1; j >= 0 && list[j]!.at === o.at; j--) if (list[j]!.eventId === o.eventId) return false;
     if (i === list.length) list.push(o);
     else list.splice(i, 0, o);
     if (o.expiresAt < stored.minExpiresAt) stored.minExpiresAt = o.expiresAt;
@@ -144,6 +147,7 @@ export class InMemoryProfileStore implements ProfileStore {
       );
       stored.counts[o.kind]--;
     }
+    return true;
   }
 
   /**
