@@ -47,7 +47,7 @@ function activeRules(config: DetectionConfig): ActiveRules {
  * ```
  */
 export function decide(event: EventFacts, snapshot: ProfileSnapshot, config: DetectionConfig): Decision {
-  const view = new ProfileView(snapshot);
+  const view = new ProfileView(snapshot, { at: event.at, eventId: event.eventId });
   const reasons: Reason[] = [];
   let total = 0;
   for (const [rule, settings] of activeRules(config)[event.type]) {

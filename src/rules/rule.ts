@@ -46,7 +46,16 @@ export class ProfileView {
   /** The last profile looked up per kind: every rule asks for the same few, so each key is built once. */
   readonly #recent = new Map<ProfileKind, { id: Pseudonym; profile: Profile }>();
 
-  constructor(private readonly snapshot: ProfileSnapshot) {}
+  /**
+   * @param asOf the event being scored. Only what happened before it is visible: observations
+   * from later (or the same millisecond with a greater eventId), and the event itself, are left
+   * out. In time order nothing is left out; but a batch redelivered after a crash finds its own
+   * and its later events' observations stored already, and must decide exactly as the first time.
+   */
+  constructor(
+    private readonly snapshot: ProfileSnapshot,
+    private readonly asOf?: { at: number; eventId: string },
+  ) {}
 
   /** The profile of an entity; empty when it has none (yet). */
   profile(kind: ProfileKind, id: Pseudonym | undefined): Profile {
@@ -54,7 +63,7 @@ export class ProfileView {
     const recent = this.#recent.get(kind);
     if (recent?.id === id) return recent.profile;
     const key = profileKey(kind, id);
-    const profile = this.snapshot.profiles.get(key) ?? emptyProfile(key);
+    const profile = before(this.snapshot.profiles.get(key) ?? emptyProfile(key), this.asOf);
     this.#recent.set(kind, { id, profile });
     return profile;
   }
@@ -67,6 +76,15 @@ export class ProfileView {
   get global(): ProfileSnapshot['global'] {
     return this.snapshot.global;
   }
+}
+
+/** The profile as it was before the event `asOf` (see {@link ProfileView}). */
+function before(profile: Profile, asOf: { at: number; eventId: string } | undefined): Profile {
+  const last = profile.observations.at(-1);
+  if (!asOf || !last || last.at < asOf.at) return profile;
+  const { at, eventId } = asOf;
+  const observations = profile.observations.filter((o) => o.at < at || (o.at === at && o.eventId < eventId));
+  return { key: profile.key, observations };
 }
 
 /**
