@@ -53,3 +53,39 @@ export function createStreamInput(
 ): CreateStreamCommandInput {
   return { StreamName: name, ShardCount: shardCount };
 }
+
+/**
+ * How the consumer Lambda reads the stream: the one definition of its event source mapping,
+ * which the CDK stack deploys and the local poller (`src/local/poller.ts`) imitates.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-parameters.html
+ */
+export interface ConsumerEventSource {
+  /**
+   * Records per invocation at most. Larger batches group more events per profile (one
+   * DynamoDB write per profile per batch) and cost fewer requests per event; 500 keeps a batch's
+   * work well inside a few seconds.
+   */
+  readonly batchSize: number;
+  /** How long Lambda gathers records before invoking, ms: the latency added to a quiet stream. */
+  readonly maximumBatchingWindowMs: number;
+  /** Split a batch whose invocation failed and retry the halves, isolating a poison record. */
+  readonly bisectBatchOnError: boolean;
+  /** Retries of a failing batch before its records' metadata goes to the on-failure destination. */
+  readonly maximumRetryAttempts: number;
+  /** Records older than this are given up on (seconds; -1 never): stale events are no use to fraud checks. */
+  readonly maximumRecordAgeSeconds: number;
+  /** Concurrent batches per shard (1–10); records of one partition key stay in order. */
+  readonly parallelizationFactor: number;
+  /** Where a new mapping starts reading. */
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST';
+}
+
+export const CONSUMER_EVENT_SOURCE: ConsumerEventSource = {
+  batchSize: 500,
+  maximumBatchingWindowMs: 1_000,
+  bisectBatchOnError: true,
+  maximumRetryAttempts: 3,
+  maximumRecordAgeSeconds: 6 * 3_600,
+  parallelizationFactor: 1,
+  startingPosition: 'TRIM_HORIZON',
+};
