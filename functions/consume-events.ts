@@ -5,21 +5,31 @@ import middy from '@middy/core';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { dynamoClient } from '../src/shared/aws.ts';
 import { resolveConfig } from '../src/shared/config.ts';
-import { parseKey } from '../src/shared/keys.ts';
 import { logger, metrics } from '../src/shared/observability.ts';
 import { type ConsumeDeps, consumeBatch } from '../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
+import { loadPseudonymKey } from '../src/shared/secrets.ts';
 import { TABLE_ROLES, type TableRole, tableNames } from '../src/shared/tables.ts';
 
 /** `TABLE_PROFILES`, `TABLE_DECISIONS`, `TABLE_ALERTS`, `TABLE_DEAD_LETTERS`: explicit names win over the stage's. */
 const tableEnv = (role: TableRole): string => `TABLE_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
-/** Built on the first invocation of a cold start and reused by every later one. */
-let deps: ConsumeDeps | undefined;
+/**
+ * Built on the first invocation of a cold start and reused by every later one. A promise, so that
+ * invocations overlapping in one process (the local poller runs shards side by side) share one
+ * secret read; a failed build is forgotten so that the next invocation tries again.
+ */
+let deps: Promise<ConsumeDeps> | undefined;
 
-function buildDeps(): ConsumeDeps {
+/**
+ * The consumer's collaborators: table names from `VIGIL_STAGE` or `TABLE_*`, the pseudonymisation
+ * key from Secrets Manager (`VIGIL_PSEUDONYM_SECRET_ARN`, AWS) or `VIGIL_PSEUDONYM_KEY` (local),
+ * and the detection config overrides from `VIGIL_DETECTION_CONFIG` (JSON, as `--rules` takes; the
+ * CDK stack validates it at synthesis).
+ */
+async function buildDeps(): Promise<ConsumeDeps> {
   const stage = process.env.VIGIL_STAGE;
   const defaults = stage ? tableNames(stage) : undefined;
   const tables = Object.fromEntries(
@@ -29,14 +39,14 @@ function buildDeps(): ConsumeDeps {
       return [role, name];
     }),
   ) as Record<TableRole, string>;
-  // The key comes from the environment for now; the CDK issue hands it in from Secrets Manager.
-  const keyText = process.env.VIGIL_PSEUDONYM_KEY;
-  if (!keyText) throw new Error('consume-events: VIGIL_PSEUDONYM_KEY is not set');
+  const overrides = process.env.VIGIL_DETECTION_CONFIG;
+  const config = resolveConfig(overrides ? (JSON.parse(overrides) as unknown) : {});
+  const pseudonymiser = new Pseudonymiser(await loadPseudonymKey());
   const client = dynamoClient();
   return {
     store: new DynamoProfileStore({ client, tables }),
-    pseudonymiser: new Pseudonymiser(parseKey(keyText)),
-    config: resolveConfig(),
+    pseudonymiser,
+    config,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts }),
     deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters }),
     log: logger,
@@ -48,7 +58,11 @@ async function consumeEvents(
   event: KinesisStreamEvent,
   _context: Context,
 ): Promise<KinesisStreamBatchResponse> {
-  deps ??= buildDeps();
+  deps ??= buildDeps().catch((err: unknown) => {
+    deps = undefined;
+    throw err;
+  });
+  const ready = await deps;
   const records = event.Records.map((r) => ({
     sequenceNumber: r.kinesis.sequenceNumber,
     partitionKey: r.kinesis.partitionKey,
@@ -56,7 +70,7 @@ async function consumeEvents(
     data: r.kinesis.data,
     arrivedAt: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
   }));
-  const result = await consumeBatch(records, deps);
+  const result = await consumeBatch(records, ready);
 
   metrics.addMetric('Records', MetricUnit.Count, records.length);
   metrics.addMetric('Events', MetricUnit.Count, result.decisions.length);
