@@ -12,6 +12,9 @@
  * 3. Memory: replay of a generated 1,000,000-event stream (the demo traffic:
  *    a growing population with attacks), printing peak RSS and how many
  *    profiles the bounded store holds.
+ * 4. Pipeline: the first 50,000 events end to end through the embedded local
+ *    stack, beside the same emulators' raw throughput, with DynamoDB requests
+ *    and capacity units per event (bench/pipeline.ts).
  *
  * Input: the development set (../shared/eval) when it is there, else the
  * generated demo traffic.
@@ -21,6 +24,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import geoip from 'geoip-lite';
 import { demoTrafficNdjson } from '../src/demo/traffic.ts';
+import { benchPipeline } from './pipeline.ts';
 import { resolveConfig } from '../src/shared/config.ts';
 import { Detector } from '../src/shared/detector.ts';
 import { locate } from '../src/shared/geo.ts';
@@ -140,3 +144,6 @@ if (MEMORY_EVENTS > 0) {
       `peak RSS ${fmt(peakRss / 2 ** 20)} MiB, ${fmt(store.size)} profiles held (bound ${fmt(MEMORY_STORE_DEFAULTS.maxProfiles)})`,
   );
 }
+
+const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
+if (PIPELINE_EVENTS > 0) await benchPipeline(lines.slice(0, PIPELINE_EVENTS), console.log);
