@@ -4,7 +4,7 @@ import type { CreateTableCommandInput, UpdateTimeToLiveCommandInput } from '@aws
  * The DynamoDB tables of Vigil, as plain data: the one definition that the CDK
  * stack and the local (dynalite) stack both build their tables from.
  */
-export const TABLE_ROLES = ['profiles', 'decisions', 'alerts', 'deadLetters'] as const;
+export const TABLE_ROLES = ['profiles', 'decisions', 'alerts', 'deadLetters', 'audit'] as const;
 export type TableRole = (typeof TABLE_ROLES)[number];
 
 /** A key attribute: its name and DynamoDB scalar type (`S` string, `N` number, `B` binary). */
@@ -89,6 +89,21 @@ export const TABLES: Readonly<Record<TableRole, TableDefinition>> = {
     role: 'deadLetters',
     suffix: 'dead-letters',
     partitionKey: { name: 'pk', type: 'S' },
+    billing: 'PAY_PER_REQUEST',
+    ttlAttribute: TTL_ATTRIBUTE,
+  },
+  /**
+   * The audit trail of the analysts' APIs, append-only: one item per alert read and disposition
+   * (`pk` = `day#<YYYY-MM-DD>`, `sk` = `<ISO time>#<entry id>`: a day's entries in time order).
+   * Entries are put with a condition that the item does not exist and never updated or deleted
+   * by any route; in AWS the analysts' functions may only PutItem on it and only the admin's
+   * function may Query it. Kept 400 days (`ttl`).
+   */
+  audit: {
+    role: 'audit',
+    suffix: 'audit',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
     billing: 'PAY_PER_REQUEST',
     ttlAttribute: TTL_ATTRIBUTE,
   },
