@@ -9,6 +9,10 @@
  * in Lambda: the stack sets that environment (endpoint, region, table names,
  * stage, key, placeholder credentials) for its lifetime and restores it on
  * `close()`. One stack per process at a time.
+ *
+ * The APIs are served by the local HTTP gateway (`gateway.ts`): the REAL API handlers
+ * (`functions/score-order.ts`, …) behind API Gateway's REST proxy semantics, with a random
+ * bearer token per role made on every start.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -26,11 +30,13 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { handler as ConsumeHandler } from '../../functions/consume-events.ts';
+import type { Role } from '../api/roles.ts';
 import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient } from '../shared/kinesis.ts';
-import { createStreamInput, streamName } from '../shared/streams.ts';
+import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
+import { type ApiHandler, type Gateway, startGateway } from './gateway.ts';
 import { type FailedRecords, KinesisPoller } from './poller.ts';
 
 /** kinesalite and dynalite ship no types: each factory returns a plain `http.Server`. */
@@ -53,10 +59,14 @@ export const LOCAL_STACK_FILE = '.vigil/local.json';
 /** Any credentials do for the emulators; the SDK insists on having some. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** What `.vigil/local.json` holds (`apiUrl` and `tokens` once the APIs exist). */
+/** What `.vigil/local.json` holds. */
 export interface LocalStackInfo {
   kinesis: { endpoint: string; region: string; streamName: string };
   dynamodb: { endpoint: string; region: string; tables: Record<TableRole, string> };
+  /** The local HTTP gateway of the APIs: `http://127.0.0.1:PORT`. */
+  apiUrl: string;
+  /** The bearer token of each role, new on every start. */
+  tokens: Record<Role, string>;
 }
 
 export interface LocalStackOptions {
@@ -84,6 +94,11 @@ export interface LocalStack extends LocalStackInfo {
   kinesisClient(): KinesisClient;
   /** A DynamoDB document client for the stack. */
   dynamoClient(): DynamoDBDocumentClient;
+  /**
+   * A failure drill: DynamoDB stops answering for the rest of the stack's life, `refuse`
+   * (dynalite closed: connections refused) or `hang` (requests accepted, never answered).
+   */
+  failDynamo(mode: 'refuse' | 'hang'): Promise<void>;
   /** Stops the poller (its batches in flight finish), the emulators, and restores the environment. */
   close(): Promise<void>;
 }
@@ -226,16 +241,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     }
 
-    const info: LocalStackInfo = {
-      kinesis: { endpoint: kinesisEndpoint, region, streamName: stream },
-      dynamodb: { endpoint: dynamoEndpoint, region, tables },
-    };
-    const file = resolve(options.cwd ?? process.cwd(), LOCAL_STACK_FILE);
-    mkdirSync(resolve(file, '..'), { recursive: true });
-    const text = `${JSON.stringify(info, null, 2)}\n`;
-    writeFileSync(file, text);
-    (options.print ?? ((t: string) => void process.stdout.write(t)))(text);
-
     // The handler's environment, as its Lambda configuration would set it.
     const key = resolveLocalKey(options.cwd ? resolve(options.cwd, '.vigil/pseudonym-key.json') : undefined);
     const env: Record<string, string | undefined> = {
@@ -268,16 +273,49 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       client: newKinesisClient(),
       streamName: stream,
       region,
-      startingPosition: 'TRIM_HORIZON',
-      batchSize: 100,
-      maximumBatchingWindowMs: 200,
-      bisectBatchOnError: true,
-      maximumRetryAttempts: 3,
+      // The event source mapping the CDK stack deploys (record age and parallelisation are not modelled).
+      startingPosition: CONSUMER_EVENT_SOURCE.startingPosition,
+      batchSize: CONSUMER_EVENT_SOURCE.batchSize,
+      maximumBatchingWindowMs: CONSUMER_EVENT_SOURCE.maximumBatchingWindowMs,
+      bisectBatchOnError: CONSUMER_EVENT_SOURCE.bisectBatchOnError,
+      maximumRetryAttempts: CONSUMER_EVENT_SOURCE.maximumRetryAttempts,
       idleDelayMs: options.idleDelayMs ?? 200,
       onFailure: (failure) => void failures.push(failure),
       handler: (event) => handler(event, lambdaContext(functionName, region)),
     });
     await poller.start();
+
+    // The APIs: the real handler modules, each a fresh instance (its own cold start) on its first request.
+    const gateway: Gateway = await startGateway({
+      stage,
+      load: async (route) => {
+        const url = new URL(`../../functions/${route.function}.ts`, import.meta.url).href;
+        return ((await import(`${url}?stack=${instances}`)) as { handler: ApiHandler }).handler;
+      },
+      context: (name) => lambdaContext(name, region),
+    });
+    servers.push(gateway.server);
+
+    const info: LocalStackInfo = {
+      kinesis: { endpoint: kinesisEndpoint, region, streamName: stream },
+      dynamodb: { endpoint: dynamoEndpoint, region, tables },
+      apiUrl: gateway.url,
+      tokens: gateway.tokens,
+    };
+    const file = resolve(options.cwd ?? process.cwd(), LOCAL_STACK_FILE);
+    mkdirSync(resolve(file, '..'), { recursive: true });
+    const text = `${JSON.stringify(info, null, 2)}\n`;
+    writeFileSync(file, text);
+    (options.print ?? ((t: string) => void process.stdout.write(t)))(text);
+
+    const failDynamo = async (mode: 'refuse' | 'hang'): Promise<void> => {
+      if (mode === 'hang') {
+        dynalite.removeAllListeners('request');
+        return;
+      }
+      servers.splice(servers.indexOf(dynalite), 1);
+      await closeServer(dynalite);
+    };
 
     return {
       ...info,
@@ -287,6 +325,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       requests,
       kinesisClient: newKinesisClient,
       dynamoClient: newDynamoClient,
+      failDynamo,
       close,
     };
   } catch (err) {

@@ -94,8 +94,11 @@ describe('local stack', () => {
             decisions: 'vigil-local-decisions',
             alerts: 'vigil-local-alerts',
             deadLetters: 'vigil-local-dead-letters',
+            audit: 'vigil-local-audit',
           },
         },
+        apiUrl: stack.apiUrl,
+        tokens: stack.tokens,
       });
       expect(stack.kinesis.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     } finally {

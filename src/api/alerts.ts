@@ -1,0 +1,259 @@
+import type { z } from 'zod';
+import type { AlertFilter, AlertRecord, AlertRepository } from '../shared/alerts/model.ts';
+import { rfc3339ToMs } from '../shared/contract/events.ts';
+import { type Observation, type ProfileKey, profileKey } from '../shared/profile/model.ts';
+import type { ProfileStore } from '../shared/profile/store.ts';
+import type { AuditLog } from './audit.ts';
+import { ApiError } from './errors.ts';
+import type { Caller } from './roles.ts';
+import type {
+  AlertDetailSchema,
+  AlertListSchema,
+  AlertSchema,
+  AuditListSchema,
+  AuditQuerySchema,
+  DisposeBodySchema,
+  ListAlertsQuerySchema,
+  RuleStats,
+  RuleStatsQuerySchema,
+} from './schemas.ts';
+
+/** Alerts per page when the request names no limit. */
+export const DEFAULT_ALERT_PAGE = 25;
+/** Observations shown in an alert's timeline, newest first. */
+export const TIMELINE_LENGTH = 50;
+/** Audit entries per page when the request names no limit. */
+export const DEFAULT_AUDIT_PAGE = 100;
+/** The audit trail is read over at most this many days per request (its retention). */
+const MAX_AUDIT_RANGE_DAYS = 400;
+const DAY_MS = 86_400_000;
+
+export interface AlertsDeps {
+  alerts: AlertRepository;
+  audit: AuditLog;
+  /** Read for an alert's timeline only (`load`); never written here. */
+  store: Pick<ProfileStore, 'load'>;
+  /** The processing clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+type Alert = z.input<typeof AlertSchema>;
+
+/** An alert as the API shows it (expiry as a timestamp). */
+export function toApiAlert(record: AlertRecord): Alert {
+  const { expiresAt, ...rest } = record;
+  return { ...rest, expiresAt: new Date(expiresAt * 1000).toISOString() };
+}
+
+/** RFC 3339 text (any offset) as ISO 8601 UTC, which is how alert and audit times are stored and compared. */
+const utc = (text: string): string => new Date(rfc3339ToMs(text)).toISOString();
+
+function timeRange(query: {
+  from?: string | undefined;
+  to?: string | undefined;
+}): Pick<AlertFilter, 'from' | 'to'> {
+  const range: Pick<AlertFilter, 'from' | 'to'> = {};
+  if (query.from !== undefined) range.from = utc(query.from);
+  if (query.to !== undefined) range.to = utc(query.to);
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+    throw new ApiError(400, 'INVALID_REQUEST', 'from: must not be after to', 'from');
+  }
+  return range;
+}
+
+/** The request's parameters as audit details (only those given). */
+const details = (query: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
+
+/**
+ * `GET /v1/alerts`: one page of alerts, newest event first, audited.
+ *
+ * @example
+ * ```ts
+ * const page = await listAlerts(deps, caller, { status: 'open', minScore: '80' });
+ * ```
+ */
+export async function listAlerts(
+  deps: AlertsDeps,
+  caller: Caller,
+  query: z.output<typeof ListAlertsQuerySchema>,
+): Promise<z.input<typeof AlertListSchema>> {
+  const filter: AlertFilter = timeRange(query);
+  if (query.status) filter.status = query.status;
+  if (query.decision) filter.decision = query.decision;
+  if (query.eventType) filter.eventType = query.eventType;
+  if (query.reason) filter.reason = query.reason;
+  if (query.minScore !== undefined) filter.minScore = Number(query.minScore);
+  await deps.audit.append({
+    ...who(caller),
+    action: 'alerts.list',
+    details: details({ ...query, cursor: undefined }),
+  });
+  const page = await deps.alerts.list(filter, Number(query.limit ?? DEFAULT_ALERT_PAGE), query.cursor);
+  return page.cursor === undefined
+    ? { alerts: page.alerts.map(toApiAlert) }
+    : { alerts: page.alerts.map(toApiAlert), cursor: page.cursor };
+}
+
+/**
+ * `GET /v1/alerts/{id}`: the alert and its subject's recent pseudonymous timeline, audited.
+ *
+ * @throws ApiError 404 when there is no such alert
+ *
+ * @example
+ * ```ts
+ * const { alert, timeline } = await getAlert(deps, caller, 'ev-0003');
+ * ```
+ */
+export async function getAlert(
+  deps: AlertsDeps,
+  caller: Caller,
+  alertId: string,
+): Promise<z.input<typeof AlertDetailSchema>> {
+  await deps.audit.append({ ...who(caller), action: 'alert.read', target: alertId });
+  const alert = await deps.alerts.get(alertId);
+  if (!alert) throw new ApiError(404, 'NOT_FOUND', 'id: no alert with this id', 'id');
+  const key = timelineKey(alert);
+  if (!key) return { alert: toApiAlert(alert) };
+  const snapshot = await deps.store.load([key], (deps.now ?? Date.now)());
+  const observations = [...(snapshot.profiles.get(key)?.observations ?? [])]
+    .reverse()
+    .slice(0, TIMELINE_LENGTH)
+    .map(toTimelineEntry);
+  return { alert: toApiAlert(alert), timeline: { profile: key, observations } };
+}
+
+/** Whose history explains the alert: the customer's, else the account's (unknown users), else the address's. */
+function timelineKey(alert: AlertRecord): ProfileKey | undefined {
+  if (alert.subject) return profileKey('subject', alert.subject);
+  if (alert.entities.username) return profileKey('username', alert.entities.username);
+  if (alert.entities.ip) return profileKey('ip', alert.entities.ip);
+  return undefined;
+}
+
+function toTimelineEntry(o: Observation) {
+  const { eventId, kind, at, expiresAt, ...facts } = o;
+  return {
+    eventId,
+    kind,
+    at: new Date(at).toISOString(),
+    expiresAt: new Date(expiresAt * 1000).toISOString(),
+    facts: facts as Record<string, string | number | boolean>,
+  };
+}
+
+/**
+ * `POST /v1/alerts/{id}/disposition`: closes the alert with the verdict, the note, the caller
+ * as who and now as when. Audited before it is applied, so no disposition is ever unaudited.
+ *
+ * @throws AlertNotFoundError, AlreadyDisposedError (404, 409)
+ *
+ * @example
+ * ```ts
+ * const closed = await disposeAlert(deps, caller, 'ev-0003', { verdict: 'fraud', note: 'chargeback' });
+ * ```
+ */
+export async function disposeAlert(
+  deps: AlertsDeps,
+  caller: Caller,
+  alertId: string,
+  body: z.output<typeof DisposeBodySchema>,
+): Promise<Alert> {
+  await deps.audit.append({
+    ...who(caller),
+    action: 'alert.dispose',
+    target: alertId,
+    details: { verdict: body.verdict, noteChars: body.note.length },
+  });
+  const at = new Date((deps.now ?? Date.now)()).toISOString();
+  const record = await deps.alerts.dispose(alertId, {
+    verdict: body.verdict,
+    note: body.note,
+    by: caller.principalId,
+    at,
+  });
+  return toApiAlert(record);
+}
+
+/**
+ * `GET /v1/rules/stats`: per reason code over the alerts of the time range (all retained by
+ * default), how many alerts it contributed points to, how many are open, the verdicts on the
+ * closed ones and the resulting precision, fraud / (fraud + legitimate). Audited.
+ *
+ * @example
+ * ```ts
+ * const { rules } = await ruleStats(deps, caller, {});
+ * rules.find((r) => r.code === 'NEW_DEVICE')?.precision; // 0.25: noisy
+ * ```
+ */
+export async function ruleStats(
+  deps: AlertsDeps,
+  caller: Caller,
+  query: z.output<typeof RuleStatsQuerySchema>,
+): Promise<RuleStats> {
+  const range = timeRange(query);
+  await deps.audit.append({ ...who(caller), action: 'rules.stats', details: details(query) });
+  const byCode = new Map<string, RuleStats['rules'][number]>();
+  let alerts = 0;
+  for await (const alert of deps.alerts.each(range)) {
+    alerts++;
+    for (const code of new Set(alert.reasons.filter((r) => !r.shadow).map((r) => r.code))) {
+      let row = byCode.get(code);
+      if (!row) {
+        row = {
+          code,
+          alerts: 0,
+          open: 0,
+          dispositions: { fraud: 0, legitimate: 0, unsure: 0 },
+          precision: null,
+        };
+        byCode.set(code, row);
+      }
+      row.alerts++;
+      if (alert.disposition) row.dispositions[alert.disposition.verdict]++;
+      else row.open++;
+    }
+  }
+  const rules = [...byCode.values()]
+    .map((row) => {
+      const judged = row.dispositions.fraud + row.dispositions.legitimate;
+      return {
+        ...row,
+        precision: judged === 0 ? null : Math.round((row.dispositions.fraud / judged) * 1000) / 1000,
+      };
+    })
+    .sort((a, b) => b.alerts - a.alerts || a.code.localeCompare(b.code));
+  return { ...range, alerts, rules };
+}
+
+/**
+ * `GET /v1/audit` (admin): the audit trail, newest first; the last 7 days by default.
+ *
+ * @example
+ * ```ts
+ * const { entries } = await listAudit(deps, { from: '2026-11-01T00:00:00Z' });
+ * ```
+ */
+export async function listAudit(
+  deps: Pick<AlertsDeps, 'audit' | 'now'>,
+  query: z.output<typeof AuditQuerySchema>,
+): Promise<z.input<typeof AuditListSchema>> {
+  const to = query.to === undefined ? new Date((deps.now ?? Date.now)()).toISOString() : utc(query.to);
+  const from =
+    query.from === undefined ? new Date(Date.parse(to) - 7 * DAY_MS).toISOString() : utc(query.from);
+  if (from > to) throw new ApiError(400, 'INVALID_REQUEST', 'from: must not be after to', 'from');
+  if (Date.parse(to) - Date.parse(from) > MAX_AUDIT_RANGE_DAYS * DAY_MS) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      `from: at most ${MAX_AUDIT_RANGE_DAYS} days before to`,
+      'from',
+    );
+  }
+  const page = await deps.audit.list({ from, to }, Number(query.limit ?? DEFAULT_AUDIT_PAGE), query.cursor);
+  return page.cursor === undefined
+    ? { entries: page.entries }
+    : { entries: page.entries, cursor: page.cursor };
+}
+
+const who = (caller: Caller) => ({ principalId: caller.principalId, role: caller.role });

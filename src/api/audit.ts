@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { TTL_ATTRIBUTE } from '../shared/tables.ts';
+import type { Caller } from './roles.ts';
+
+/** Audit entries are kept 400 days: a year of look-back for investigations, plus a margin. */
+export const AUDIT_RETENTION_DAYS = 400;
+const DAY_MS = 86_400_000;
+
+/** What was done: every analyst read and disposition. */
+export const AUDIT_ACTIONS = ['alerts.list', 'alert.read', 'alert.dispose', 'rules.stats'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One line of the audit trail: who (principal and role), what (action, target, details), when. */
+export interface AuditEntry {
+  entryId: string;
+  /** ISO 8601 UTC. */
+  at: string;
+  principalId: string;
+  role: Caller['role'];
+  action: AuditAction;
+  /** The alert concerned, when there is one. */
+  target?: string;
+  /** The request's parameters (filters, verdict): never free text an analyst typed. */
+  details?: Record<string, string | number | boolean>;
+}
+
+/** A page of the audit trail, newest first. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  cursor?: string;
+}
+
+/**
+ * The audit trail port: append and read, nothing else. No update or delete exists on it,
+ * and no route writes it other than by appending what a caller did.
+ */
+export interface AuditLog {
+  /** Appends one entry; never replaces an existing one. */
+  append(entry: Omit<AuditEntry, 'entryId' | 'at'>): Promise<AuditEntry>;
+  /** Entries with `from <= at <= to` (ISO 8601 UTC), newest first. */
+  list(range: { from: string; to: string }, limit: number, cursor?: string): Promise<AuditPage>;
+}
+
+const CursorSchema = z.object({ day: z.string(), sk: z.string().optional() });
+type Cursor = z.infer<typeof CursorSchema>;
+
+/** A cursor that this log did not hand out. */
+export class InvalidAuditCursorError extends Error {
+  constructor() {
+    super('not a cursor of this listing');
+    this.name = 'InvalidAuditCursorError';
+  }
+}
+
+/**
+ * The audit trail in the `audit` table: `pk` = `day#<YYYY-MM-DD>`, `sk` = `<ISO time>#<entry id>`,
+ * so a day's entries are one partition in time order and a range is read day by day, newest
+ * first. Every entry is put with `attribute_not_exists(pk)`: an entry id is never reused, so an
+ * existing entry can never be overwritten through this adapter. (In AWS, the analysts'
+ * functions get `dynamodb:PutItem` on the table and nothing else; the admin's gets `Query`.)
+ *
+ * @example
+ * ```ts
+ * const audit = new DynamoAuditLog({ client: dynamoClient(), table: tableNames('prod').audit });
+ * await audit.append({ principalId: 'analyst:anna', role: 'analyst', action: 'alert.read', target: 'ev-0003' });
+ * ```
+ */
+export class DynamoAuditLog implements AuditLog {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #now: () => number;
+
+  constructor(options: { client: DynamoDBDocumentClient; table: string; now?: () => number }) {
+    this.#client = options.client;
+    this.#table = options.table;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async append(fields: Omit<AuditEntry, 'entryId' | 'at'>): Promise<AuditEntry> {
+    const now = this.#now();
+    const entry: AuditEntry = { entryId: randomUUID(), at: new Date(now).toISOString(), ...fields };
+    await this.#client.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: {
+          pk: `day#${entry.at.slice(0, 10)}`,
+          sk: `${entry.at}#${entry.entryId}`,
+          ...entry,
+          [TTL_ATTRIBUTE]: Math.floor(now / 1000) + AUDIT_RETENTION_DAYS * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return entry;
+  }
+
+  async list(range: { from: string; to: string }, limit: number, cursorText?: string): Promise<AuditPage> {
+    const cursor = cursorText ? decodeCursor(cursorText) : { day: range.to.slice(0, 10) };
+    const firstDay = range.from.slice(0, 10);
+    const entries: AuditEntry[] = [];
+    let day = cursor.day;
+    let start: Record<string, unknown> | undefined = cursor.sk
+      ? { pk: `day#${day}`, sk: cursor.sk }
+      : undefined;
+    while (day >= firstDay) {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `day#${day}`, ':from': range.from, ':to': `${range.to}#~` },
+          ScanIndexForward: false,
+          Limit: limit - entries.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) entries.push(toEntry(item));
+      start = page.LastEvaluatedKey;
+      if (entries.length >= limit) {
+        const last = page.Items?.at(-1);
+        // Resume in this day after the last entry given (an empty next page when it was the day's last).
+        return { entries, cursor: encodeCursor({ day, sk: last!.sk as string }) };
+      }
+      if (!start) day = new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+    }
+    return { entries };
+  }
+}
+
+function toEntry(item: Record<string, unknown>): AuditEntry {
+  const entry = { ...item };
+  for (const name of ['pk', 'sk', TTL_ATTRIBUTE]) delete entry[name];
+  return entry as unknown as AuditEntry;
+}
+
+const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
+
+function decodeCursor(text: string): Cursor {
+  try {
+    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+  } catch {
+    throw new InvalidAuditCursorError();
+  }
+}

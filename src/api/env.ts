@@ -1,0 +1,85 @@
+/**
+ * The API functions' dependencies, built from the environment on a cold start (as the
+ * consumer's are) and reused by every later invocation of that instance:
+ *
+ * - `VIGIL_STAGE` (table names `vigil-<stage>-…`) or `TABLE_PROFILES`, `TABLE_ALERTS`, `TABLE_AUDIT`, …;
+ * - `VIGIL_PSEUDONYM_KEY` (`<version>:<base64>`), for the score endpoint;
+ * - `VIGIL_SCORE_BUDGET_MS` (default 150) and `VIGIL_SCORE_FAIL_POLICY` (`open`, the default, or `closed`);
+ * - the AWS SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
+ */
+import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
+import { dynamoClient } from '../shared/aws.ts';
+import { resolveConfig } from '../shared/config.ts';
+import { parseKey } from '../shared/keys.ts';
+import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
+import { Pseudonymiser } from '../shared/pseudonymise.ts';
+import { TABLE_ROLES, type TableRole, tableNames } from '../shared/tables.ts';
+import type { AlertsDeps } from './alerts.ts';
+import { DynamoAuditLog } from './audit.ts';
+import { DEFAULT_SCORE_BUDGET_MS, type FailPolicy, type ScoreDeps } from './score.ts';
+
+/** `TABLE_PROFILES`, `TABLE_DEAD_LETTERS`, …: an explicit name wins over the stage's. */
+const tableEnv = (role: TableRole): string => `TABLE_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+function tables(): Record<TableRole, string> {
+  const stage = process.env.VIGIL_STAGE;
+  const defaults = stage ? tableNames(stage) : undefined;
+  return Object.fromEntries(
+    TABLE_ROLES.map((role) => {
+      const name = process.env[tableEnv(role)] ?? defaults?.[role];
+      if (!name) throw new Error(`vigil api: set VIGIL_STAGE or ${tableEnv(role)}`);
+      return [role, name];
+    }),
+  ) as Record<TableRole, string>;
+}
+
+/**
+ * The score endpoint's dependencies. The DynamoDB client makes one attempt per request: a retry
+ * would not fit in the budget, and a failed read just makes the answer degraded.
+ *
+ * @example
+ * ```ts
+ * let deps: ScoreDeps | undefined;
+ * export const handler = apiHandler(ROUTES.scoreOrder, ({ body }) => scoreOrder(body, (deps ??= scoreDepsFromEnv())));
+ * ```
+ */
+export function scoreDepsFromEnv(): ScoreDeps {
+  const env = process.env;
+  const keyText = env.VIGIL_PSEUDONYM_KEY;
+  if (!keyText) throw new Error('vigil api: VIGIL_PSEUDONYM_KEY is not set');
+  const budgetText = env.VIGIL_SCORE_BUDGET_MS ?? String(DEFAULT_SCORE_BUDGET_MS);
+  const budgetMs = Number(budgetText);
+  if (!Number.isSafeInteger(budgetMs) || budgetMs < 1 || budgetMs > 10_000) {
+    throw new Error(`vigil api: VIGIL_SCORE_BUDGET_MS: expected a whole number of ms 1–10000`);
+  }
+  const failPolicy = env.VIGIL_SCORE_FAIL_POLICY ?? 'open';
+  if (failPolicy !== 'open' && failPolicy !== 'closed') {
+    throw new Error('vigil api: VIGIL_SCORE_FAIL_POLICY: expected open or closed');
+  }
+  return {
+    store: new DynamoProfileStore({ client: dynamoClient({ maxAttempts: 1 }), tables: tables() }),
+    pseudonymiser: new Pseudonymiser(parseKey(keyText)),
+    config: resolveConfig(),
+    budgetMs,
+    failPolicy: failPolicy as FailPolicy,
+  };
+}
+
+/**
+ * The analysts' and the admin's routes' dependencies: alerts, audit trail, profiles (read only).
+ *
+ * @example
+ * ```ts
+ * let deps: AlertsDeps | undefined;
+ * export const handler = apiHandler(ROUTES.getAlert, ({ caller, params }) => getAlert((deps ??= alertsDepsFromEnv()), caller, params.id));
+ * ```
+ */
+export function alertsDepsFromEnv(): AlertsDeps {
+  const names = tables();
+  const client = dynamoClient();
+  return {
+    alerts: new DynamoAlertRepository({ client, table: names.alerts }),
+    audit: new DynamoAuditLog({ client, table: names.audit }),
+    store: new DynamoProfileStore({ client, tables: names }),
+  };
+}

@@ -1,0 +1,153 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { ParseError } from '@aws-lambda-powertools/parser';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import {
+  APIGatewayEventRequestContextSchema,
+  APIGatewayProxyEventSchema,
+} from '@aws-lambda-powertools/parser/schemas/api-gateway';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '../shared/alerts/model.ts';
+import { logger, metrics } from '../shared/observability.ts';
+import { InvalidAuditCursorError } from './audit.ts';
+import { ApiError, type Issue, invalidRequest, json } from './errors.ts';
+import { type Caller, CallerSchema, ROLES } from './roles.ts';
+import type { RouteSpec } from './routes.ts';
+
+/** What a route's function gets: the caller and the parsed parameters and body. */
+export interface ApiRequest<R extends RouteSpec> {
+  caller: Caller;
+  query: R['query'] extends z.ZodType ? z.output<R['query']> : Record<string, never>;
+  params: R['params'] extends z.ZodType ? z.output<R['params']> : Record<string, never>;
+  body: R['body'] extends z.ZodType
+    ? R['contractBody'] extends true
+      ? unknown
+      : z.output<R['body']>
+    : undefined;
+}
+
+/** A JSON body: text that must parse, then the schema. JSON.parse's own message is not passed on (it quotes the input). */
+const jsonBody = (schema: z.ZodType) =>
+  z
+    .string({ error: 'expected a JSON body' })
+    .nullable()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text ?? '{}') as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected a JSON body' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** Text parameters, absent (API Gateway's `null`) read as none. */
+const parameters = (schema: z.ZodObject) => z.preprocess((v) => v ?? {}, schema);
+
+/**
+ * The Powertools Parser schema of a route's whole API Gateway proxy event: the standard event
+ * with the caller in the authorizer context and the route's own query, path and body schemas.
+ */
+export function requestSchema(route: RouteSpec) {
+  return APIGatewayProxyEventSchema.extend({
+    // The standard context with the caller as authorizer (its refinement is about WebSocket messages, not REST).
+    requestContext: z.object({ ...APIGatewayEventRequestContextSchema.shape, authorizer: CallerSchema }),
+    queryStringParameters: parameters(route.query ?? z.object({}).strict()),
+    pathParameters: parameters(route.params ?? z.object({}).strict()),
+    body: route.contractBody ? jsonBody(z.unknown()) : route.body ? jsonBody(route.body) : z.unknown(),
+  });
+}
+
+/** 401 without an authorizer context (no credential got through), 403 for a role the route does not allow. */
+const authorize = (route: RouteSpec): MiddlewareObj<APIGatewayProxyEvent> => ({
+  before: ({ event }) => {
+    const role = (event.requestContext?.authorizer as { role?: unknown } | null | undefined)?.role;
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        'Authorization: missing or unknown credential',
+        'Authorization',
+      );
+    }
+    if (!(route.roles as readonly string[]).includes(role)) {
+      throw new ApiError(403, 'FORBIDDEN', `role ${role} may not call ${route.method} ${route.path}`);
+    }
+  },
+});
+
+/** The error answer of anything a route throws; unknown errors are logged and answered 500 without detail. */
+export function toErrorResponse(err: unknown): APIGatewayProxyResult {
+  const api =
+    err instanceof ApiError
+      ? err
+      : err instanceof ParseError
+        ? invalidRequest((err.cause ?? []) as Issue[])
+        : err instanceof AlertNotFoundError
+          ? new ApiError(404, 'NOT_FOUND', 'id: no alert with this id', 'id')
+          : err instanceof AlreadyDisposedError
+            ? new ApiError(
+                409,
+                'ALREADY_DISPOSED',
+                'id: the alert is closed already (its disposition is kept)',
+                'id',
+              )
+            : err instanceof InvalidCursorError || err instanceof InvalidAuditCursorError
+              ? new ApiError(400, 'INVALID_REQUEST', 'cursor: not a cursor of this listing', 'cursor')
+              : undefined;
+  if (api) return json(api.status, api.body);
+  logger.error('request failed', { error: err as Error });
+  return json(500, new ApiError(500, 'INTERNAL', 'internal error').body);
+}
+
+/** Counts the route's requests and its 4xx and 5xx answers; any error becomes its JSON answer. */
+const jsonErrors = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  before: () => {
+    metrics.addMetric('Requests', MetricUnit.Count, 1);
+  },
+  onError: (request) => {
+    request.response = toErrorResponse(request.error);
+    metrics.addMetric(
+      request.response.statusCode >= 500 ? 'ServerErrors' : 'ClientErrors',
+      MetricUnit.Count,
+      1,
+    );
+  },
+});
+
+/**
+ * The Lambda handler of one route: Powertools logger and metrics, the role check, the request
+ * parsed with the route's schemas (Powertools Parser), `fn`'s answer as JSON 200, and every
+ * error as JSON with a stable code.
+ *
+ * @example
+ * ```ts
+ * export const handler = apiHandler(ROUTES.getHealth, async () => ({ ok: true }));
+ * ```
+ */
+export function apiHandler<R extends RouteSpec>(
+  route: R,
+  fn: (request: ApiRequest<R>) => Promise<z.input<R['response']>>,
+) {
+  // One function per route in AWS, so one process per route: its metrics carry the route.
+  metrics.setDefaultDimensions({ route: route.function });
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .use(jsonErrors())
+    .use(authorize(route))
+    .use(parser({ schema: requestSchema(route) }) as unknown as MiddlewareObj<APIGatewayProxyEvent>)
+    .handler(async (event) => {
+      const parsed = event as unknown as z.output<ReturnType<typeof requestSchema>>;
+      const request = {
+        caller: parsed.requestContext.authorizer,
+        query: parsed.queryStringParameters,
+        params: parsed.pathParameters,
+        body: parsed.body,
+      } as ApiRequest<R>;
+      return json(200, await fn(request));
+    });
+}

@@ -1,0 +1,223 @@
+import './quiet.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROFILE_FREE_RULES, scoreOrder, type ScoreDeps } from '../../src/api/score.ts';
+import { ScoreResponseSchema } from '../../src/api/schemas.ts';
+import { RULES } from '../../src/rules/index.ts';
+import { ProfileView } from '../../src/rules/rule.ts';
+import { resolveConfig } from '../../src/shared/config.ts';
+import { Detector } from '../../src/shared/detector.ts';
+import type { ProfileSnapshot } from '../../src/shared/profile/model.ts';
+import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import { anOrder } from '../factories/events.ts';
+import { factsOf, testPseudonymiser } from '../unit/core/support.ts';
+import { aRecentOrder } from './factories.ts';
+import { type ApiHarness, itemCounts, startApi } from './support.ts';
+
+let api: ApiHarness;
+
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+/** A 499.50 EUR order billed to Germany, shipped to the Netherlands, from a Dutch address. */
+const aMismatchedOrder = () => aRecentOrder({ order: { amountMinor: 49_950, billingCountry: 'DE' } });
+
+describe('POST /v1/score', () => {
+  it("answers the contract's decision with the ruleset version", async () => {
+    // Prepare
+    const order = aMismatchedOrder();
+
+    // Act
+    const answer = await api.call('scoreOrder', { as: 'order-flow', body: order });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      eventId: order.eventId,
+      rulesetVersion: resolveConfig().rulesetVersion,
+    });
+    expect((answer.body.reasons as { code: string }[]).map((r) => r.code)).toContain('COUNTRY_MISMATCH');
+    expect(answer.body.degraded).toBeUndefined();
+  });
+
+  it('reads the profiles the stream wrote: a fourth order within the hour is ORDER_VELOCITY', async () => {
+    // Prepare: three orders of one customer through the pipeline (as the stream consumer would)
+    const store = new DynamoProfileStore({ client: api.client, tables: api.tables });
+    const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config: resolveConfig() });
+    const customerId = 'C7000001';
+    for (let i = 0; i < 3; i++)
+      await detector.process(aRecentOrder({ customerId, order: { orderId: `O-${i}` } }));
+
+    // Act
+    const answer = await api.call('scoreOrder', { as: 'order-flow', body: aRecentOrder({ customerId }) });
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect((answer.body.reasons as { code: string }[]).map((r) => r.code)).toContain('ORDER_VELOCITY');
+  });
+
+  it('never writes: every table holds the same items after a burst of scores', async () => {
+    // Prepare
+    const before = await itemCounts(api);
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api.call('scoreOrder', { as: 'order-flow', body: aMismatchedOrder() }),
+      ),
+    );
+
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(await itemCounts(api)).toEqual(before);
+  });
+
+  it.each([
+    [
+      'a negative amount',
+      { ...anOrder(), order: { ...anOrder().order, amountMinor: -1 } },
+      'order.amountMinor',
+    ],
+    ['a login event', { ...anOrder(), type: 'login' }, 'type'],
+    ['a missing eventId', { ...anOrder(), eventId: undefined }, 'eventId'],
+    [
+      'an event from the day after tomorrow',
+      anOrder({ occurredAt: new Date(Date.now() + 2 * 86_400_000).toISOString() }),
+      'occurredAt',
+    ],
+  ])('answers 400 naming the field for %s', async (_, body, field) => {
+    // Act
+    const answer = await api.call('scoreOrder', { as: 'order-flow', body });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'INVALID_REQUEST', field });
+    expect((answer.body.error as { message: string }).message).toMatch(
+      new RegExp(`^${field.replace('.', '\\.')}: `),
+    );
+  });
+
+  it('answers 400 for a body that is not JSON, without quoting it', async () => {
+    // Act
+    const answer = await api.call('scoreOrder', {
+      as: 'order-flow',
+      rawBody: '{"eventId": "secret-customer',
+    });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: '(body): expected a JSON body',
+    });
+    expect(JSON.stringify(answer.body)).not.toContain('secret-customer');
+  });
+});
+
+describe('scoreOrder when the profile store is slow or down', () => {
+  const never: ScoreDeps['store'] = { load: () => new Promise(() => {}) };
+  const failing: ScoreDeps['store'] = { load: async () => Promise.reject(new Error('connect ECONNREFUSED')) };
+  const deps = (store: ScoreDeps['store'], failPolicy: ScoreDeps['failPolicy'] = 'open'): ScoreDeps => ({
+    store,
+    pseudonymiser: testPseudonymiser(),
+    config: resolveConfig(),
+    budgetMs: 60,
+    failPolicy,
+  });
+
+  it('answers within the budget from the rules that need no profile, degraded, failing open', async () => {
+    // Prepare
+    const order = aMismatchedOrder();
+    const started = performance.now();
+
+    // Act
+    const answer = await scoreOrder(order, deps(never), started);
+    const elapsed = performance.now() - started;
+
+    // Assess
+    expect(elapsed).toBeLessThan(60 + 25);
+    expect(ScoreResponseSchema.parse(answer)).toMatchObject({
+      degraded: true,
+      failPolicy: 'open',
+      decision: 'review',
+    });
+    expect(answer.reasons.map((r) => r.code)).toContain('COUNTRY_MISMATCH');
+    expect(answer.reasons.every((r) => PROFILE_FREE_RULES.has(r.code))).toBe(true);
+  });
+
+  it('denies when failing closed, and treats a failing store like a slow one', async () => {
+    // Act
+    const answer = await scoreOrder(aRecentOrder(), deps(failing, 'closed'));
+
+    // Assess
+    expect(answer).toMatchObject({ degraded: true, failPolicy: 'closed', decision: 'deny' });
+  });
+
+  it('answers degraded through the handler, never a 5xx, when DynamoDB is stopped', async () => {
+    // Prepare: a harness of its own whose dynalite is then stopped
+    const down = await startApi({ VIGIL_SCORE_BUDGET_MS: '100' });
+    await down.call('scoreOrder', { as: 'order-flow', body: aRecentOrder() }); // warm: the cold start is not the budget's
+    await down.local.close();
+    const started = performance.now();
+
+    // Act
+    const answer = await down.call('scoreOrder', { as: 'order-flow', body: aMismatchedOrder() });
+    const elapsed = performance.now() - started;
+    await down.close();
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ degraded: true, failPolicy: 'open', decision: 'review' });
+    expect(elapsed).toBeLessThan(100 + 50);
+  });
+});
+
+describe('PROFILE_FREE_RULES', () => {
+  /** A view whose every read throws: a rule that evaluates without touching it needs no profile. */
+  const untouchable = new ProfileView({
+    get profiles(): never {
+      throw new Error('profile read');
+    },
+    get global(): never {
+      throw new Error('profile read');
+    },
+  } as unknown as ProfileSnapshot);
+  const config = resolveConfig();
+  const orders = [
+    anOrder(),
+    anOrder({ order: { amountMinor: 300, paymentFingerprint: 'card-1', shippingAddressId: 'addr-1' } }),
+    anOrder({
+      order: {
+        amountMinor: 90_000,
+        billingCountry: 'DE',
+        accountCreatedAt: '2026-11-23T10:00:00Z',
+        paymentFingerprint: 'card-1',
+        shippingAddressId: 'addr-1',
+      },
+      userAgent: 'curl/8.0',
+    }),
+  ].map((o) => factsOf(o));
+  const orderRules = RULES.filter((rule) => rule.appliesTo.includes('order'));
+
+  it.each(orderRules.map((rule) => [rule.code, rule] as const))(
+    '%s is listed exactly when it reads no profile',
+    (code, rule) => {
+      // Act
+      const reads = orders.some((facts) => {
+        try {
+          rule.evaluate(facts, untouchable, config.rules[code]!);
+          return false;
+        } catch (err) {
+          if ((err as Error).message !== 'profile read') throw err;
+          return true;
+        }
+      });
+
+      // Assess
+      expect(PROFILE_FREE_RULES.has(code)).toBe(!reads);
+    },
+  );
+});
