@@ -51,6 +51,8 @@ export class ApiError extends Error {
 export interface Issue {
   readonly message: string;
   readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+  /** zod's `unrecognized_keys` issue: the fields that are not part of the schema. */
+  readonly keys?: readonly string[];
 }
 
 /** Where request values sit in an API Gateway proxy event, left out of the field names callers see. */
@@ -70,10 +72,14 @@ export function invalidRequest(issues: readonly Issue[]): ApiError {
   const issue = issues[0];
   if (!issue) return new ApiError(400, 'INVALID_REQUEST', '(request): invalid request');
   const path = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p));
-  if (EVENT_PARTS.has(path[0] ?? '')) path.shift();
+  const part = EVENT_PARTS.has(path[0] ?? '') ? path.shift() : undefined;
+  const unknown = issue.keys?.[0];
+  if (unknown !== undefined) path.push(unknown);
   const field = path.join('.') || '(body)';
+  const problem =
+    unknown === undefined ? issue.message : part === 'body' ? 'unknown field' : 'unknown parameter';
   const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
-  return new ApiError(400, 'INVALID_REQUEST', `${field}: ${issue.message}${more}`, field);
+  return new ApiError(400, 'INVALID_REQUEST', `${field}: ${problem}${more}`, field);
 }
 
 /** A JSON answer with the headers every route sends. */
