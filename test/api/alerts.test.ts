@@ -23,7 +23,6 @@ afterAll(async () => {
 });
 
 type ApiAlert = { alertId: string; occurredAt: string; status: string; score: number; disposition?: unknown };
-const ids = (body: Record<string, unknown>) => (body.alerts as ApiAlert[]).map((a) => a.alertId);
 const at = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`;
 
 /** Writes alerts as the stream consumer does. */
