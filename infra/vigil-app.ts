@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { resolveVigilConfig } from './config.ts';
 import { resolveRegion } from './region.ts';
 import { VigilStack } from './vigil-stack.ts';
 
@@ -19,6 +20,8 @@ export interface VigilAppOptions {
  *
  * Context: `stage` (default `dev`) and `region` (see {@link resolveRegion}),
  * both set in `cdk.json`; override with `-c stage=prod -c region=eu-west-1`.
+ * The stream, table, consumer and alarm settings come from context or a JSON
+ * file (`-c configFile=…`), see {@link resolveVigilConfig}.
  * `cdk.json` pins `region` because the CDK CLI hands the app
  * `CDK_DEFAULT_REGION=us-east-1` when the machine has no AWS config, so the
  * deployment region is chosen in the repository, not by a developer's profile.
@@ -37,8 +40,11 @@ export function createVigilApp(options: VigilAppOptions = {}): { app: App; stack
   if (typeof stage !== 'string')
     throw new Error(`Vigil stage: expected a string, got ${JSON.stringify(stage)}`);
 
+  const config = resolveVigilConfig({ context: (key) => app.node.tryGetContext(key) });
+
   const stack = new VigilStack(app, `Vigil-${stage}`, {
     stage,
+    config,
     env: { region, account: env.CDK_DEFAULT_ACCOUNT },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

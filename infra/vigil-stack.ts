@@ -3,6 +3,9 @@ import type { StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { DEFAULT_CONFIG, type VigilConfig } from './config.ts';
+import { Monitoring } from './monitoring.ts';
+import { Pipeline } from './pipeline.ts';
 
 /** Deployment stages: lower-case, short, usable in stack names, tags, aliases and secret names. */
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
@@ -19,11 +22,15 @@ export function vigilTags(stage: string): Readonly<Record<string, string>> {
 export interface VigilStackProps extends StackProps {
   /** `dev`, `prod`, …: part of the stack name, the tags and the resource names. */
   readonly stage: string;
+  /** Stream, tables, consumer and alarm settings; default {@link DEFAULT_CONFIG}. */
+  readonly config?: VigilConfig;
 }
 
 /**
- * The Vigil deployment. For now it holds the pseudonymisation key; the
- * pipeline (Kinesis, Lambda, DynamoDB, API Gateway) joins it with later issues.
+ * The Vigil deployment: the pseudonymisation key, the streaming pipeline
+ * ({@link Pipeline}: Kinesis stream, DynamoDB tables, the consumer Lambda and
+ * its dead-letter queue) and its alarms and dashboard ({@link Monitoring}).
+ * The APIs (API Gateway) join it once their functions exist.
  *
  * The pseudonymisation key is a Secrets Manager secret whose value is
  * `{"version":"v1","secret":"<64 random letters and digits>"}`, the same shape
@@ -43,9 +50,11 @@ export class VigilStack extends Stack {
   readonly pseudonymKmsKey: Key;
   /** `{"version":"v1","secret":"…"}`; readers need `secretsmanager:GetSecretValue` and `kms:Decrypt`. */
   readonly pseudonymKeySecret: Secret;
+  readonly pipeline: Pipeline;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
-    const { stage, ...stackProps } = props;
+    const { stage, config = DEFAULT_CONFIG, ...stackProps } = props;
     if (!STAGE_PATTERN.test(stage)) {
       throw new Error(
         `Vigil stage ${JSON.stringify(stage)}: expected 1–20 lower-case letters, digits or '-', starting with a letter (e.g. dev, prod)`,
@@ -86,6 +95,17 @@ export class VigilStack extends Stack {
         'The pseudonymisation key is rotated by a documented manual key-version roll-out (v1 -> v2 run side by side, ' +
         'then profiles re-keyed), never by a Secrets Manager rotation Lambda: replacing the value in place would orphan ' +
         'every stored pseudonym.',
+    });
+
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      stage,
+      config,
+      pseudonymKeySecret: this.pseudonymKeySecret,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage,
+      pipeline: this.pipeline,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
 
     // Resource tags in the template too, so the template alone shows what each resource holds.

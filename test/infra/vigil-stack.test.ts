@@ -1,33 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import type { CfnResource } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseKey } from '../../src/shared/keys.ts';
-import { createVigilApp } from '../../infra/vigil-app.ts';
 import { VigilStack, vigilTags } from '../../infra/vigil-stack.ts';
-
-/** The context `cdk synth` runs with: the feature flags, stage and region of cdk.json. */
-const CDK_JSON_CONTEXT = (
-  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-    context: Record<string, unknown>;
-  }
-).context;
-
-const outdirs: string[] = [];
-afterAll(() => {
-  for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh `createVigilApp` with cdk.json's context, no AWS environment, and a throw-away cloud assembly dir. */
-function vigilApp(context: Record<string, unknown> = {}) {
-  const outdir = mkdtempSync(join(tmpdir(), 'vigil-cdk-'));
-  outdirs.push(outdir);
-  return { ...createVigilApp({ context: { ...CDK_JSON_CONTEXT, ...context }, outdir, env: {} }), outdir };
-}
+import { logicalId, vigilApp } from './support.ts';
 
 // Synthesis is the slow part (~0.3 s): the template assertions share one.
 let shared: { stack: VigilStack; template: Template } | undefined;
@@ -37,10 +16,6 @@ function devTemplate() {
     shared = { stack, template: Template.fromStack(stack) };
   }
   return shared;
-}
-
-function logicalId(stack: VigilStack, construct: { node: { defaultChild?: unknown } }): string {
-  return stack.getLogicalId(construct.node.defaultChild as CfnResource);
 }
 
 describe('VigilStack: the pseudonymisation key', () => {
@@ -57,21 +32,24 @@ describe('VigilStack: the pseudonymisation key', () => {
     expect(account).toMatch(/^\$\{Token\[AWS\.AccountId/);
   });
 
-  it('has one customer-managed KMS key with rotation on, retained', () => {
+  it('has its own customer-managed KMS key with rotation on, retained', () => {
     // Prepare
-    const { template } = devTemplate();
+    const { stack, template } = devTemplate();
+    const keyId = logicalId(stack, stack.pseudonymKmsKey);
 
     // Act
-    const keys = template.findResources('AWS::KMS::Key');
+    const key = template.findResources('AWS::KMS::Key')[keyId];
 
     // Assess
-    expect(Object.keys(keys)).toHaveLength(1);
-    template.hasResource('AWS::KMS::Key', {
+    expect(key).toMatchObject({
       Properties: { EnableKeyRotation: true },
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
     });
-    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/vigil/dev/pseudonym' });
+    template.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/vigil/dev/pseudonym',
+      TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
   });
 
   it('keeps the key material in a secret encrypted with that key, retained', () => {
@@ -140,37 +118,43 @@ describe('VigilStack: the pseudonymisation key', () => {
     expect(key.secret.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('retains every stateful resource', () => {
+  it('retains every resource that holds keys or data', () => {
     // Prepare
-    const { template } = devTemplate();
-    const stateful = ['AWS::KMS::Key', 'AWS::SecretsManager::Secret'];
+    const { stack, template } = devTemplate();
+    const holders = [
+      stack.pseudonymKmsKey,
+      stack.pseudonymKeySecret,
+      stack.pipeline.dataKey,
+      stack.pipeline.stream,
+      ...Object.values(stack.pipeline.tables),
+    ].map((c) => logicalId(stack, c));
 
     // Act
-    const policies = stateful.flatMap((type) =>
-      Object.values(template.findResources(type)).map((r) => [r.DeletionPolicy, r.UpdateReplacePolicy]),
-    );
+    const resources = template.toJSON().Resources as Record<
+      string,
+      { DeletionPolicy?: string; UpdateReplacePolicy?: string }
+    >;
+    const policies = holders.map((id) => [resources[id]?.DeletionPolicy, resources[id]?.UpdateReplacePolicy]);
 
     // Assess
-    expect(policies).toEqual([
-      ['Retain', 'Retain'],
-      ['Retain', 'Retain'],
-    ]);
+    expect(policies).toEqual(holders.map(() => ['Retain', 'Retain']));
   });
 
   it('tags the key, the secret and the stack with project, stage and data classification', () => {
     // Prepare
     const { stack, template } = devTemplate();
     const expected = { project: 'vigil', stage: 'dev', 'data-classification': 'personal-pseudonymised' };
+    const resources = template.toJSON().Resources as Record<string, { Properties: { Tags: unknown } }>;
 
     // Act
-    const tagged = ['AWS::KMS::Key', 'AWS::SecretsManager::Secret'].flatMap((type) =>
-      Object.values(template.findResources(type)).map(
+    const tagged = [stack.pseudonymKmsKey, stack.pseudonymKeySecret]
+      .map((c) => resources[logicalId(stack, c)]!)
+      .map(
         (r) =>
           Object.fromEntries(
             (r.Properties.Tags as { Key: string; Value: string }[]).map(({ Key, Value }) => [Key, Value]),
           ) as Record<string, string>,
-      ),
-    );
+      );
 
     // Assess
     expect(vigilTags('dev')).toEqual(expected);
@@ -236,7 +220,7 @@ describe('VigilStack: cdk-nag AwsSolutions', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only SMG4 on the secret, with a written reason', () => {
+  it('acknowledges only SMG4 on the secret, SQS3 on the DLQ and KDS3 on the stream, each with a written reason', () => {
     // Prepare
     const { app } = vigilApp();
 
@@ -249,8 +233,10 @@ describe('VigilStack: cdk-nag AwsSolutions', () => {
     );
 
     // Assess
-    expect(acknowledgements.map(({ path, id }) => [path, id])).toEqual([
-      ['Vigil-dev/PseudonymKeySecret', expect.stringMatching(/AwsSolutions-SMG4$/)],
+    expect(acknowledgements.map(({ path, id }) => [path, id.replace(/^.*::/, '')])).toEqual([
+      ['Vigil-dev/PseudonymKeySecret', 'AwsSolutions-SMG4'],
+      ['Vigil-dev/Pipeline/EventStream', 'AwsSolutions-KDS3'],
+      ['Vigil-dev/Pipeline/ConsumerDlq', 'AwsSolutions-SQS3'],
     ]);
     for (const { reason } of acknowledgements) {
       expect(typeof reason === 'string' ? reason.trim().length : 0).toBeGreaterThan(40);

@@ -1,0 +1,187 @@
+/**
+ * The Lambda bundles as `cdk synth` builds them (NodejsFunction, local
+ * esbuild): their sizes, and each one's cold-start initialisation measured in
+ * a fresh Node.js process (import of the handler module + its first
+ * invocation), the way Lambda's Init phase starts one.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createVigilApp } from '../infra/vigil-app.ts';
+
+/** Targets of issue 5 for the consumer and score functions. */
+export const INIT_TARGET_MS = 300;
+export const INIT_TARGET_RSS_MIB = 256;
+
+/** One function's deployment package, as synthesised. */
+export interface FunctionBundle {
+  /** The function's `FunctionName`. */
+  readonly name: string;
+  /** The asset directory (what is zipped and uploaded). */
+  readonly dir: string;
+  /** The handler module, e.g. `index.mjs`. */
+  readonly entry: string;
+  /** Bytes of the handler module alone. */
+  readonly codeBytes: number;
+  /** Bytes of the whole package (handler plus data files such as geoip-lite's). */
+  readonly packageBytes: number;
+  /** The function's environment in the template (token values left out). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** What a fresh process measured for one bundle. */
+export interface InitMeasurement {
+  /** Median of the runs, ms: import + first invocation. */
+  readonly medianMs: number;
+  /** Slowest run, ms. */
+  readonly maxMs: number;
+  /** Largest resident set size at the end of a run, MiB. */
+  readonly rssMiB: number;
+  readonly runs: number;
+  /** What the first invocation returned (the last run's). */
+  readonly firstResult: unknown;
+}
+
+interface TemplateFunction {
+  Type: string;
+  Properties: {
+    FunctionName?: string;
+    Handler?: string;
+    Environment?: { Variables?: Record<string, unknown> };
+  };
+  Metadata?: Record<string, string>;
+}
+
+/**
+ * Synthesises the Vigil app with bundling into `outdir` (with `cdk.json`'s
+ * context) and returns every Lambda function's bundle.
+ *
+ * @example
+ * ```ts
+ * const bundles = synthBundles(mkdtempSync(join(tmpdir(), 'vigil-bundles-')));
+ * ```
+ */
+export function synthBundles(outdir: string, context: Record<string, unknown> = {}): FunctionBundle[] {
+  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  const { app, stack } = createVigilApp({
+    // The CDK CLI turns asset metadata on; a programmatic app needs it asked for, to map functions to assets.
+    context: { ...cdkJson.context, 'aws:cdk:enable-asset-metadata': true, ...context },
+    outdir,
+    env: {},
+  });
+  const assembly = app.synth();
+  const template = assembly.getStackByName(stack.stackName).template as {
+    Resources: Record<string, TemplateFunction>;
+  };
+  return Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
+    .map((r) => {
+      const dir = join(outdir, r.Metadata!['aws:asset:path']!);
+      const module = (r.Properties.Handler ?? 'index.handler').split('.')[0]!;
+      const entry = readdirSync(dir).find((f) => f === `${module}.mjs` || f === `${module}.js`);
+      if (!entry) throw new Error(`bundle ${dir}: no ${module}.mjs or ${module}.js`);
+      const environment = Object.fromEntries(
+        Object.entries(r.Properties.Environment?.Variables ?? {}).filter(
+          (e): e is [string, string] => typeof e[1] === 'string',
+        ),
+      );
+      return {
+        name: r.Properties.FunctionName ?? r.Metadata!['aws:cdk:path']!,
+        dir,
+        entry,
+        codeBytes: statSync(join(dir, entry)).size,
+        packageBytes: dirBytes(dir),
+        environment,
+      };
+    });
+}
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (sum, e) => sum + (e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
+}
+
+/**
+ * What the measuring process runs: import the handler module, invoke it once
+ * with an empty Kinesis batch (which builds its clients, key and config, as a
+ * first event would, without any network call), print the figures as JSON.
+ */
+const MEASURE = `
+const t0 = performance.now();
+const mod = await import(process.argv[1]);
+const result = await mod.handler({ Records: [] }, { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 });
+const ms = performance.now() - t0;
+process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss, result }));
+`;
+
+/**
+ * Cold-start initialisation of a bundle, `runs` fresh processes. The function's
+ * environment is the template's, except that the key comes from a random
+ * `VIGIL_PSEUDONYM_KEY` instead of Secrets Manager (no AWS here), geoip-lite's
+ * data directory is the bundle's own, and the Powertools output is silenced.
+ */
+export function measureInit(bundle: FunctionBundle, runs = 5): InitMeasurement {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    ...bundle.environment,
+    ...(bundle.environment.GEODATADIR ? { GEODATADIR: join(bundle.dir, 'geoip-data') } : {}),
+    VIGIL_PSEUDONYM_KEY: `v1:${randomBytes(32).toString('base64')}`,
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  const samples: { ms: number; rss: number; result: unknown }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', MEASURE, pathToFileURL(join(bundle.dir, bundle.entry)).href],
+      { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    samples.push(JSON.parse(out) as { ms: number; rss: number; result: unknown });
+  }
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return {
+    medianMs: ms[Math.floor(ms.length / 2)]!,
+    maxMs: ms[ms.length - 1]!,
+    rssMiB: Math.max(...samples.map((s) => s.rss)) / 2 ** 20,
+    runs,
+    firstResult: samples[samples.length - 1]!.result,
+  };
+}
+
+/**
+ * The bench section: synthesises the bundles into a temporary directory,
+ * prints each function's handler size, package size and cold-start init
+ * against the targets, and removes the directory.
+ */
+export function benchBundles(log: (line: string) => void = console.log): void {
+  const outdir = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
+  try {
+    const t0 = performance.now();
+    const bundles = synthBundles(outdir);
+    log(
+      `bundles: cdk synth with local esbuild bundling in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const mib = (n: number) => (n / 2 ** 20).toFixed(1);
+    for (const bundle of bundles) {
+      const init = measureInit(bundle);
+      const ok = init.medianMs <= INIT_TARGET_MS && init.rssMiB < INIT_TARGET_RSS_MIB;
+      log(
+        `${bundle.name}: ${bundle.entry} ${mib(bundle.codeBytes)} MiB, package ${mib(bundle.packageBytes)} MiB; ` +
+          `cold init ${Math.round(init.medianMs)} ms median of ${init.runs} (max ${Math.round(init.maxMs)}), ` +
+          `RSS ${Math.round(init.rssMiB)} MiB (target <= ${INIT_TARGET_MS} ms, < ${INIT_TARGET_RSS_MIB} MiB: ${ok ? 'met' : 'NOT met'})`,
+      );
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,340 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+  type Attribute,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  Architecture,
+  type DlqDestinationConfig,
+  type IEventSourceDlq,
+  type IFunction,
+  Runtime,
+  StartingPosition,
+} from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
+import { CONSUMER_EVENT_SOURCE, EVENT_STREAM, streamName } from '../src/shared/streams.ts';
+import { type KeyAttribute, TABLE_ROLES, TABLES, type TableRole, tableName } from '../src/shared/tables.ts';
+import type { VigilConfig } from './config.ts';
+
+/** The repository root: NodejsFunction's project root and where package-lock.json is. */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The newest Node.js runtime Lambda offers (checked 2026-11:
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html). A named
+ * constant rather than `NODEJS_LATEST`, whose meaning moves with aws-cdk-lib
+ * upgrades and would change the runtime in an unrelated dependency bump.
+ */
+export const CONSUMER_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * Where the consumer's bundle keeps geoip-lite's data, inside the Lambda
+ * package (`/var/task` is `LAMBDA_TASK_ROOT` for .zip functions:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
+ */
+export const GEO_DATA_DIR = 'geoip-data';
+/**
+ * The geoip-lite files the consumer needs: the city databases (IPv4, IPv6 and
+ * the location names). geoip-lite loads them at import and falls back to the
+ * country files only when they are missing, so those (14 MB) are left out.
+ */
+export const GEO_DATA_FILES = ['geoip-city.dat', 'geoip-city6.dat', 'geoip-city-names.dat'] as const;
+
+/**
+ * An ES module bundle still contains CommonJS packages (geoip-lite) that use
+ * `require` and `__dirname`; esbuild's ESM output defines neither, so the
+ * bundle defines them first. geoip-lite resolves `GEODATADIR` against this
+ * `__dirname` (the bundle's folder).
+ * https://docs.aws.amazon.com/lambda/latest/dg/typescript-package.html (ESM with esbuild)
+ */
+const ESM_BANNER =
+  "import { createRequire as __vigilCreateRequire } from 'node:module';" +
+  "import { fileURLToPath as __vigilFileURLToPath } from 'node:url';" +
+  "import { dirname as __vigilDirname } from 'node:path';" +
+  'const require = __vigilCreateRequire(import.meta.url);' +
+  'const __filename = __vigilFileURLToPath(import.meta.url);' +
+  'const __dirname = __vigilDirname(__filename);';
+
+/**
+ * The DynamoDB actions the consumer sends, per table, read from the adapters it
+ * runs (`src/shared/profile/dynamo-store.ts` through the batching store,
+ * `src/shared/pipeline/writers.ts`). A table missing here (one added later for
+ * another function) gets no access from the consumer.
+ */
+export const CONSUMER_TABLE_ACTIONS: Partial<Record<TableRole, readonly string[]>> = {
+  // load: BatchGetItem; record: one UpdateItem per profile and per counter bucket; the counters
+  // re-read a bucket whose versioned update lost a race: GetItem.
+  profiles: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+  // findDecisions/saveDecisions: BatchGetItem/BatchWriteItem; findDecision of an event the batch
+  // did not prefetch: GetItem.
+  decisions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem'],
+  // One UpdateItem per alert, so that a redelivery never resets an analyst's disposition.
+  alerts: ['dynamodb:UpdateItem'],
+  deadLetters: ['dynamodb:BatchWriteItem'],
+};
+
+export interface PipelineProps {
+  readonly stage: string;
+  readonly config: VigilConfig;
+  /** `{"version","secret"}`: the consumer reads it at cold start. */
+  readonly pseudonymKeySecret: ISecret;
+}
+
+/**
+ * The streaming half of Vigil: the event stream, the tables, the consumer
+ * function with its event source mapping and its dead-letter queue, all built
+ * from the same definitions as the local stack (`src/shared/streams.ts`,
+ * `src/shared/tables.ts`).
+ */
+export class Pipeline extends Construct {
+  /** Encrypts the stream, the tables and the DLQ: everything holding (pseudonymised) personal data. */
+  readonly dataKey: Key;
+  readonly stream: Stream;
+  readonly tables: Readonly<Record<TableRole, Table>>;
+  /** The consumer's on-failure destination: record metadata only (shard, sequence numbers), never the data. */
+  readonly deadLetterQueue: Queue;
+  readonly consumer: NodejsFunction;
+  readonly consumerLogGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { stage, config } = props;
+
+    this.dataKey = new Key(this, 'DataKey', {
+      description: `Vigil ${stage}: encrypts the event stream, the tables and the dead-letter queue`,
+      alias: `alias/vigil/${stage}/data`,
+      enableKeyRotation: true,
+      // Deleting it would make every table, backup and retained record unreadable.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.stream = new Stream(this, 'EventStream', {
+      streamName: streamName(stage),
+      streamMode: config.stream.mode === 'PROVISIONED' ? StreamMode.PROVISIONED : StreamMode.ON_DEMAND,
+      ...(config.stream.mode === 'PROVISIONED' ? { shardCount: config.stream.shardCount } : {}),
+      retentionPeriod: Duration.hours(config.stream.retentionHours),
+      encryption: EVENT_STREAM.encryption === 'KMS' ? StreamEncryption.KMS : StreamEncryption.UNENCRYPTED,
+      encryptionKey: this.dataKey,
+    });
+    Validations.of(this.stream).acknowledge({
+      id: 'AwsSolutions-KDS3',
+      reason:
+        'Deliberately a customer-managed key instead of aws/kinesis: its key policy, rotation and CloudTrail record are ' +
+        "Vigil's own, the same key as the tables (the records are personal data in clear).",
+    });
+
+    this.tables = Object.fromEntries(
+      TABLE_ROLES.map((role) => [role, this.#table(stage, role, config.deletionProtection)]),
+    ) as Record<TableRole, Table>;
+
+    this.deadLetterQueue = new Queue(this, 'ConsumerDlq', {
+      queueName: `vigil-${stage}-consumer-dlq`,
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.dataKey,
+      enforceSSL: true,
+      // The longest SQS keeps a message: time for an operator to replay from the stream.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is the Kinesis event source mapping's on-failure destination, the end of the line: Lambda writes " +
+        'the failed batch metadata here, and a message that cannot be handled stays for an operator, so it needs no DLQ of its own.',
+    });
+
+    this.consumerLogGroup = new LogGroup(this, 'ConsumerLogs', {
+      logGroupName: `/aws/lambda/vigil-${stage}-consume-events`,
+      retention: config.logRetentionDays,
+      // The logs hold pseudonyms and counts only; they expire by retention, a stack deletion may take them.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // An explicit role instead of the AWSLambdaBasicExecutionRole managed policy (logs:CreateLogGroup
+    // and writes to every log group): this one may write to its own log group only.
+    const role = new Role(this, 'ConsumerRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Vigil ${stage}: the Kinesis consumer`,
+    });
+    this.consumerLogGroup.grantWrite(role);
+
+    this.consumer = new NodejsFunction(this, 'Consumer', {
+      functionName: `vigil-${stage}-consume-events`,
+      description: `Vigil ${stage}: scores the events of the Kinesis stream`,
+      entry: join(ROOT, 'functions/consume-events.ts'),
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      runtime: CONSUMER_RUNTIME,
+      // Graviton: about 20 % cheaper per GB-second: https://aws.amazon.com/lambda/pricing/
+      architecture: Architecture.ARM_64,
+      memorySize: config.consumer.memoryMb,
+      timeout: Duration.seconds(config.consumer.timeoutSeconds),
+      role,
+      logGroup: this.consumerLogGroup,
+      environment: {
+        VIGIL_STAGE: stage,
+        VIGIL_PSEUDONYM_SECRET_ARN: props.pseudonymKeySecret.secretArn,
+        ...(Object.keys(config.detection).length > 0
+          ? { VIGIL_DETECTION_CONFIG: JSON.stringify(config.detection) }
+          : {}),
+        GEODATADIR: `/var/task/${GEO_DATA_DIR}`,
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Never log the incoming event: its records are personal data in clear.
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+      },
+      bundling: {
+        // Local esbuild (a devDependency), never Docker.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        // Bundle the AWS SDK too: the code runs with the SDK versions it was tested with, not
+        // whatever the runtime ships (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-package.html).
+        externalModules: [],
+        banner: ESM_BANNER,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // geoip-lite reads its databases from files at import; esbuild cannot bundle them, so they
+          // are copied beside the bundle and GEODATADIR points geoip-lite at them.
+          afterBundling: (_inputDir: string, outputDir: string) => geoDataCommands(outputDir),
+        },
+      },
+    });
+
+    this.consumer.addEventSource(
+      new KinesisEventSource(this.stream, {
+        // From src/shared/streams.ts (TRIM_HORIZON: events written before the first mapping are not lost).
+        startingPosition: StartingPosition[CONSUMER_EVENT_SOURCE.startingPosition],
+        batchSize: config.consumer.batchSize,
+        maxBatchingWindow: Duration.seconds(config.consumer.maxBatchingWindowSeconds),
+        // The handler returns the first retryable record's sequence number (consumeBatch stops there).
+        // https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
+        reportBatchItemFailures: true,
+        bisectBatchOnError: CONSUMER_EVENT_SOURCE.bisectBatchOnError,
+        retryAttempts: config.consumer.retryAttempts,
+        maxRecordAge: Duration.seconds(config.consumer.maxRecordAgeSeconds),
+        parallelizationFactor: config.consumer.parallelizationFactor,
+        // Lambda sends the failed batch's metadata (shard, sequence range, times), not its records:
+        // https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html
+        onFailure: new KmsQueueDestination(this.deadLetterQueue, this.dataKey),
+      }),
+    );
+
+    for (const [role, actions] of Object.entries(CONSUMER_TABLE_ACTIONS) as [TableRole, string[]][]) {
+      this.consumer.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...actions],
+          resources: [this.tables[role].tableArn],
+        }),
+      );
+    }
+    // DynamoDB uses the table's customer-managed key on the caller's behalf, so the caller needs the
+    // key too, and only through DynamoDB (kms:ViaService):
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html
+    this.consumer.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [this.dataKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    props.pseudonymKeySecret.grantRead(this.consumer);
+  }
+
+  #table(stage: string, role: TableRole, deletionProtection: boolean): Table {
+    const definition = TABLES[role];
+    const table = new Table(this, `Table-${role}`, {
+      tableName: tableName(stage, role),
+      partitionKey: attribute(definition.partitionKey),
+      ...(definition.sortKey ? { sortKey: attribute(definition.sortKey) } : {}),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: definition.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.dataKey,
+      deletionProtection,
+      // A protected table is also retained when the stack goes; an unprotected (dev) one goes with it.
+      removalPolicy: deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const index of definition.indexes ?? []) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: attribute(index.partitionKey),
+        ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+}
+
+/**
+ * The on-failure destination of the event source mapping: an SSE-KMS queue. Instead of `SqsDlq`,
+ * whose grant adds `kms:ReEncrypt*` and `kms:GenerateDataKey*`, it grants what sending to an
+ * encrypted queue takes, `kms:GenerateDataKey` and `kms:Decrypt`, and only through SQS:
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+ */
+class KmsQueueDestination implements IEventSourceDlq {
+  constructor(
+    private readonly queue: Queue,
+    private readonly key: Key,
+  ) {}
+
+  bind(_target: unknown, targetHandler: IFunction): DlqDestinationConfig {
+    targetHandler.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }),
+    );
+    targetHandler.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this.queue).region}.amazonaws.com` },
+        },
+      }),
+    );
+    return { destination: this.queue.queueArn };
+  }
+}
+
+const ATTRIBUTE_TYPES = {
+  S: AttributeType.STRING,
+  N: AttributeType.NUMBER,
+  B: AttributeType.BINARY,
+} as const;
+
+function attribute(key: KeyAttribute): Attribute {
+  return { name: key.name, type: ATTRIBUTE_TYPES[key.type] };
+}
+
+/** Shell commands (run locally after esbuild) that copy geoip-lite's city databases beside the bundle. */
+export function geoDataCommands(outputDir: string): string[] {
+  const source = join(dirname(createRequire(import.meta.url).resolve('geoip-lite/package.json')), 'data');
+  const target = join(outputDir, GEO_DATA_DIR);
+  return [
+    `mkdir -p "${target}"`,
+    ...GEO_DATA_FILES.map((file) => `cp "${join(source, file)}" "${target}/${file}"`),
+  ];
+}
