@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { apiExamples } from '../../src/cli/start.ts';
+import { ROLES } from '../../src/api/roles.ts';
+import { ROUTES } from '../../src/api/routes.ts';
+import { parseEvent } from '../../src/shared/contract/events.ts';
+
+describe('vigil start: the API examples', () => {
+  it('prints every token and a curl line per route, the score one with a valid order', () => {
+    // Prepare
+    const tokens = {
+      'order-flow': 'tok-of',
+      analyst: 'tok-an',
+      'privacy-service': 'tok-ps',
+      admin: 'tok-ad',
+    };
+
+    // Act
+    const text = apiExamples({ apiUrl: 'http://127.0.0.1:1234', tokens });
+
+    // Assess
+    for (const role of ROLES) expect(text).toContain(`${role.padEnd(16)}${tokens[role]}`);
+    const curls = text.split('\n').filter((line) => line.startsWith('curl '));
+    for (const route of Object.values(ROUTES)) {
+      const path = route.path.replace('{id}', 'ALERT_ID');
+      expect(curls.some((line) => line.includes(`http://127.0.0.1:1234${path}`))).toBe(true);
+    }
+    const score = curls.find((line) => line.includes('/v1/score'))!;
+    expect(score).toContain('Bearer tok-of');
+    const body = JSON.parse(/-d '([^']+)'/.exec(score)![1]!) as unknown;
+    expect(parseEvent(body, Date.now())).toMatchObject({ ok: true, event: { type: 'order' } });
+  });
+});
