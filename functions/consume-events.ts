@@ -7,6 +7,7 @@ import { dynamoClient } from '../src/shared/aws.ts';
 import { resolveConfig } from '../src/shared/config.ts';
 import { logger, metrics } from '../src/shared/observability.ts';
 import { type ConsumeDeps, consumeBatch } from '../src/shared/pipeline/consume.ts';
+import { RecordSealer } from '../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
@@ -41,7 +42,8 @@ async function buildDeps(): Promise<ConsumeDeps> {
   ) as Record<TableRole, string>;
   const overrides = process.env.VIGIL_DETECTION_CONFIG;
   const config = resolveConfig(overrides ? (JSON.parse(overrides) as unknown) : {});
-  const pseudonymiser = new Pseudonymiser(await loadPseudonymKey());
+  const key = await loadPseudonymKey();
+  const pseudonymiser = new Pseudonymiser(key);
   const client = dynamoClient();
   return {
     store: new DynamoProfileStore({ client, tables }),
@@ -49,6 +51,7 @@ async function buildDeps(): Promise<ConsumeDeps> {
     config,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts }),
     deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters }),
+    sealer: new RecordSealer(key),
     log: logger,
   };
 }

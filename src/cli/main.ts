@@ -1,3 +1,4 @@
+import { DEAD_LETTERS_HELP, deadLetters } from './dead-letters.ts';
 import { demo, DEMO_HELP } from './demo.ts';
 import { replay, REPLAY_HELP } from './replay.ts';
 import { send, SEND_HELP } from './send.ts';
@@ -8,6 +9,7 @@ const HELP = `Usage: vigil <command> [options]
 Vigil: fraud and access-anomaly detection over login, browse and order events.
 
 Commands:
+  dead-letters [list|redrive]     the stream records the consumer could not accept; redrive one after a fix
   demo                            generated shop traffic with attacks through the pipeline, and what was caught
   replay <events.ndjson[.gz]|->   backtest a file through the detection pipeline
   send <events.ndjson[.gz]|->     write a file of events to the Kinesis stream (local stack or AWS)
@@ -18,6 +20,7 @@ Run 'vigil <command> --help' for a command's options.
 `;
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  'dead-letters': { run: deadLetters, help: DEAD_LETTERS_HELP },
   demo: { run: demo, help: DEMO_HELP },
   replay: { run: replay, help: REPLAY_HELP },
   send: { run: send, help: SEND_HELP },

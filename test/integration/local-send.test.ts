@@ -6,10 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  GetRecordsCommand,
-  GetShardIteratorCommand,
   type KinesisClient,
-  ListShardsCommand,
   type PutRecordsCommand,
   type PutRecordsCommandOutput,
   type _Record as KinesisRecord,
@@ -40,30 +37,6 @@ async function aStream(shards = 1): Promise<string> {
   return name;
 }
 
-/** Every record of the stream, shard by shard, oldest first. */
-async function readAll(stream: string): Promise<KinesisRecord[]> {
-  const client = local.client();
-  const out: KinesisRecord[] = [];
-  const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: stream }));
-  for (const shard of Shards) {
-    let { ShardIterator: iterator } = await client.send(
-      new GetShardIteratorCommand({
-        StreamName: stream,
-        ShardId: shard.ShardId,
-        ShardIteratorType: 'TRIM_HORIZON',
-      }),
-    );
-    while (iterator) {
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      if (!page.Records?.length) break;
-      out.push(...page.Records);
-      iterator = page.NextShardIterator;
-    }
-  }
-  client.destroy();
-  return out;
-}
-
 const text = (r: KinesisRecord): string => Buffer.from(r.Data ?? new Uint8Array()).toString('utf8');
 
 describe('putRecordsAll', () => {
@@ -80,7 +53,7 @@ describe('putRecordsAll', () => {
 
     // Assess
     expect(result).toEqual({ records: 1_200, requests: 3, retried: 0, failed: 0, failures: {} });
-    const arrived = (await readAll(stream)).map((r) => (JSON.parse(text(r)) as { n: number }).n);
+    const arrived = (await local.readAll(stream)).map((r) => (JSON.parse(text(r)) as { n: number }).n);
     expect(arrived.sort((a, b) => a - b)).toEqual(Array.from({ length: 1_200 }, (_, n) => n));
   });
 
@@ -95,7 +68,7 @@ describe('putRecordsAll', () => {
 
     // Assess
     expect(result).toMatchObject({ records: 12, requests: 3, failed: 0 });
-    expect(await readAll(stream)).toHaveLength(12);
+    expect(await local.readAll(stream)).toHaveLength(12);
   });
 
   it('retries only the records a response reports as failed, then gives up after maxAttempts', async () => {
@@ -184,7 +157,7 @@ describe('vigil send', () => {
     expect(run.stderr).toContain(`send: 5 records to ${stream}`);
     expect(run.stderr).toMatch(/requests 1 {2}retried 0 {2}failed 0/);
     expect(run.status).toBe(0);
-    const arrived = await readAll(stream);
+    const arrived = await local.readAll(stream);
     const byLine = new Map(arrived.map((r) => [text(r), r.PartitionKey]));
     expect(byLine).toEqual(
       new Map([
@@ -218,7 +191,7 @@ describe('vigil send', () => {
     // Assess
     expect(run.stderr).toContain(`send: 1 records to ${stream} (${local.endpoint}, via .vigil/local.json)`);
     expect(run.status).toBe(0);
-    const arrived = await readAll(stream);
+    const arrived = await local.readAll(stream);
     expect(arrived.map((r) => [text(r), r.PartitionKey])).toEqual([[line, 'C3000003']]);
   });
 

@@ -4,7 +4,11 @@ import { createRequire } from 'node:module';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
   type KinesisClient,
+  type _Record as KinesisRecord,
+  ListShardsCommand,
 } from '@aws-sdk/client-kinesis';
 import { kinesisClient } from '../../src/shared/kinesis.ts';
 import { createStreamInput } from '../../src/shared/streams.ts';
@@ -31,6 +35,8 @@ export interface LocalKinesis {
   client(): KinesisClient;
   /** Creates a stream from the shared definition (with `shardCount` shards) and waits until it is ACTIVE. */
   createStream(name: string, shardCount?: number): Promise<void>;
+  /** Every record of the stream, shard by shard, oldest first. */
+  readAll(name: string): Promise<KinesisRecord[]>;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,26 @@ export async function startKinesalite(): Promise<LocalKinesis> {
         if (attempt >= 100) throw new Error(`stream ${name} not ACTIVE: ${s?.StreamStatus}`);
         await new Promise((r) => setTimeout(r, 20));
       }
+    },
+    async readAll(name) {
+      const out: KinesisRecord[] = [];
+      const { Shards = [] } = await admin.send(new ListShardsCommand({ StreamName: name }));
+      for (const shard of Shards) {
+        let { ShardIterator: iterator } = await admin.send(
+          new GetShardIteratorCommand({
+            StreamName: name,
+            ShardId: shard.ShardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        );
+        while (iterator) {
+          const page = await admin.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
+          if (!page.Records?.length) break;
+          out.push(...page.Records);
+          iterator = page.NextShardIterator;
+        }
+      }
+      return out;
     },
     async close() {
       admin.destroy();

@@ -10,6 +10,7 @@ import { profileKeysOf } from '../profile/observe.ts';
 import type { ProfileStore } from '../profile/store.ts';
 import type { Pseudonymiser } from '../pseudonymise.ts';
 import { BatchingProfileStore } from './batching-store.ts';
+import type { RecordSealer } from './sealed-records.ts';
 import type { Alert, AlertWriter, DeadLetter, DeadLetterWriter } from './writers.ts';
 
 /** One stream record, as much of it as the consumer needs (no AWS types). */
@@ -34,6 +35,11 @@ export interface ConsumeDeps {
   config: DetectionConfig;
   alerts: AlertWriter;
   deadLetters: DeadLetterWriter;
+  /**
+   * Seals the raw bytes of an invalid record into its dead letter, for a redrive after a fix.
+   * Without it a dead letter keeps only the record's hash.
+   */
+  sealer?: RecordSealer;
   /** The processing clock, epoch ms. Default `Date.now`. */
   now?: () => number;
   log?: ConsumeLog;
@@ -71,8 +77,9 @@ const sha256 = (data: Buffer | string): string => createHash('sha256').update(da
  *   stop at the first failure; the loop this needs is shorter than configuring it to.
  * - An invalid record (bad base64, UTF-8, JSON or contract) is acknowledged, never reported as
  *   a failure (it would fail again forever and block its shard), and written to the dead
- *   letters with its field-named reason, sequence number, partition key hash, arrival time and
- *   the SHA-256 of the raw record, never the raw record itself: it is personal data in clear.
+ *   letters with its field-named reason, sequence number, arrival time, the SHA-256 of the raw
+ *   record and, with a `sealer`, the record encrypted (never in clear: it is personal data), so
+ *   that `vigil dead-letters redrive` can send it again after a fix.
  * - Writes are idempotent, so a retried batch leaves the same state: alerts and dead letters
  *   are keyed by eventId and record hash, observations by eventId, and the decisions go last
  *   as the events' completion markers (a redelivered decided event is a duplicate).
@@ -101,7 +108,7 @@ export async function consumeBatch(
 
   for (const [i, { record, parsed }] of decoded.entries()) {
     if (!parsed.ok) {
-      result.invalid.push(deadLetter(decoded[i]!, parsed));
+      result.invalid.push(deadLetter(decoded[i]!, parsed, deps.sealer));
       continue;
     }
     try {
@@ -110,7 +117,7 @@ export async function consumeBatch(
         result.decisions.push({ decision: verdict.decision, duplicate: verdict.duplicate });
       } else {
         // Unreachable: the event was parsed already. Handled as invalid all the same.
-        result.invalid.push(deadLetter(decoded[i]!, { ok: false, ...verdict }));
+        result.invalid.push(deadLetter(decoded[i]!, { ok: false, ...verdict }, deps.sealer));
       }
     } catch (error) {
       deps.log?.error('record failed; the shard restarts from it', {
@@ -187,7 +194,11 @@ async function prefetch(store: BatchingProfileStore, decoded: Decoded[], pseudon
   if (eventIds.length > 0) await store.prefetch(keys, earliest, eventIds);
 }
 
-function deadLetter({ record, bytes }: Decoded, parsed: Extract<ParseResult, { ok: false }>): DeadLetter {
+function deadLetter(
+  { record, bytes }: Decoded,
+  parsed: Extract<ParseResult, { ok: false }>,
+  sealer: RecordSealer | undefined,
+): DeadLetter {
   const letter: DeadLetter = {
     sha256: sha256(bytes),
     reason: parsed.error,
@@ -196,6 +207,7 @@ function deadLetter({ record, bytes }: Decoded, parsed: Extract<ParseResult, { o
     arrivedAt: record.arrivedAt,
   };
   if (parsed.eventId !== undefined) letter.eventId = parsed.eventId;
+  if (sealer) letter.sealed = sealer.seal(bytes);
   return letter;
 }
 

@@ -9,8 +9,11 @@ import { TTL_ATTRIBUTE } from '../tables.ts';
 
 /** BatchWriteItem takes at most 25 items per request. */
 const BATCH_WRITE_MAX_ITEMS = 25;
-/** Dead letters are kept two weeks: long enough to look into, not to become a data store. */
-export const DEAD_LETTER_RETENTION_DAYS = 14;
+/**
+ * Dead letters are kept a week: long enough to notice (the dead-letter metric and alarm), fix
+ * and redrive, short because a sealed dead letter still holds a record with personal data.
+ */
+export const DEAD_LETTER_RETENTION_DAYS = 7;
 /**
  * Alerts are kept 90 days for the analysts (a placeholder until the alert APIs issue settles
  * the retention with the privacy policy).
@@ -40,9 +43,10 @@ export interface Alert {
 }
 
 /**
- * An invalid stream record. It holds no raw record: the record is personal data (customer ids,
- * IPs, user agents in clear), and a dead-letter place must not become an unpseudonymised copy of
- * the stream. The SHA-256 lets a producer-side copy be matched to it.
+ * An invalid stream record. It holds no raw record in clear: the record is personal data
+ * (customer ids, IPs, user agents), and a dead-letter place must not become a readable copy of
+ * the stream. The SHA-256 lets a producer-side copy be matched to it; `sealed`, when the consumer
+ * has a sealer, is the record encrypted for a redrive (see `RecordSealer`).
  */
 export interface DeadLetter {
   /** SHA-256 of the raw record bytes, hex. */
@@ -53,6 +57,8 @@ export interface DeadLetter {
   /** The event's own id when it was valid. */
   eventId?: string;
   sequenceNumber: string;
+  /** The raw record, AES-256-GCM under a key derived from the pseudonymisation key. */
+  sealed?: string;
   // No partition key, not even hashed: it is a customer id, session id or IP, and an
   // unkeyed hash of an IP or a customer number is reversed by trying them all.
   /** When the record reached the stream, epoch ms. */

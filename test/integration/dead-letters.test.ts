@@ -1,0 +1,187 @@
+/**
+ * Dead letters end to end: the consumer seals invalid records into the dead-letter table on
+ * dynalite; `vigil dead-letters` lists them without personal data, and redrives one to
+ * kinesalite once it passes the contract, deleting its dead letter.
+ */
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deadLetters } from '../../src/cli/dead-letters.ts';
+import { resolveConfig } from '../../src/shared/config.ts';
+import { consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
+import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import { aLogin, FIXTURE_NOW_MS, toLine } from '../factories/events.ts';
+import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
+import { TEST_KEY_TEXT, testKey, testPseudonymiser } from '../unit/core/support.ts';
+import { type LocalKinesis, startKinesalite } from '../support/kinesalite.ts';
+import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+
+let kinesis: LocalKinesis;
+let dynamo: LocalDynamo;
+let stages = 0;
+
+beforeAll(async () => {
+  [kinesis, dynamo] = await Promise.all([startKinesalite(), startDynalite()]);
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+afterAll(async () => {
+  await Promise.all([kinesis.close(), dynamo.close()]);
+});
+
+/** Runs `vigil dead-letters` in process, capturing what it writes. */
+async function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const out = { stdout: '', stderr: '' };
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    out.stderr += String(chunk);
+    return true;
+  });
+  try {
+    const status = await deadLetters(args);
+    return { status, ...out };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+/**
+ * A batch with two invalid records, consumed at the fixture's clock: a login dated two days
+ * after it (the contract refuses events over 24 h in the future; by the real clock it is in the
+ * past, so the "fix" is time passing) and a line of broken JSON.
+ */
+async function aStageWithDeadLetters() {
+  const stage = `dl${++stages}`;
+  const tables = await dynamo.createTables(stage);
+  const client = dynamo.client();
+  const now = () => FIXTURE_NOW_MS;
+  const early = aLogin({ customerId: 'C1000231', ip: '145.53.12.7', occurredAt: '2026-11-27T08:00:00Z' });
+  const broken = '{"schemaVersion":1,"eventId":"p-1","ip":"145.53.12.7","customerId":"C1000231"';
+  const records = toStreamRecords(aKinesisEvent([early, aKinesisRecord(broken)]));
+  const result = await consumeBatch(records, {
+    store: new DynamoProfileStore({ client, tables, now }),
+    pseudonymiser: testPseudonymiser(),
+    config: resolveConfig(),
+    alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
+    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now }),
+    sealer: new RecordSealer(testKey()),
+    now,
+  });
+  const stream = `vigil-${stage}-events`;
+  await kinesis.createStream(stream, 1);
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  return { tables, client, stream, result, early, broken, sha, toLine };
+}
+
+describe('vigil dead-letters', () => {
+  it('lists every dead letter with its reason, oldest first, and no personal data', async () => {
+    // Prepare
+    const s = await aStageWithDeadLetters();
+
+    // Act
+    const { status, stdout, stderr } = await run([
+      'list',
+      '--endpoint',
+      dynamo.endpoint,
+      '--table',
+      s.tables.deadLetters,
+    ]);
+
+    // Assess
+    expect(status).toBe(0);
+    expect(s.result.invalid).toHaveLength(2);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.sha256).sort()).toEqual([s.sha(toLine(s.early)), s.sha(s.broken)].sort());
+    expect(lines.find((l) => l.sha256 === s.sha(toLine(s.early)))).toMatchObject({
+      field: 'occurredAt',
+      reason: 'occurredAt: more than 24 h in the future',
+      eventId: s.early.eventId,
+      redrivable: true,
+    });
+    expect(lines.find((l) => l.sha256 === s.sha(s.broken))).toMatchObject({
+      field: '(json)',
+      redrivable: true,
+    });
+    expect(stdout).not.toMatch(/C1000231|145\.53\.12\.7/);
+    expect(stderr).toMatch(/^dead-letters: 2 in vigil-dl\d+-dead-letters \(/);
+  });
+
+  it('redrives a record that passes the contract now to the stream, and deletes its dead letter', async () => {
+    // Prepare
+    const s = await aStageWithDeadLetters();
+    vi.stubEnv('VIGIL_PSEUDONYM_KEY', TEST_KEY_TEXT);
+    vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesis.endpoint);
+    const sha = s.sha(toLine(s.early));
+    const common = ['--endpoint', dynamo.endpoint, '--table', s.tables.deadLetters, '--stream', s.stream];
+
+    // Act
+    const dry = await run(['redrive', sha.slice(0, 12), '--dry-run', ...common]);
+    const afterDry = await kinesis.readAll(s.stream);
+    const { status, stderr } = await run(['redrive', sha.slice(0, 12), ...common]);
+
+    // Assess
+    expect(dry).toMatchObject({ status: 0 });
+    expect(dry.stderr).toContain('is valid now; not sent (--dry-run)');
+    expect(afterDry).toEqual([]);
+    expect(status).toBe(0);
+    expect(stderr).toContain(`${sha} (event ${s.early.eventId}) sent to ${s.stream} again`);
+    const sent = await kinesis.readAll(s.stream);
+    expect(sent.map((r) => [r.PartitionKey, Buffer.from(r.Data!).toString('utf8')])).toEqual([
+      ['C1000231', toLine(s.early)],
+    ]);
+    const { Item } = await s.client.send(
+      new GetCommand({ TableName: s.tables.deadLetters, Key: { pk: `dl#${sha}` } }),
+    );
+    expect(Item).toBeUndefined();
+  });
+
+  it('refuses to redrive a record that is still invalid, naming the field, and keeps it', async () => {
+    // Prepare
+    const s = await aStageWithDeadLetters();
+    vi.stubEnv('VIGIL_PSEUDONYM_KEY', TEST_KEY_TEXT);
+    vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesis.endpoint);
+    const sha = s.sha(s.broken);
+
+    // Act
+    const { status, stderr } = await run([
+      'redrive',
+      sha,
+      '--endpoint',
+      dynamo.endpoint,
+      '--table',
+      s.tables.deadLetters,
+      '--stream',
+      s.stream,
+    ]);
+
+    // Assess
+    expect(status).toBe(1);
+    expect(stderr).toMatch(new RegExp(`${sha} is still invalid: \\(json\\): invalid JSON`));
+    expect(await kinesis.readAll(s.stream)).toEqual([]);
+    const { Item } = await s.client.send(
+      new GetCommand({ TableName: s.tables.deadLetters, Key: { pk: `dl#${sha}` } }),
+    );
+    expect(Item?.sha256).toBe(sha);
+  });
+
+  it('answers bad usage with exit status 2 and the help', async () => {
+    // Act
+    const results = await Promise.all([run(['resend']), run(['redrive'])]);
+
+    // Assess
+    for (const { status, stderr } of results) {
+      expect(status).toBe(2);
+      expect(stderr).toContain('Usage: vigil dead-letters');
+    }
+  });
+});
