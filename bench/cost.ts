@@ -1,0 +1,82 @@
+/**
+ * What a million events cost on AWS at list prices, from measured usage per
+ * event: the pay-per-use part of the bill (requests, capacity units, payload
+ * units, compute). Time-based charges (a provisioned shard's or an on-demand
+ * stream's hours, storage, PITR, KMS keys, CloudWatch) do not grow with the
+ * events and are left out.
+ *
+ * Prices: Europe (Frankfurt), eu-central-1, in USD, without tax or free tier.
+ * They were written down from the public pricing pages in 2025 and could not be
+ * re-checked from this offline machine: compare them with the pages before
+ * quoting a figure.
+ * - Lambda: https://aws.amazon.com/lambda/pricing/
+ * - DynamoDB on-demand: https://aws.amazon.com/dynamodb/pricing/on-demand/
+ * - Kinesis Data Streams: https://aws.amazon.com/kinesis/data-streams/pricing/
+ */
+
+/** When the prices below were taken (see the module comment). */
+export const PRICES_TAKEN = '2025';
+
+/** Lambda requests, USD per invocation ($0.20 per million). */
+export const LAMBDA_PRICE_PER_REQUEST = 0.2 / 1e6;
+/** Lambda compute on arm64 (Graviton), USD per GB-second (first 6 billion GB-s a month). */
+export const LAMBDA_ARM_PRICE_PER_GB_SECOND = 0.0000133334;
+/** DynamoDB on-demand, standard table class, USD per write request unit ($0.7625 per million). */
+export const DYNAMODB_PRICE_PER_WRITE_UNIT = 0.7625 / 1e6;
+/** DynamoDB on-demand, standard table class, USD per read request unit ($0.1525 per million). */
+export const DYNAMODB_PRICE_PER_READ_UNIT = 0.1525 / 1e6;
+/** Kinesis Data Streams (provisioned mode), USD per PUT payload unit (25 KB chunk of a record; $0.0175 per million). */
+export const KINESIS_PRICE_PER_PUT_PAYLOAD_UNIT = 0.0175 / 1e6;
+
+/** Usage per million events, as measured (bench/pipeline.ts for DynamoDB) or derived. */
+export interface UsagePerMillionEvents {
+  /** DynamoDB requests: not billed by themselves on demand, carried for the report. */
+  readonly dynamoRequests: number;
+  /** DynamoDB read request units (1 per started 4 KB of a strongly consistent read). */
+  readonly dynamoReadUnits: number;
+  /** DynamoDB write request units (1 per started KB of the larger of the item before and after). */
+  readonly dynamoWriteUnits: number;
+  /** Kinesis PUT payload units (a record of up to 25 KB is one). */
+  readonly kinesisPutPayloadUnits: number;
+  /** Lambda invocations (about events / mean batch size). */
+  readonly lambdaInvocations: number;
+  /** Lambda GB-seconds (memory in GB × billed duration in s, summed). */
+  readonly lambdaGbSeconds: number;
+}
+
+/** The cost of a million events, USD, per service and in total. */
+export interface CostPerMillionEvents {
+  readonly dynamodb: number;
+  readonly kinesis: number;
+  readonly lambda: number;
+  readonly total: number;
+}
+
+/**
+ * The pay-per-use cost of a million events in eu-central-1 at the list prices above.
+ *
+ * @throws when a figure is negative or not a number (naming it).
+ *
+ * @example
+ * ```ts
+ * costPerMillionEvents({
+ *   dynamoRequests: 1.5e6, dynamoReadUnits: 1.2e6, dynamoWriteUnits: 2.1e6,
+ *   kinesisPutPayloadUnits: 1e6, lambdaInvocations: 2_000, lambdaGbSeconds: 400,
+ * }).total; // ≈ 1.81
+ * ```
+ */
+export function costPerMillionEvents(usage: UsagePerMillionEvents): CostPerMillionEvents {
+  for (const [field, value] of Object.entries(usage)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`cost: ${field}: expected a finite number >= 0, got ${String(value)}`);
+    }
+  }
+  const dynamodb =
+    usage.dynamoReadUnits * DYNAMODB_PRICE_PER_READ_UNIT +
+    usage.dynamoWriteUnits * DYNAMODB_PRICE_PER_WRITE_UNIT;
+  const kinesis = usage.kinesisPutPayloadUnits * KINESIS_PRICE_PER_PUT_PAYLOAD_UNIT;
+  const lambda =
+    usage.lambdaInvocations * LAMBDA_PRICE_PER_REQUEST +
+    usage.lambdaGbSeconds * LAMBDA_ARM_PRICE_PER_GB_SECOND;
+  return { dynamodb, kinesis, lambda, total: dynamodb + kinesis + lambda };
+}
