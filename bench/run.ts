@@ -32,6 +32,7 @@ import type { VigilEvent } from '../src/shared/contract/events.ts';
 import { type ClientIp, parseClientIp } from '../src/shared/ip.ts';
 import { InMemoryProfileStore, MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
+import { benchBundles } from './bundles.ts';
 
 const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
@@ -147,3 +148,6 @@ if (MEMORY_EVENTS > 0) {
 
 const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
 if (PIPELINE_EVENTS > 0) await benchPipeline(lines.slice(0, PIPELINE_EVENTS), console.log);
+
+// Bundles: each Lambda function's bundle size and cold-start init, as `cdk synth` builds them (bench/bundles.ts).
+if (process.env.BENCH_BUNDLES !== '0') benchBundles(console.log);
