@@ -245,6 +245,43 @@ describe('consumeBatch on DynamoDB (dynalite)', () => {
   });
 });
 
+describe('expiry on DynamoDB (dynalite keeps expired items: reads must ignore them)', () => {
+  /** Three logins from the customer's own device on the 20th, then one from another device on the 24th. */
+  const history = () => ({
+    earlier: ['08', '12', '18'].map((h) =>
+      aLogin({ deviceId: 'd-home', occurredAt: `2026-11-20T${h}:00:00Z` }),
+    ),
+    later: aLogin({ deviceId: 'd-other', occurredAt: '2026-11-24T08:00:00Z' }),
+  });
+
+  it('lets observations that expired before the event time not count, though they are still stored', async () => {
+    // Prepare: logins kept 1 day (the history has expired by the 24th), and the default 90 days.
+    const { earlier, later } = history();
+    const short = await aHarness();
+    short.deps.config = resolveConfig({ retentionDays: { login: 1 } });
+    const long = await aHarness();
+    await consumeBatch(toStreamRecords(aKinesisEvent(earlier)), short.deps);
+    await consumeBatch(toStreamRecords(aKinesisEvent(earlier)), long.deps);
+    const subjectObs = async () => {
+      const subject = (await short.scan('profiles')).find((p) => String(p.pk).startsWith('subject#'))!;
+      return Object.keys(subject.obs as object);
+    };
+    const storedBefore = await subjectObs();
+
+    // Act
+    const [expired] = (await consumeBatch(toStreamRecords(aKinesisEvent([later])), short.deps)).decisions;
+    const [kept] = (await consumeBatch(toStreamRecords(aKinesisEvent([later])), long.deps)).decisions;
+
+    // Assess
+    expect(kept!.decision.reasons.map((r) => r.code)).toContain('NEW_DEVICE');
+    expect(expired!.decision.reasons.map((r) => r.code)).not.toContain('NEW_DEVICE');
+    // The expired observations were still in the item when the event read it (DynamoDB deletes
+    // late; dynalite never), and the event's own write removed them.
+    expect(storedBefore.sort()).toEqual(earlier.map((e) => e.eventId).sort());
+    expect(await subjectObs()).toEqual([later.eventId]);
+  });
+});
+
 describe('the consume-events handler', () => {
   it('consumes a Kinesis event end to end and reports no failures', async () => {
     // Prepare
