@@ -25,6 +25,7 @@ import { gunzipSync } from 'node:zlib';
 import geoip from 'geoip-lite';
 import { demoTrafficNdjson } from '../src/demo/traffic.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchApi } from './api.ts';
 import { resolveConfig } from '../src/shared/config.ts';
 import { Detector } from '../src/shared/detector.ts';
 import { locate } from '../src/shared/geo.ts';
@@ -151,3 +152,6 @@ if (PIPELINE_EVENTS > 0) await benchPipeline(lines.slice(0, PIPELINE_EVENTS), co
 
 // Bundles: each Lambda function's bundle size and cold-start init, as `cdk synth` builds them (bench/bundles.ts).
 if (process.env.BENCH_BUNDLES !== '0') benchBundles(console.log);
+
+// APIs: the score endpoint beside the no-op floor on the local gateway, and degraded (bench/api.ts).
+if (process.env.BENCH_API !== '0') await benchApi(console.log);

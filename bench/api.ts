@@ -1,0 +1,193 @@
+/**
+ * The API figure of `npm run bench`: `POST /v1/score` on the local stack's HTTP gateway (the
+ * real handler, dynalite behind it, profiles written by the real consumer first), beside the
+ * same gateway answering the no-op `GET /v1/health` in the same run (the overhead floor of
+ * the gateway, middy and Powertools). autocannon drives both at a fixed 200 requests/s, then
+ * at the most the machine gives; then DynamoDB is made to fail (requests hung, then refused)
+ * and the score endpoint is measured degraded, against its time budget.
+ *
+ * Everything runs in this process on 127.0.0.1 (load generator, gateway, handler, dynalite),
+ * so the figures include their competition for the machine's cores. Every run is bounded in
+ * time (and the degraded checks in count).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { partitionKeyOf } from '../src/cli/send.ts';
+import { startLocalStack } from '../src/local/stack.ts';
+import { putRecordsAll } from '../src/shared/kinesis.ts';
+
+/** Seconds per measured run. */
+const RUN_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
+/** The rate of the fixed-rate runs (the issue's target: p99 at most 10 ms at 200 requests/s). */
+const RATE = 200;
+const CUSTOMERS = 200;
+/** The score endpoint's default time budget (src/api/score.ts; not imported: that would set up Powertools before the stack's environment). */
+const BUDGET_MS = 150;
+
+export interface RunFigures {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** An order of customer `i` a minute ago (the handler checks `occurredAt` against its clock). */
+function order(i: number, n: number): string {
+  return JSON.stringify({
+    schemaVersion: 1,
+    eventId: `bench-${n}`,
+    type: 'order',
+    occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    ip: `145.53.${i % 250}.${(i * 7) % 250}`,
+    customerId: `C9${String(i).padStart(6, '0')}`,
+    deviceId: `d-${i}`,
+    order: {
+      orderId: `O-${n}`,
+      amountMinor: 2_000 + (n % 50) * 1_000,
+      currency: 'EUR',
+      itemCount: 1,
+      paymentMethod: 'card',
+      paymentFingerprint: `card-${i}`,
+      billingCountry: 'NL',
+      shippingCountry: 'NL',
+      accountCreatedAt: '2024-01-01T00:00:00Z',
+    },
+  });
+}
+
+async function run(
+  url: string,
+  token: string,
+  requests: autocannon.Request[],
+  options: { rate?: number; connections: number; seconds: number },
+): Promise<RunFigures> {
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    requests,
+  });
+  return {
+    requests: result.requests.total,
+    perSecond: result.requests.total / options.seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+const line = (f: RunFigures) =>
+  `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}; ${Math.round(f.perSecond).toLocaleString('en')} req/s ` +
+  `(${f.requests.toLocaleString('en')} requests, ${f.non2xx} non-2xx, ${f.errors} errors)`;
+
+/**
+ * Starts a fresh local stack, writes each bench customer's order history through the
+ * stream, and prints the score endpoint's figures beside the floor's.
+ *
+ * @example
+ * ```ts
+ * await benchApi(console.log);
+ * ```
+ */
+export async function benchApi(print: (line: string) => void): Promise<void> {
+  const loadBefore = loadavg()[0]!;
+  // The handlers' degraded-answer warnings are the drill's point, not news; errors still show.
+  const { logger } = await import('../src/shared/observability.ts');
+  const level = logger.getLevelName();
+  logger.setLogLevel('ERROR');
+  const cwd = mkdtempSync(join(tmpdir(), 'vigil-bench-api-'));
+  const stack = await startLocalStack({ cwd, print: () => {}, idleDelayMs: 50 });
+  try {
+    // Two earlier orders per customer, consumed by the real consumer: the scores read real profiles.
+    const history = Array.from({ length: CUSTOMERS * 2 }, (_, n) => order(n % CUSTOMERS, -n - 1));
+    const records = history.map((text) => ({ partitionKey: partitionKeyOf(text), data: Buffer.from(text) }));
+    await putRecordsAll(stack.kinesisClient(), stack.kinesis.streamName, records);
+    await stack.poller.whenIdle(120_000);
+
+    const score = Array.from({ length: 500 }, (_, n) => ({
+      method: 'POST' as const,
+      path: '/v1/score',
+      body: order(n % CUSTOMERS, n),
+    }));
+    const health = [{ method: 'GET' as const, path: '/v1/health' }];
+    const token = stack.tokens['order-flow'];
+    // Warm: the handlers' cold starts and the store's cache of past hourly counters.
+    await run(stack.apiUrl, token, score, { connections: 4, seconds: 2 });
+    await run(stack.apiUrl, token, health, { connections: 4, seconds: 1 });
+
+    const each = { connections: 10, seconds: RUN_SECONDS };
+    const floorAtRate = await run(stack.apiUrl, token, health, { ...each, rate: RATE });
+    const scoreAtRate = await run(stack.apiUrl, token, score, { ...each, rate: RATE });
+    const floorAtMax = await run(stack.apiUrl, token, health, each);
+    const scoreAtMax = await run(stack.apiUrl, token, score, each);
+
+    // Degraded: DynamoDB stops answering, then refuses connections.
+    await stack.failDynamo('hang');
+    const hung = await degraded(stack.apiUrl, token);
+    await stack.failDynamo('refuse');
+    const refused = await degraded(stack.apiUrl, token);
+
+    print(
+      `API: the local gateway on 127.0.0.1, ${RUN_SECONDS} s per run, ${each.connections} connections, ` +
+        `${CUSTOMERS} customers with order history in dynalite; load average before ${loadBefore.toFixed(1)}, ` +
+        `after ${loadavg()[0]!.toFixed(1)} (this machine's other work competes with all of it)`,
+    );
+    print(`  no-op floor  GET /v1/health at ${RATE} req/s: ${line(floorAtRate)}`);
+    print(`  score        POST /v1/score at ${RATE} req/s: ${line(scoreAtRate)}`);
+    print(`  no-op floor  at max:                 ${line(floorAtMax)}`);
+    print(`  score        at max:                 ${line(scoreAtMax)}`);
+    print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB hung:     ${drillLine(hung)}`);
+    print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB refusing: ${drillLine(refused)}`);
+  } finally {
+    logger.setLogLevel(level);
+    await stack.close();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+const DRILL_REQUESTS = 40;
+
+interface DrillFigures {
+  p50: number;
+  p99: number;
+  max: number;
+  degraded: number;
+  status5xx: number;
+}
+
+const drillLine = (f: DrillFigures) =>
+  `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}; ${f.degraded}/${DRILL_REQUESTS} answers 200 ` +
+  `and degraded, ${f.status5xx} 5xx`;
+
+/** {@link DRILL_REQUESTS} score requests one after the other: their latency, and how many came back degraded. */
+async function degraded(url: string, token: string): Promise<DrillFigures> {
+  const times: number[] = [];
+  let degraded = 0;
+  let status5xx = 0;
+  for (let n = 0; n < DRILL_REQUESTS; n++) {
+    const started = performance.now();
+    const res = await fetch(`${url}/v1/score`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: order(n, 1_000_000 + n),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const body = (await res.json()) as { degraded?: boolean };
+    times.push(performance.now() - started);
+    if (res.status === 200 && body.degraded === true) degraded++;
+    if (res.status >= 500) status5xx++;
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
+  return { p50: at(0.5), p99: at(0.99), max: times.at(-1)!, degraded, status5xx };
+}
