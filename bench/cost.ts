@@ -14,6 +14,9 @@
  * - Kinesis Data Streams: https://aws.amazon.com/kinesis/data-streams/pricing/
  */
 
+import { DEFAULT_CONFIG } from '../infra/config.ts';
+import { CONSUMER_EVENT_SOURCE } from '../src/shared/streams.ts';
+
 /** When the prices below were taken (see the module comment). */
 export const PRICES_TAKEN = '2025';
 
@@ -79,4 +82,60 @@ export function costPerMillionEvents(usage: UsagePerMillionEvents): CostPerMilli
     usage.lambdaInvocations * LAMBDA_PRICE_PER_REQUEST +
     usage.lambdaGbSeconds * LAMBDA_ARM_PRICE_PER_GB_SECOND;
   return { dynamodb, kinesis, lambda, total: dynamodb + kinesis + lambda };
+}
+
+/** A Kinesis PUT payload unit: each started 25 KB of a record. */
+const PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
+
+/** The pipeline bench's measurements this estimate starts from (bench/pipeline.ts). */
+export interface MeasuredPipeline {
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly requestsPerEvent: number;
+  readonly readUnitsPerEvent: number;
+  readonly writeUnitsPerEvent: number;
+}
+
+/**
+ * Usage per million events from the pipeline bench: DynamoDB as measured;
+ * Kinesis PUT payload units from the sizes of the events themselves; Lambda
+ * invocations at full batches of the deployed batch size, and GB-seconds at the
+ * deployed memory for the time a batch took end to end on the local stack. That
+ * time is dynalite's (about a tenth of DynamoDB's speed): an upper bound.
+ *
+ * @example
+ * ```ts
+ * costPerMillionEvents(usageFromPipeline(await benchPipeline(lines, console.log), lines));
+ * ```
+ */
+export function usageFromPipeline(
+  measured: MeasuredPipeline,
+  lines: readonly string[],
+): UsagePerMillionEvents {
+  const perMillion = 1e6;
+  const units = lines.reduce((n, line) => n + Math.ceil(Buffer.byteLength(line) / PUT_PAYLOAD_UNIT_BYTES), 0);
+  const invocations = perMillion / CONSUMER_EVENT_SOURCE.batchSize;
+  const secondsPerBatch = CONSUMER_EVENT_SOURCE.batchSize / measured.eventsPerSecond;
+  return {
+    dynamoRequests: measured.requestsPerEvent * perMillion,
+    dynamoReadUnits: measured.readUnitsPerEvent * perMillion,
+    dynamoWriteUnits: measured.writeUnitsPerEvent * perMillion,
+    kinesisPutPayloadUnits: (units / lines.length) * perMillion,
+    lambdaInvocations: invocations,
+    lambdaGbSeconds: invocations * secondsPerBatch * (DEFAULT_CONFIG.consumer.memoryMb / 1024),
+  };
+}
+
+/** Prints the cost per million events of {@link usageFromPipeline}, per service. */
+export function printCost(usage: UsagePerMillionEvents, print: (line: string) => void): CostPerMillionEvents {
+  const cost = costPerMillionEvents(usage);
+  const usd = (n: number) => `$${n.toFixed(n < 0.1 ? 4 : 2)}`;
+  print(
+    `cost per million events, eu-central-1 list prices (${PRICES_TAKEN}), pay-per-use only: ${usd(cost.total)} = ` +
+      `DynamoDB ${usd(cost.dynamodb)} (${(usage.dynamoWriteUnits / 1e6).toFixed(2)} WRU + ${(usage.dynamoReadUnits / 1e6).toFixed(2)} RRU per event) + ` +
+      `Kinesis ${usd(cost.kinesis)} (${(usage.kinesisPutPayloadUnits / 1e6).toFixed(2)} PUT payload units per event) + ` +
+      `Lambda ${usd(cost.lambda)} (${Math.round(usage.lambdaInvocations).toLocaleString('en')} invocations, ` +
+      `${Math.round(usage.lambdaGbSeconds).toLocaleString('en')} GB-s at most)`,
+  );
+  return cost;
 }

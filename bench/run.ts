@@ -34,6 +34,7 @@ import { type ClientIp, parseClientIp } from '../src/shared/ip.ts';
 import { InMemoryProfileStore, MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 import { benchBundles } from './bundles.ts';
+import { printCost, usageFromPipeline } from './cost.ts';
 
 const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
@@ -148,7 +149,12 @@ if (MEMORY_EVENTS > 0) {
 }
 
 const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
-if (PIPELINE_EVENTS > 0) await benchPipeline(lines.slice(0, PIPELINE_EVENTS), console.log);
+if (PIPELINE_EVENTS > 0) {
+  const pipelineLines = lines.slice(0, PIPELINE_EVENTS);
+  const figures = await benchPipeline(pipelineLines, console.log);
+  // What those figures cost on AWS at list prices (bench/cost.ts).
+  printCost(usageFromPipeline(figures, pipelineLines), console.log);
+}
 
 // Bundles: each Lambda function's bundle size and cold-start init, as `cdk synth` builds them (bench/bundles.ts).
 if (process.env.BENCH_BUNDLES !== '0') benchBundles(console.log);

@@ -34,11 +34,11 @@ export interface VigilStackProps extends StackProps {
  *
  * The pseudonymisation key is a Secrets Manager secret whose value is
  * `{"version":"v1","secret":"<64 random letters and digits>"}`, the same shape
- * as the local key file `.vigil/pseudonym-key.json`. The app derives the
- * master key `v1:<secret>` from it (`${version}:${secret}`, then
- * `parseKey` in `src/shared/keys.ts`): 64 characters of `[A-Za-z0-9]` are valid
- * base64 for 48 bytes, carrying 64 × log2(62) ≈ 381 bits of randomness, more
- * than the 256 the local key file gets.
+ * as the local key file `.vigil/pseudonym-key.json`. The consumer reads it at
+ * cold start and derives the master key `v1:<secret>` from it
+ * (`parseKeySecret` in `src/shared/secrets.ts`): 64 characters of
+ * `[A-Za-z0-9]` are valid base64 for 48 bytes, carrying 64 × log2(62) ≈ 381
+ * bits of randomness, more than the 256 the local key file gets.
  *
  * The secret is encrypted with its own customer-managed KMS key (automatic
  * yearly rotation of the KMS key material is transparent: KMS keeps the old
@@ -46,7 +46,7 @@ export interface VigilStackProps extends StackProps {
  * every stored pseudonym into an orphan that no event can ever match again.
  */
 export class VigilStack extends Stack {
-  /** Encrypts the pseudonymisation key secret (and, later, whatever else holds personal data). */
+  /** Encrypts the pseudonymisation key secret (the pipeline's data has its own key, `pipeline.dataKey`). */
   readonly pseudonymKmsKey: Key;
   /** `{"version":"v1","secret":"…"}`; readers need `secretsmanager:GetSecretValue` and `kms:Decrypt`. */
   readonly pseudonymKeySecret: Secret;
@@ -92,9 +92,9 @@ export class VigilStack extends Stack {
     Validations.of(this.pseudonymKeySecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The pseudonymisation key is rotated by a documented manual key-version roll-out (v1 -> v2 run side by side, ' +
-        'then profiles re-keyed), never by a Secrets Manager rotation Lambda: replacing the value in place would orphan ' +
-        'every stored pseudonym.',
+        'The pseudonymisation key is rotated by a documented manual key-version roll-out (README "Deploy on AWS": a new ' +
+        'version label, new pseudonyms start new profiles while the old ones expire by TTL), never by a Secrets Manager ' +
+        'rotation Lambda: a scheduled in-place replacement would silently orphan every stored pseudonym.',
     });
 
     this.pipeline = new Pipeline(this, 'Pipeline', {

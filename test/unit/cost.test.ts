@@ -6,7 +6,11 @@ import {
   KINESIS_PRICE_PER_PUT_PAYLOAD_UNIT,
   LAMBDA_ARM_PRICE_PER_GB_SECOND,
   LAMBDA_PRICE_PER_REQUEST,
+  printCost,
+  usageFromPipeline,
 } from '../../bench/cost.ts';
+import { DEFAULT_CONFIG } from '../../infra/config.ts';
+import { CONSUMER_EVENT_SOURCE } from '../../src/shared/streams.ts';
 
 const NONE = {
   dynamoRequests: 0,
@@ -83,5 +87,61 @@ describe('costPerMillionEvents', () => {
 
     // Assess
     expect(act).toThrow(`cost: ${field}: expected a finite number >= 0`);
+  });
+});
+
+describe('usageFromPipeline', () => {
+  const measured = {
+    events: 50_000,
+    eventsPerSecond: 250,
+    requestsPerEvent: 0.68,
+    readUnitsPerEvent: 1.83,
+    writeUnitsPerEvent: 3.56,
+  };
+
+  it('scales the measured DynamoDB figures and the events sizes to a million events', () => {
+    // Prepare: two small events and one of 30 KB (two PUT payload units)
+    const lines = ['{"a":1}', '{"b":2}', 'x'.repeat(30 * 1024)];
+
+    // Act
+    const usage = usageFromPipeline(measured, lines);
+
+    // Assess
+    expect(usage.dynamoRequests).toBeCloseTo(0.68e6, 3);
+    expect(usage.dynamoReadUnits).toBeCloseTo(1.83e6, 3);
+    expect(usage.dynamoWriteUnits).toBeCloseTo(3.56e6, 3);
+    expect(usage.kinesisPutPayloadUnits).toBeCloseTo((4 / 3) * 1e6, 3);
+  });
+
+  it('charges Lambda full batches for the time a batch took on the local stack, at the deployed memory', () => {
+    // Prepare
+    const lines = ['{}'];
+    const batches = 1e6 / CONSUMER_EVENT_SOURCE.batchSize;
+
+    // Act
+    const usage = usageFromPipeline(measured, lines);
+
+    // Assess
+    expect(usage.lambdaInvocations).toBe(batches);
+    expect(usage.lambdaGbSeconds).toBeCloseTo(
+      batches * (CONSUMER_EVENT_SOURCE.batchSize / 250) * (DEFAULT_CONFIG.consumer.memoryMb / 1024),
+      6,
+    );
+  });
+
+  it('prints the total and each service', () => {
+    // Prepare
+    const printed: string[] = [];
+
+    // Act
+    const cost = printCost(usageFromPipeline(measured, ['{}']), (line) => printed.push(line));
+
+    // Assess
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(
+      /^cost per million events, eu-central-1 list prices .*: \$\d+\.\d\d = DynamoDB \$/,
+    );
+    expect(printed[0]).toContain('3.56 WRU + 1.83 RRU per event');
+    expect(cost.total).toBeCloseTo(cost.dynamodb + cost.kinesis + cost.lambda, 10);
   });
 });
