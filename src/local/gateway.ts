@@ -11,6 +11,12 @@
  * `requestContext.authorizer = { principalId: 'local:<role>', role }`. A missing or unknown
  * token is answered 401 here and never reaches a handler; whether the role may call the
  * route is the handler's own check (403).
+ *
+ * Unlike Lambda, which runs one request at a time per instance and scales out with more
+ * instances, the gateway hands concurrent requests to the one module instance of a route.
+ * The handlers keep no per-request state in their modules (their dependencies are built once
+ * and shared), so their answers are the same; only the Powertools metrics buffer is shared,
+ * which is why the local stack turns metrics off.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -66,11 +72,19 @@ function match(method: string, path: string): Match | undefined {
     if (!m) continue;
     pathKnown = true;
     if (route.method !== method) continue;
-    const values = names.map((name, i) => [name, decodeURIComponent(m[i + 1]!)] as const);
+    const values = names.map((name, i) => [name, decodeParameter(name, m[i + 1]!)] as const);
     return { route, pathParameters: values.length > 0 ? Object.fromEntries(values) : null };
   }
   if (pathKnown) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} ${path}: method not allowed`);
   return undefined;
+}
+
+function decodeParameter(name: string, text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new ApiError(400, 'INVALID_REQUEST', `${name}: not a valid URL-encoded path segment`, name);
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<string | null> {

@@ -76,6 +76,17 @@ describe('access control: every route × every role, no token and an unknown tok
     expect(wrongMethod.status).toBe(405);
     expect(await wrongMethod.json()).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
   });
+
+  it('answers 400 for a path parameter that is not valid URL encoding', async () => {
+    // Act
+    const answer = await api.call('getAlert', { as: 'analyst', path: '/v1/alerts/%E0%A4%A' });
+
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^id: /) },
+    });
+  });
 });
 
 describe('GET /openapi.json', () => {
