@@ -45,8 +45,10 @@ async function buildDeps(): Promise<ConsumeDeps> {
   const key = await loadPseudonymKey();
   const pseudonymiser = new Pseudonymiser(key);
   const client = dynamoClient();
+  const store = new DynamoProfileStore({ client, tables });
   return {
-    store: new DynamoProfileStore({ client, tables }),
+    store,
+    subjects: store,
     pseudonymiser,
     config,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts }),

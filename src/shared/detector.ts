@@ -3,7 +3,10 @@ import type { DetectionConfig } from './config.ts';
 import { type ParseResult, parseEvent, parseEventLine } from './contract/events.ts';
 import { toFacts } from './enrich.ts';
 import type { EventFacts } from './facts.ts';
-import { observe, profileKeysOf } from './profile/observe.ts';
+import { NO_PROFILES, profileFreeConfig } from '../rules/profile-free.ts';
+import type { Reason } from '../rules/rule.ts';
+import { type SignalKind, type SubjectControls, controlledKinds } from './profile/model.ts';
+import { observe, profileKeysOf, signalKindOf } from './profile/observe.ts';
 import type { ProfileStore } from './profile/store.ts';
 import type { Pseudonymiser } from './pseudonymise.ts';
 
@@ -75,11 +78,35 @@ export class Detector {
     const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
     const keys = profileKeysOf(facts);
     const snapshot = await store.load(keys, facts.at);
-    const decision = decide(facts, snapshot, config);
-    await store.record([observe(facts, decision, config, keys)]);
+    const controls = facts.subject ? snapshot.controls?.get(facts.subject) : undefined;
+    const kind = signalKindOf(facts);
+    let decision: Decision;
+    if (controlledKinds(controls).includes(kind)) {
+      // Forget, and keep forgetting: scored on what needs no profile, and nothing is stored.
+      decision = decide(facts, NO_PROFILES, profileFreeConfig(config));
+      decision.reasons.push(suppressedReason(controls!, kind));
+    } else {
+      decision = decide(facts, snapshot, config);
+      await store.record([observe(facts, decision, config, keys)]);
+    }
     // Deliveries repeat in processing time, whatever the event's own time.
     await store.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
     onDecided(facts, decision);
     return { kind: 'decision', decision, duplicate: false };
   }
+}
+
+/**
+ * The zero-point reason on the decision of an event that its subject's objection or restriction
+ * keeps out of profiling: the analyst sees why the usual history rules are missing.
+ */
+function suppressedReason(controls: SubjectControls, kind: SignalKind): Reason {
+  const basis = controls.restriction ? 'restriction' : 'objection';
+  const scope = controls.restriction ? 'profiling' : controls.objection!.scope;
+  return {
+    code: 'PROFILING_SUPPRESSED',
+    points: 0,
+    message: `the customer's ${basis} (${scope}) keeps this ${kind} out of profiling: scored on the rules that need no stored profile, nothing stored`,
+    evidence: { basis, scope },
+  };
 }

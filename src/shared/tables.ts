@@ -65,7 +65,9 @@ export const TABLES: Readonly<Record<TableRole, TableDefinition>> = {
   /**
    * One item per review/deny decision (`pk` = `alertId` = the eventId): the decision, its reasons
    * with evidence, the pseudonymous subject and entities, `status`. The index `gsi1` lists alerts
-   * by status and time (`gsi1pk` = `status#open`, `gsi1sk` = ISO event time) for the alert APIs.
+   * by status and time (`gsi1pk` = `status#open`, `gsi1sk` = ISO event time) for the alert APIs;
+   * `bySubject` (sparse: alerts of events without a customer have no `subject`) finds a
+   * customer's alerts for access and erasure requests.
    */
   alerts: {
     role: 'alerts',
@@ -77,13 +79,18 @@ export const TABLES: Readonly<Record<TableRole, TableDefinition>> = {
         partitionKey: { name: 'gsi1pk', type: 'S' },
         sortKey: { name: 'gsi1sk', type: 'S' },
       },
+      {
+        name: 'bySubject',
+        partitionKey: { name: 'subject', type: 'S' },
+        sortKey: { name: 'occurredAt', type: 'S' },
+      },
     ],
     billing: 'PAY_PER_REQUEST',
     ttlAttribute: TTL_ATTRIBUTE,
   },
   /**
    * One item per invalid stream record (`pk` = `dl#<sha256 of the raw record>`): the reason, sequence
-   * number, partition key hash and arrival time, never the raw record. Kept 14 days (`ttl`).
+   * number, arrival time and the record sealed, never in clear. Kept 7 days (`ttl`).
    */
   deadLetters: {
     role: 'deadLetters',

@@ -8,6 +8,7 @@ import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
 import type { Pseudonym } from '../../src/shared/pseudonymise.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 import { describeProfileStoreContract } from './profile-store.contract.ts';
+import { describeSubjectDataContract } from './subject-data.contract.ts';
 
 let local: LocalDynamo;
 let stages = 0;
@@ -31,6 +32,10 @@ async function freshStore(): Promise<{
 }
 
 describeProfileStoreContract('DynamoDB (dynalite)', async () => {
+  const { store, client } = await freshStore();
+  return { store, close: async () => client.destroy() };
+});
+describeSubjectDataContract('DynamoDB (dynalite)', async () => {
   const { store, client } = await freshStore();
   return { store, close: async () => client.destroy() };
 });

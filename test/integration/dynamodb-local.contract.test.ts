@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { type LocalDynamo, hasJava, startDynamoDbLocal } from '../support/local-dynamo.ts';
 import { describeProfileStoreContract } from './profile-store.contract.ts';
+import { describeSubjectDataContract } from './subject-data.contract.ts';
 
 const java = hasJava();
 
@@ -29,9 +30,11 @@ if (!java && !process.env.CI) {
     await local?.close();
   });
 
-  describeProfileStoreContract('DynamoDB Local (AWS)', async () => {
+  const freshStore = async () => {
     const tables = await local.createTables(`t${++stages}`);
     const client = local.client();
     return { store: new DynamoProfileStore({ client, tables }), close: async () => client.destroy() };
-  });
+  };
+  describeProfileStoreContract('DynamoDB Local (AWS)', freshStore);
+  describeSubjectDataContract('DynamoDB Local (AWS)', freshStore);
 }

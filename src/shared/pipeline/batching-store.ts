@@ -1,5 +1,12 @@
 import type { Decision } from '../../rules/decide.ts';
-import type { GlobalBucket, ProfileKey, ProfileSnapshot } from '../profile/model.ts';
+import type {
+  GlobalBucket,
+  ProfileKey,
+  ProfileSnapshot,
+  SignalKind,
+  SubjectControls,
+} from '../profile/model.ts';
+import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { InMemoryProfileStore } from '../profile/memory-store.ts';
 import type { ProfileWrite } from '../profile/observe.ts';
 import { findEach, GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, type ProfileStore, saveEach } from '../profile/store.ts';
@@ -37,6 +44,8 @@ export class BatchingProfileStore implements ProfileStore {
   readonly #windows = new Set<number>();
   /** Decisions read from `inner` by prefetch (undefined: none stored). */
   readonly #known = new Map<string, Decision | undefined>();
+  /** The controls of the subjects among the fetched keys (only those that have any). */
+  readonly #controls = new Map<SubjectPseudonym, SubjectControls>();
   readonly #writes: ProfileWrite[] = [];
   readonly #decisions = new Map<string, { decision: Decision; expiresAt: number }>();
 
@@ -46,6 +55,17 @@ export class BatchingProfileStore implements ProfileStore {
   constructor(inner: ProfileStore, now: () => number = Date.now) {
     this.#inner = inner;
     this.#now = now;
+  }
+
+  /** The subjects whose observations wait for {@link flush}, with the kinds written for each. */
+  get pendingSubjects(): Map<SubjectPseudonym, Set<SignalKind>> {
+    const subjects = new Map<SubjectPseudonym, Set<SignalKind>>();
+    for (const { observation: o } of this.#writes) {
+      if (!o.subject) continue;
+      const kinds = subjects.get(o.subject) ?? new Set<SignalKind>();
+      subjects.set(o.subject, kinds.add(o.kind));
+    }
+    return subjects;
   }
 
   /** How many writes and decisions wait for {@link flush}. */
@@ -80,7 +100,14 @@ export class BatchingProfileStore implements ProfileStore {
       merged.set(bucket.start, sum ? addBuckets(sum, bucket) : bucket);
     }
     const buckets = [...merged.values()].sort((a, b) => a.start - b.start);
-    return { profiles: snapshot.profiles, global: { buckets } };
+    const controls = new Map<SubjectPseudonym, SubjectControls>();
+    for (const key of keys) {
+      const c = key.startsWith('subject#') && this.#controls.get(key.slice(8) as SubjectPseudonym);
+      if (c) controls.set(key.slice(8) as SubjectPseudonym, c);
+    }
+    return controls.size > 0
+      ? { profiles: snapshot.profiles, global: { buckets }, controls }
+      : { profiles: snapshot.profiles, global: { buckets } };
   }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
@@ -135,6 +162,7 @@ export class BatchingProfileStore implements ProfileStore {
     }
     await this.#overlay.record(seeds);
     for (const key of missing) this.#fetched.add(key);
+    for (const [subject, c] of snapshot.controls ?? []) this.#controls.set(subject, c);
     for (const bucket of snapshot.global.buckets) this.#buckets.set(bucket.start, bucket);
     this.#windows.add(window);
   }

@@ -7,7 +7,8 @@ import { toFacts } from '../enrich.ts';
 import type { EventFacts } from '../facts.ts';
 import type { ProfileKey } from '../profile/model.ts';
 import { profileKeysOf } from '../profile/observe.ts';
-import type { ProfileStore } from '../profile/store.ts';
+import type { ProfileStore, SubjectDataStore } from '../profile/store.ts';
+import { forgetControlled } from '../rights/subject-rights.ts';
 import type { Pseudonymiser } from '../pseudonymise.ts';
 import { BatchingProfileStore } from './batching-store.ts';
 import type { RecordSealer } from './sealed-records.ts';
@@ -35,6 +36,12 @@ export interface ConsumeDeps {
   config: DetectionConfig;
   alerts: AlertWriter;
   deadLetters: DeadLetterWriter;
+  /**
+   * The subjects' privacy controls, checked after each batch's writes (consistently): what an
+   * objection or restriction made while the batch ran covers is deleted again. Without it (tests
+   * that exercise only the detection) there is no check.
+   */
+  subjects?: SubjectDataStore;
   /**
    * Seals the raw bytes of an invalid record into its dead letter, for a redrive after a fix.
    * Without it a dead letter keeps only the record's hash.
@@ -132,7 +139,10 @@ export async function consumeBatch(
 
   try {
     await Promise.all([deps.alerts.write(result.alerts), deps.deadLetters.write(result.invalid)]);
+    const written = store.pendingSubjects;
     await store.flush();
+    // Write, then check the marker: see forgetControlled for why no signal can stay behind.
+    if (deps.subjects) await forgetControlled(deps.subjects, written);
   } catch (error) {
     deps.log?.error('writing the batch failed; the whole batch is retried', { error: describe(error) });
     result.batchItemFailures = [{ itemIdentifier: records[0]!.sequenceNumber }];

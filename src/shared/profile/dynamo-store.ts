@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -10,9 +11,27 @@ import {
 import type { Decision } from '../../rules/decide.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import { bucketStart, GlobalCounters, globalPk, toBucket } from './dynamo-counters.ts';
-import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
+import type { SubjectPseudonym } from '../pseudonymise.ts';
+import type {
+  GlobalBucket,
+  Observation,
+  Profile,
+  ProfileKey,
+  ProfileSnapshot,
+  SignalKind,
+  SubjectControls,
+} from './model.ts';
 import type { ProfileWrite } from './observe.ts';
-import { GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, PROFILE_LIMITS, type ProfileStore } from './store.ts';
+import {
+  type ForgetCounts,
+  GLOBAL_BUCKET_MS,
+  GLOBAL_BUCKETS,
+  type HeldObservation,
+  PROFILE_LIMITS,
+  type ProfileStore,
+  type SubjectDataStore,
+  countsOf,
+} from './store.ts';
 import { runLimited } from '../run-limited.ts';
 import { batchWriteAll } from '../pipeline/writers.ts';
 
@@ -23,6 +42,16 @@ type Item = Record<string, unknown>;
 const BATCH_GET_MAX_KEYS = 100;
 /** Observations set (or removed) per UpdateItem: keeps the expression well below its 4 KB limit. */
 const PATHS_PER_UPDATE = 50;
+const SUBJECT_PREFIX = 'subject#';
+/**
+ * Links kept per subject item at most: a customer's own profile holds at most 144 observations,
+ * each linking to a handful of profiles; far more is an attacker's account, whose links must not
+ * grow the item towards DynamoDB's 400 KB limit.
+ */
+const LINKS_MAX = 1_000;
+const CONTROL_PREFIX = 'control#';
+const ASIDE_PREFIX = 'aside#';
+
 /** Paths of the one-request write (`#obs.#e123 = :o123, ` is 21 characters: 150 stay below 4 KB). */
 const PATHS_PER_KNOWN_UPDATE = 150;
 /** Profiles whose last-read state is remembered for the next write; beyond it the memory starts over. */
@@ -103,7 +132,7 @@ export interface DynamoProfileStoreOptions {
  * const snapshot = await store.load(['ip#v1:abc'], Date.now());
  * ```
  */
-export class DynamoProfileStore implements ProfileStore {
+export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tables: DynamoProfileStoreOptions['tables'];
   readonly #now: () => number;
@@ -142,7 +171,14 @@ export class DynamoProfileStore implements ProfileStore {
       const cached = this.#buckets.get(start);
       return start === current || !cached || now - cached.readAt > this.#globalCacheMs;
     });
-    const pks = [...new Set<string>(keys), ...stale.map(globalPk)];
+    const subjects = keys
+      .filter((k) => k.startsWith(SUBJECT_PREFIX))
+      .map((k) => k.slice(SUBJECT_PREFIX.length));
+    const pks = [
+      ...new Set<string>(keys),
+      ...stale.map(globalPk),
+      ...subjects.map((s) => CONTROL_PREFIX + s),
+    ];
     const items = await batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
 
     const byPk = new Map(items.map((item) => [item.pk as string, item]));
@@ -164,7 +200,185 @@ export class DynamoProfileStore implements ProfileStore {
       const bucket = this.#buckets.get(start)?.bucket;
       if (bucket) buckets.push(bucket);
     }
-    return { profiles, global: { buckets } };
+    const controls = new Map<SubjectPseudonym, SubjectControls>();
+    for (const subject of subjects) {
+      const item = byPk.get(CONTROL_PREFIX + subject);
+      if (item) controls.set(subject as SubjectPseudonym, toControls(item));
+    }
+    return controls.size > 0
+      ? { profiles, global: { buckets }, controls }
+      : { profiles, global: { buckets } };
+  }
+
+  async controls(subjects: readonly SubjectPseudonym[]): Promise<Map<SubjectPseudonym, SubjectControls>> {
+    const pks = [...new Set(subjects)].map((s) => CONTROL_PREFIX + s);
+    const items = await batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
+    return new Map(
+      items.map((item) => [
+        (item.pk as string).slice(CONTROL_PREFIX.length) as SubjectPseudonym,
+        toControls(item),
+      ]),
+    );
+  }
+
+  async setControls(subject: SubjectPseudonym, controls: SubjectControls): Promise<void> {
+    const Key = { pk: CONTROL_PREFIX + subject };
+    if (!controls.objection && !controls.restriction) {
+      await this.#client.send(new DeleteCommand({ TableName: this.#tables.profiles, Key }));
+      return;
+    }
+    // No `ttl`: a control stands until the customer withdraws it.
+    await this.#client.send(
+      new PutCommand({ TableName: this.#tables.profiles, Item: { ...Key, ...controls } }),
+    );
+  }
+
+  async observationsOf(subject: SubjectPseudonym, at: number): Promise<HeldObservation[]> {
+    return (await this.#held(subject)).filter((h) => h.observation.expiresAt > at / 1000);
+  }
+
+  async forget(subject: SubjectPseudonym, kinds: readonly SignalKind[]): Promise<ForgetCounts> {
+    const held = await this.#held(subject);
+    const events = new Map<SignalKind, Set<string>>(kinds.map((k) => [k, new Set<string>()]));
+    const byKey = new Map<ProfileKey, string[]>();
+    const keep = new Set<ProfileKey>();
+    for (const { key, observation: o } of held) {
+      const ids = events.get(o.kind);
+      if (!ids) {
+        keep.add(key);
+        continue;
+      }
+      ids.add(o.eventId);
+      byKey.set(key, [...(byKey.get(key) ?? []), o.eventId]);
+    }
+    const subjectKey: ProfileKey = `subject#${subject}`;
+    const tasks: (() => Promise<void>)[] = [];
+    for (const [key, ids] of byKey) {
+      if (key === subjectKey) continue;
+      tasks.push(() => this.#removeObservations(key, ids));
+    }
+    await runLimited(tasks, this.#writeConcurrency);
+    // The subject's own item last: its links are how the others are found, should this be retried.
+    if (keep.size === 0) {
+      await this.#client.send(
+        new DeleteCommand({ TableName: this.#tables.profiles, Key: { pk: subjectKey } }),
+      );
+    } else {
+      const unlinked = [...byKey.keys()].filter((k) => k !== subjectKey && !keep.has(k));
+      await this.#removeObservations(subjectKey, byKey.get(subjectKey) ?? [], unlinked);
+    }
+    this.#known.clear();
+    return { observations: countsOf(Object.fromEntries(events)), profiles: byKey.size };
+  }
+
+  async setAside(subject: SubjectPseudonym, held: readonly HeldObservation[]): Promise<void> {
+    const byEvent = new Map<string, { observation: Observation; keys: ProfileKey[] }>();
+    for (const { key, observation } of held) {
+      const entry = byEvent.get(observation.eventId) ?? { observation, keys: [] };
+      entry.keys.push(key);
+      byEvent.set(observation.eventId, entry);
+    }
+    const entries = [...byEvent];
+    const ttl = entries.reduce((m, [, e]) => Math.max(m, e.observation.expiresAt), 0);
+    for (let i = 0; i < entries.length || i === 0; i += PATHS_PER_UPDATE) {
+      const chunk = entries.slice(i, i + PATHS_PER_UPDATE);
+      if (chunk.length === 0) break;
+      const names: Record<string, string> = { '#held': 'held', '#ttl': TTL_ATTRIBUTE };
+      const values: Record<string, unknown> = { ':t': ttl };
+      const sets = chunk.map(([id, entry], j) => {
+        names[`#e${j}`] = id;
+        values[`:e${j}`] = entry;
+        return `#held.#e${j} = :e${j}`;
+      });
+      await updateMapPaths(
+        this.#client,
+        {
+          TableName: this.#tables.profiles,
+          Key: { pk: ASIDE_PREFIX + subject },
+          UpdateExpression: `SET ${sets.join(', ')}, #ttl = :t`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+        {
+          TableName: this.#tables.profiles,
+          Key: { pk: ASIDE_PREFIX + subject },
+          UpdateExpression: 'SET #held = if_not_exists(#held, :empty)',
+          ExpressionAttributeNames: { '#held': 'held' },
+          ExpressionAttributeValues: { ':empty': {} },
+        },
+      );
+    }
+  }
+
+  async heldAside(subject: SubjectPseudonym): Promise<HeldObservation[]> {
+    const { Item } = await this.#client.send(
+      new GetCommand({
+        TableName: this.#tables.profiles,
+        Key: { pk: ASIDE_PREFIX + subject },
+        ConsistentRead: true,
+      }),
+    );
+    const entries = Object.values(
+      (Item?.held ?? {}) as Record<string, { observation: Observation; keys: ProfileKey[] }>,
+    );
+    return entries.flatMap(({ observation, keys }) => keys.map((key) => ({ key, observation })));
+  }
+
+  async dropAside(subject: SubjectPseudonym): Promise<void> {
+    await this.#client.send(
+      new DeleteCommand({ TableName: this.#tables.profiles, Key: { pk: ASIDE_PREFIX + subject } }),
+    );
+  }
+
+  /**
+   * Every observation of the subject, expired ones too, with the profile holding it: the
+   * subject's item (read consistently) names the other profiles in its links; each of those is
+   * read and searched for the subject's pseudonym (older observations trimmed from the subject's
+   * own profile may still sit in an entity's).
+   */
+  async #held(subject: SubjectPseudonym): Promise<HeldObservation[]> {
+    const subjectKey: ProfileKey = `subject#${subject}`;
+    const { Item } = await this.#client.send(
+      new GetCommand({ TableName: this.#tables.profiles, Key: { pk: subjectKey }, ConsistentRead: true }),
+    );
+    if (!Item) return [];
+    const linked = Object.keys((Item.links ?? {}) as Record<string, number>);
+    const items = [
+      Item,
+      ...(await batchGetAll(this.#client, this.#tables.profiles, linked, this.#batchGetAttempts)),
+    ];
+    const held: HeldObservation[] = [];
+    for (const item of items) {
+      for (const o of Object.values((item.obs ?? {}) as Record<string, Observation>)) {
+        if (o.subject === subject) held.push({ key: item.pk as ProfileKey, observation: o });
+      }
+    }
+    return held;
+  }
+
+  /** Removes observations (and links) from one item; a missing item has nothing left to remove. */
+  async #removeObservations(
+    key: ProfileKey,
+    ids: readonly string[],
+    links: readonly ProfileKey[] = [],
+  ): Promise<void> {
+    const paths = [...ids.map((id) => ['#obs', id] as const), ...links.map((k) => ['#links', k] as const)];
+    for (let i = 0; i < paths.length; i += PATHS_PER_UPDATE) {
+      const chunk = paths.slice(i, i + PATHS_PER_UPDATE);
+      const names: Record<string, string> = { '#pk': 'pk' };
+      const removes = chunk.map(([parent, name], j) => {
+        names[parent] = parent.slice(1);
+        names[`#r${j}`] = name;
+        return `${parent}.#r${j}`;
+      });
+      await updateIgnoringConditionFailure(this.#client, {
+        TableName: this.#tables.profiles,
+        Key: { pk: key },
+        UpdateExpression: `REMOVE ${removes.join(', ')}`,
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: names,
+      });
+    }
   }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
@@ -177,7 +391,10 @@ export class DynamoProfileStore implements ProfileStore {
       }
     }
     const tasks: (() => Promise<void>)[] = [];
-    for (const [key, observations] of byKey) tasks.push(() => this.#append(key, [...observations.values()]));
+    const links = linksOf(writes);
+    for (const [key, observations] of byKey) {
+      tasks.push(() => this.#append(key, [...observations.values()], links.get(key)));
+    }
     tasks.push(() => this.#counters.add(writes));
     await runLimited(tasks, this.#writeConcurrency);
   }
@@ -224,12 +441,22 @@ export class DynamoProfileStore implements ProfileStore {
     );
   }
 
-  /** Appends a batch's observations to one profile: in one request when its state is known. */
-  async #append(key: ProfileKey, observations: Observation[]): Promise<void> {
+  /**
+   * Appends a batch's observations to one profile: in one request when its state is known.
+   *
+   * @param links for a subject's profile: the entity profiles the same events went to, with the
+   *   latest expiry of what links them (the map `links` of the item), so that the subject's
+   *   observations can be found in every profile when the customer exercises a right
+   */
+  async #append(
+    key: ProfileKey,
+    observations: Observation[],
+    links?: Map<ProfileKey, number>,
+  ): Promise<void> {
     const known = this.#known.get(key);
     this.#known.delete(key);
-    if (known && (await this.#appendKnown(key, observations, known))) return;
-    await this.#appendUnknown(key, observations);
+    if (known && (await this.#appendKnown(key, observations, known, links))) return;
+    await this.#appendUnknown(key, observations, links);
   }
 
   /**
@@ -237,16 +464,36 @@ export class DynamoProfileStore implements ProfileStore {
    *
    * @returns false when the item was not as remembered (nothing was written then).
    */
-  async #appendKnown(key: ProfileKey, observations: Observation[], known: KnownItem): Promise<boolean> {
+  async #appendKnown(
+    key: ProfileKey,
+    observations: Observation[],
+    known: KnownItem,
+    links: Map<ProfileKey, number> | undefined,
+  ): Promise<boolean> {
     const nowS = Math.max(...observations.map((o) => o.at)) / 1000;
+    // An item written before it had links cannot take `links.#k` paths: the general path creates the map.
+    if (links && known.exists && !known.links) return false;
+    const linkSets = [...(links ?? [])].filter(([k, exp]) => exp > (known.links?.get(k) ?? 0));
+    const linkRemoves = [...(known.links ?? [])]
+      .filter(([k, exp]) => exp <= nowS && !links?.has(k))
+      .map(([k]) => k);
+    // Bounded like the observations: beyond LINKS_MAX the links that expire first go.
+    const linkCount = (known.links?.size ?? 0) + linkSets.filter(([k]) => !known.links?.has(k)).length;
+    if (linkCount - linkRemoves.length > LINKS_MAX) {
+      const gone = new Set(linkRemoves);
+      const oldest = [...(known.links ?? [])].filter(([k]) => !gone.has(k) && !links?.has(k));
+      oldest.sort((a, b) => a[1] - b[1]);
+      for (const [k] of oldest.slice(0, linkCount - linkRemoves.length - LINKS_MAX)) linkRemoves.push(k);
+    }
     const incoming = new Set(observations.map((o) => o.eventId));
     const all = [...known.observations.filter((o) => !incoming.has(o.eventId)), ...observations];
     const removals = new Set(removable(all, nowS));
     // A new observation that is already expired or among the oldest is simply not written.
     const sets = observations.filter((o) => !removals.has(o.eventId));
     const removes = known.observations.filter((o) => removals.has(o.eventId)).map((o) => o.eventId);
-    if (sets.length + removes.length > PATHS_PER_KNOWN_UPDATE) return false;
-    if (sets.length === 0 && removes.length === 0) return true;
+    const paths = sets.length + removes.length + linkSets.length + linkRemoves.length;
+    if (paths > PATHS_PER_KNOWN_UPDATE) return false;
+    if (paths === 0) return true;
     const wantTtl = all.filter((o) => !removals.has(o.eventId)).reduce((m, o) => Math.max(m, o.expiresAt), 0);
     const names: Record<string, string> = { '#pk': 'pk', '#obs': 'obs' };
     const values: Record<string, unknown> = {};
@@ -255,12 +502,17 @@ export class DynamoProfileStore implements ProfileStore {
       input = {
         TableName: this.#tables.profiles,
         Key: { pk: key },
-        UpdateExpression: 'SET #obs = :map, #ttl = :t',
+        UpdateExpression: `SET #obs = :map, #ttl = :t${links ? ', #links = :links' : ''}`,
         ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { ...names, '#ttl': TTL_ATTRIBUTE },
+        ExpressionAttributeNames: {
+          ...names,
+          '#ttl': TTL_ATTRIBUTE,
+          ...(links ? { '#links': 'links' } : {}),
+        },
         ExpressionAttributeValues: {
           ':t': wantTtl,
           ':map': Object.fromEntries(sets.map((o) => [o.eventId, o])),
+          ...(links ? { ':links': Object.fromEntries(links) } : {}),
         },
       };
     } else {
@@ -277,9 +529,20 @@ export class DynamoProfileStore implements ProfileStore {
         assignments.push('#ttl = :t');
         condition += ' AND #ttl < :t';
       }
+      if (linkSets.length + linkRemoves.length > 0) names['#links'] = 'links';
+      linkSets.forEach(([k, exp], i) => {
+        names[`#l${i}`] = k;
+        values[`:l${i}`] = exp;
+        assignments.push(`#links.#l${i} = :l${i}`);
+      });
       if (assignments.length > 0) clauses.push(`SET ${assignments.join(', ')}`);
       removes.forEach((id, i) => (names[`#r${i}`] = id));
-      if (removes.length > 0) clauses.push(`REMOVE ${removes.map((_, i) => `#obs.#r${i}`).join(', ')}`);
+      linkRemoves.forEach((k, i) => (names[`#u${i}`] = k));
+      const removals = [
+        ...removes.map((_, i) => `#obs.#r${i}`),
+        ...linkRemoves.map((_, i) => `#links.#u${i}`),
+      ];
+      if (removals.length > 0) clauses.push(`REMOVE ${removals.join(', ')}`);
       input = {
         TableName: this.#tables.profiles,
         Key: { pk: key },
@@ -293,9 +556,16 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   /** Steps 1 and 2 of the class comment for one profile whose state is not known. */
-  async #appendUnknown(key: ProfileKey, observations: Observation[]): Promise<void> {
+  async #appendUnknown(
+    key: ProfileKey,
+    observations: Observation[],
+    links: Map<ProfileKey, number> | undefined,
+  ): Promise<void> {
     const table = this.#tables.profiles;
     const maxExpiresAt = Math.max(...observations.map((o) => o.expiresAt));
+    const create = links
+      ? 'SET #obs = if_not_exists(#obs, :empty), #links = if_not_exists(#links, :empty), #ttl = if_not_exists(#ttl, :t)'
+      : 'SET #obs = if_not_exists(#obs, :empty), #ttl = if_not_exists(#ttl, :t)';
     let item: Item | undefined;
     for (let i = 0; i < observations.length; i += PATHS_PER_UPDATE) {
       const chunk = observations.slice(i, i + PATHS_PER_UPDATE);
@@ -306,6 +576,14 @@ export class DynamoProfileStore implements ProfileStore {
         values[`:o${j}`] = o;
         return `#obs.#e${j} = :o${j}`;
       });
+      if (links && i === 0) {
+        names['#links'] = 'links';
+        [...links].forEach(([k, exp], j) => {
+          names[`#l${j}`] = k;
+          values[`:l${j}`] = exp;
+          sets.push(`#links.#l${j} = :l${j}`);
+        });
+      }
       item = await updateMapPaths(
         this.#client,
         {
@@ -319,8 +597,12 @@ export class DynamoProfileStore implements ProfileStore {
         {
           TableName: table,
           Key: { pk: key },
-          UpdateExpression: 'SET #obs = if_not_exists(#obs, :empty), #ttl = if_not_exists(#ttl, :t)',
-          ExpressionAttributeNames: { '#obs': 'obs', '#ttl': TTL_ATTRIBUTE },
+          UpdateExpression: create,
+          ExpressionAttributeNames: {
+            '#obs': 'obs',
+            '#ttl': TTL_ATTRIBUTE,
+            ...(links ? { '#links': 'links' } : {}),
+          },
           ExpressionAttributeValues: { ':empty': {}, ':t': maxExpiresAt },
         },
       );
@@ -389,6 +671,14 @@ function toProfile(key: ProfileKey, item: Item, nowS: number): Profile {
   return { key, observations: stored.filter((o) => !over.has(o.eventId)).sort(byTime) };
 }
 
+/** A control item as the port's SubjectControls. */
+function toControls(item: Item): SubjectControls {
+  const controls: SubjectControls = {};
+  if (item.objection) controls.objection = item.objection as SubjectControls['objection'] & object;
+  if (item.restriction) controls.restriction = item.restriction as SubjectControls['restriction'] & object;
+  return controls;
+}
+
 /** What a load saw of a profile item: enough to plan the next write (see the class comment). */
 interface KnownItem {
   exists: boolean;
@@ -396,6 +686,8 @@ interface KnownItem {
   ttl: number;
   /** Every observation the item held, expired ones included (they are due for removal). */
   observations: ObservationMeta[];
+  /** A subject item's links (entity profile key to expiry); undefined when the item has none. */
+  links?: Map<ProfileKey, number>;
 }
 
 function knownOf(item: Item | undefined): KnownItem {
@@ -403,7 +695,35 @@ function knownOf(item: Item | undefined): KnownItem {
   const observations = Object.values((item.obs ?? {}) as Record<string, Observation>).map(
     ({ eventId, kind, at, expiresAt }) => ({ eventId, kind, at, expiresAt }),
   );
-  return { exists: true, ttl: (item[TTL_ATTRIBUTE] as number | undefined) ?? 0, observations };
+  const known: KnownItem = {
+    exists: true,
+    ttl: (item[TTL_ATTRIBUTE] as number | undefined) ?? 0,
+    observations,
+  };
+  if (item.links)
+    known.links = new Map(Object.entries(item.links as Record<ProfileKey, number>)) as Map<
+      ProfileKey,
+      number
+    >;
+  return known;
+}
+
+/**
+ * For each subject profile among the writes, the other profiles its events went to, with the
+ * latest expiry of the observations that link them.
+ */
+function linksOf(writes: readonly ProfileWrite[]): Map<ProfileKey, Map<ProfileKey, number>> {
+  const bySubject = new Map<ProfileKey, Map<ProfileKey, number>>();
+  for (const { observation, keys } of writes) {
+    const subject = keys.find((k) => k.startsWith(SUBJECT_PREFIX));
+    if (!subject) continue;
+    let links = bySubject.get(subject);
+    if (!links) bySubject.set(subject, (links = new Map()));
+    for (const key of keys) {
+      if (key !== subject) links.set(key, Math.max(links.get(key) ?? 0, observation.expiresAt));
+    }
+  }
+  return bySubject;
 }
 
 /** The eventIds to remove from a profile: expired as of `nowS`, and the oldest of each kind beyond its limit. */

@@ -1,12 +1,25 @@
 import type { Decision } from '../../rules/decide.ts';
 import { TwoGenerationCache } from '../cache.ts';
-import type { GlobalBucket, Observation, Profile, ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
+import type { SubjectPseudonym } from '../pseudonymise.ts';
+import type {
+  GlobalBucket,
+  Observation,
+  Profile,
+  ProfileKey,
+  ProfileSnapshot,
+  SignalKind,
+  SubjectControls,
+} from './model.ts';
 import type { ProfileWrite } from './observe.ts';
 import {
+  type ForgetCounts,
   GLOBAL_BUCKET_MS,
   GLOBAL_BUCKETS,
+  type HeldObservation,
   PROFILE_LIMITS,
   type ProfileStore,
+  type SubjectDataStore,
+  countsOf,
   findEach,
   saveEach,
 } from './store.ts';
@@ -47,8 +60,10 @@ interface Stored extends Profile {
  * const snapshot = await store.load(['subject#v1:abc'], Date.now());
  * ```
  */
-export class InMemoryProfileStore implements ProfileStore {
+export class InMemoryProfileStore implements ProfileStore, SubjectDataStore {
   readonly #profiles = new Map<ProfileKey, Stored>();
+  readonly #controls = new Map<SubjectPseudonym, SubjectControls>();
+  readonly #aside = new Map<SubjectPseudonym, HeldObservation[]>();
   /**
    * Kept as JSON text: a duplicate is rare, and a string is one small object for
    * the garbage collector where a decision is a tree of them. Two generations,
@@ -86,7 +101,72 @@ export class InMemoryProfileStore implements ProfileStore {
           : { key, observations: stored.observations.filter((o) => o.expiresAt > nowS) },
       );
     }
-    return { profiles, global: { buckets: this.#buckets } };
+    const controls = new Map<SubjectPseudonym, SubjectControls>();
+    for (const key of keys) {
+      const subject = key.startsWith('subject#') ? (key.slice(8) as SubjectPseudonym) : undefined;
+      const c = subject && this.#controls.get(subject);
+      if (c) controls.set(subject, c);
+    }
+    return controls.size > 0
+      ? { profiles, global: { buckets: this.#buckets }, controls }
+      : { profiles, global: { buckets: this.#buckets } };
+  }
+
+  async controls(subjects: readonly SubjectPseudonym[]): Promise<Map<SubjectPseudonym, SubjectControls>> {
+    const found = new Map<SubjectPseudonym, SubjectControls>();
+    for (const subject of subjects) {
+      const c = this.#controls.get(subject);
+      if (c) found.set(subject, c);
+    }
+    return found;
+  }
+
+  async setControls(subject: SubjectPseudonym, controls: SubjectControls): Promise<void> {
+    if (controls.objection || controls.restriction) this.#controls.set(subject, structuredClone(controls));
+    else this.#controls.delete(subject);
+  }
+
+  /** Looks through every profile: the in-memory adapter serves replay and tests, where that is cheap enough. */
+  async observationsOf(subject: SubjectPseudonym, at: number): Promise<HeldObservation[]> {
+    const held: HeldObservation[] = [];
+    for (const [key, stored] of this.#profiles) {
+      for (const o of stored.observations) {
+        if (o.subject === subject && o.expiresAt > at / 1000) held.push({ key, observation: o });
+      }
+    }
+    return held;
+  }
+
+  async forget(subject: SubjectPseudonym, kinds: readonly SignalKind[]): Promise<ForgetCounts> {
+    const events = Object.fromEntries(kinds.map((k) => [k, new Set<string>()])) as Record<
+      SignalKind,
+      Set<string>
+    >;
+    let profiles = 0;
+    for (const stored of this.#profiles.values()) {
+      const before = stored.observations.length;
+      for (let i = stored.observations.length - 1; i >= 0; i--) {
+        const o = stored.observations[i]!;
+        if (o.subject !== subject || !events[o.kind]) continue;
+        events[o.kind].add(o.eventId);
+        stored.observations.splice(i, 1);
+        stored.counts[o.kind]--;
+      }
+      if (stored.observations.length < before) profiles++;
+    }
+    return { observations: countsOf(events), profiles };
+  }
+
+  async setAside(subject: SubjectPseudonym, held: readonly HeldObservation[]): Promise<void> {
+    this.#aside.set(subject, [...(this.#aside.get(subject) ?? []), ...held]);
+  }
+
+  async heldAside(subject: SubjectPseudonym): Promise<HeldObservation[]> {
+    return [...(this.#aside.get(subject) ?? [])];
+  }
+
+  async dropAside(subject: SubjectPseudonym): Promise<void> {
+    this.#aside.delete(subject);
   }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {

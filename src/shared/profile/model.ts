@@ -96,6 +96,41 @@ export interface GlobalStats {
 export interface ProfileSnapshot {
   readonly profiles: ReadonlyMap<ProfileKey, Profile>;
   readonly global: GlobalStats;
+  /**
+   * The privacy controls of the subjects among the loaded keys (`subject#…`): only those that
+   * have any. A store without controls leaves it out.
+   */
+  readonly controls?: ReadonlyMap<SubjectPseudonym, SubjectControls>;
+}
+
+/**
+ * What a customer's objection covers: `profiling`, all behaviour profiling; `browse_search`,
+ * only their page views and searches.
+ */
+export const OBJECTION_SCOPES = ['profiling', 'browse_search'] as const;
+export type ObjectionScope = (typeof OBJECTION_SCOPES)[number];
+
+/** The signal kinds each objection scope covers. */
+export const SCOPE_KINDS: Readonly<Record<ObjectionScope, readonly SignalKind[]>> = {
+  profiling: SIGNAL_KINDS,
+  browse_search: ['browse', 'search'],
+};
+
+/**
+ * A subject's standing privacy controls: kept without expiry, pseudonym and scope only, so that
+ * what they cover is never stored again ("forget, and keep forgetting").
+ */
+export interface SubjectControls {
+  /** An objection (GDPR Art. 21): its scope and when it was made (epoch ms). */
+  objection?: { scope: ObjectionScope; at: number };
+  /** A restriction (GDPR Art. 18): the data is kept aside, unused by the rules, until lifted. */
+  restriction?: { at: number };
+}
+
+/** The signal kinds a subject's controls keep out of profiling (empty: none). */
+export function controlledKinds(controls: SubjectControls | undefined): readonly SignalKind[] {
+  if (controls?.restriction) return SIGNAL_KINDS;
+  return controls?.objection ? SCOPE_KINDS[controls.objection.scope] : [];
 }
 
 /** A profile that has no observations (yet, or any more). */

@@ -1,5 +1,6 @@
 import type { Decision } from '../../rules/decide.ts';
-import type { ProfileKey, ProfileSnapshot, SignalKind } from './model.ts';
+import type { SubjectPseudonym } from '../pseudonymise.ts';
+import type { Observation, ProfileKey, ProfileSnapshot, SignalKind, SubjectControls } from './model.ts';
 import type { ProfileWrite } from './observe.ts';
 
 /**
@@ -59,4 +60,51 @@ export interface ProfileStore {
   findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>>;
   /** The batch form of {@link saveDecision}. */
   saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void>;
+}
+
+/** One stored observation of a subject, and the profile that holds it. */
+export interface HeldObservation {
+  key: ProfileKey;
+  observation: Observation;
+}
+
+/** What a forget removed: observations (distinct events) per signal kind, and the profiles touched. */
+export interface ForgetCounts {
+  observations: Record<SignalKind, number>;
+  profiles: number;
+}
+
+/**
+ * The subject-data port: what the customers' rights need of the stored state, beside the
+ * {@link ProfileStore} the detection needs. Both adapters implement both.
+ *
+ * A subject's observations sit in its own profile and in every entity profile the same event
+ * went to (address, network, device, client, user agent, username, payment, shipping address):
+ * the adapters find all of them, not only the subject's own partition.
+ */
+export interface SubjectDataStore {
+  /** The controls of these subjects, read consistently (only subjects that have any). */
+  controls(subjects: readonly SubjectPseudonym[]): Promise<Map<SubjectPseudonym, SubjectControls>>;
+  /** Replaces a subject's controls (an empty object removes them). */
+  setControls(subject: SubjectPseudonym, controls: SubjectControls): Promise<void>;
+  /** Every unexpired observation of the subject, in every profile that holds one. */
+  observationsOf(subject: SubjectPseudonym, at: number): Promise<HeldObservation[]>;
+  /** Deletes the subject's observations of these kinds from every profile, expired ones too. */
+  forget(subject: SubjectPseudonym, kinds: readonly SignalKind[]): Promise<ForgetCounts>;
+  /** Keeps observations aside, out of every profile's reach, until {@link release} (a restriction). */
+  setAside(subject: SubjectPseudonym, held: readonly HeldObservation[]): Promise<void>;
+  /** What was set aside for the subject. */
+  heldAside(subject: SubjectPseudonym): Promise<HeldObservation[]>;
+  /** Deletes what was set aside for the subject. */
+  dropAside(subject: SubjectPseudonym): Promise<void>;
+}
+
+/** Distinct events per signal kind (every kind present, 0 when none). */
+export function countsOf(events: Partial<Record<SignalKind, Set<string>>>): Record<SignalKind, number> {
+  return {
+    login: events.login?.size ?? 0,
+    browse: events.browse?.size ?? 0,
+    search: events.search?.size ?? 0,
+    order: events.order?.size ?? 0,
+  };
 }

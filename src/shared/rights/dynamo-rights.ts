@@ -1,0 +1,109 @@
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { SubjectPseudonym } from '../pseudonymise.ts';
+import { TTL_ATTRIBUTE } from '../tables.ts';
+import type { ReceiptStore, RightsReceipt, SubjectAlerts } from './subject-rights.ts';
+
+const RECEIPT_PREFIX = 'receipt#';
+/**
+ * Receipts are the record that a request was honoured (GDPR Art. 5(2), accountability): kept
+ * three years, the time a complaint to the supervisory authority can reasonably take. They hold
+ * the subject pseudonym and counts, nothing of the erased data.
+ */
+const RECEIPT_RETENTION_S = 3 * 365 * 86_400;
+
+/**
+ * Receipts of rights requests in the profiles table (`pk` = `receipt#<requestId>`), beside the
+ * controls they concern.
+ *
+ * @example
+ * ```ts
+ * const receipts = new DynamoReceiptStore({ client: dynamoClient(), table: tables.profiles });
+ * await receipts.findReceipt(requestId);
+ * ```
+ */
+export class DynamoReceiptStore implements ReceiptStore {
+  constructor(readonly options: { client: DynamoDBDocumentClient; table: string }) {}
+
+  async saveReceipt(receipt: RightsReceipt): Promise<void> {
+    const ttl = Math.floor(Date.parse(receipt.at) / 1000) + RECEIPT_RETENTION_S;
+    await this.options.client.send(
+      new PutCommand({
+        TableName: this.options.table,
+        Item: { pk: RECEIPT_PREFIX + receipt.requestId, ...receipt, [TTL_ATTRIBUTE]: ttl },
+      }),
+    );
+  }
+
+  async findReceipt(requestId: string): Promise<RightsReceipt | undefined> {
+    const { Item } = await this.options.client.send(
+      new GetCommand({
+        TableName: this.options.table,
+        Key: { pk: RECEIPT_PREFIX + requestId },
+        ConsistentRead: true,
+      }),
+    );
+    return Item && (withoutKeys(Item, ['pk', TTL_ATTRIBUTE]) as unknown as RightsReceipt);
+  }
+}
+
+/**
+ * A subject's alerts in the alerts table, through its sparse `bySubject` index.
+ *
+ * @example
+ * ```ts
+ * const alerts = new DynamoSubjectAlerts({ client: dynamoClient(), table: tables.alerts });
+ * await alerts.eraseSubject(subject); // how many were deleted
+ * ```
+ */
+export class DynamoSubjectAlerts implements SubjectAlerts {
+  constructor(readonly options: { client: DynamoDBDocumentClient; table: string }) {}
+
+  async ofSubject(subject: SubjectPseudonym): Promise<Record<string, unknown>[]> {
+    const alerts: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.table,
+          IndexName: 'bySubject',
+          KeyConditionExpression: '#s = :s',
+          ExpressionAttributeNames: { '#s': 'subject' },
+          ExpressionAttributeValues: { ':s': subject },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        alerts.push(withoutKeys(item, ['pk', 'gsi1pk', 'gsi1sk', TTL_ATTRIBUTE]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return alerts;
+  }
+
+  async eraseSubject(subject: SubjectPseudonym): Promise<number> {
+    const ids = (await this.ofSubject(subject)).map((a) => a.alertId as string);
+    for (let i = 0; i < ids.length; i += 25) {
+      const chunk = ids.slice(i, i + 25);
+      let requests = chunk.map((pk) => ({ DeleteRequest: { Key: { pk } } }));
+      // Unprocessed deletes (throttling) are sent again, a bounded number of times.
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`erasing alerts: ${requests.length} deletes unprocessed`);
+        const { UnprocessedItems } = await this.options.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.options.table]: requests } }),
+        );
+        requests = (UnprocessedItems?.[this.options.table] ?? []) as typeof requests;
+      }
+    }
+    return ids.length;
+  }
+}
+
+/** The item without its table's own bookkeeping attributes. */
+function withoutKeys(item: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
+}
