@@ -40,6 +40,9 @@ async function buildDeps(): Promise<ConsumeDeps> {
       return [role, name];
     }),
   ) as Record<TableRole, string>;
+  // Stages can share an account and region: this dimension keeps their metrics apart (the stack's
+  // dashboard reads { service, stage }).
+  if (stage) metrics.setDefaultDimensions({ stage });
   const overrides = process.env.VIGIL_DETECTION_CONFIG;
   const config = resolveConfig(overrides ? (JSON.parse(overrides) as unknown) : {});
   const key = await loadPseudonymKey();

@@ -133,7 +133,8 @@ export class Monitoring extends Construct {
       new Metric({
         namespace: METRICS_NAMESPACE,
         metricName: name,
-        dimensionsMap: { service: SERVICE_NAME },
+        // The consumer adds `stage` to Powertools' `service` dimension (buildDeps in functions/consume-events.ts).
+        dimensionsMap: { service: SERVICE_NAME, stage },
         statistic: 'Sum',
         period: minutes(1),
       });
