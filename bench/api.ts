@@ -101,12 +101,13 @@ const line = (f: RunFigures) =>
  */
 export async function benchApi(print: (line: string) => void): Promise<void> {
   const loadBefore = loadavg()[0]!;
-  // The handlers' degraded-answer warnings are the drill's point, not news; errors still show.
+  const cwd = mkdtempSync(join(tmpdir(), 'vigil-bench-api-'));
+  const stack = await startLocalStack({ cwd, print: () => {}, idleDelayMs: 50 });
+  // Imported once the stack's environment is set (Powertools reads it on construction). The
+  // handlers' degraded-answer warnings are the drill's point, not news; errors still show.
   const { logger } = await import('../src/shared/observability.ts');
   const level = logger.getLevelName();
   logger.setLogLevel('ERROR');
-  const cwd = mkdtempSync(join(tmpdir(), 'vigil-bench-api-'));
-  const stack = await startLocalStack({ cwd, print: () => {}, idleDelayMs: 50 });
   try {
     // Two earlier orders per customer, consumed by the real consumer: the scores read real profiles.
     const history = Array.from({ length: CUSTOMERS * 2 }, (_, n) => order(n % CUSTOMERS, -n - 1));

@@ -103,18 +103,18 @@ export function toErrorResponse(err: unknown): APIGatewayProxyResult {
   return json(500, new ApiError(500, 'INTERNAL', 'internal error').body);
 }
 
-/** Counts the route's requests and its 4xx and 5xx answers; any error becomes its JSON answer. */
-const jsonErrors = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+/**
+ * Counts the route's requests and its 4xx and 5xx answers (`Requests_score-order`, …, named per
+ * route like the consumer's `Decisions_<outcome>`); any error becomes its JSON answer.
+ */
+const jsonErrors = (route: RouteSpec): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
   before: () => {
-    metrics.addMetric('Requests', MetricUnit.Count, 1);
+    metrics.addMetric(`Requests_${route.function}`, MetricUnit.Count, 1);
   },
   onError: (request) => {
     request.response = toErrorResponse(request.error);
-    metrics.addMetric(
-      request.response.statusCode >= 500 ? 'ServerErrors' : 'ClientErrors',
-      MetricUnit.Count,
-      1,
-    );
+    const kind = request.response.statusCode >= 500 ? 'ServerErrors' : 'ClientErrors';
+    metrics.addMetric(`${kind}_${route.function}`, MetricUnit.Count, 1);
   },
 });
 
@@ -132,12 +132,13 @@ export function apiHandler<R extends RouteSpec>(
   route: R,
   fn: (request: ApiRequest<R>) => Promise<z.input<R['response']>>,
 ) {
-  // One function per route in AWS, so one process per route: its metrics carry the route.
-  metrics.setDefaultDimensions({ route: route.function });
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
-    .use(jsonErrors())
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(injectLambdaContext(logger));
+  // With metrics off (POWERTOOLS_METRICS_DISABLED, as the local stack sets it) there is nothing to
+  // flush, and the local gateway's concurrent requests would only warn about an empty buffer.
+  if (!/^(1|true|yes|on)$/i.test(process.env.POWERTOOLS_METRICS_DISABLED ?? ''))
+    handler.use(logMetrics(metrics));
+  return handler
+    .use(jsonErrors(route))
     .use(authorize(route))
     .use(parser({ schema: requestSchema(route) }) as unknown as MiddlewareObj<APIGatewayProxyEvent>)
     .handler(async (event) => {
