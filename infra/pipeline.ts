@@ -188,6 +188,8 @@ export class Pipeline extends Construct {
       role,
       logGroup: this.consumerLogGroup,
       environment: {
+        // The function derives its table names from the stage (`tableNames` in src/shared/tables.ts),
+        // the same names the tables above are created with; TABLE_* overrides are for other setups.
         VIGIL_STAGE: stage,
         VIGIL_PSEUDONYM_SECRET_ARN: props.pseudonymKeySecret.secretArn,
         ...(Object.keys(config.detection).length > 0

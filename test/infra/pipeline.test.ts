@@ -349,6 +349,25 @@ describe('Pipeline: least privilege', () => {
     expect(via.sort()).toEqual(['dynamodb.eu-central-1.amazonaws.com', 'sqs.eu-central-1.amazonaws.com']);
   });
 
+  it('lets the consumer send to its DLQ and nothing else of SQS', () => {
+    // Prepare
+    const { stack, template } = synth();
+
+    // Act
+    const sqs = consumerStatements(stack, template).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('sqs:')),
+    );
+
+    // Assess
+    expect(sqs).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: getAtt(logicalId(stack, stack.pipeline.deadLetterQueue)),
+      },
+    ]);
+  });
+
   it('lets the consumer read the pseudonymisation key secret, and nothing else of Secrets Manager', () => {
     // Prepare
     const { stack, template } = synth();
