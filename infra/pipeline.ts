@@ -61,7 +61,7 @@ export const GEO_DATA_FILES = ['geoip-city.dat', 'geoip-city6.dat', 'geoip-city-
  * `require` and `__dirname`; esbuild's ESM output defines neither, so the
  * bundle defines them first. geoip-lite resolves `GEODATADIR` against this
  * `__dirname` (the bundle's folder).
- * https://docs.aws.amazon.com/lambda/latest/dg/typescript-package.html (ESM with esbuild)
+ * https://esbuild.github.io/api/#banner, https://github.com/evanw/esbuild/issues/1921
  */
 const ESM_BANNER =
   "import { createRequire as __vigilCreateRequire } from 'node:module';" +
