@@ -1,11 +1,5 @@
 import type { Decision } from '../../rules/decide.ts';
-import type {
-  GlobalBucket,
-  ProfileKey,
-  ProfileSnapshot,
-  SignalKind,
-  SubjectControls,
-} from '../profile/model.ts';
+import type { GlobalBucket, ProfileKey, ProfileSnapshot, SubjectControls } from '../profile/model.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { InMemoryProfileStore } from '../profile/memory-store.ts';
 import type { ProfileWrite } from '../profile/observe.ts';
@@ -57,15 +51,9 @@ export class BatchingProfileStore implements ProfileStore {
     this.#now = now;
   }
 
-  /** The subjects whose observations wait for {@link flush}, with the kinds written for each. */
-  get pendingSubjects(): Map<SubjectPseudonym, Set<SignalKind>> {
-    const subjects = new Map<SubjectPseudonym, Set<SignalKind>>();
-    for (const { observation: o } of this.#writes) {
-      if (!o.subject) continue;
-      const kinds = subjects.get(o.subject) ?? new Set<SignalKind>();
-      subjects.set(o.subject, kinds.add(o.kind));
-    }
-    return subjects;
+  /** The writes waiting for {@link flush}, in order. */
+  get pendingWrites(): readonly ProfileWrite[] {
+    return [...this.#writes];
   }
 
   /** How many writes and decisions wait for {@link flush}. */

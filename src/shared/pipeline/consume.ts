@@ -139,7 +139,7 @@ export async function consumeBatch(
 
   try {
     await Promise.all([deps.alerts.write(result.alerts), deps.deadLetters.write(result.invalid)]);
-    const written = store.pendingSubjects;
+    const written = store.pendingWrites;
     await store.flush();
     // Write, then check the marker: see forgetControlled for why no signal can stay behind.
     if (deps.subjects) await forgetControlled(deps.subjects, written);

@@ -259,16 +259,29 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     }
     await runLimited(tasks, this.#writeConcurrency);
     // The subject's own item last: its links are how the others are found, should this be retried.
-    if (keep.size === 0) {
-      await this.#client.send(
-        new DeleteCommand({ TableName: this.#tables.profiles, Key: { pk: subjectKey } }),
-      );
-    } else {
-      const unlinked = [...byKey.keys()].filter((k) => k !== subjectKey && !keep.has(k));
-      await this.#removeObservations(subjectKey, byKey.get(subjectKey) ?? [], unlinked);
-    }
+    // Only the links it followed go (the item is not deleted): a link a concurrent writer has just
+    // added leads that writer's own check to what it wrote (see forgetControlled).
+    const unlinked = [...byKey.keys()].filter((k) => k !== subjectKey && !keep.has(k));
+    await this.#removeObservations(subjectKey, byKey.get(subjectKey) ?? [], unlinked);
     this.#known.clear();
     return { observations: countsOf(Object.fromEntries(events)), profiles: byKey.size };
+  }
+
+  async retract(writes: readonly ProfileWrite[], unlink: boolean): Promise<void> {
+    const byKey = new Map<ProfileKey, string[]>();
+    for (const { observation, keys } of writes) {
+      for (const key of keys) byKey.set(key, [...(byKey.get(key) ?? []), observation.eventId]);
+    }
+    const links = unlink ? linksOf(writes) : new Map<ProfileKey, Map<ProfileKey, number>>();
+    await runLimited(
+      [...byKey].map(
+        ([key, ids]) =>
+          () =>
+            this.#removeObservations(key, ids, [...(links.get(key)?.keys() ?? [])]),
+      ),
+      this.#writeConcurrency,
+    );
+    this.#known.clear();
   }
 
   async setAside(subject: SubjectPseudonym, held: readonly HeldObservation[]): Promise<void> {

@@ -157,6 +157,18 @@ export class InMemoryProfileStore implements ProfileStore, SubjectDataStore {
     return { observations: countsOf(events), profiles };
   }
 
+  async retract(writes: readonly ProfileWrite[]): Promise<void> {
+    for (const { observation, keys } of writes) {
+      for (const key of keys) {
+        const stored = this.#profiles.get(key);
+        const i = stored?.observations.findIndex((o) => o.eventId === observation.eventId) ?? -1;
+        if (i < 0) continue;
+        stored!.observations.splice(i, 1);
+        stored!.counts[observation.kind]--;
+      }
+    }
+  }
+
   async setAside(subject: SubjectPseudonym, held: readonly HeldObservation[]): Promise<void> {
     this.#aside.set(subject, [...(this.#aside.get(subject) ?? []), ...held]);
   }

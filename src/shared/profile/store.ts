@@ -91,7 +91,13 @@ export interface SubjectDataStore {
   observationsOf(subject: SubjectPseudonym, at: number): Promise<HeldObservation[]>;
   /** Deletes the subject's observations of these kinds from every profile, expired ones too. */
   forget(subject: SubjectPseudonym, kinds: readonly SignalKind[]): Promise<ForgetCounts>;
-  /** Keeps observations aside, out of every profile's reach, until {@link release} (a restriction). */
+  /**
+   * Takes back what these writes recorded: their observations from their profiles and, with
+   * `unlink`, the links they added to a subject's profile. For a writer that finds, after writing,
+   * that a control it had not seen covers what it wrote.
+   */
+  retract(writes: readonly ProfileWrite[], unlink: boolean): Promise<void>;
+  /** Keeps observations aside, out of every profile's reach, until dropped or put back (a restriction). */
   setAside(subject: SubjectPseudonym, held: readonly HeldObservation[]): Promise<void>;
   /** What was set aside for the subject. */
   heldAside(subject: SubjectPseudonym): Promise<HeldObservation[]>;

@@ -72,28 +72,36 @@ export interface SubjectExport {
 }
 
 /**
- * After a write of a subject's observations: deletes what a control that appeared meanwhile
- * covers. The consumer calls it after each batch (write, then check the marker, with a
- * consistent read); a rights request writes the marker first, then deletes. Whichever order the
- * two interleave in, no signal of a covered kind stays behind: either the consumer's check sees
- * the marker, or the request's delete (after the marker) sees the consumer's write.
+ * After a batch's writes: takes back what a control that appeared meanwhile covers. The consumer
+ * calls it after each batch (write, then check the markers, with a consistent read); a rights
+ * request writes the marker first, then deletes. Whichever way the two interleave, no signal of a
+ * covered kind stays behind: either this check sees the marker, or the request's delete (after
+ * the marker) sees the consumer's writes. Writes that landed after the request read the profiles
+ * are taken back here, by what was written, not by looking them up (the request may have removed
+ * the links that would lead to them).
  *
- * @returns the subjects whose new observations were forgotten
+ * @returns the subjects whose writes were taken back
  */
 export async function forgetControlled(
   store: SubjectDataStore,
-  written: ReadonlyMap<SubjectPseudonym, ReadonlySet<SignalKind>>,
+  writes: readonly ProfileWrite[],
 ): Promise<SubjectPseudonym[]> {
-  if (written.size === 0) return [];
-  const controls = await store.controls([...written.keys()]);
-  const forgotten: SubjectPseudonym[] = [];
+  const bySubject = new Map<SubjectPseudonym, ProfileWrite[]>();
+  for (const write of writes) {
+    const subject = write.observation.subject;
+    if (subject) bySubject.set(subject, [...(bySubject.get(subject) ?? []), write]);
+  }
+  if (bySubject.size === 0) return [];
+  const controls = await store.controls([...bySubject.keys()]);
+  const retracted: SubjectPseudonym[] = [];
   for (const [subject, c] of controls) {
     const kinds = controlledKinds(c);
-    if (![...written.get(subject)!].some((k) => kinds.includes(k))) continue;
-    await store.forget(subject, kinds);
-    forgotten.push(subject);
+    const covered = bySubject.get(subject)!.filter((w) => kinds.includes(w.observation.kind));
+    if (covered.length === 0) continue;
+    await store.retract(covered, kinds.length === SIGNAL_KINDS.length);
+    retracted.push(subject);
   }
-  return forgotten;
+  return retracted;
 }
 
 const PLAIN_WORDS =
