@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -106,6 +106,22 @@ export class VigilStack extends Stack {
       stage,
       pipeline: this.pipeline,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+    });
+
+    // What producers and operators need after `cdk deploy`: a producer writes to the stream and,
+    // the stream being encrypted with a customer-managed key, needs kms:GenerateDataKey on that key
+    // (https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html).
+    new CfnOutput(this, 'EventStreamArn', {
+      value: this.pipeline.stream.streamArn,
+      description: 'Producers: kinesis:PutRecord(s) on this stream',
+    });
+    new CfnOutput(this, 'DataKeyArn', {
+      value: this.pipeline.dataKey.keyArn,
+      description: 'Producers: kms:GenerateDataKey on this key (the stream is encrypted with it)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.alarmTopic.topicArn,
+      description: 'Subscribe on-call here',
     });
 
     // Resource tags in the template too, so the template alone shows what each resource holds.

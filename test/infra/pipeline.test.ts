@@ -78,6 +78,21 @@ describe('Pipeline: the event stream', () => {
   });
 });
 
+describe('Stack outputs', () => {
+  it('name the stream, its key and the alarm topic for producers and operators', () => {
+    // Prepare
+    const { stack, template } = synth();
+
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs.EventStreamArn?.Value).toEqual(getAtt(logicalId(stack, stack.pipeline.stream)));
+    expect(outputs.DataKeyArn?.Value).toEqual(getAtt(logicalId(stack, stack.pipeline.dataKey)));
+    expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: logicalId(stack, stack.monitoring.alarmTopic) });
+  });
+});
+
 describe('Pipeline: the tables', () => {
   it.each(TABLE_ROLES)('builds %s from its definition in src/shared/tables.ts', (role) => {
     // Prepare
