@@ -2,8 +2,8 @@
  * The API figure of `npm run bench`: `POST /v1/score` on the local stack's HTTP gateway (the
  * real handler, dynalite behind it, profiles written by the real consumer first), beside the
  * same gateway answering the no-op `GET /v1/health` in the same run (the overhead floor of
- * the gateway, middy and Powertools). autocannon drives both at a fixed 200 requests/s, then
- * at the most the machine gives; then DynamoDB is made to fail (requests hung, then refused)
+ * the gateway, middy and Powertools). Both run at a steady 200 requests/s (open loop, paced
+ * here), then at the most the machine gives (autocannon, 10 connections); then DynamoDB is made to fail (requests hung, then refused)
  * and the score endpoint is measured degraded, against its time budget.
  *
  * Everything runs in this process on 127.0.0.1 (load generator, gateway, handler, dynalite),
@@ -12,11 +12,15 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { partitionKeyOf } from '../src/cli/send.ts';
 import { startLocalStack } from '../src/local/stack.ts';
 import { putRecordsAll } from '../src/shared/kinesis.ts';
+import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
+import type { ProfileKey } from '../src/shared/profile/model.ts';
 
 /** Seconds per measured run. */
 const RUN_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
@@ -66,7 +70,7 @@ async function run(
   url: string,
   token: string,
   requests: autocannon.Request[],
-  options: { rate?: number; connections: number; seconds: number },
+  options: { connections: number; seconds: number },
 ): Promise<RunFigures> {
   let degraded = 0;
   const counted = requests.map((request) => ({
@@ -79,7 +83,6 @@ async function run(
     url,
     connections: options.connections,
     duration: options.seconds,
-    ...(options.rate ? { overallRate: options.rate } : {}),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     requests: counted,
   });
@@ -94,6 +97,103 @@ async function run(
     errors: result.errors + result.timeouts,
   };
 }
+
+/**
+ * An open-loop run at a steady `rate`: request i is sent at start + i / rate, whatever the
+ * earlier ones are doing, and its latency counted from when it was sent (a late timer of the
+ * generator shows as a lower achieved rate, not as server latency). autocannon's own rate
+ * limit releases each second's quota at once: a burst at the start of every second rather
+ * than a steady 200 requests/s.
+ */
+async function paced(
+  url: string,
+  token: string,
+  requests: autocannon.Request[],
+  rate: number,
+  seconds: number,
+): Promise<RunFigures> {
+  const total = Math.round(rate * seconds);
+  const times: number[] = [];
+  const figures = { degraded: 0, non2xx: 0, errors: 0 };
+  const inFlight: Promise<void>[] = [];
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  /** One request: its status and body, or an error after 10 s. */
+  const send = (method: string, path: string, body: string | undefined) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${url}${path}`, { method, headers, agent, timeout: 10_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  const start = performance.now() + 10;
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const request = requests[i % requests.length]!;
+    const sent = performance.now();
+    inFlight.push(
+      send(
+        request.method ?? 'GET',
+        request.path ?? '/',
+        typeof request.body === 'string' ? request.body : undefined,
+      )
+        .then(({ status, body }) => {
+          times.push(performance.now() - sent);
+          if (status < 200 || status > 299) figures.non2xx++;
+          if (body.includes('"degraded":true')) figures.degraded++;
+        })
+        .catch(() => void figures.errors++),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  const elapsed = (performance.now() - start) / 1000;
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? NaN;
+  return {
+    requests: times.length,
+    perSecond: times.length / elapsed,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: times.at(-1) ?? NaN,
+    ...figures,
+  };
+}
+
+interface PacedJob {
+  url: string;
+  token: string;
+  requests: autocannon.Request[];
+  rate: number;
+  seconds: number;
+}
+
+/**
+ * {@link paced} on a worker thread of its own: the load generator's timers and client work do
+ * not share the event loop of the gateway, the handler and dynalite (as a client on another
+ * machine would not).
+ */
+function pacedOnWorker(job: PacedJob): Promise<RunFigures> {
+  return new Promise((resolve, reject) => {
+    // The same TypeScript module, loaded through tsx's API as `npm run bench` loads it.
+    const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
+    const worker = new Worker(code, { eval: true, workerData: { pacedJob: job } });
+    worker.once('message', (figures: RunFigures) => resolve(figures));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`load worker exited with ${code}`)));
+  });
+}
+
+// This module on a load worker: run the job it was given and report.
+const job = isMainThread ? undefined : (workerData as { pacedJob?: PacedJob } | null)?.pacedJob;
+if (job) parentPort!.postMessage(await paced(job.url, job.token, job.requests, job.rate, job.seconds));
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const line = (f: RunFigures) =>
@@ -127,6 +227,9 @@ export async function benchApi(print: (line: string) => void): Promise<void> {
     const records = history.map((text) => ({ partitionKey: partitionKeyOf(text), data: Buffer.from(text) }));
     await putRecordsAll(stack.kinesisClient(), stack.kinesis.streamName, records);
     await stack.poller.whenIdle(120_000);
+    // The stream is not what is measured: the idle poller's GetRecords calls to the in-process
+    // kinesalite would compete with the gateway for this event loop.
+    await stack.poller.stop();
 
     const score = Array.from({ length: 500 }, (_, n) => ({
       method: 'POST' as const,
@@ -140,8 +243,21 @@ export async function benchApi(print: (line: string) => void): Promise<void> {
     await run(stack.apiUrl, token, health, { connections: 4, seconds: 1 });
 
     const each = { connections: 10, seconds: RUN_SECONDS };
-    const floorAtRate = await run(stack.apiUrl, token, health, { ...each, rate: RATE });
-    const scoreAtRate = await run(stack.apiUrl, token, score, { ...each, rate: RATE });
+    const storeRead = await profileReads(stack);
+    const floorAtRate = await pacedOnWorker({
+      url: stack.apiUrl,
+      token,
+      requests: health,
+      rate: RATE,
+      seconds: RUN_SECONDS,
+    });
+    const scoreAtRate = await pacedOnWorker({
+      url: stack.apiUrl,
+      token,
+      requests: score,
+      rate: RATE,
+      seconds: RUN_SECONDS,
+    });
     const floorAtMax = await run(stack.apiUrl, token, health, each);
     const scoreAtMax = await run(stack.apiUrl, token, score, each);
 
@@ -152,14 +268,18 @@ export async function benchApi(print: (line: string) => void): Promise<void> {
     const refused = await degraded(stack.apiUrl, token);
 
     print(
-      `API: the local gateway on 127.0.0.1, ${RUN_SECONDS} s per run, ${each.connections} connections, ` +
+      `API: the local gateway on 127.0.0.1, ${RUN_SECONDS} s per run (paced at ${RATE} req/s, then ${each.connections} connections at max), ` +
         `${CUSTOMERS} customers with order history in dynalite; load average before ${loadBefore.toFixed(1)}, ` +
         `after ${loadavg()[0]!.toFixed(1)} (this machine's other work competes with all of it)`,
     );
+    print(
+      `  the profile read alone (DynamoProfileStore.load of an order's 6 profiles, one at a time): ` +
+        `p50 ${ms(storeRead.p50)}, p99 ${ms(storeRead.p99)}`,
+    );
     print(`  no-op floor  GET /v1/health at ${RATE} req/s: ${line(floorAtRate)}`);
     print(`  score        POST /v1/score at ${RATE} req/s: ${line(scoreAtRate)}`);
-    print(`  no-op floor  at max:                 ${line(floorAtMax)}`);
-    print(`  score        at max:                 ${line(scoreAtMax)}`);
+    print(`  no-op floor  at max, ${each.connections} connections:  ${line(floorAtMax)}`);
+    print(`  score        at max, ${each.connections} connections:  ${line(scoreAtMax)}`);
     print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB hung:     ${drillLine(hung)}`);
     print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB refusing: ${drillLine(refused)}`);
   } finally {
@@ -169,6 +289,25 @@ export async function benchApi(print: (line: string) => void): Promise<void> {
     else process.env.POWERTOOLS_LOG_LEVEL = savedLevel;
     rmSync(cwd, { recursive: true, force: true });
   }
+}
+
+const STORE_READS = 500;
+
+/** What the score endpoint waits for: {@link STORE_READS} profile reads one after the other, as the handler makes them. */
+async function profileReads(
+  stack: Awaited<ReturnType<typeof startLocalStack>>,
+): Promise<{ p50: number; p99: number }> {
+  const store = new DynamoProfileStore({ client: stack.dynamoClient(), tables: stack.dynamodb.tables });
+  const kinds = ['subject', 'ip', 'client', 'network', 'device', 'payment'] as const;
+  const times: number[] = [];
+  for (let n = 0; n < STORE_READS; n++) {
+    const keys = kinds.map((kind) => `${kind}#v1:bench${n % CUSTOMERS}` as ProfileKey);
+    const started = performance.now();
+    await store.load(keys, Date.now());
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(STORE_READS / 2)]!, p99: times[Math.ceil(STORE_READS * 0.99) - 1]! };
 }
 
 const DRILL_REQUESTS = 40;
