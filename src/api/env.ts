@@ -7,6 +7,7 @@
  * - `VIGIL_SCORE_BUDGET_MS` (default 150) and `VIGIL_SCORE_FAIL_POLICY` (`open`, the default, or `closed`);
  * - the AWS SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
  */
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { resolveConfig } from '../shared/config.ts';
@@ -35,7 +36,11 @@ function tables(): Record<TableRole, string> {
 
 /**
  * The score endpoint's dependencies. The DynamoDB client makes one attempt per request: a retry
- * would not fit in the budget, and a failed read just makes the answer degraded.
+ * would not fit in the budget, and a failed read just makes the answer degraded. A read still
+ * running when its budget is over is abandoned on the wire too (`throwOnRequestTimeout`;
+ * without it smithy's `requestTimeout` only logs a warning): otherwise it would keep one of
+ * the client's sockets, and under a slow store the abandoned reads would queue ahead of the
+ * new ones until every answer is degraded.
  *
  * @example
  * ```ts
@@ -56,8 +61,12 @@ export function scoreDepsFromEnv(): ScoreDeps {
   if (failPolicy !== 'open' && failPolicy !== 'closed') {
     throw new Error('vigil api: VIGIL_SCORE_FAIL_POLICY: expected open or closed');
   }
+  const client = dynamoClient({ maxAttempts: 1 });
+  const http = client.config.requestHandler as NodeHttpHandler;
+  http.updateHttpClientConfig('requestTimeout', budgetMs);
+  http.updateHttpClientConfig('throwOnRequestTimeout', true);
   return {
-    store: new DynamoProfileStore({ client: dynamoClient({ maxAttempts: 1 }), tables: tables() }),
+    store: new DynamoProfileStore({ client, tables: tables() }),
     pseudonymiser: new Pseudonymiser(parseKey(keyText)),
     config: resolveConfig(),
     budgetMs,

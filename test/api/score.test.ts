@@ -1,5 +1,8 @@
 import './quiet.ts';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreDepsFromEnv } from '../../src/api/env.ts';
 import { PROFILE_FREE_RULES, scoreOrder, type ScoreDeps } from '../../src/api/score.ts';
 import { ScoreResponseSchema } from '../../src/api/schemas.ts';
 import { RULES } from '../../src/rules/index.ts';
@@ -172,6 +175,58 @@ describe('scoreOrder when the profile store is slow or down', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ degraded: true, failPolicy: 'open', decision: 'review' });
     expect(elapsed).toBeLessThan(100 + 50);
+  });
+});
+
+/** Sets environment variables; the returned function puts the previous values back. */
+function withEnv(vars: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+describe('scoreDepsFromEnv', () => {
+  it('abandons a profile read on the wire once the budget is over, so none queue up behind a hung store', async () => {
+    // Prepare: a "DynamoDB" that accepts requests and never answers
+    const hung: IncomingMessage[] = [];
+    const server = createServer((req) => void hung.push(req));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const restore = withEnv({
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      VIGIL_SCORE_BUDGET_MS: '50',
+    });
+    const deps = scoreDepsFromEnv();
+
+    // Act
+    const answers = await Promise.all(Array.from({ length: 60 }, () => scoreOrder(aRecentOrder(), deps)));
+    await new Promise((r) => setTimeout(r, 200));
+    restore();
+
+    // Assess
+    expect(answers.every((a) => a.degraded)).toBe(true);
+    expect(hung.length).toBeGreaterThan(0);
+    expect(hung.every((req) => req.socket.destroyed)).toBe(true);
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('refuses a budget or fail policy it does not know, naming the variable', () => {
+    // Act
+    let restore = withEnv({ VIGIL_SCORE_BUDGET_MS: 'fast' });
+    const badBudget = () => scoreDepsFromEnv();
+    expect(badBudget).toThrow(/VIGIL_SCORE_BUDGET_MS/);
+    restore();
+    restore = withEnv({ VIGIL_SCORE_FAIL_POLICY: 'sometimes' });
+    const badPolicy = () => scoreDepsFromEnv();
+
+    // Assess
+    expect(badPolicy).toThrow(/VIGIL_SCORE_FAIL_POLICY/);
+    restore();
   });
 });
 
