@@ -39,7 +39,14 @@ export interface AlertsDeps {
 
 type Alert = z.input<typeof AlertSchema>;
 
-/** An alert as the API shows it (expiry as a timestamp). */
+/**
+ * An alert as the API shows it (expiry as a timestamp).
+ *
+ * @example
+ * ```ts
+ * toApiAlert(record).expiresAt; // '2027-02-22T10:00:00.000Z'
+ * ```
+ */
 export function toApiAlert(record: AlertRecord): Alert {
   const { expiresAt, ...rest } = record;
   return { ...rest, expiresAt: new Date(expiresAt * 1000).toISOString() };

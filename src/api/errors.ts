@@ -82,7 +82,14 @@ export function invalidRequest(issues: readonly Issue[]): ApiError {
   return new ApiError(400, 'INVALID_REQUEST', `${field}: ${problem}${more}`, field);
 }
 
-/** A JSON answer with the headers every route sends. */
+/**
+ * A JSON answer with the headers every route sends.
+ *
+ * @example
+ * ```ts
+ * return json(200, { ok: true });
+ * ```
+ */
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return {
     statusCode,

@@ -50,6 +50,12 @@ const parameters = (schema: z.ZodObject) => z.preprocess((v) => v ?? {}, schema)
 /**
  * The Powertools Parser schema of a route's whole API Gateway proxy event: the standard event
  * with the caller in the authorizer context and the route's own query, path and body schemas.
+ *
+ * @example
+ * ```ts
+ * const event = requestSchema(ROUTES.listAlerts).parse(apiGatewayEvent);
+ * event.queryStringParameters.minScore; // '80'
+ * ```
  */
 export function requestSchema(route: RouteSpec) {
   return APIGatewayProxyEventSchema.extend({
@@ -79,7 +85,14 @@ const authorize = (route: RouteSpec): MiddlewareObj<APIGatewayProxyEvent> => ({
   },
 });
 
-/** The error answer of anything a route throws; unknown errors are logged and answered 500 without detail. */
+/**
+ * The error answer of anything a route throws; unknown errors are logged and answered 500 without detail.
+ *
+ * @example
+ * ```ts
+ * toErrorResponse(new AlertNotFoundError('ev-1')).statusCode; // 404
+ * ```
+ */
 export function toErrorResponse(err: unknown): APIGatewayProxyResult {
   const api =
     err instanceof ApiError

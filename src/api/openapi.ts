@@ -5,7 +5,14 @@ import { ErrorSchema } from './schemas.ts';
 
 type JsonSchema = Record<string, unknown>;
 
-/** A zod schema as the JSON Schema (2020-12, OpenAPI 3.1's dialect) of a request or an answer. */
+/**
+ * A zod schema as the JSON Schema (2020-12, OpenAPI 3.1's dialect) of a request or an answer.
+ *
+ * @example
+ * ```ts
+ * jsonSchemaOf(DisposeBodySchema, 'input'); // { type: 'object', properties: { verdict: …, note: … }, … }
+ * ```
+ */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   delete json.$schema; // the document's dialect is OpenAPI 3.1's

@@ -355,6 +355,11 @@ function consumerRequests(stack: LocalStack, events: number): string {
 /**
  * The APIs of the local gateway: each role's token (new on every start) and a `curl` line per
  * route, ready to paste (the score example is an order from a minute ago).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(apiExamples(stack));
+ * ```
  */
 export function apiExamples(stack: Pick<LocalStack, 'apiUrl' | 'tokens'>): string {
   const order = {

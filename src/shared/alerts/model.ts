@@ -83,7 +83,14 @@ export class InvalidCursorError extends Error {
   }
 }
 
-/** Whether an alert passes the filter's non-key conditions (status and time are the index's). */
+/**
+ * Whether an alert passes the filter's non-key conditions (status and time are the index's).
+ *
+ * @example
+ * ```ts
+ * matches(alert, { reason: 'BRUTE_FORCE', minScore: 50 }); // true when BRUTE_FORCE added points and the score is ≥ 50
+ * ```
+ */
 export function matches(alert: AlertRecord, filter: AlertFilter): boolean {
   if (filter.decision !== undefined && alert.decision !== filter.decision) return false;
   if (filter.eventType !== undefined && alert.eventType !== filter.eventType) return false;
