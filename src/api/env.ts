@@ -3,7 +3,10 @@
  * consumer's are) and reused by every later invocation of that instance:
  *
  * - `VIGIL_STAGE` (table names `vigil-<stage>-…`) or `TABLE_PROFILES`, `TABLE_ALERTS`, `TABLE_AUDIT`, …;
- * - `VIGIL_PSEUDONYM_KEY` (`<version>:<base64>`), for the score endpoint;
+ * - the pseudonymisation key, for the score endpoint (`loadPseudonymKey`): from Secrets Manager by
+ *   `VIGIL_PSEUDONYM_SECRET_ARN` in AWS, so that the key is never an environment variable there,
+ *   or `VIGIL_PSEUDONYM_KEY` (`<version>:<base64>`) in the local stack;
+ * - `VIGIL_DETECTION_CONFIG` (JSON detection overrides, the consumer's), for the score endpoint;
  * - `VIGIL_SCORE_BUDGET_MS` (default 150) and `VIGIL_SCORE_FAIL_POLICY` (`open`, the default, or `closed`);
  * - the AWS SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
  */
@@ -11,13 +14,13 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { resolveConfig } from '../shared/config.ts';
-import { parseKey } from '../shared/keys.ts';
 import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
+import { loadPseudonymKey } from '../shared/secrets.ts';
 import { TABLE_ROLES, type TableRole, tableNames } from '../shared/tables.ts';
 import type { AlertsDeps } from './alerts.ts';
 import { DynamoAuditLog } from './audit.ts';
-import { DEFAULT_SCORE_BUDGET_MS, type FailPolicy, type ScoreDeps } from './score.ts';
+import type { FailPolicy, ScoreDeps } from './score.ts';
 
 /** `TABLE_PROFILES`, `TABLE_DEAD_LETTERS`, …: an explicit name wins over the stage's. */
 const tableEnv = (role: TableRole): string => `TABLE_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
@@ -44,14 +47,15 @@ function tables(): Record<TableRole, string> {
  *
  * @example
  * ```ts
- * let deps: ScoreDeps | undefined;
- * export const handler = apiHandler(ROUTES.scoreOrder, ({ body }) => scoreOrder(body, (deps ??= scoreDepsFromEnv())));
+ * const deps = await scoreDepsFromEnv();
+ * await scoreOrder(body, deps);
  * ```
  */
-export function scoreDepsFromEnv(): ScoreDeps {
+export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   const env = process.env;
-  const keyText = env.VIGIL_PSEUDONYM_KEY;
-  if (!keyText) throw new Error('vigil api: VIGIL_PSEUDONYM_KEY is not set');
+  // Imported here, not at the top: score.ts locates IP addresses (geoip-lite loads 140 MB at
+  // import), which the alerts functions, importing this module for alertsDepsFromEnv, must not do.
+  const { DEFAULT_SCORE_BUDGET_MS } = await import('./score.ts');
   const budgetText = env.VIGIL_SCORE_BUDGET_MS ?? String(DEFAULT_SCORE_BUDGET_MS);
   const budgetMs = Number(budgetText);
   if (!Number.isSafeInteger(budgetMs) || budgetMs < 1 || budgetMs > 10_000) {
@@ -61,14 +65,17 @@ export function scoreDepsFromEnv(): ScoreDeps {
   if (failPolicy !== 'open' && failPolicy !== 'closed') {
     throw new Error('vigil api: VIGIL_SCORE_FAIL_POLICY: expected open or closed');
   }
+  const overrides = env.VIGIL_DETECTION_CONFIG;
+  const config = resolveConfig(overrides ? (JSON.parse(overrides) as unknown) : {});
+  const key = await loadPseudonymKey(env);
   const client = dynamoClient({ maxAttempts: 1 });
   const http = client.config.requestHandler as NodeHttpHandler;
   http.updateHttpClientConfig('requestTimeout', budgetMs);
   http.updateHttpClientConfig('throwOnRequestTimeout', true);
   return {
     store: new DynamoProfileStore({ client, tables: tables() }),
-    pseudonymiser: new Pseudonymiser(parseKey(keyText)),
-    config: resolveConfig(),
+    pseudonymiser: new Pseudonymiser(key),
+    config,
     budgetMs,
     failPolicy: failPolicy as FailPolicy,
   };

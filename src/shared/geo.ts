@@ -22,9 +22,6 @@ export interface GeoFacts {
  */
 const DEFAULT_ACCURACY_KM = 1000;
 
-/** Mean Earth radius (IUGG), km. */
-const EARTH_RADIUS_KM = 6371.0088;
-
 /**
  * Country, coarse coordinates and accuracy of a public address, from the
  * geoip-lite database (GeoLite2-derived, bundled with the package and loaded
@@ -71,16 +68,8 @@ function round2(x: number): number {
 }
 
 /**
- * Great-circle distance in km between two points (haversine formula, spherical
- * Earth: within about 0.5% of the ellipsoidal distance, far finer than IP
- * geolocation itself).
+ * Re-exported for the callers of this module; the rules import it from `distance.ts`, which does not
+ * load geoip-lite's 140 MB at import, so that functions that only need the rules (the alerts API)
+ * ship and load no geo data.
  */
-export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const toRad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * toRad;
-  const dLon = (b.lon - a.lon) * toRad;
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * toRad) * Math.cos(b.lat * toRad) * Math.sin(dLon / 2) ** 2;
-  // min() guards against rounding pushing h just above 1 for antipodal points.
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export { distanceKm } from './distance.ts';

@@ -200,7 +200,7 @@ describe('scoreDepsFromEnv', () => {
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       VIGIL_SCORE_BUDGET_MS: '50',
     });
-    const deps = scoreDepsFromEnv();
+    const deps = await scoreDepsFromEnv();
 
     // Act
     const answers = await Promise.all(Array.from({ length: 60 }, () => scoreOrder(aRecentOrder(), deps)));
@@ -215,17 +215,17 @@ describe('scoreDepsFromEnv', () => {
     server.close();
   });
 
-  it('refuses a budget or fail policy it does not know, naming the variable', () => {
+  it('refuses a budget or fail policy it does not know, naming the variable', async () => {
     // Act
     let restore = withEnv({ VIGIL_SCORE_BUDGET_MS: 'fast' });
-    const badBudget = () => scoreDepsFromEnv();
-    expect(badBudget).toThrow(/VIGIL_SCORE_BUDGET_MS/);
+    const badBudget = scoreDepsFromEnv();
+    await expect(badBudget).rejects.toThrow(/VIGIL_SCORE_BUDGET_MS/);
     restore();
     restore = withEnv({ VIGIL_SCORE_FAIL_POLICY: 'sometimes' });
-    const badPolicy = () => scoreDepsFromEnv();
+    const badPolicy = scoreDepsFromEnv();
 
     // Assess
-    expect(badPolicy).toThrow(/VIGIL_SCORE_FAIL_POLICY/);
+    await expect(badPolicy).rejects.toThrow(/VIGIL_SCORE_FAIL_POLICY/);
     restore();
   });
 });

@@ -1,4 +1,4 @@
-import { distanceKm } from '../../shared/geo.ts';
+import { distanceKm } from '../../shared/distance.ts';
 import type { Observation } from '../../shared/profile/model.ts';
 import { defineRule } from '../rule.ts';
 
