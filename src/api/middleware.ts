@@ -14,7 +14,7 @@ import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '..
 import { logger, metrics } from '../shared/observability.ts';
 import { InvalidAuditCursorError } from './audit.ts';
 import { ApiError, type Issue, invalidRequest, json } from './errors.ts';
-import { type Caller, CallerSchema, ROLES } from './roles.ts';
+import { type Caller, CallerSchema, iamCaller, ROLES } from './roles.ts';
 import type { RouteSpec } from './routes.ts';
 
 /** What a route's function gets: the caller and the parsed parameters and body. */
@@ -70,6 +70,12 @@ export function requestSchema(route: RouteSpec) {
 /** 401 without an authorizer context (no credential got through), 403 for a role the route does not allow. */
 const authorize = (route: RouteSpec): MiddlewareObj<APIGatewayProxyEvent> => ({
   before: ({ event }) => {
+    // AWS_IAM routes have no authorizer: the privacy-service role's signature names the caller (src/api/roles.ts).
+    const context = event.requestContext as APIGatewayProxyEvent['requestContext'] | undefined;
+    if (context && !(context.authorizer as { role?: unknown } | null | undefined)?.role) {
+      const signer = iamCaller(context.identity?.userArn, process.env.VIGIL_PRIVACY_SERVICE_ROLE_ARN);
+      if (signer) context.authorizer = signer;
+    }
     const role = (event.requestContext?.authorizer as { role?: unknown } | null | undefined)?.role;
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
       throw new ApiError(

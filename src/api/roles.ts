@@ -34,3 +34,33 @@ export const CallerSchema = z.object({
   role: z.enum(ROLES),
 });
 export type Caller = z.infer<typeof CallerSchema>;
+
+/**
+ * The caller of a route with `AWS_IAM` authorization, which has no Lambda authorizer: API Gateway
+ * has verified the SigV4 signature and passes the signer's ARN as `requestContext.identity.userArn`.
+ * A session of the privacy-service IAM role (`VIGIL_PRIVACY_SERVICE_ROLE_ARN`, which the stack sets
+ * on the functions of those routes) is the `privacy-service` role, named by its session name
+ * (`arn:aws:sts::<account>:assumed-role/<role name>/<session>`); any other signer is no caller.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns
+ *
+ * @example
+ * ```ts
+ * iamCaller('arn:aws:sts::123456789012:assumed-role/vigil-prod-privacy-service/portal', 'arn:aws:iam::123456789012:role/vigil-prod-privacy-service');
+ * // { principalId: 'privacy-service:portal', role: 'privacy-service' }
+ * ```
+ */
+export function iamCaller(
+  userArn: string | null | undefined,
+  privacyServiceRoleArn: string | undefined,
+): Caller | undefined {
+  const role = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:[^/]+\/)*([\w+=,.@-]+)$/.exec(
+    privacyServiceRoleArn ?? '',
+  );
+  if (!role || !userArn) return undefined;
+  const [, partition, account, name] = role;
+  const prefix = `arn:${partition}:sts::${account}:assumed-role/${name}/`;
+  const session = userArn.startsWith(prefix) ? userArn.slice(prefix.length) : '';
+  return /^[\w+=,.@-]+$/.test(session)
+    ? { principalId: `privacy-service:${session}`, role: 'privacy-service' }
+    : undefined;
+}
