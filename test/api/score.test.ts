@@ -204,7 +204,12 @@ describe('scoreDepsFromEnv', () => {
 
     // Act
     const answers = await Promise.all(Array.from({ length: 60 }, () => scoreOrder(aRecentOrder(), deps)));
-    await new Promise((r) => setTimeout(r, 200));
+    // The client's own request timeout is 5 s: every hung read closed well before that was abandoned at its budget.
+    const started = performance.now();
+    const settled = () => hung.length > 0 && hung.every((req) => req.socket.destroyed);
+    while (!settled() && performance.now() - started < 2_000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     restore();
 
     // Assess
