@@ -32,6 +32,12 @@ terminal, waits until the consumer has caught up, and prints what it caught:
 alerts by reason code (from the alerts table), the attack incidents caught,
 the dead letters, and the requests each emulator served.
 
+It also serves the APIs on a local HTTP gateway: the real API handlers
+(functions/score-order.ts, …) behind API Gateway's REST proxy events, with a
+random bearer token per role (order-flow, analyst, privacy-service, admin)
+made on every start, written to the same file (apiUrl, tokens) and printed
+with a curl line per route.
+
 Then it keeps running, consuming whatever arrives ('vigil send events.ndjson'
 from this directory writes to it), until Ctrl-C (SIGINT) or SIGTERM; with
 --once it stops after the summary.
