@@ -8,8 +8,19 @@ import type { Caller } from './roles.ts';
 export const AUDIT_RETENTION_DAYS = 400;
 const DAY_MS = 86_400_000;
 
-/** What was done: every analyst read and disposition. */
-export const AUDIT_ACTIONS = ['alerts.list', 'alert.read', 'alert.dispose', 'rules.stats'] as const;
+/** What was done: every analyst read and disposition, and every customers'-rights request. */
+export const AUDIT_ACTIONS = [
+  'alerts.list',
+  'alert.read',
+  'alert.dispose',
+  'rules.stats',
+  'subject.object',
+  'subject.restrict',
+  'subject.lift',
+  'subject.erase',
+  'subject.export',
+  'subject.receipt',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One line of the audit trail: who (principal and role), what (action, target, details), when. */
@@ -20,7 +31,7 @@ export interface AuditEntry {
   principalId: string;
   role: Caller['role'];
   action: AuditAction;
-  /** The alert concerned, when there is one. */
+  /** The alert, the subject's pseudonym (never the customer id) or the request concerned. */
   target?: string;
   /** The request's parameters (filters, verdict): never free text an analyst typed. */
   details?: Record<string, string | number | boolean>;

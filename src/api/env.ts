@@ -16,10 +16,13 @@ import { dynamoClient } from '../shared/aws.ts';
 import { resolveConfig } from '../shared/config.ts';
 import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
+import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo-rights.ts';
+import { SubjectRights } from '../shared/rights/subject-rights.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { TABLE_ROLES, type TableRole, tableNames } from '../shared/tables.ts';
 import type { AlertsDeps } from './alerts.ts';
 import { DynamoAuditLog } from './audit.ts';
+import type { RightsDeps } from './rights.ts';
 import type { FailPolicy, ScoreDeps } from './score.ts';
 
 /** `TABLE_PROFILES`, `TABLE_DEAD_LETTERS`, …: an explicit name wins over the stage's. */
@@ -98,4 +101,49 @@ export function alertsDepsFromEnv(): AlertsDeps {
     audit: new DynamoAuditLog({ client, table: names.audit }),
     store: new DynamoProfileStore({ client, tables: names }),
   };
+}
+
+/**
+ * The customers'-rights routes' dependencies: the subject-data store (profiles), receipts,
+ * the subject's alerts, the audit trail, and the pseudonymiser (the key as the score endpoint
+ * reads it).
+ *
+ * @example
+ * ```ts
+ * const deps = cachedDeps(rightsDepsFromEnv);
+ * export const handler = apiHandler(ROUTES.eraseSubject, async ({ caller, params }) => eraseSubject(await deps(), caller, params.customerId));
+ * ```
+ */
+export async function rightsDepsFromEnv(): Promise<RightsDeps> {
+  const names = tables();
+  const client = dynamoClient();
+  const store = new DynamoProfileStore({ client, tables: names });
+  const receipts = new DynamoReceiptStore({ client, table: names.profiles });
+  const rights = new SubjectRights({
+    store,
+    receipts,
+    alerts: new DynamoSubjectAlerts({ client, table: names.alerts }),
+    pseudonymiser: new Pseudonymiser(await loadPseudonymKey(process.env)),
+  });
+  return { rights, receipts, audit: new DynamoAuditLog({ client, table: names.audit }) };
+}
+
+/**
+ * A function module's dependencies, built on the first request of a cold start and shared by
+ * every later one (and by requests that overlap the build); a failed build is forgotten, so the
+ * next request tries again. Call it at module level: each function instance gets its own.
+ *
+ * @example
+ * ```ts
+ * const deps = cachedDeps(rightsDepsFromEnv);
+ * await deps(); // built once
+ * ```
+ */
+export function cachedDeps<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () =>
+    (built ??= build().catch((err: unknown) => {
+      built = undefined;
+      throw err;
+    }));
 }

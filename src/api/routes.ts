@@ -21,9 +21,16 @@ import {
   RuleStatsSchema,
   ScoreResponseSchema,
 } from './schemas.ts';
+import {
+  ExportSchema,
+  ObjectionBodySchema,
+  ReceiptPathSchema,
+  ReceiptSchema,
+  SubjectPathSchema,
+} from './rights-schemas.ts';
 
 export interface RouteSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** The API Gateway resource: `/v1/alerts/{id}`. */
   path: string;
   /** The Lambda entry: `functions/<function>.ts`. */
@@ -109,6 +116,71 @@ export const ROUTES = {
     roles: ['admin'],
     query: AuditQuerySchema,
     response: AuditListSchema,
+    errors: [400],
+  },
+  objectToProfiling: {
+    method: 'POST',
+    path: '/v1/subjects/objections',
+    function: 'object-subject',
+    summary:
+      "A customer's objection: the marker (pseudonym and scope, no expiry), then the customer's signals of the scope deleted from every profile, the entities' too. Later events in scope are never stored, and are scored on the rules that need no profile (PROFILING_SUPPRESSED). Answers the receipt. Audited.",
+    roles: ['privacy-service'],
+    body: ObjectionBodySchema,
+    response: ReceiptSchema,
+    errors: [400],
+  },
+  getRightsRequest: {
+    method: 'GET',
+    path: '/v1/privacy/requests/{requestId}',
+    function: 'get-rights-request',
+    summary: 'The receipt of a rights request and its status. Audited.',
+    roles: ['privacy-service'],
+    params: ReceiptPathSchema,
+    response: ReceiptSchema,
+    errors: [400, 404],
+  },
+  exportSubject: {
+    method: 'GET',
+    path: '/v1/subjects/{customerId}/export',
+    function: 'export-subject',
+    summary:
+      'Access and portability: everything stored about the customer, machine-readable and described in plain words (signals with kind, time and expiry, alerts, suppressions, restrictions). Audited.',
+    roles: ['privacy-service'],
+    params: SubjectPathSchema,
+    response: ExportSchema,
+    errors: [400],
+  },
+  restrictSubject: {
+    method: 'POST',
+    path: '/v1/subjects/{customerId}/restriction',
+    function: 'restrict-subject',
+    summary:
+      "Restriction: the customer's data kept aside, out of every profile, unused by the rules until lifted; later events are not stored. Answers the receipt. Audited.",
+    roles: ['privacy-service'],
+    params: SubjectPathSchema,
+    response: ReceiptSchema,
+    errors: [400],
+  },
+  liftRestriction: {
+    method: 'DELETE',
+    path: '/v1/subjects/{customerId}/restriction',
+    function: 'lift-restriction',
+    summary:
+      'Lifts a restriction: what was set aside and has not expired goes back to its profiles. Audited.',
+    roles: ['privacy-service'],
+    params: SubjectPathSchema,
+    response: ReceiptSchema,
+    errors: [400],
+  },
+  eraseSubject: {
+    method: 'DELETE',
+    path: '/v1/subjects/{customerId}',
+    function: 'erase-subject',
+    summary:
+      "Erasure: every signal in every profile, whatever was set aside, and the customer's alerts. Kept: an objection marker (pseudonym and scope, needed to keep honouring it) and the receipt. Audited.",
+    roles: ['privacy-service'],
+    params: SubjectPathSchema,
+    response: ReceiptSchema,
     errors: [400],
   },
   getOpenApi: {

@@ -22,7 +22,7 @@ Starts the embedded local stack: Kinesis (kinesalite) and DynamoDB (dynalite)
 in-process on free loopback ports, the event stream and the tables created
 from the same definitions as the CDK stack, and the real consumer Lambda
 (functions/consume-events.ts) fed by a local event-source poller with
-Lambda's Kinesis semantics (batches of 100, 200 ms batching window, partial
+Lambda's Kinesis semantics (batches of up to 500, 1 s batching window, partial
 batch responses, bisect on error, 3 retries, then the on-failure count).
 
 It writes how to reach the stack to ${LOCAL_STACK_FILE} in this directory (and

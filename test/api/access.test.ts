@@ -23,6 +23,12 @@ const REQUESTS: Record<RouteId, { path?: string; body?: unknown; status: number 
   disposeAlert: { path: '/v1/alerts/no-such-alert/disposition', body: { verdict: 'fraud' }, status: 404 },
   getRuleStats: { status: 200 },
   listAudit: { status: 200 },
+  objectToProfiling: { body: { customerId: 'C9000001', scope: 'profiling' }, status: 200 },
+  getRightsRequest: { path: '/v1/privacy/requests/6f1c2a9e-0b7d-4e57-9a51-3d2f0c8e4b10', status: 404 },
+  exportSubject: { path: '/v1/subjects/C9000001/export', status: 200 },
+  restrictSubject: { path: '/v1/subjects/C9000001/restriction', status: 200 },
+  liftRestriction: { path: '/v1/subjects/C9000001/restriction', status: 200 },
+  eraseSubject: { path: '/v1/subjects/C9000001', status: 200 },
   getOpenApi: { status: 200 },
   getHealth: { status: 200 },
 };

@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../profile/dynamo-store.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { ReceiptStore, RightsReceipt, SubjectAlerts } from './subject-rights.ts';
@@ -53,7 +54,9 @@ export class DynamoReceiptStore implements ReceiptStore {
 }
 
 /**
- * A subject's alerts in the alerts table, through its sparse `bySubject` index.
+ * A subject's alerts in the alerts table: by key for the subject's own event ids (strongly
+ * consistent), and through the sparse `bySubject` index for the rest (eventually consistent: an
+ * alert written a moment ago may not be listed there yet).
  *
  * @example
  * ```ts
@@ -64,8 +67,16 @@ export class DynamoReceiptStore implements ReceiptStore {
 export class DynamoSubjectAlerts implements SubjectAlerts {
   constructor(readonly options: { client: DynamoDBDocumentClient; table: string }) {}
 
-  async ofSubject(subject: SubjectPseudonym): Promise<Record<string, unknown>[]> {
-    const alerts: Record<string, unknown>[] = [];
+  async ofSubject(
+    subject: SubjectPseudonym,
+    eventIds: readonly string[],
+  ): Promise<Record<string, unknown>[]> {
+    const byId = new Map<string, Record<string, unknown>>();
+    const keep = (item: Record<string, unknown>) =>
+      byId.set(item.pk as string, withoutKeys(item, ['pk', 'gsi1pk', 'gsi1sk', TTL_ATTRIBUTE]));
+    // By key, strongly consistent: the alerts of the subject's own events, however new.
+    const byKey = await batchGetAll(this.options.client, this.options.table, eventIds);
+    for (const item of byKey) if (item.subject === subject) keep(item);
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.options.client.send(
@@ -78,15 +89,14 @@ export class DynamoSubjectAlerts implements SubjectAlerts {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? [])
-        alerts.push(withoutKeys(item, ['pk', 'gsi1pk', 'gsi1sk', TTL_ATTRIBUTE]));
+      for (const item of page.Items ?? []) keep(item);
       start = page.LastEvaluatedKey;
     } while (start);
-    return alerts;
+    return [...byId.values()];
   }
 
-  async eraseSubject(subject: SubjectPseudonym): Promise<number> {
-    const ids = (await this.ofSubject(subject)).map((a) => a.alertId as string);
+  async eraseSubject(subject: SubjectPseudonym, eventIds: readonly string[]): Promise<number> {
+    const ids = (await this.ofSubject(subject, eventIds)).map((a) => a.alertId as string);
     for (let i = 0; i < ids.length; i += 25) {
       const chunk = ids.slice(i, i + 25);
       let requests = chunk.map((pk) => ({ DeleteRequest: { Key: { pk } } }));

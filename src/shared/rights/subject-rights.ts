@@ -33,11 +33,17 @@ export interface ReceiptStore {
   findReceipt(requestId: string): Promise<RightsReceipt | undefined>;
 }
 
-/** The alerts about a subject, for access and erasure. */
+/**
+ * The alerts about a subject, for access and erasure. An alert's id is the eventId of the event
+ * that raised it, so the subject's own signals name most of its alerts; an index by subject finds
+ * the rest (older alerts whose signals have expired), but indexes lag behind writes
+ * (eventually consistent), so both are used.
+ */
 export interface SubjectAlerts {
-  ofSubject(subject: SubjectPseudonym): Promise<Record<string, unknown>[]>;
-  /** @returns how many were deleted. */
-  eraseSubject(subject: SubjectPseudonym): Promise<number>;
+  /** The subject's alerts: those its index lists and those of these event ids that are the subject's. */
+  ofSubject(subject: SubjectPseudonym, eventIds: readonly string[]): Promise<Record<string, unknown>[]>;
+  /** Deletes them. @returns how many were deleted. */
+  eraseSubject(subject: SubjectPseudonym, eventIds: readonly string[]): Promise<number>;
 }
 
 export interface SubjectRightsDeps {
@@ -200,11 +206,12 @@ export class SubjectRights {
   async erase(customerId: string): Promise<RightsReceipt> {
     const subject = this.subjectOf(customerId);
     const { store, alerts } = this.#deps;
+    const eventIds = await this.#eventIds(subject);
     const counts = await store.forget(subject, SIGNAL_KINDS);
     await store.dropAside(subject);
     const { objection } = (await store.controls([subject])).get(subject) ?? {};
     await store.setControls(subject, objection ? { objection } : {});
-    const erasedAlerts = await alerts.eraseSubject(subject);
+    const erasedAlerts = await alerts.eraseSubject(subject, eventIds);
     return this.#receipt({ request: 'erasure', subject, ...counts, alerts: erasedAlerts });
   }
 
@@ -213,11 +220,13 @@ export class SubjectRights {
     const subject = this.subjectOf(customerId);
     const { store, alerts } = this.#deps;
     const now = this.#deps.now();
-    const [held, aside, controls, alertList] = await Promise.all([
+    const [held, aside, controls] = await Promise.all([
       store.observationsOf(subject, now),
       store.heldAside(subject),
       store.controls([subject]),
-      alerts.ofSubject(subject),
+    ]);
+    const alertList = await alerts.ofSubject(subject, [
+      ...new Set([...held, ...aside].map((h) => h.observation.eventId)),
     ]);
     const c: SubjectControls = controls.get(subject) ?? {};
     const signals = [
@@ -238,6 +247,13 @@ export class SubjectRights {
         : [],
       restrictions: c.restriction ? [{ since: new Date(c.restriction.at).toISOString() }] : [],
     };
+  }
+
+  /** The event ids of every signal of the subject, set aside or not, expired or not. */
+  async #eventIds(subject: SubjectPseudonym): Promise<string[]> {
+    const { store } = this.#deps;
+    const [held, aside] = await Promise.all([store.observationsOf(subject, 0), store.heldAside(subject)]);
+    return [...new Set([...held, ...aside].map((h) => h.observation.eventId))];
   }
 
   async #receipt(fields: Omit<RightsReceipt, 'requestId' | 'at' | 'status'>): Promise<RightsReceipt> {

@@ -1,0 +1,11 @@
+import { cachedDeps, rightsDepsFromEnv } from '../src/api/env.ts';
+import { apiHandler } from '../src/api/middleware.ts';
+import { getReceipt } from '../src/api/rights.ts';
+import { ROUTES } from '../src/api/routes.ts';
+
+const deps = cachedDeps(rightsDepsFromEnv);
+
+/** `GET /v1/privacy/requests/{requestId}` (privacy-service): a rights request's receipt. */
+export const handler = apiHandler(ROUTES.getRightsRequest, async ({ caller, params }) =>
+  getReceipt(await deps(), caller, params.requestId),
+);
