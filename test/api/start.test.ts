@@ -21,8 +21,13 @@ describe('vigil start: the API examples', () => {
     for (const role of ROLES) expect(text).toContain(`${role.padEnd(16)}${tokens[role]}`);
     const curls = text.split('\n').filter((line) => line.startsWith('curl '));
     for (const route of Object.values(ROUTES)) {
-      const path = route.path.replace('{id}', 'ALERT_ID');
-      expect(curls.some((line) => line.includes(`http://127.0.0.1:1234${path}`))).toBe(true);
+      const path = route.path
+        .replace('{id}', 'ALERT_ID')
+        .replace('{requestId}', 'REQUEST_ID')
+        .replace('{customerId}', 'C1000231');
+      const method =
+        route.method === 'DELETE' || (route.method === 'POST' && !route.body) ? `-X ${route.method} ` : '';
+      expect(curls.some((line) => line.includes(`${method}http://127.0.0.1:1234${path}`))).toBe(true);
     }
     const score = curls.find((line) => line.includes('/v1/score'))!;
     expect(score).toContain('Bearer tok-of');
