@@ -1,10 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { decide } from '../rules/decide.ts';
+import { NO_PROFILES, profileFreeConfig } from '../rules/profile-free.ts';
 import type { DetectionConfig } from '../shared/config.ts';
 import { parseEvent } from '../shared/contract/events.ts';
 import { toFacts } from '../shared/enrich.ts';
 import { logger, metrics } from '../shared/observability.ts';
-import type { ProfileSnapshot } from '../shared/profile/model.ts';
 import { profileKeysOf } from '../shared/profile/observe.ts';
 import type { ProfileStore } from '../shared/profile/store.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
@@ -19,41 +19,6 @@ export const DEFAULT_SCORE_BUDGET_MS = 150;
  * (the checkout goes on unless those rules alone say review or deny). `closed`: deny.
  */
 export type FailPolicy = 'open' | 'closed';
-
-/**
- * The order rules that read no profile: they judge the event's own facts (address range and
- * network, countries, account age and amount, user agent), so a degraded answer still has
- * them. Every other order rule looks at stored history, and an empty history would make some
- * of them fire wrongly (a "new" address or device) or not at all: they are left out.
- * A test checks both ways against the ruleset.
- */
-export const PROFILE_FREE_RULES: ReadonlySet<string> = new Set([
-  'HOSTING_NETWORK',
-  'NON_PUBLIC_IP',
-  'COUNTRY_MISMATCH',
-  'NEW_ACCOUNT_HIGH_VALUE',
-  'BOT_USER_AGENT',
-  'FAKE_CRAWLER',
-]);
-
-const NO_PROFILES: ProfileSnapshot = { profiles: new Map(), global: { buckets: [] } };
-const degradedConfigs = new WeakMap<DetectionConfig, DetectionConfig>();
-
-/** The configuration with every rule that needs a profile disabled (same ruleset version). */
-function degradedConfig(config: DetectionConfig): DetectionConfig {
-  let degraded = degradedConfigs.get(config);
-  if (!degraded) {
-    const rules = Object.fromEntries(
-      Object.entries(config.rules).map(([code, s]) => [
-        code,
-        { ...s, enabled: s.enabled && PROFILE_FREE_RULES.has(code) },
-      ]),
-    );
-    degraded = { ...config, rules };
-    degradedConfigs.set(config, degraded);
-  }
-  return degraded;
-}
 
 export interface ScoreDeps {
   /** Only `load` is ever called: the score endpoint never writes. */
@@ -76,7 +41,7 @@ const ANSWER_RESERVE_MS = 5;
  * (contract parse, pseudonymise, the profiles it touches, the rules) without writing
  * anything. The profiles are read within what is left of the time budget; when the store
  * fails or has not answered by then, the answer is degraded: the rules that need no profile
- * ({@link PROFILE_FREE_RULES}), `degraded: true`, and the fail policy applied. A store
+ * (`PROFILE_FREE_RULES` in src/rules/profile-free.ts), `degraded: true`, and the fail policy applied. A store
  * failure is never an error for the caller.
  *
  * @param startedAt `performance.now()` when the request arrived (the budget counts from there)
@@ -124,7 +89,7 @@ export async function scoreOrder(
   const { eventId, score, decision, reasons, rulesetVersion } = decide(
     facts,
     NO_PROFILES,
-    degradedConfig(deps.config),
+    profileFreeConfig(deps.config),
   );
   return {
     eventId,

@@ -26,7 +26,9 @@ describe('vigil start: the API examples', () => {
         .replace('{requestId}', 'REQUEST_ID')
         .replace('{customerId}', 'C1000231');
       const method =
-        route.method === 'DELETE' || (route.method === 'POST' && !route.body) ? `-X ${route.method} ` : '';
+        route.method === 'DELETE' || (route.method === 'POST' && !('body' in route))
+          ? `-X ${route.method} `
+          : '';
       expect(curls.some((line) => line.includes(`${method}http://127.0.0.1:1234${path}`))).toBe(true);
     }
     const score = curls.find((line) => line.includes('/v1/score'))!;
