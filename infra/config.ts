@@ -30,7 +30,23 @@ export interface VigilConfig {
     readonly maxRecordAgeSeconds: number;
     readonly parallelizationFactor: number;
   };
-  /** CloudWatch Logs retention of the functions' log groups, days. */
+  /** The REST API (`infra/api.ts`). */
+  readonly api: {
+    /** Every method of the stage: steady requests per second and burst (API Gateway's token bucket). */
+    readonly rateLimit: number;
+    readonly burstLimit: number;
+    readonly score: {
+      /** The score route's usage plan, per API key: steady requests per second, burst, requests per day. */
+      readonly rateLimit: number;
+      readonly burstLimit: number;
+      readonly quotaPerDay: number;
+      /** `VIGIL_SCORE_BUDGET_MS`: the profile read's time budget, ms. */
+      readonly budgetMs: number;
+      /** `VIGIL_SCORE_FAIL_POLICY`: what a degraded answer decides. */
+      readonly failPolicy: 'open' | 'closed';
+    };
+  };
+  /** CloudWatch Logs retention of the functions' and the API's log groups, days. */
   readonly logRetentionDays: number;
   /** Where alarms are mailed (an SNS email subscription); without it they go to the topic only. */
   readonly alarmEmail?: string;
@@ -66,6 +82,21 @@ export const DEFAULT_CONFIG: VigilConfig = {
     retryAttempts: CONSUMER_EVENT_SOURCE.maximumRetryAttempts,
     maxRecordAgeSeconds: CONSUMER_EVENT_SOURCE.maximumRecordAgeSeconds,
     parallelizationFactor: CONSUMER_EVENT_SOURCE.parallelizationFactor,
+  },
+  api: {
+    // Well under the account's regional default (10,000 requests/s) so that one runaway client
+    // cannot take it all: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+    rateLimit: 100,
+    burstLimit: 200,
+    score: {
+      // A shop's checkout: tens of orders a second at its peak; the quota stops a leaked key's abuse within a day.
+      rateLimit: 50,
+      burstLimit: 100,
+      quotaPerDay: 1_000_000,
+      // DEFAULT_SCORE_BUDGET_MS of src/api/score.ts (not imported: the CDK app stays clear of the handlers' modules).
+      budgetMs: 150,
+      failPolicy: 'open',
+    },
   },
   logRetentionDays: 30,
   detection: {},
@@ -117,6 +148,15 @@ const fieldsSchema = z
       message: `expected one of ${LOG_RETENTION_DAYS.join(', ')}`,
     }),
     alarmEmail: z.email(),
+    // API Gateway's throttling limits: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+    apiRateLimit: positiveInt(1, 10_000),
+    apiBurstLimit: positiveInt(1, 5_000),
+    scoreRateLimit: positiveInt(1, 10_000),
+    scoreBurstLimit: positiveInt(1, 5_000),
+    scoreQuotaPerDay: positiveInt(1, 1_000_000_000),
+    // The bounds scoreDepsFromEnv (src/api/env.ts) accepts.
+    scoreBudgetMs: positiveInt(1, 10_000),
+    scoreFailPolicy: z.enum(['open', 'closed']),
     detection: jsonObject,
   })
   .partial()
@@ -192,6 +232,17 @@ export function resolveVigilConfig({
       retryAttempts: f.retryAttempts ?? DEFAULT_CONFIG.consumer.retryAttempts,
       maxRecordAgeSeconds: f.maxRecordAgeSeconds ?? DEFAULT_CONFIG.consumer.maxRecordAgeSeconds,
       parallelizationFactor: f.parallelizationFactor ?? DEFAULT_CONFIG.consumer.parallelizationFactor,
+    },
+    api: {
+      rateLimit: f.apiRateLimit ?? DEFAULT_CONFIG.api.rateLimit,
+      burstLimit: f.apiBurstLimit ?? DEFAULT_CONFIG.api.burstLimit,
+      score: {
+        rateLimit: f.scoreRateLimit ?? DEFAULT_CONFIG.api.score.rateLimit,
+        burstLimit: f.scoreBurstLimit ?? DEFAULT_CONFIG.api.score.burstLimit,
+        quotaPerDay: f.scoreQuotaPerDay ?? DEFAULT_CONFIG.api.score.quotaPerDay,
+        budgetMs: f.scoreBudgetMs ?? DEFAULT_CONFIG.api.score.budgetMs,
+        failPolicy: f.scoreFailPolicy ?? DEFAULT_CONFIG.api.score.failPolicy,
+      },
     },
     logRetentionDays: f.logRetentionDays ?? DEFAULT_CONFIG.logRetentionDays,
     ...(f.alarmEmail !== undefined ? { alarmEmail: f.alarmEmail } : {}),

@@ -15,6 +15,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
+import type { VigilApi } from './api.ts';
 import type { Pipeline } from './pipeline.ts';
 
 /**
@@ -25,9 +26,25 @@ import type { Pipeline } from './pipeline.ts';
  */
 export const ITERATOR_AGE_ALARM_MS = 5 * 60_000;
 
+/**
+ * p99 latency of the whole API at which it alarms, ms (five minutes in a row). The analysts' listings
+ * and rule statistics page through DynamoDB and may take a few seconds; beyond this, they time out
+ * for their callers soon.
+ */
+export const API_LATENCY_ALARM_MS = 5_000;
+/**
+ * p99 latency of the score route at which it alarms, ms (five minutes in a row): the checkout
+ * waits on it. Its answer comes within the time budget (150 ms by default) plus the authorizer (its
+ * answer cached per key) and API Gateway's overhead; a cold start adds about a second, which five
+ * consecutive minutes of it do not come from.
+ */
+export const SCORE_LATENCY_ALARM_MS = 1_000;
+
 export interface MonitoringProps {
   readonly stage: string;
   readonly pipeline: Pipeline;
+  /** The REST API: its 5xx answers, latency and authorizer get alarms and a dashboard row. */
+  readonly api?: VigilApi;
   /** Mailed on every alarm when given. */
   readonly alarmEmail?: string;
 }
@@ -40,6 +57,10 @@ export interface MonitoringProps {
 export class Monitoring extends Construct {
   readonly alarmTopic: Topic;
   readonly alarms: Readonly<Record<'iteratorAge' | 'deadLetters' | 'errors' | 'throttles', Alarm>>;
+  /** With an API: its 5xx, p99 latency (the whole API and the score route) and authorizer errors. */
+  readonly apiAlarms: Readonly<
+    Partial<Record<'serverErrors' | 'latency' | 'scoreLatency' | 'authorizerErrors', Alarm>>
+  >;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -178,5 +199,85 @@ export class Monitoring extends Construct {
         ],
       ],
     });
+
+    this.apiAlarms = props.api ? this.#apiAlarms(props.api, alarm) : {};
+  }
+
+  /** The API's alarms and its dashboard row. */
+  #apiAlarms(
+    api: VigilApi,
+    alarm: (
+      name: string,
+      metric: IMetric,
+      threshold: number,
+      evaluationPeriods: number,
+      description: string,
+    ) => Alarm,
+  ): Monitoring['apiAlarms'] {
+    const stage = api.restApi.deploymentStage;
+    const minutes = (n: number) => Duration.minutes(n);
+    const serverErrors = stage.metricServerError({ statistic: 'Sum', period: minutes(5) });
+    const clientErrors = stage.metricClientError({ statistic: 'Sum', period: minutes(5) });
+    const latency = stage.metricLatency({ statistic: 'p99', period: minutes(1) });
+    const alarms: Partial<Record<'serverErrors' | 'latency' | 'scoreLatency' | 'authorizerErrors', Alarm>> = {
+      serverErrors: alarm(
+        'api-5xx',
+        serverErrors,
+        1,
+        1,
+        'The API answered 5xx: a handler failed (its log has the error), the authorizer failed, or a function timed out. ' +
+          'The score route answers a store failure degraded, never 5xx.',
+      ),
+      latency: alarm(
+        'api-latency-p99',
+        latency,
+        API_LATENCY_ALARM_MS,
+        5,
+        `The API's p99 latency has been ${API_LATENCY_ALARM_MS} ms or more for 5 minutes: DynamoDB throttling or slow pages.`,
+      ),
+    };
+    const score = api.methods.get('POST /v1/score');
+    const scoreLatency = score?.metricLatency(stage, { statistic: 'p99', period: minutes(1) });
+    if (scoreLatency) {
+      alarms.scoreLatency = alarm(
+        'score-latency-p99',
+        scoreLatency,
+        SCORE_LATENCY_ALARM_MS,
+        5,
+        `POST /v1/score p99 latency has been ${SCORE_LATENCY_ALARM_MS} ms or more for 5 minutes: the checkout waits. ` +
+          'Look at the authorizer and the score function durations and throttles.',
+      );
+    }
+    const authorizer = api.authorizer;
+    const authorizerErrors = authorizer?.metricErrors({ statistic: 'Sum', period: minutes(5) });
+    if (authorizerErrors) {
+      alarms.authorizerErrors = alarm(
+        'authorizer-errors',
+        authorizerErrors,
+        1,
+        1,
+        'The API authorizer failed (not a refused credential, which is a Deny): the user pool keys unreachable or a ' +
+          'configuration error. Token and API key callers get 500 meanwhile.',
+      );
+    }
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'API requests, 4xx, 5xx',
+        left: [stage.metricCount({ statistic: 'Sum', period: minutes(1) }), clientErrors, serverErrors],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'API latency (p99, ms)',
+        left: [latency, ...(scoreLatency ? [scoreLatency.with({ label: 'POST /v1/score p99' })] : [])],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Authorizer errors and duration (p99, ms)',
+        left: authorizerErrors ? [authorizerErrors] : [],
+        right: authorizer ? [authorizer.metricDuration({ statistic: 'p99', period: minutes(1) })] : [],
+        width: 8,
+      }),
+    );
+    return alarms;
   }
 }

@@ -22,7 +22,7 @@ import {
   StartingPosition,
 } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -33,7 +33,7 @@ import { type KeyAttribute, TABLE_ROLES, TABLES, type TableRole, tableName } fro
 import type { VigilConfig } from './config.ts';
 
 /** The repository root: NodejsFunction's project root and where package-lock.json is. */
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The newest Node.js runtime Lambda offers (checked 2026-11:
@@ -202,25 +202,7 @@ export class Pipeline extends Construct {
         // Never log the incoming event: its records are personal data in clear.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
       },
-      bundling: {
-        // Local esbuild (a devDependency), never Docker.
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        // Bundle the AWS SDK too: the code runs with the SDK versions it was tested with, not
-        // whatever the runtime ships (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-package.html).
-        externalModules: [],
-        banner: ESM_BANNER,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          // geoip-lite reads its databases from files at import; esbuild cannot bundle them, so they
-          // are copied beside the bundle and GEODATADIR points geoip-lite at them.
-          afterBundling: (_inputDir: string, outputDir: string) => geoDataCommands(outputDir),
-        },
-      },
+      bundling: lambdaBundling({ geoData: true }),
     });
 
     this.consumer.addEventSource(
@@ -329,6 +311,39 @@ const ATTRIBUTE_TYPES = {
 
 function attribute(key: KeyAttribute): Attribute {
   return { name: key.name, type: ATTRIBUTE_TYPES[key.type] };
+}
+
+/**
+ * How every Vigil function is bundled: local esbuild (a devDependency, never Docker), one minified
+ * ES module for Node.js 24 with the AWS SDK inside. With `geoData`, geoip-lite's city databases are
+ * copied beside the bundle (the function then needs `GEODATADIR`, see {@link GEO_DATA_DIR}): only
+ * the functions that locate IP addresses ship the 140 MB.
+ *
+ * @example
+ * ```ts
+ * new NodejsFunction(this, 'Fn', { entry, bundling: lambdaBundling({ geoData: false }) });
+ * ```
+ */
+export function lambdaBundling({ geoData }: { geoData: boolean }): BundlingOptions {
+  return {
+    // Local esbuild (a devDependency), never Docker.
+    forceDockerBundling: false,
+    format: OutputFormat.ESM,
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    minify: true,
+    // Bundle the AWS SDK too: the code runs with the SDK versions it was tested with, not
+    // whatever the runtime ships (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-package.html).
+    externalModules: [],
+    banner: ESM_BANNER,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      // geoip-lite reads its databases from files at import; esbuild cannot bundle them, so they
+      // are copied beside the bundle and GEODATADIR points geoip-lite at them.
+      afterBundling: (_inputDir: string, outputDir: string) => (geoData ? geoDataCommands(outputDir) : []),
+    },
+  };
 }
 
 /** Shell commands (run locally after esbuild) that copy geoip-lite's city databases beside the bundle. */

@@ -3,6 +3,7 @@ import type { StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { VigilApi } from './api.ts';
 import { DEFAULT_CONFIG, type VigilConfig } from './config.ts';
 import { Monitoring } from './monitoring.ts';
 import { Pipeline } from './pipeline.ts';
@@ -29,8 +30,8 @@ export interface VigilStackProps extends StackProps {
 /**
  * The Vigil deployment: the pseudonymisation key, the streaming pipeline
  * ({@link Pipeline}: Kinesis stream, DynamoDB tables, the consumer Lambda and
- * its dead-letter queue) and its alarms and dashboard ({@link Monitoring}).
- * The APIs (API Gateway) join it once their functions exist.
+ * its dead-letter queue), its alarms and dashboard ({@link Monitoring}),
+ * and the REST API of the score, alerts and customers'-rights routes ({@link VigilApi}).
  *
  * The pseudonymisation key is a Secrets Manager secret whose value is
  * `{"version":"v1","secret":"<64 random letters and digits>"}`, the same shape
@@ -51,6 +52,8 @@ export class VigilStack extends Stack {
   /** `{"version":"v1","secret":"…"}`; readers need `secretsmanager:GetSecretValue` and `kms:Decrypt`. */
   readonly pseudonymKeySecret: Secret;
   readonly pipeline: Pipeline;
+  /** The REST API of the score, alerts and customers'-rights routes. */
+  readonly api: VigilApi;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
@@ -102,9 +105,17 @@ export class VigilStack extends Stack {
       config,
       pseudonymKeySecret: this.pseudonymKeySecret,
     });
+    this.api = new VigilApi(this, 'Api', {
+      stage,
+      config,
+      tables: this.pipeline.tables,
+      dataKey: this.pipeline.dataKey,
+      pseudonymKeySecret: this.pseudonymKeySecret,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       pipeline: this.pipeline,
+      api: this.api,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
 

@@ -1,0 +1,128 @@
+/**
+ * What each API function may do in AWS, read from the code it runs: the DynamoDB actions it sends
+ * per table (or per index), whether it reads the pseudonymisation key, and whether it locates IP
+ * addresses (and so ships geoip-lite's data). `infra/api.ts` turns each entry into the function's
+ * IAM policy, environment and bundle; a test compares the policies with these entries.
+ */
+import type { Role } from '../src/api/roles.ts';
+import type { TableRole } from '../src/shared/tables.ts';
+
+/** DynamoDB actions on one table, or on one of its indexes only. */
+export interface TableGrant {
+  readonly table: TableRole;
+  /** The index the actions are limited to (`<table ARN>/index/<name>`); none: the table itself. */
+  readonly index?: string;
+  readonly actions: readonly string[];
+}
+
+export interface FunctionAccess {
+  readonly grants: readonly TableGrant[];
+  /** Reads the pseudonymisation key secret (pseudonymises identifiers). */
+  readonly pseudonymKey: boolean;
+  /** Locates IP addresses: geoip-lite's city data beside the bundle, and memory for it. */
+  readonly geoData: boolean;
+}
+
+const AUDIT_APPEND: TableGrant = { table: 'audit', actions: ['dynamodb:PutItem'] };
+
+/**
+ * Per function file (`functions/<name>.ts`), what its code calls:
+ *
+ * - `score-order`: `DynamoProfileStore.load`, one BatchGetItem per request (profiles, global
+ *   counters, the subject's controls) and nothing else: the score route never writes;
+ * - the analysts' routes append to the audit trail (`DynamoAuditLog.append`, a conditional PutItem)
+ *   before they serve, and may neither read nor change it; they read alerts through `gsi1`
+ *   (`DynamoAlertRepository.list`/`each`), one alert by key (`get`), and close one with a
+ *   conditional UpdateItem (`dispose`, then GetItem to tell 404 from 409); `get-alert` reads the
+ *   subject's profile for its timeline (`load`);
+ * - `list-audit` (admin) queries the audit trail and writes nothing;
+ * - `get-openapi` and `get-health` touch no table.
+ */
+export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
+  'score-order': {
+    grants: [{ table: 'profiles', actions: ['dynamodb:BatchGetItem'] }],
+    pseudonymKey: true,
+    geoData: true,
+  },
+  'list-alerts': {
+    grants: [{ table: 'alerts', index: 'gsi1', actions: ['dynamodb:Query'] }, AUDIT_APPEND],
+    pseudonymKey: false,
+    geoData: false,
+  },
+  'get-alert': {
+    grants: [
+      { table: 'alerts', actions: ['dynamodb:GetItem'] },
+      { table: 'profiles', actions: ['dynamodb:BatchGetItem'] },
+      AUDIT_APPEND,
+    ],
+    pseudonymKey: false,
+    geoData: false,
+  },
+  'dispose-alert': {
+    grants: [{ table: 'alerts', actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'] }, AUDIT_APPEND],
+    pseudonymKey: false,
+    geoData: false,
+  },
+  'get-rule-stats': {
+    grants: [{ table: 'alerts', index: 'gsi1', actions: ['dynamodb:Query'] }, AUDIT_APPEND],
+    pseudonymKey: false,
+    geoData: false,
+  },
+  'list-audit': {
+    grants: [{ table: 'audit', actions: ['dynamodb:Query'] }],
+    pseudonymKey: false,
+    geoData: false,
+  },
+  'get-openapi': { grants: [], pseudonymKey: false, geoData: false },
+  'get-health': { grants: [], pseudonymKey: false, geoData: false },
+};
+
+/**
+ * The customers'-rights functions (routes of the `privacy-service` role alone), whichever their
+ * file names: they all run the `SubjectRights` service over `DynamoProfileStore` (the subject's
+ * item, links and controls: GetItem, BatchGetItem, UpdateItem, PutItem, DeleteItem; receipts:
+ * PutItem, GetItem), `DynamoSubjectAlerts` (Query on `bySubject`, BatchWriteItem deletes on the
+ * table) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.
+ */
+export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
+  grants: [
+    {
+      table: 'profiles',
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+      ],
+    },
+    { table: 'alerts', index: 'bySubject', actions: ['dynamodb:Query'] },
+    { table: 'alerts', actions: ['dynamodb:BatchWriteItem'] },
+    AUDIT_APPEND,
+  ],
+  pseudonymKey: true,
+  geoData: false,
+};
+
+/**
+ * The access of a function, from {@link API_FUNCTION_ACCESS}, else {@link PRIVACY_SERVICE_ACCESS}
+ * when only the privacy service calls its routes.
+ *
+ * @throws for any other function missing from the table: a new function gets no access until
+ * someone writes down what its code calls.
+ *
+ * @example
+ * ```ts
+ * accessOf('score-order', [['order-flow']]).pseudonymKey; // true
+ * ```
+ */
+export function accessOf(fn: string, routeRoles: readonly (readonly Role[])[]): FunctionAccess {
+  const listed = API_FUNCTION_ACCESS[fn];
+  if (listed) return listed;
+  if (routeRoles.length > 0 && routeRoles.every((roles) => roles.every((r) => r === 'privacy-service'))) {
+    return PRIVACY_SERVICE_ACCESS;
+  }
+  throw new Error(
+    `Vigil API: function ${fn} has no access declared: add what its code calls to API_FUNCTION_ACCESS in infra/api-access.ts`,
+  );
+}
