@@ -13,6 +13,8 @@ export interface AwsClientOptions {
   credentials?: DynamoDBClientConfig['credentials'];
   /** SDK attempts per request, the first included (standard retry mode, with backoff). Default 4. */
   maxAttempts?: number;
+  /** How long one attempt may wait for its answer before it fails (and is retried), ms. Default 5,000. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -30,8 +32,14 @@ export function dynamoClient(options: AwsClientOptions = {}): DynamoDBDocumentCl
   const config: DynamoDBClientConfig = {
     region: options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION,
     maxAttempts: options.maxAttempts ?? 4,
-    // Fail a stuck connection fast and let the retry strategy try again, well within a Lambda's time.
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
+    // Fail a stuck connection or request fast and let the retry strategy try again, well within a
+    // Lambda's time. Without throwOnRequestTimeout, smithy's requestTimeout only logs a warning and
+    // the request waits on (https://github.com/smithy-lang/smithy-typescript, NodeHttpHandlerOptions).
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: options.requestTimeoutMs ?? 5_000,
+      throwOnRequestTimeout: true,
+    },
   };
   // Only set when given: otherwise the SDK reads AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL itself.
   if (options.endpoint) config.endpoint = options.endpoint;
