@@ -81,8 +81,8 @@ export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
  * The customers'-rights functions (routes of the `privacy-service` role alone), whichever their
  * file names: they all run the `SubjectRights` service over `DynamoProfileStore` (the subject's
  * item, links and controls: GetItem, BatchGetItem, UpdateItem, PutItem, DeleteItem; receipts:
- * PutItem, GetItem), `DynamoSubjectAlerts` (Query on `bySubject`, BatchWriteItem deletes on the
- * table) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.
+ * PutItem, GetItem), `DynamoSubjectAlerts` (Query on `bySubject`, and on the table BatchGetItem of
+ * the alerts of the subject's own events and BatchWriteItem deletes) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.
  */
 export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
   grants: [
@@ -97,7 +97,7 @@ export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
       ],
     },
     { table: 'alerts', index: 'bySubject', actions: ['dynamodb:Query'] },
-    { table: 'alerts', actions: ['dynamodb:BatchWriteItem'] },
+    { table: 'alerts', actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
     AUDIT_APPEND,
   ],
   pseudonymKey: true,

@@ -86,6 +86,14 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   errorType: '$context.error.responseType',
 };
 
+/**
+ * Memory of the API functions that locate IP addresses (geoip-lite holds its ~140 MB of city data
+ * in memory) and of the others, MB. Lambda's CPU share grows with memory:
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+ */
+export const GEO_FUNCTION_MEMORY_MB = 1024;
+export const FUNCTION_MEMORY_MB = 512;
+
 /** How long API Gateway keeps an authorizer's answer per credential (the header's value). */
 export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
 
@@ -351,9 +359,7 @@ export class VigilApi extends Construct {
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       runtime: CONSUMER_RUNTIME,
       architecture: Architecture.ARM_64,
-      // geoip-lite holds its city data in memory (~140 MB); the others need little, but Lambda's CPU
-      // share grows with memory: https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
-      memorySize: access.geoData ? 1024 : 512,
+      memorySize: access.geoData ? GEO_FUNCTION_MEMORY_MB : FUNCTION_MEMORY_MB,
       // API Gateway waits 29 s at most; the score route answers within its budget.
       timeout: Duration.seconds(fn === 'score-order' ? 5 : 20),
       role,

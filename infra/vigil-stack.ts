@@ -134,6 +134,33 @@ export class VigilStack extends Stack {
       value: this.monitoring.alarmTopic.topicArn,
       description: 'Subscribe on-call here',
     });
+    // What the API's callers and its administrators need (README "Deploy on AWS", the API).
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.restApi.url,
+      description: 'The REST API: <ApiUrl>v1/score, <ApiUrl>v1/alerts, …',
+    });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.api.userPool.userPoolId,
+      description: 'Analysts and admins: create users here, in the group analyst or admin',
+    });
+    new CfnOutput(this, 'UserPoolClientId', {
+      value: this.api.userPoolClient.userPoolClientId,
+      description:
+        'The app client analysts and admins sign in with (their access token is the API credential)',
+    });
+    if (this.api.usagePlan) {
+      new CfnOutput(this, 'ScoreUsagePlanId', {
+        value: this.api.usagePlan.usagePlanId,
+        description: "The order flow: add each checkout's API key to this usage plan",
+      });
+    }
+    if (this.api.privacyServiceRole) {
+      new CfnOutput(this, 'PrivacyServiceRoleArn', {
+        value: this.api.privacyServiceRole.roleArn,
+        description:
+          'The privacy service: assume this role and sign its requests (SigV4, service execute-api)',
+      });
+    }
 
     // Resource tags in the template too, so the template alone shows what each resource holds.
     for (const [key, value] of Object.entries(vigilTags(stage))) Tags.of(this).add(key, value);

@@ -645,6 +645,27 @@ describe('Api: alarms and dashboard', () => {
   });
 });
 
+describe('Api: stack outputs', () => {
+  it('name the API URL, the user pool and its client, the score usage plan and the privacy-service role', () => {
+    // Prepare
+    const { stack, template } = synth();
+
+    // Act
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    expect(outputs.UserPoolId?.Value).toEqual({ Ref: logicalId(stack, stack.api.userPool) });
+    expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: logicalId(stack, stack.api.userPoolClient) });
+    expect(outputs.ScoreUsagePlanId?.Value).toEqual({ Ref: logicalId(stack, stack.api.usagePlan!) });
+    expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain(logicalId(stack, stack.api.restApi));
+    expect(outputs.PrivacyServiceRoleArn?.Value).toEqual(
+      stack.api.privacyServiceRole
+        ? { 'Fn::GetAtt': [logicalId(stack, stack.api.privacyServiceRole), 'Arn'] }
+        : undefined,
+    );
+  });
+});
+
 describe('Api: cdk-nag acknowledgements', () => {
   it('acknowledges only WAF, execution logging, the non-Cognito authorizers and the rights routes’ wildcards, with reasons', () => {
     // Prepare
