@@ -209,7 +209,7 @@ const line = (f: RunFigures) =>
  * await benchApi(console.log);
  * ```
  */
-export async function benchApi(print: (line: string) => void): Promise<void> {
+export async function benchApi(print: (line: string) => void): Promise<{ scoreAtRate: RunFigures }> {
   const loadBefore = loadavg()[0]!;
   // The handlers' degraded-answer warnings are the drill's point, not news; errors still show.
   // The stack passes the level on to the handlers it loads; a logger made earlier in this
@@ -282,6 +282,7 @@ export async function benchApi(print: (line: string) => void): Promise<void> {
     print(`  score        at max, ${each.connections} connections:  ${line(scoreAtMax)}`);
     print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB hung:     ${drillLine(hung)}`);
     print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB refusing: ${drillLine(refused)}`);
+    return { scoreAtRate };
   } finally {
     logger.setLogLevel(level);
     await stack.close();

@@ -12,8 +12,10 @@
  * - Lambda: https://aws.amazon.com/lambda/pricing/
  * - DynamoDB on-demand: https://aws.amazon.com/dynamodb/pricing/on-demand/
  * - Kinesis Data Streams: https://aws.amazon.com/kinesis/data-streams/pricing/
+ * - API Gateway (REST APIs): https://aws.amazon.com/api-gateway/pricing/
  */
 
+import { GEO_FUNCTION_MEMORY_MB } from '../infra/api.ts';
 import { DEFAULT_CONFIG } from '../infra/config.ts';
 import { CONSUMER_EVENT_SOURCE } from '../src/shared/streams.ts';
 
@@ -30,6 +32,9 @@ export const DYNAMODB_PRICE_PER_WRITE_UNIT = 0.7625 / 1e6;
 export const DYNAMODB_PRICE_PER_READ_UNIT = 0.1525 / 1e6;
 /** Kinesis Data Streams (provisioned mode), USD per PUT payload unit (25 KB chunk of a record; $0.0175 per million). */
 export const KINESIS_PRICE_PER_PUT_PAYLOAD_UNIT = 0.0175 / 1e6;
+
+/** API Gateway REST API requests, USD per request ($3.70 per million, the first 333 million a month). */
+export const API_GATEWAY_REST_PRICE_PER_REQUEST = 3.7 / 1e6;
 
 /** Usage per million events, as measured (bench/pipeline.ts for DynamoDB) or derived. */
 export interface UsagePerMillionEvents {
@@ -136,6 +141,94 @@ export function printCost(usage: UsagePerMillionEvents, print: (line: string) =>
       `Kinesis ${usd(cost.kinesis)} (${(usage.kinesisPutPayloadUnits / 1e6).toFixed(2)} PUT payload units per event) + ` +
       `Lambda ${usd(cost.lambda)} (${Math.round(usage.lambdaInvocations).toLocaleString('en')} invocations, ` +
       `${Math.round(usage.lambdaGbSeconds).toLocaleString('en')} GB-s at most)`,
+  );
+  return cost;
+}
+
+/** Usage per million calls of `POST /v1/score`. */
+export interface ScoreUsagePerMillion {
+  /** REST API requests (one per call). */
+  readonly apiRequests: number;
+  /** Score function invocations (one per call; the authorizer's answer is cached per API key, so its few invocations are left out). */
+  readonly lambdaInvocations: number;
+  /** Score function GB-seconds (memory in GB × billed duration in s, summed). */
+  readonly lambdaGbSeconds: number;
+  /** DynamoDB read request units (one BatchGetItem of strongly consistent reads per call). */
+  readonly dynamoReadUnits: number;
+}
+
+/** The cost of a million score calls, USD, per service and in total. */
+export interface CostPerMillionScoreCalls {
+  readonly apiGateway: number;
+  readonly lambda: number;
+  readonly dynamodb: number;
+  readonly total: number;
+}
+
+/**
+ * The pay-per-use cost of a million `POST /v1/score` calls in eu-central-1 at the list prices above.
+ *
+ * @throws when a figure is negative or not a number (naming it).
+ *
+ * @example
+ * ```ts
+ * costPerMillionScoreCalls({ apiRequests: 1e6, lambdaInvocations: 1e6, lambdaGbSeconds: 20_000, dynamoReadUnits: 8e6 }).total; // ≈ 5.39
+ * ```
+ */
+export function costPerMillionScoreCalls(usage: ScoreUsagePerMillion): CostPerMillionScoreCalls {
+  for (const [field, value] of Object.entries(usage)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`cost: ${field}: expected a finite number >= 0, got ${String(value)}`);
+    }
+  }
+  const apiGateway = usage.apiRequests * API_GATEWAY_REST_PRICE_PER_REQUEST;
+  const lambda =
+    usage.lambdaInvocations * LAMBDA_PRICE_PER_REQUEST +
+    usage.lambdaGbSeconds * LAMBDA_ARM_PRICE_PER_GB_SECOND;
+  const dynamodb = usage.dynamoReadUnits * DYNAMODB_PRICE_PER_READ_UNIT;
+  return { apiGateway, lambda, dynamodb, total: apiGateway + lambda + dynamodb };
+}
+
+/** What the score figures start from. */
+export interface MeasuredScore {
+  /** Milliseconds per call: the local bench's p50 at 200 requests/s (gateway and dynalite included: an upper bound of the function's duration). */
+  readonly msPerCall: number;
+  /** Items each call reads: the order's profiles, the current hour's shop-wide counters and the subject's controls. */
+  readonly itemsPerCall: number;
+}
+
+/**
+ * Usage per million score calls: one request and one invocation each, billed per started
+ * millisecond at the score function's memory, and one read request unit per item (a strongly
+ * consistent read of up to 4 KB, an absent item included).
+ *
+ * @example
+ * ```ts
+ * printScoreCost(usageFromScore({ msPerCall: 12, itemsPerCall: 8 }), console.log);
+ * ```
+ */
+export function usageFromScore(measured: MeasuredScore): ScoreUsagePerMillion {
+  const perMillion = 1e6;
+  return {
+    apiRequests: perMillion,
+    lambdaInvocations: perMillion,
+    lambdaGbSeconds: (perMillion * Math.ceil(measured.msPerCall) * (GEO_FUNCTION_MEMORY_MB / 1024)) / 1000,
+    dynamoReadUnits: perMillion * measured.itemsPerCall,
+  };
+}
+
+/** Prints the cost per million score calls of {@link usageFromScore}, per service. */
+export function printScoreCost(
+  usage: ScoreUsagePerMillion,
+  print: (line: string) => void,
+): CostPerMillionScoreCalls {
+  const cost = costPerMillionScoreCalls(usage);
+  const usd = (n: number) => `$${n.toFixed(n < 0.1 ? 4 : 2)}`;
+  print(
+    `cost per million POST /v1/score calls, eu-central-1 list prices (${PRICES_TAKEN}), pay-per-use only: ${usd(cost.total)} = ` +
+      `API Gateway REST ${usd(cost.apiGateway)} + ` +
+      `Lambda ${usd(cost.lambda)} (${Math.round(usage.lambdaGbSeconds).toLocaleString('en')} GB-s at most) + ` +
+      `DynamoDB ${usd(cost.dynamodb)} (${(usage.dynamoReadUnits / 1e6).toFixed(1)} RRU per call)`,
   );
   return cost;
 }

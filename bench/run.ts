@@ -33,8 +33,11 @@ import type { VigilEvent } from '../src/shared/contract/events.ts';
 import { type ClientIp, parseClientIp } from '../src/shared/ip.ts';
 import { InMemoryProfileStore, MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
+import { parseEventLine } from '../src/shared/contract/events.ts';
+import { toFacts } from '../src/shared/enrich.ts';
+import { profileKeysOf } from '../src/shared/profile/observe.ts';
 import { benchBundles } from './bundles.ts';
-import { printCost, usageFromPipeline } from './cost.ts';
+import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
 
 const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
@@ -160,4 +163,32 @@ if (PIPELINE_EVENTS > 0) {
 if (process.env.BENCH_BUNDLES !== '0') benchBundles(console.log);
 
 // APIs: the score endpoint beside the no-op floor on the local gateway, and degraded (bench/api.ts).
-if (process.env.BENCH_API !== '0') await benchApi(console.log);
+if (process.env.BENCH_API !== '0') {
+  const { scoreAtRate } = await benchApi(console.log);
+  // What a million score calls cost on AWS (bench/cost.ts): the items one call reads, from the
+  // orders of the input as the score function sees them.
+  printScoreCost(
+    usageFromScore({ msPerCall: scoreAtRate.p50, itemsPerCall: scoreItemsPerCall(lines) }),
+    console.log,
+  );
+}
+
+/**
+ * The DynamoDB items one score call reads, averaged over the input's orders: the order's profiles
+ * (`profileKeysOf`), the current hour's shop-wide counters (older hours are cached), and the
+ * subject's controls when the order has a customer.
+ */
+function scoreItemsPerCall(eventLines: readonly string[]): number {
+  const p = new Pseudonymiser(key);
+  let orders = 0;
+  let items = 0;
+  for (const line of eventLines) {
+    const parsed = parseEventLine(line, Date.now());
+    if (!parsed.ok || parsed.event.type !== 'order') continue;
+    const keys = profileKeysOf(toFacts(parsed.event, parsed.occurredAtMs, p));
+    orders++;
+    items += keys.length + 1 + (parsed.event.customerId ? 1 : 0);
+    if (orders === 1_000) break;
+  }
+  return orders > 0 ? items / orders : 0;
+}

@@ -8,12 +8,13 @@ import { GEO_DATA_DIR, GEO_DATA_FILES } from '../../infra/pipeline.ts';
 
 // The one synthesis with bundling of the suite (esbuild plus a 140 MB copy of geo data): shared by every test here.
 let outdir: string;
+let bundles: FunctionBundle[];
 let consumer: FunctionBundle;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'vigil-bundle-test-'));
-  const bundles = synthBundles(outdir);
+  bundles = synthBundles(outdir);
   consumer = bundles.find((b) => b.name === 'vigil-dev-consume-events')!;
-}, 120_000);
+}, 180_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const GEO_SOURCE = join(dirname(createRequire(import.meta.url).resolve('geoip-lite/package.json')), 'data');
@@ -59,5 +60,68 @@ describe('the consumer bundle (local esbuild, no Docker)', () => {
     // Assess: geoip-lite holds the city databases in memory, so the process is well above a bare Node.js
     expect(init.rssMiB).toBeGreaterThan(150);
     expect(init.firstResult).toEqual({ batchItemFailures: [] });
+  });
+});
+
+describe('the API bundles', () => {
+  it('ship geoip-lite city data with the score function only', () => {
+    // Prepare
+    const api = bundles.filter((b) => b.fn !== 'consume-events');
+
+    // Act
+    const withGeo = api.filter((b) => readdirSync(b.dir).includes(GEO_DATA_DIR)).map((b) => b.fn);
+
+    // Assess
+    expect(api.map((b) => b.fn)).toEqual(
+      expect.arrayContaining(['score-order', 'authorize-request', 'list-alerts']),
+    );
+    expect(withGeo).toEqual(['score-order']);
+    for (const bundle of api.filter((b) => b.fn !== 'score-order')) {
+      expect(readdirSync(bundle.dir)).toEqual(['index.mjs']);
+    }
+  });
+
+  it('score an order in a fresh process, degraded when DynamoDB refuses, with geo data found beside the bundle', () => {
+    // Prepare
+    const score = bundles.find((b) => b.fn === 'score-order')!;
+
+    // Act
+    const init = measureInit(score, 1);
+
+    // Assess
+    const answer = init.firstResult as { statusCode: number; body: string };
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({
+      eventId: 'bench-init-1',
+      degraded: true,
+      failPolicy: 'open',
+    });
+  });
+
+  it('start without geo data where none is shipped: the other functions answer, the authorizer names an API key caller', () => {
+    // Prepare
+    const others = bundles.filter((b) => !['consume-events', 'score-order'].includes(b.fn));
+
+    // Act
+    const answers = others.map((b) => [b.fn, measureInit(b, 1)] as const);
+
+    // Assess
+    for (const [fn, init] of answers) {
+      const result = init.firstResult as { statusCode?: number; context?: { role?: string } };
+      if (fn === 'authorize-request') expect(result.context).toEqual({ role: 'order-flow' });
+      else expect(result.statusCode).toBe(401);
+      expect(init.rssMiB).toBeLessThan(150);
+    }
+  });
+
+  it('keep the authorizer small: no route schemas, no zod, no geo data', () => {
+    // Prepare
+    const authorizer = bundles.find((b) => b.fn === 'authorize-request')!;
+
+    // Act
+    const { packageBytes } = authorizer;
+
+    // Assess
+    expect(packageBytes).toBeLessThan(100 * 1024);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { GEO_FUNCTION_MEMORY_MB } from '../../infra/api.ts';
 import {
+  API_GATEWAY_REST_PRICE_PER_REQUEST,
   costPerMillionEvents,
+  costPerMillionScoreCalls,
   DYNAMODB_PRICE_PER_READ_UNIT,
   DYNAMODB_PRICE_PER_WRITE_UNIT,
   KINESIS_PRICE_PER_PUT_PAYLOAD_UNIT,
@@ -8,6 +11,7 @@ import {
   LAMBDA_PRICE_PER_REQUEST,
   printCost,
   usageFromPipeline,
+  usageFromScore,
 } from '../../bench/cost.ts';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { CONSUMER_EVENT_SOURCE } from '../../src/shared/streams.ts';
@@ -143,5 +147,40 @@ describe('usageFromPipeline', () => {
     );
     expect(printed[0]).toContain('3.56 WRU + 1.83 RRU per event');
     expect(cost.total).toBeCloseTo(cost.dynamodb + cost.kinesis + cost.lambda, 10);
+  });
+});
+
+describe('costPerMillionScoreCalls', () => {
+  it('prices API Gateway REST requests, the score function and its strongly consistent reads', () => {
+    // Prepare
+    const measured = { msPerCall: 11.2, itemsPerCall: 10 };
+
+    // Act
+    const usage = usageFromScore(measured);
+    const cost = costPerMillionScoreCalls(usage);
+
+    // Assess: a million calls, each billed 12 ms at the score function's memory, 10 RRU each
+    expect(usage).toEqual({
+      apiRequests: 1e6,
+      lambdaInvocations: 1e6,
+      lambdaGbSeconds: 12_000 * (GEO_FUNCTION_MEMORY_MB / 1024),
+      dynamoReadUnits: 10e6,
+    });
+    expect(API_GATEWAY_REST_PRICE_PER_REQUEST * 1e6).toBeCloseTo(3.7, 10);
+    expect(cost.apiGateway).toBeCloseTo(3.7, 10);
+    expect(cost.lambda).toBeCloseTo(0.2 + usage.lambdaGbSeconds * LAMBDA_ARM_PRICE_PER_GB_SECOND, 10);
+    expect(cost.dynamodb).toBeCloseTo(10 * 0.1525, 10);
+    expect(cost.total).toBeCloseTo(cost.apiGateway + cost.lambda + cost.dynamodb, 10);
+  });
+
+  it('refuses a figure that is not a number, naming it', () => {
+    // Prepare
+    const usage = { ...usageFromScore({ msPerCall: 10, itemsPerCall: 8 }), dynamoReadUnits: Number.NaN };
+
+    // Act
+    const act = () => costPerMillionScoreCalls(usage);
+
+    // Assess
+    expect(act).toThrow(/dynamoReadUnits: expected a finite number/);
   });
 });
