@@ -1,6 +1,6 @@
 /**
- * The embedded local stack: kinesalite and dynalite in-process on free
- * loopback ports, the stream and tables created from the shared definitions
+ * The embedded local stack: kinesalite and dynalite in-process, each on a worker
+ * thread of its own (`emulator.ts`), on free loopback ports, the stream and tables created from the shared definitions
  * (`streams.ts`, `tables.ts`, the same the CDK stack maps), and the REAL
  * consumer Lambda (`functions/consume-events.ts`) fed by the local Kinesis
  * event-source poller with Lambda's semantics.
@@ -16,9 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, ResourceInUseException as TableInUse } from '@aws-sdk/client-dynamodb';
 import {
@@ -37,21 +35,8 @@ import { kinesisClient } from '../shared/kinesis.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
 import { type ApiHandler, type Gateway, startGateway } from './gateway.ts';
+import { type RunningEmulator, startEmulator } from './emulator.ts';
 import { type FailedRecords, KinesisPoller } from './poller.ts';
-
-/** kinesalite and dynalite ship no types: each factory returns a plain `http.Server`. */
-type Emulator = (options: {
-  createStreamMs?: number;
-  deleteStreamMs?: number;
-  updateStreamMs?: number;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-  shardLimit?: number;
-  path?: string;
-  ssl?: boolean;
-}) => Server;
-const requireCjs = createRequire(import.meta.url);
 
 /** Where the stack says how to reach it, relative to the directory it was started in. */
 export const LOCAL_STACK_FILE = '.vigil/local.json';
@@ -103,20 +88,6 @@ export interface LocalStack extends LocalStackInfo {
   close(): Promise<void>;
 }
 
-/** Listens on a free loopback port; counts requests by their `X-Amz-Target` operation. */
-async function listen(server: Server, counts: Record<string, number>): Promise<string> {
-  server.on('request', (req: IncomingMessage) => {
-    const target = String(req.headers['x-amz-target'] ?? 'unknown');
-    const operation = target.slice(target.lastIndexOf('.') + 1);
-    counts[operation] = (counts[operation] ?? 0) + 1;
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 async function closeServer(server: Server): Promise<void> {
   // Idle keep-alive connections of the clients would hold close() open.
   server.closeAllConnections();
@@ -158,26 +129,12 @@ let instances = 0;
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const stage = options.stage ?? 'local';
   const region = DEFAULT_REGION;
-  const requests = { kinesis: {} as Record<string, number>, dynamodb: {} as Record<string, number> };
   const paths = options.dataDir
     ? { kinesis: join(options.dataDir, 'kinesis'), dynamodb: join(options.dataDir, 'dynamodb') }
     : undefined;
   if (paths) for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
 
-  const kinesalite = (requireCjs('kinesalite') as Emulator)({
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
-    shardLimit: 50,
-    ssl: false,
-    ...(paths ? { path: paths.kinesis } : {}),
-  });
-  const dynalite = (requireCjs('dynalite') as Emulator)({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(paths ? { path: paths.dynamodb } : {}),
-  });
+  const emulators: RunningEmulator[] = [];
   const servers: Server[] = [];
   const clients: { destroy(): void }[] = [];
   const saved = new Map<string, string | undefined>();
@@ -194,16 +151,41 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await poller?.stop();
     } finally {
       for (const client of clients.splice(0)) client.destroy();
-      await Promise.all(servers.splice(0).map(closeServer));
+      await Promise.all([
+        ...servers.splice(0).map(closeServer),
+        ...emulators.splice(0).map((e) => e.close()),
+      ]);
       restoreEnv();
     }
   };
 
   try {
-    servers.push(kinesalite);
-    const kinesisEndpoint = await listen(kinesalite, requests.kinesis);
-    servers.push(dynalite);
-    const dynamoEndpoint = await listen(dynalite, requests.dynamodb);
+    const kinesalite = await startEmulator('kinesalite', {
+      createStreamMs: 0,
+      deleteStreamMs: 0,
+      updateStreamMs: 0,
+      shardLimit: 50,
+      ssl: false,
+      ...(paths ? { path: paths.kinesis } : {}),
+    });
+    emulators.push(kinesalite);
+    const dynalite = await startEmulator('dynalite', {
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(paths ? { path: paths.dynamodb } : {}),
+    });
+    emulators.push(dynalite);
+    const kinesisEndpoint = kinesalite.endpoint;
+    const dynamoEndpoint = dynalite.endpoint;
+    const requests = {
+      get kinesis() {
+        return kinesalite.counts();
+      },
+      get dynamodb() {
+        return dynalite.counts();
+      },
+    };
     const newKinesisClient = (): KinesisClient => {
       const client = kinesisClient({ endpoint: kinesisEndpoint, region, credentials: LOCAL_CREDENTIALS });
       clients.push(client);
@@ -308,14 +290,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     writeFileSync(file, text);
     (options.print ?? ((t: string) => void process.stdout.write(t)))(text);
 
-    const failDynamo = async (mode: 'refuse' | 'hang'): Promise<void> => {
-      if (mode === 'hang') {
-        dynalite.removeAllListeners('request');
-        return;
-      }
-      servers.splice(servers.indexOf(dynalite), 1);
-      await closeServer(dynalite);
-    };
+    const failDynamo = (mode: 'refuse' | 'hang'): Promise<void> =>
+      mode === 'hang' ? dynalite.hang() : dynalite.close();
 
     return {
       ...info,
