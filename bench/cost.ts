@@ -191,7 +191,7 @@ export function costPerMillionScoreCalls(usage: ScoreUsagePerMillion): CostPerMi
 
 /** What the score figures start from. */
 export interface MeasuredScore {
-  /** Milliseconds per call: the local bench's p50 at 200 requests/s (gateway and dynalite included: an upper bound of the function's duration). */
+  /** Milliseconds per call: a p50 of the local bench (gateway, dynalite and load generator included: an upper bound of the function's duration). */
   readonly msPerCall: number;
   /** Items each call reads: the order's profiles, the current hour's shop-wide counters and the subject's controls. */
   readonly itemsPerCall: number;
