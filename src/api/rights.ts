@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { RightsReceipt, ReceiptStore, SubjectRights } from '../shared/rights/subject-rights.ts';
-import type { AuditLog } from './audit.ts';
+import type { AuditAction, AuditLog } from './audit.ts';
 import { ApiError } from './errors.ts';
 import type { Caller } from './roles.ts';
 import type { ExportSchema, ObjectionBodySchema, ReceiptSchema } from './rights-schemas.ts';
@@ -16,81 +16,65 @@ type Receipt = z.input<typeof ReceiptSchema>;
 const who = (caller: Caller) => ({ principalId: caller.principalId, role: caller.role });
 
 /**
+ * Audits a request about a customer (by pseudonym, never the customer id) before it runs, then runs it.
+ */
+async function audited<T>(
+  deps: RightsDeps,
+  caller: Caller,
+  action: AuditAction,
+  customerId: string,
+  run: () => Promise<T>,
+  details?: Record<string, string>,
+): Promise<T> {
+  const target = deps.rights.subjectOf(customerId);
+  await deps.audit.append({ ...who(caller), action, target, ...(details ? { details } : {}) });
+  return run();
+}
+
+/**
  * `POST /v1/subjects/objections` (privacy-service): the marker, then the subject's signals of the
- * scope deleted from every profile; later events in scope are never stored. Audited before it
- * runs, with the subject's pseudonym, never the customer id.
+ * scope deleted from every profile; later events in scope are never stored. Audited.
  *
  * @example
  * ```ts
  * const receipt = await objectToProfiling(deps, caller, { customerId: 'C1000231', scope: 'profiling' });
  * ```
  */
-export async function objectToProfiling(
+export const objectToProfiling = (
   deps: RightsDeps,
   caller: Caller,
   body: z.output<typeof ObjectionBodySchema>,
-): Promise<Receipt> {
-  const subject = deps.rights.subjectOf(body.customerId);
-  await deps.audit.append({
-    ...who(caller),
-    action: 'subject.object',
-    target: subject,
-    details: { scope: body.scope },
-  });
-  return deps.rights.object(body.customerId, body.scope);
-}
+): Promise<Receipt> =>
+  audited(
+    deps,
+    caller,
+    'subject.object',
+    body.customerId,
+    () => deps.rights.object(body.customerId, body.scope),
+    {
+      scope: body.scope,
+    },
+  );
 
 /** `POST /v1/subjects/{customerId}/restriction`: the data kept aside, unused, until lifted. Audited. */
-export async function restrictProcessing(
-  deps: RightsDeps,
-  caller: Caller,
-  customerId: string,
-): Promise<Receipt> {
-  await deps.audit.append({
-    ...who(caller),
-    action: 'subject.restrict',
-    target: deps.rights.subjectOf(customerId),
-  });
-  return deps.rights.restrict(customerId);
-}
+export const restrictProcessing = (deps: RightsDeps, caller: Caller, customerId: string): Promise<Receipt> =>
+  audited(deps, caller, 'subject.restrict', customerId, () => deps.rights.restrict(customerId));
 
 /** `DELETE /v1/subjects/{customerId}/restriction`: what was set aside goes back to its profiles. Audited. */
-export async function liftRestriction(
-  deps: RightsDeps,
-  caller: Caller,
-  customerId: string,
-): Promise<Receipt> {
-  await deps.audit.append({
-    ...who(caller),
-    action: 'subject.lift',
-    target: deps.rights.subjectOf(customerId),
-  });
-  return deps.rights.liftRestriction(customerId);
-}
+export const liftRestriction = (deps: RightsDeps, caller: Caller, customerId: string): Promise<Receipt> =>
+  audited(deps, caller, 'subject.lift', customerId, () => deps.rights.liftRestriction(customerId));
 
 /** `DELETE /v1/subjects/{customerId}`: every signal and alert of the subject. Audited. */
-export async function eraseSubject(deps: RightsDeps, caller: Caller, customerId: string): Promise<Receipt> {
-  await deps.audit.append({
-    ...who(caller),
-    action: 'subject.erase',
-    target: deps.rights.subjectOf(customerId),
-  });
-  return deps.rights.erase(customerId);
-}
+export const eraseSubject = (deps: RightsDeps, caller: Caller, customerId: string): Promise<Receipt> =>
+  audited(deps, caller, 'subject.erase', customerId, () => deps.rights.erase(customerId));
 
 /** `GET /v1/subjects/{customerId}/export`: everything stored about the subject, in plain words. Audited. */
-export async function exportSubject(
+export const exportSubject = (
   deps: RightsDeps,
   caller: Caller,
   customerId: string,
-): Promise<z.input<typeof ExportSchema>> {
-  await deps.audit.append({
-    ...who(caller),
-    action: 'subject.export',
-    target: deps.rights.subjectOf(customerId),
-  });
-  return deps.rights.export(customerId);
-}
+): Promise<z.input<typeof ExportSchema>> =>
+  audited(deps, caller, 'subject.export', customerId, () => deps.rights.export(customerId));
 
 /**
  * `GET /v1/privacy/requests/{requestId}`: a receipt and its status. Audited.
