@@ -284,7 +284,8 @@ export function benchBundles(log: (line: string) => void = console.log): void {
     log(
       `bundles: cdk synth with local esbuild bundling in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
-    const mib = (n: number) => (n / 2 ** 20).toFixed(1);
+    const size = (n: number) =>
+      n < 2 ** 20 / 10 ? `${Math.round(n / 1024)} KiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
     for (const bundle of bundles) {
       const init = measureInit(bundle);
       const targeted = TARGETED.includes(bundle.fn);
@@ -295,7 +296,7 @@ export function benchBundles(log: (line: string) => void = console.log): void {
           ? `, first answer ${answer.statusCode}${answer.body?.includes('"degraded":true') ? ' degraded' : ''}`
           : '';
       log(
-        `${bundle.name}: ${bundle.entry} ${mib(bundle.codeBytes)} MiB, package ${mib(bundle.packageBytes)} MiB; ` +
+        `${bundle.name}: ${bundle.entry} ${size(bundle.codeBytes)}, package ${size(bundle.packageBytes)}; ` +
           `cold init ${Math.round(init.medianMs)} ms median of ${init.runs} (max ${Math.round(init.maxMs)}), ` +
           `RSS ${Math.round(init.rssMiB)} MiB${first}` +
           (targeted
