@@ -11,9 +11,26 @@ import {
 import type { Pseudonym, SubjectPseudonym } from '../../src/shared/pseudonymise.ts';
 
 /** What a contract run needs from an adapter: a fresh, empty store and a way to let go of it. */
-export interface StoreUnderTest {
-  store: ProfileStore;
+export interface StoreUnderTest<S = ProfileStore> {
+  store: S;
   close(): Promise<void>;
+}
+
+/**
+ * Inside a `describe`: a function that opens a fresh store, every store it opened closed after
+ * each test.
+ */
+export function storesClosedAfterEach<S>(makeStore: () => Promise<StoreUnderTest<S>>): () => Promise<S> {
+  let opened: StoreUnderTest<S>[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.map((s) => s.close()));
+    opened = [];
+  });
+  return async () => {
+    const s = await makeStore();
+    opened.push(s);
+    return s.store;
+  };
 }
 
 const DAY_S = 86_400;
@@ -84,16 +101,7 @@ async function bucketsAsOf(store: ProfileStore, at: number): Promise<GlobalBucke
  */
 export function describeProfileStoreContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
   describe(`ProfileStore contract: ${name}`, () => {
-    let opened: StoreUnderTest[] = [];
-    const open = async (): Promise<ProfileStore> => {
-      const s = await makeStore();
-      opened.push(s);
-      return s.store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.map((s) => s.close()));
-      opened = [];
-    });
+    const open = storesClosedAfterEach(makeStore);
 
     it('loads nothing for unknown keys', async () => {
       // Prepare

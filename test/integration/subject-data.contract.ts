@@ -1,14 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { type StoreUnderTest, storesClosedAfterEach } from './profile-store.contract.ts';
 import type { Observation, ProfileKey } from '../../src/shared/profile/model.ts';
 import type { ProfileWrite } from '../../src/shared/profile/observe.ts';
 import type { HeldObservation, ProfileStore, SubjectDataStore } from '../../src/shared/profile/store.ts';
 import type { Pseudonym, SubjectPseudonym } from '../../src/shared/pseudonymise.ts';
 
 /** What a contract run needs from an adapter: a fresh, empty store and a way to let go of it. */
-export interface SubjectStoreUnderTest {
-  store: ProfileStore & SubjectDataStore;
-  close(): Promise<void>;
-}
+export type SubjectStoreUnderTest = StoreUnderTest<ProfileStore & SubjectDataStore>;
 
 const DAY_S = 86_400;
 const T0 = Date.parse('2026-11-24T08:00:00Z');
@@ -67,16 +65,7 @@ export function describeSubjectDataContract(
   makeStore: () => Promise<SubjectStoreUnderTest>,
 ): void {
   describe(`SubjectDataStore contract: ${name}`, () => {
-    let opened: SubjectStoreUnderTest[] = [];
-    const open = async () => {
-      const s = await makeStore();
-      opened.push(s);
-      return s.store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.map((s) => s.close()));
-      opened = [];
-    });
+    const open = storesClosedAfterEach(makeStore);
 
     it("finds the subject's observations in every profile they went to, and only the subject's", async () => {
       // Prepare
