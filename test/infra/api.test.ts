@@ -551,6 +551,7 @@ describe('Api: function settings', () => {
   it('takes the score settings and throttling from context', () => {
     // Prepare
     const context = {
+      detection: '{"thresholds":{"review":50,"deny":90}}',
       scoreBudgetMs: '80',
       scoreFailPolicy: 'closed',
       scoreQuotaPerDay: '5000',
@@ -564,7 +565,12 @@ describe('Api: function settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'vigil-dev-score-order',
       Environment: {
-        Variables: Match.objectLike({ VIGIL_SCORE_BUDGET_MS: '80', VIGIL_SCORE_FAIL_POLICY: 'closed' }),
+        Variables: Match.objectLike({
+          VIGIL_SCORE_BUDGET_MS: '80',
+          VIGIL_SCORE_FAIL_POLICY: 'closed',
+          // The consumer's detection settings: the score and the stream decide alike.
+          VIGIL_DETECTION_CONFIG: '{"thresholds":{"review":50,"deny":90}}',
+        }),
       },
     });
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Quota: { Limit: 5000, Period: 'DAY' } });

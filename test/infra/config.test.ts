@@ -66,6 +66,9 @@ describe('resolveVigilConfig', () => {
     [{ streamMode: 'serverless' }, /streamMode: /],
     [{ logRetentionDays: 42 }, /logRetentionDays: expected one of 1, 3, 5/],
     [{ alarmEmail: 'ops' }, /alarmEmail: /],
+    [{ scoreFailPolicy: 'sometimes' }, /scoreFailPolicy: /],
+    [{ scoreBudgetMs: '0' }, /scoreBudgetMs: /],
+    [{ apiBurstLimit: 6_000 }, /apiBurstLimit: /],
     [{ deletionProtection: 'no' }, /deletionProtection: /],
     [{ shardCount: 4 }, /shardCount: only for streamMode "provisioned"/],
     [
