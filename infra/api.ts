@@ -163,8 +163,8 @@ export class VigilApi extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    // Paths of methods whose detailed CloudWatch metrics are on: the score route's own latency alarm needs them.
-    const scoreRoutes = routes.filter((r) => credentialOf(r) === 'api-key');
+    const apiKeyRoutes = routes.filter((r) => credentialOf(r) === 'api-key');
+    // The callers are servers and command lines, not browsers: no CORS preflight methods.
     this.restApi = new RestApi(this, 'RestApi', {
       restApiName: `vigil-${stage}-api`,
       description: `Vigil ${stage}: score, alerts and customers' rights`,
@@ -172,7 +172,7 @@ export class VigilApi extends Construct {
       // edge locations worldwide as an edge-optimised API's do.
       endpointTypes: [EndpointType.REGIONAL],
       apiKeySourceType: ApiKeySourceType.HEADER,
-      // The callers are servers and command lines, not browsers: no CORS.
+      // No account-wide API Gateway CloudWatch role: only execution logging needs it (off, see APIG6 below).
       cloudWatchRole: false,
       deployOptions: {
         stageName: stage,
@@ -183,8 +183,10 @@ export class VigilApi extends Construct {
         dataTraceEnabled: false,
         throttlingRateLimit: config.api.rateLimit,
         throttlingBurstLimit: config.api.burstLimit,
+        // Detailed metrics (per method, billed as custom metrics) on the score route only: its own
+        // latency alarm needs them.
         methodOptions: Object.fromEntries(
-          scoreRoutes.map((r) => [`${r.path}/${r.method}`, { metricsEnabled: true }]),
+          apiKeyRoutes.map((r) => [`${r.path}/${r.method}`, { metricsEnabled: true }]),
         ),
       },
     });
@@ -305,7 +307,6 @@ export class VigilApi extends Construct {
     }
     this.methods = methods;
 
-    const apiKeyRoutes = routes.filter((r) => credentialOf(r) === 'api-key');
     if (apiKeyRoutes.length > 0) {
       const score = config.api.score;
       const throttle = { rateLimit: score.rateLimit, burstLimit: score.burstLimit };
