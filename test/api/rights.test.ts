@@ -4,7 +4,7 @@ import { resolveConfig } from '../../src/shared/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
 import { consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
 import type { Observation } from '../../src/shared/profile/model.ts';
 import { aBrowse, aFailedLogin, aLogin } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
@@ -54,7 +54,9 @@ function aMorning(customerId: string) {
 /** Every observation of the customer's pseudonym in any profile item. */
 async function observationsOf(subject: string): Promise<Observation[]> {
   return (await api.scan('profiles')).flatMap((item) =>
-    Object.values((item.obs ?? {}) as Record<string, Observation>).filter((o) => o.subject === subject),
+    Object.values((item.obs ?? {}) as Record<string, string>)
+      .map(decodeObservation)
+      .filter((o) => o.subject === subject),
   );
 }
 

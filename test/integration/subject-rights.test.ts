@@ -10,8 +10,7 @@ import { resolveConfig } from '../../src/shared/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
-import type { Observation } from '../../src/shared/profile/model.ts';
+import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
@@ -63,7 +62,8 @@ async function aStage() {
     const subject = rights.subjectOf(customerId);
     const items = await scan('profiles');
     const observations = items.flatMap((item) =>
-      Object.values((item.obs ?? {}) as Record<string, Observation>)
+      Object.values((item.obs ?? {}) as Record<string, string>)
+        .map(decodeObservation)
         .filter((o) => o.subject === subject)
         .map((o) => ({ pk: item.pk, kind: o.kind, eventId: o.eventId })),
     );
