@@ -19,6 +19,7 @@
  * Input: the development set (../shared/eval) when it is there, else the
  * generated demo traffic.
  */
+import './quiet.ts';
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
