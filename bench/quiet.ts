@@ -5,5 +5,5 @@
  * with them those instances) before any stack starts: without this, every consumer batch would
  * print a log line and an EMF document, and the figures would measure the terminal.
  */
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -54,8 +54,8 @@ function aMorning(customerId: string) {
 /** Every observation of the customer's pseudonym in any profile item. */
 async function observationsOf(subject: string): Promise<Observation[]> {
   return (await api.scan('profiles')).flatMap((item) =>
-    Object.values((item.obs ?? {}) as Record<string, string>)
-      .map(decodeObservation)
+    Object.entries((item.obs ?? {}) as Record<string, string>)
+      .map(([id, o]) => decodeObservation(o, id))
       .filter((o) => o.subject === subject),
   );
 }

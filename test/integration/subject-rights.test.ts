@@ -62,8 +62,8 @@ async function aStage() {
     const subject = rights.subjectOf(customerId);
     const items = await scan('profiles');
     const observations = items.flatMap((item) =>
-      Object.values((item.obs ?? {}) as Record<string, string>)
-        .map(decodeObservation)
+      Object.entries((item.obs ?? {}) as Record<string, string>)
+        .map(([id, o]) => decodeObservation(o, id))
         .filter((o) => o.subject === subject)
         .map((o) => ({ pk: item.pk, kind: o.kind, eventId: o.eventId })),
     );

@@ -729,17 +729,18 @@ const LONG_NAMES: Readonly<Record<string, keyof Observation>> = Object.fromEntri
   Object.entries(SHORT_NAMES).map(([long, short]) => [short, long as keyof Observation]),
 );
 
-/** An observation as stored: JSON text with the short field names. */
+/** An observation as stored: JSON text with the short field names, without its eventId (the map key). */
 export function encodeObservation(o: Observation): string {
   const short: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(o))
-    if (value !== undefined) short[SHORT_NAMES[name as keyof Observation]] = value;
+  for (const [name, value] of Object.entries(o)) {
+    if (value !== undefined && name !== 'eventId') short[SHORT_NAMES[name as keyof Observation]] = value;
+  }
   return JSON.stringify(short);
 }
 
-/** A stored observation back as the port's Observation. */
-export function decodeObservation(stored: string): Observation {
-  const long: Record<string, unknown> = {};
+/** A stored observation (and its map key) back as the port's Observation. */
+export function decodeObservation(stored: string, eventId: string): Observation {
+  const long: Record<string, unknown> = { eventId };
   for (const [name, value] of Object.entries(JSON.parse(stored) as Record<string, unknown>))
     long[LONG_NAMES[name]!] = value;
   return long as unknown as Observation;
@@ -747,7 +748,9 @@ export function decodeObservation(stored: string): Observation {
 
 /** Every observation an item holds, decoded. */
 function storedObservations(item: Item): Observation[] {
-  return Object.values((item.obs ?? {}) as Record<string, string>).map(decodeObservation);
+  return Object.entries((item.obs ?? {}) as Record<string, string>).map(([id, o]) =>
+    decodeObservation(o, id),
+  );
 }
 
 /** What a load saw of a profile item: enough to plan the next write (see the class comment). */
