@@ -9,7 +9,8 @@
  *    pipeline itself uses.
  * 2. Replay: the full pipeline (validate, pseudonymise, load profiles, rules,
  *    decide, write signals, serialise the decision), in-memory store.
- * 3. Memory: replay of a generated 1,000,000-event stream (the demo traffic:
+ * 3. Memory, in a Node process of its own (bench/memory.ts): replay of a
+ *    generated 1,000,000-event stream (the demo traffic:
  *    a growing population with attacks), printing peak RSS and how many
  *    profiles the bounded store holds.
  * 4. Pipeline: the first 50,000 events end to end through the embedded local
@@ -20,19 +21,19 @@
  * generated demo traffic.
  */
 import './quiet.ts';
-import { createHmac, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import geoip from 'geoip-lite';
 import { demoTrafficNdjson } from '../src/demo/traffic.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchApi } from './api.ts';
-import { resolveConfig } from '../src/shared/config.ts';
-import { Detector } from '../src/shared/detector.ts';
+import { BENCH_KEY as key, replay } from './replay.ts';
 import { locate } from '../src/shared/geo.ts';
 import type { VigilEvent } from '../src/shared/contract/events.ts';
 import { type ClientIp, parseClientIp } from '../src/shared/ip.ts';
-import { InMemoryProfileStore, MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 import { parseEventLine } from '../src/shared/contract/events.ts';
 import { toFacts } from '../src/shared/enrich.ts';
@@ -42,7 +43,6 @@ import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './
 
 const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
-const key = { version: 'v1', secret: randomBytes(32) };
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 function input(): { lines: string[]; source: string } {
@@ -101,19 +101,6 @@ function floorMemoised(lines: readonly string[]): number {
   return lines.length / ((performance.now() - t0) / 1000) + (sink === -1 ? 1 : 0);
 }
 
-async function replay(lines: Iterable<string>, store = new InMemoryProfileStore()) {
-  const detector = new Detector({ store, pseudonymiser: new Pseudonymiser(key), config: resolveConfig() });
-  let bytes = 0;
-  let n = 0;
-  const t0 = performance.now();
-  for (const line of lines) {
-    const verdict = await detector.processLine(line);
-    bytes += JSON.stringify(verdict.kind === 'decision' ? verdict.decision : verdict).length;
-    n++;
-  }
-  return { rate: n / ((performance.now() - t0) / 1000) + (bytes === -1 ? 1 : 0), n };
-}
-
 const { lines, source } = input();
 console.log(`input: ${fmt(lines.length)} events (${source}); node ${process.version}, ${process.arch}`);
 // Warm every path once so the JIT has seen it, then measure each in turn on the same lines.
@@ -131,6 +118,15 @@ console.log(
   `ratio replay / floor as specified: ${(full.rate / computed).toFixed(2)} (target >= 0.50); ` +
     `replay / memoised floor: ${(full.rate / memoised).toFixed(2)}`,
 );
+
+// Memory in a process of its own: its peak RSS is the store's alone, and its million-event heap
+// stalls none of the latency runs below (bench/memory.ts).
+if (MEMORY_EVENTS > 0) {
+  spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./memory.ts', import.meta.url))], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_MEMORY_EVENTS: String(MEMORY_EVENTS) },
+  });
+}
 
 const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
 if (PIPELINE_EVENTS > 0) {
@@ -155,28 +151,6 @@ if (process.env.BENCH_API !== '0') {
       itemsPerCall: scoreItemsPerCall(lines),
     }),
     console.log,
-  );
-}
-
-// Memory last: its million-event store leaves a large heap behind, whose collection would stall
-// the latency runs above (a 1.5 s pause showed in the score endpoint's p99 when it ran first).
-if (MEMORY_EVENTS > 0) {
-  const store = new InMemoryProfileStore();
-  let peakRss = process.memoryUsage().rss;
-  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  const stream = function* () {
-    let i = 0;
-    for (const line of demoTrafficNdjson({ customers: 20_000, days: 6 })) {
-      if (i++ >= MEMORY_EVENTS) return;
-      if (i % 25_000 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      yield line;
-    }
-  };
-  const big = await replay(stream(), store);
-  clearInterval(sample);
-  console.log(
-    `memory: ${fmt(big.n)} generated events at ${fmt(big.rate)} events/s (generation included), ` +
-      `peak RSS ${fmt(peakRss / 2 ** 20)} MiB, ${fmt(store.size)} profiles held (bound ${fmt(MEMORY_STORE_DEFAULTS.maxProfiles)})`,
   );
 }
 
