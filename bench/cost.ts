@@ -60,6 +60,15 @@ export interface CostPerMillionEvents {
   readonly total: number;
 }
 
+/** Every usage figure must be a finite number >= 0; the error names the first that is not. */
+function checkUsage(usage: object): void {
+  for (const [field, value] of Object.entries(usage)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`cost: ${field}: expected a finite number >= 0, got ${String(value)}`);
+    }
+  }
+}
+
 /**
  * The pay-per-use cost of a million events in eu-central-1 at the list prices above.
  *
@@ -74,11 +83,7 @@ export interface CostPerMillionEvents {
  * ```
  */
 export function costPerMillionEvents(usage: UsagePerMillionEvents): CostPerMillionEvents {
-  for (const [field, value] of Object.entries(usage)) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new Error(`cost: ${field}: expected a finite number >= 0, got ${String(value)}`);
-    }
-  }
+  checkUsage(usage);
   const dynamodb =
     usage.dynamoReadUnits * DYNAMODB_PRICE_PER_READ_UNIT +
     usage.dynamoWriteUnits * DYNAMODB_PRICE_PER_WRITE_UNIT;
@@ -176,11 +181,7 @@ export interface CostPerMillionScoreCalls {
  * ```
  */
 export function costPerMillionScoreCalls(usage: ScoreUsagePerMillion): CostPerMillionScoreCalls {
-  for (const [field, value] of Object.entries(usage)) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new Error(`cost: ${field}: expected a finite number >= 0, got ${String(value)}`);
-    }
-  }
+  checkUsage(usage);
   const apiGateway = usage.apiRequests * API_GATEWAY_REST_PRICE_PER_REQUEST;
   const lambda =
     usage.lambdaInvocations * LAMBDA_PRICE_PER_REQUEST +
