@@ -34,6 +34,14 @@ function synth() {
   return shared;
 }
 
+/**
+ * The route table without its IAM (privacy-service) routes, plus one such route of its own:
+ * `DELETE /v1/subjects/{customerId}` served by `fn`.
+ */
+const withAPrivacyRoute = (fn: string): ApiRoute[] => [
+  ...routes.filter((r) => credentialOf(r) !== 'iam'),
+  { method: 'DELETE', path: '/v1/subjects/{customerId}', function: fn, roles: ['privacy-service'] },
+];
 const methodKey = (r: Pick<ApiRoute, 'method' | 'path'>) => `${r.method} ${r.path}`;
 const actionsOf = (s: Statement) => [s.Action].flat();
 
@@ -105,15 +113,7 @@ describe('Api: routes from src/api/routes.ts', () => {
 
   it('serves a route added to the table, with a DELETE method and AWS_IAM for the privacy service', () => {
     // Prepare
-    const added: ApiRoute[] = [
-      ...routes.filter((r) => credentialOf(r) !== 'iam'),
-      {
-        method: 'DELETE',
-        path: '/v1/subjects/{customerId}',
-        function: 'get-health',
-        roles: ['privacy-service'],
-      },
-    ];
+    const added = withAPrivacyRoute('get-health');
 
     // Act
     const { stack, api, template } = standaloneApi(added);
@@ -278,15 +278,7 @@ describe('Api: authentication on every route', () => {
 
   it('creates the privacy-service role with Invoke on the IAM routes only, and tells their functions', () => {
     // Prepare
-    const added: ApiRoute[] = [
-      ...routes.filter((r) => credentialOf(r) !== 'iam'),
-      {
-        method: 'DELETE',
-        path: '/v1/subjects/{customerId}',
-        function: 'get-health',
-        roles: ['privacy-service'],
-      },
-    ];
+    const added = withAPrivacyRoute('get-health');
 
     // Act
     const { stack, api, template } = standaloneApi(added);
@@ -495,15 +487,7 @@ describe('Api: least privilege per function', () => {
 
   it('gives the customers’-rights functions the subject store, the alerts by subject and audit appends', () => {
     // Prepare
-    const added: ApiRoute[] = [
-      ...routes.filter((r) => credentialOf(r) !== 'iam'),
-      {
-        method: 'DELETE',
-        path: '/v1/subjects/{customerId}',
-        function: 'erase-a-subject',
-        roles: ['privacy-service'],
-      },
-    ];
+    const added = withAPrivacyRoute('erase-a-subject');
     const access = accessOf('erase-a-subject', [['privacy-service']]);
 
     // Act / Assess: the function file does not exist, so only the access is checked here
