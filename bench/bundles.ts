@@ -10,7 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { IP_DATA_DIR } from '../infra/pipeline.ts';
 import { createVigilApp } from '../infra/vigil-app.ts';
+import { IP_DATA_DIR_ENV } from '../src/shared/ip-data/load.ts';
 
 /** Targets of issue 5 for the consumer and score functions. */
 export const INIT_TARGET_MS = 300;
@@ -30,7 +32,7 @@ export interface FunctionBundle {
   readonly entry: string;
   /** Bytes of the handler module alone. */
   readonly codeBytes: number;
-  /** Bytes of the whole package (handler plus data files such as geoip-lite's). */
+  /** Bytes of the whole package (handler plus data files such as the IP data tables). */
   readonly packageBytes: number;
   /** The function's environment in the template (token values left out). */
   readonly environment: Readonly<Record<string, string>>;
@@ -228,8 +230,8 @@ export function firstInvocation(bundle: Pick<FunctionBundle, 'fn'>): {
 /**
  * Cold-start initialisation of a bundle, `runs` fresh processes. The function's
  * environment is the template's, except that the key comes from a random
- * `VIGIL_PSEUDONYM_KEY` instead of Secrets Manager (no AWS here), geoip-lite's
- * data directory is the bundle's own, the Powertools output is silenced, and
+ * `VIGIL_PSEUDONYM_KEY` instead of Secrets Manager (no AWS here), the IP data
+ * directory is the bundle's own, the Powertools output is silenced, and
  * {@link firstInvocation}'s additions.
  */
 export function measureInit(bundle: FunctionBundle, runs = 5): InitMeasurement {
@@ -237,7 +239,7 @@ export function measureInit(bundle: FunctionBundle, runs = 5): InitMeasurement {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     ...bundle.environment,
-    ...(bundle.environment.GEODATADIR ? { GEODATADIR: join(bundle.dir, 'geoip-data') } : {}),
+    ...(bundle.environment[IP_DATA_DIR_ENV] ? { [IP_DATA_DIR_ENV]: join(bundle.dir, IP_DATA_DIR) } : {}),
     VIGIL_PSEUDONYM_KEY: `v1:${randomBytes(32).toString('base64')}`,
     AWS_REGION: 'eu-central-1',
     AWS_ACCESS_KEY_ID: 'bench',

@@ -15,7 +15,7 @@
  * - API Gateway (REST APIs): https://aws.amazon.com/api-gateway/pricing/
  */
 
-import { GEO_FUNCTION_MEMORY_MB } from '../infra/api.ts';
+import { IP_DATA_FUNCTION_MEMORY_MB } from '../infra/api.ts';
 import { DEFAULT_CONFIG } from '../infra/config.ts';
 import { CONSUMER_EVENT_SOURCE } from '../src/shared/streams.ts';
 
@@ -213,7 +213,8 @@ export function usageFromScore(measured: MeasuredScore): ScoreUsagePerMillion {
   return {
     apiRequests: perMillion,
     lambdaInvocations: perMillion,
-    lambdaGbSeconds: (perMillion * Math.ceil(measured.msPerCall) * (GEO_FUNCTION_MEMORY_MB / 1024)) / 1000,
+    lambdaGbSeconds:
+      (perMillion * Math.ceil(measured.msPerCall) * (IP_DATA_FUNCTION_MEMORY_MB / 1024)) / 1000,
     dynamoReadUnits: perMillion * measured.itemsPerCall,
   };
 }

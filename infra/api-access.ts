@@ -1,7 +1,7 @@
 /**
  * What each API function may do in AWS, read from the code it runs: the DynamoDB actions it sends
- * per table (or per index), whether it reads the pseudonymisation key, and whether it locates IP
- * addresses (and so ships geoip-lite's data). `infra/api.ts` turns each entry into the function's
+ * per table (or per index), whether it reads the pseudonymisation key, and whether it enriches
+ * events with IP facts (and so ships the IP data tables). `infra/api.ts` turns each entry into the function's
  * IAM policy, environment and bundle; a test compares the policies with these entries.
  */
 import type { Role } from '../src/api/roles.ts';
@@ -19,8 +19,8 @@ export interface FunctionAccess {
   readonly grants: readonly TableGrant[];
   /** Reads the pseudonymisation key secret (pseudonymises identifiers). */
   readonly pseudonymKey: boolean;
-  /** Locates IP addresses: geoip-lite's city data beside the bundle, and memory for it. */
-  readonly geoData: boolean;
+  /** Enriches events with IP facts (location, network): the IP data tables beside the bundle. */
+  readonly ipData: boolean;
 }
 
 const AUDIT_APPEND: TableGrant = { table: 'audit', actions: ['dynamodb:PutItem'] };
@@ -42,12 +42,12 @@ export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'score-order': {
     grants: [{ table: 'profiles', actions: ['dynamodb:BatchGetItem'] }],
     pseudonymKey: true,
-    geoData: true,
+    ipData: true,
   },
   'list-alerts': {
     grants: [{ table: 'alerts', index: 'gsi1', actions: ['dynamodb:Query'] }, AUDIT_APPEND],
     pseudonymKey: false,
-    geoData: false,
+    ipData: false,
   },
   'get-alert': {
     grants: [
@@ -56,25 +56,25 @@ export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
       AUDIT_APPEND,
     ],
     pseudonymKey: false,
-    geoData: false,
+    ipData: false,
   },
   'dispose-alert': {
     grants: [{ table: 'alerts', actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'] }, AUDIT_APPEND],
     pseudonymKey: false,
-    geoData: false,
+    ipData: false,
   },
   'get-rule-stats': {
     grants: [{ table: 'alerts', index: 'gsi1', actions: ['dynamodb:Query'] }, AUDIT_APPEND],
     pseudonymKey: false,
-    geoData: false,
+    ipData: false,
   },
   'list-audit': {
     grants: [{ table: 'audit', actions: ['dynamodb:Query'] }],
     pseudonymKey: false,
-    geoData: false,
+    ipData: false,
   },
-  'get-openapi': { grants: [], pseudonymKey: false, geoData: false },
-  'get-health': { grants: [], pseudonymKey: false, geoData: false },
+  'get-openapi': { grants: [], pseudonymKey: false, ipData: false },
+  'get-health': { grants: [], pseudonymKey: false, ipData: false },
 };
 
 /**
@@ -101,7 +101,7 @@ export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
     AUDIT_APPEND,
   ],
   pseudonymKey: true,
-  geoData: false,
+  ipData: false,
 };
 
 /**

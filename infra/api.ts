@@ -49,7 +49,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts'
 import type { TableRole } from '../src/shared/tables.ts';
 import { accessOf, type FunctionAccess } from './api-access.ts';
 import type { VigilConfig } from './config.ts';
-import { CONSUMER_RUNTIME, GEO_DATA_DIR, lambdaBundling, ROOT } from './pipeline.ts';
+import { CONSUMER_RUNTIME, IP_DATA_ENVIRONMENT, lambdaBundling, ROOT } from './pipeline.ts';
 
 /** A route as the stack builds it: the fields of `RouteSpec` (`src/api/routes.ts`) it reads. */
 export interface ApiRoute {
@@ -87,11 +87,11 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Memory of the API functions that locate IP addresses (geoip-lite holds its ~140 MB of city data
- * in memory) and of the others, MB. Lambda's CPU share grows with memory:
+ * Memory of the API functions that enrich events with IP facts (they hold the 31 MB of IP data
+ * tables, and score an order within a budget) and of the others, MB. Lambda's CPU share grows with memory:
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
  */
-export const GEO_FUNCTION_MEMORY_MB = 1024;
+export const IP_DATA_FUNCTION_MEMORY_MB = 1024;
 export const FUNCTION_MEMORY_MB = 512;
 
 /** How long API Gateway keeps an authorizer's answer per credential (the header's value). */
@@ -360,7 +360,7 @@ export class VigilApi extends Construct {
       depsLockFilePath: join(ROOT, 'package-lock.json'),
       runtime: CONSUMER_RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: access.geoData ? GEO_FUNCTION_MEMORY_MB : FUNCTION_MEMORY_MB,
+      memorySize: access.ipData ? IP_DATA_FUNCTION_MEMORY_MB : FUNCTION_MEMORY_MB,
       // API Gateway waits 29 s at most; the score route answers within its budget.
       timeout: Duration.seconds(fn === 'score-order' ? 5 : 20),
       role,
@@ -368,7 +368,7 @@ export class VigilApi extends Construct {
       environment: {
         VIGIL_STAGE: stage,
         ...(access.pseudonymKey ? { VIGIL_PSEUDONYM_SECRET_ARN: props.pseudonymKeySecret.secretArn } : {}),
-        ...(access.geoData ? { GEODATADIR: `/var/task/${GEO_DATA_DIR}` } : {}),
+        ...(access.ipData ? IP_DATA_ENVIRONMENT : {}),
         ...(fn === 'score-order'
           ? {
               VIGIL_SCORE_BUDGET_MS: String(config.api.score.budgetMs),
@@ -385,7 +385,7 @@ export class VigilApi extends Construct {
         // Never log the request: bodies and paths carry customer data.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
       },
-      bundling: lambdaBundling({ geoData: access.geoData }),
+      bundling: lambdaBundling({ ipData: access.ipData }),
     });
 
     const region = Stack.of(this).region;
@@ -457,7 +457,7 @@ export class VigilApi extends Construct {
     return pool;
   }
 
-  /** The authorizer function: small (no geo data, no route schemas), its own role and log group. */
+  /** The authorizer function: small (no IP data, no route schemas), its own role and log group. */
   #authorizer(stage: string, config: VigilConfig, guarded: readonly AuthRoute[]): NodejsFunction {
     const name = `vigil-${stage}-authorize-request`;
     const logGroup = new LogGroup(this, 'Logs-authorize-request', {
@@ -488,7 +488,7 @@ export class VigilApi extends Construct {
         VIGIL_USER_POOL_ID: this.userPool.userPoolId,
         VIGIL_USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
       },
-      bundling: lambdaBundling({ geoData: false }),
+      bundling: lambdaBundling({ ipData: false }),
     });
   }
 

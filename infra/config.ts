@@ -5,7 +5,7 @@
  * stops it with an error that names the field.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveConfig } from '../src/shared/config.ts';
 import { CONSUMER_EVENT_SOURCE, EVENT_STREAM } from '../src/shared/streams.ts';
 
@@ -72,8 +72,8 @@ export const DEFAULT_CONFIG: VigilConfig = {
   },
   deletionProtection: true,
   consumer: {
-    // geoip-lite holds ~140 MB of city data in memory; Lambda's CPU share grows with memory, and
-    // 1,024 MB gives a fast cold start and batch: https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+    // Lambda's CPU share grows with memory, and 1,024 MB gives a fast cold start and batch (the
+    // 31 MB of IP data tables are a small part of it): https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
     memoryMb: 1024,
     timeoutSeconds: 60,
     // The event source mapping of src/shared/streams.ts, which the local poller imitates too.

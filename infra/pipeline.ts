@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -27,6 +26,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ensureIpData } from '../src/shared/ip-data/build.ts';
+import { GEO_FILE, IP_DATA_DIR_ENV, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
 import { CONSUMER_EVENT_SOURCE, EVENT_STREAM, streamName } from '../src/shared/streams.ts';
 import { type KeyAttribute, TABLE_ROLES, TABLES, type TableRole, tableName } from '../src/shared/tables.ts';
@@ -44,23 +45,21 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CONSUMER_RUNTIME = Runtime.NODEJS_24_X;
 
 /**
- * Where the consumer's bundle keeps geoip-lite's data, inside the Lambda
- * package (`/var/task` is `LAMBDA_TASK_ROOT` for .zip functions:
+ * Where a bundle keeps the IP data tables (geolocation, hosting and crawler
+ * networks, see `src/shared/ip-data/`), inside the Lambda package
+ * (`/var/task` is `LAMBDA_TASK_ROOT` for .zip functions:
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
  */
-export const GEO_DATA_DIR = 'geoip-data';
-/**
- * The geoip-lite files the consumer needs: the city databases (IPv4, IPv6 and
- * the location names). geoip-lite loads them at import and falls back to the
- * country files only when they are missing, so those (14 MB) are left out.
- */
-export const GEO_DATA_FILES = ['geoip-city.dat', 'geoip-city6.dat', 'geoip-city-names.dat'] as const;
+export const IP_DATA_DIR = 'ip-data';
+/** The IP data files a function that enriches events ships. */
+export const IP_DATA_FILES = [GEO_FILE, NETWORKS_FILE] as const;
+/** The environment that points a function at its IP data tables. */
+export const IP_DATA_ENVIRONMENT = { [IP_DATA_DIR_ENV]: `/var/task/${IP_DATA_DIR}` } as const;
 
 /**
- * An ES module bundle still contains CommonJS packages (geoip-lite) that use
- * `require` and `__dirname`; esbuild's ESM output defines neither, so the
- * bundle defines them first. geoip-lite resolves `GEODATADIR` against this
- * `__dirname` (the bundle's folder).
+ * An ES module bundle still contains CommonJS packages that use `require`
+ * (of Node.js built-ins) and `__dirname`; esbuild's ESM output defines
+ * neither, so the bundle defines them first.
  * https://esbuild.github.io/api/#banner, https://github.com/evanw/esbuild/issues/1921
  */
 const ESM_BANNER =
@@ -195,14 +194,14 @@ export class Pipeline extends Construct {
         ...(Object.keys(config.detection).length > 0
           ? { VIGIL_DETECTION_CONFIG: JSON.stringify(config.detection) }
           : {}),
-        GEODATADIR: `/var/task/${GEO_DATA_DIR}`,
+        ...IP_DATA_ENVIRONMENT,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // Never log the incoming event: its records are personal data in clear.
         POWERTOOLS_LOGGER_LOG_EVENT: 'false',
       },
-      bundling: lambdaBundling({ geoData: true }),
+      bundling: lambdaBundling({ ipData: true }),
     });
 
     this.consumer.addEventSource(
@@ -315,16 +314,16 @@ function attribute(key: KeyAttribute): Attribute {
 
 /**
  * How every Vigil function is bundled: local esbuild (a devDependency, never Docker), one minified
- * ES module for Node.js 24 with the AWS SDK inside. With `geoData`, geoip-lite's city databases are
- * copied beside the bundle (the function then needs `GEODATADIR`, see {@link GEO_DATA_DIR}): only
- * the functions that locate IP addresses ship the 140 MB.
+ * ES module for Node.js 24 with the AWS SDK inside. With `ipData`, the IP data tables are copied
+ * beside the bundle (the function then needs {@link IP_DATA_ENVIRONMENT}): only the functions that
+ * enrich events with IP facts ship the 31 MB.
  *
  * @example
  * ```ts
- * new NodejsFunction(this, 'Fn', { entry, bundling: lambdaBundling({ geoData: false }) });
+ * new NodejsFunction(this, 'Fn', { entry, bundling: lambdaBundling({ ipData: false }) });
  * ```
  */
-export function lambdaBundling({ geoData }: { geoData: boolean }): BundlingOptions {
+export function lambdaBundling({ ipData }: { ipData: boolean }): BundlingOptions {
   return {
     // Local esbuild (a devDependency), never Docker.
     forceDockerBundling: false,
@@ -339,19 +338,21 @@ export function lambdaBundling({ geoData }: { geoData: boolean }): BundlingOptio
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      // geoip-lite reads its databases from files at import; esbuild cannot bundle them, so they
-      // are copied beside the bundle and GEODATADIR points geoip-lite at them.
-      afterBundling: (_inputDir: string, outputDir: string) => (geoData ? geoDataCommands(outputDir) : []),
+      // The tables are files read at the first lookup, not code: esbuild cannot bundle them.
+      afterBundling: (_inputDir: string, outputDir: string) => (ipData ? ipDataCommands(outputDir) : []),
     },
   };
 }
 
-/** Shell commands (run locally after esbuild) that copy geoip-lite's city databases beside the bundle. */
-export function geoDataCommands(outputDir: string): string[] {
-  const source = join(dirname(createRequire(import.meta.url).resolve('geoip-lite/package.json')), 'data');
-  const target = join(outputDir, GEO_DATA_DIR);
+/**
+ * Shell commands (run locally after esbuild) that copy the IP data tables beside the bundle,
+ * built first if their sources changed since they were last built.
+ */
+export function ipDataCommands(outputDir: string): string[] {
+  const { dir } = ensureIpData();
+  const target = join(outputDir, IP_DATA_DIR);
   return [
     `mkdir -p "${target}"`,
-    ...GEO_DATA_FILES.map((file) => `cp "${join(source, file)}" "${target}/${file}"`),
+    ...IP_DATA_FILES.map((file) => `cp "${join(dir, file)}" "${target}/${file}"`),
   ];
 }

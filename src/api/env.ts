@@ -56,8 +56,8 @@ function tables(): Record<TableRole, string> {
  */
 export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   const env = process.env;
-  // Imported here, not at the top: score.ts locates IP addresses (geoip-lite loads 140 MB at
-  // import), which the alerts functions, importing this module for alertsDepsFromEnv, must not do.
+  // Imported here, not at the top: score.ts brings the detector and the IP data it reads, which
+  // the alerts functions, importing this module for alertsDepsFromEnv, neither need nor ship.
   const { DEFAULT_SCORE_BUDGET_MS } = await import('./score.ts');
   const budgetText = env.VIGIL_SCORE_BUDGET_MS ?? String(DEFAULT_SCORE_BUDGET_MS);
   const budgetMs = Number(budgetText);

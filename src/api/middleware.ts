@@ -9,7 +9,7 @@ import {
 } from '@aws-lambda-powertools/parser/schemas/api-gateway';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '../shared/alerts/model.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { InvalidAuditCursorError } from './audit.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BASE_RULESET_VERSION } from '../shared/config.ts';
 import { ROUTES, type RouteSpec } from './routes.ts';
 import { ErrorSchema } from './schemas.ts';

@@ -2,7 +2,7 @@
  * The request and answer schemas of the customers'-rights routes (privacy-service role), in the
  * style of `schemas.ts`: the route table, the handlers and the OpenAPI document share them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { OBJECTION_SCOPES, SIGNAL_KINDS } from '../shared/profile/model.ts';
 
 /** A customer id as the event contract has it: 1–128 characters. */

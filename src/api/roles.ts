@@ -23,7 +23,7 @@
  * handler (401 from the gateway); a handler answers 403 when the role is not one its route
  * allows, and 401 when the authorizer context is missing altogether.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ROLES = ['order-flow', 'analyst', 'privacy-service', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -6,7 +6,7 @@
  * Request schemas work on what API Gateway hands over (query and path parameters are text);
  * messages name the problem without quoting the value.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EventType, rfc3339ToMs } from '../shared/contract/events.ts';
 import { ALERT_STATUSES, VERDICTS } from '../shared/alerts/model.ts';
 import { ERROR_CODES } from './errors.ts';

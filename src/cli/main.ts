@@ -1,3 +1,4 @@
+import { ensureIpData } from '../shared/ip-data/build.ts';
 import { DEAD_LETTERS_HELP, deadLetters } from './dead-letters.ts';
 import { demo, DEMO_HELP } from './demo.ts';
 import { replay, REPLAY_HELP } from './replay.ts';
@@ -19,13 +20,15 @@ Commands:
 Run 'vigil <command> --help' for a command's options.
 `;
 
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
-  'dead-letters': { run: deadLetters, help: DEAD_LETTERS_HELP },
-  demo: { run: demo, help: DEMO_HELP },
-  replay: { run: replay, help: REPLAY_HELP },
-  send: { run: send, help: SEND_HELP },
-  start: { run: start, help: START_HELP },
-};
+/** Each command, and whether it scores events (and so reads the IP data tables). */
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help: string; scores: boolean }> =
+  {
+    'dead-letters': { run: deadLetters, help: DEAD_LETTERS_HELP, scores: false },
+    demo: { run: demo, help: DEMO_HELP, scores: true },
+    replay: { run: replay, help: REPLAY_HELP, scores: true },
+    send: { run: send, help: SEND_HELP, scores: false },
+    start: { run: start, help: START_HELP, scores: true },
+  };
 
 /** The `vigil` command line. */
 export async function main(argv: string[]): Promise<number> {
@@ -44,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // Built by `npm ci`; rebuilt here only if a data set or geoip-lite changed since.
+    if (entry.scores) ensureIpData(undefined, (line) => process.stderr.write(`${line}\n`));
     return await entry.run(rest);
   } catch (err) {
     process.stderr.write(`vigil ${command}: ${(err as Error).message}\n`);

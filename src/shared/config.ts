@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RULES } from '../rules/index.ts';
 import type { RuleSettings } from '../rules/rule.ts';
 import { SIGNAL_KINDS, type SignalKind } from './profile/model.ts';

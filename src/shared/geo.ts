@@ -1,7 +1,7 @@
-import geoip from 'geoip-lite';
-import { ipv4ToUint32 } from './ip.ts';
 import type { ClientIp } from './ip.ts';
 import { TwoGenerationCache } from './cache.ts';
+import { geoTables } from './ip-data/load.ts';
+import { NONE, ownerOf } from './ip-data/range-table.ts';
 
 /** Where an address is, coarsely. */
 export interface GeoFacts {
@@ -16,18 +16,19 @@ export interface GeoFacts {
 }
 
 /**
- * Accuracy radius assumed when geoip-lite gives none (0 or missing): wide
+ * Accuracy radius assumed when the data gives none (0 or missing): wide
  * enough that an impossible-travel check will not fire on a location that
  * may be no better than a country's centre.
  */
 const DEFAULT_ACCURACY_KM = 1000;
 
 /**
- * Country, coarse coordinates and accuracy of a public address, from the
- * geoip-lite database (GeoLite2-derived, bundled with the package and loaded
- * synchronously when this module is first imported).
+ * Country, coarse coordinates and accuracy of a public address, from
+ * geoip-lite's city databases (GeoLite2 data, shipped in the npm package) as
+ * the compact table `ip-data/build-geo.ts` derives from them, read on the
+ * first call.
  *
- * @returns `undefined` for non-public addresses and for addresses geoip-lite
+ * @returns `undefined` for non-public addresses and for addresses the data
  * has no location for.
  *
  * @example
@@ -46,30 +47,20 @@ export function locate(ip: ClientIp): GeoFacts | undefined {
 const recent = new TwoGenerationCache<string, GeoFacts | null>(20_000);
 
 function lookup(ip: ClientIp): GeoFacts | undefined {
-  // A number skips geoip-lite's own isIP check and text-to-number conversion for IPv4.
-  const found = geoip.lookup(ip.version === 4 ? (ipv4ToUint32(ip.address) ?? ip.address) : ip.address);
-  // Records without a location id come back with an empty country and null coordinates.
-  if (found === null || !found.country) return undefined;
-  const [lat, lon] = found.ll as [number | null, number | null];
-  if (typeof lat !== 'number' || typeof lon !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lon)) {
-    return undefined;
-  }
-  const area = found.area as number | undefined;
+  const table = geoTables();
+  const at = ownerOf(ip, table.v4, table.v6);
+  if (at === NONE) return undefined;
+  const area = table.area[at]!;
   return {
-    country: found.country,
-    lat: round2(lat),
-    lon: round2(lon),
-    accuracyKm: typeof area === 'number' && area > 0 ? area : DEFAULT_ACCURACY_KM,
+    country: table.countries[table.country[at]!]!,
+    lat: table.lat[at]! / 100,
+    lon: table.lon[at]! / 100,
+    accuracyKm: area > 0 ? area : DEFAULT_ACCURACY_KM,
   };
 }
 
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
 /**
- * Re-exported for the callers of this module; the rules import it from `distance.ts`, which does not
- * load geoip-lite's 140 MB at import, so that functions that only need the rules (the alerts API)
- * ship and load no geo data.
+ * Re-exported for the callers of this module; the rules import it from `distance.ts`, so that
+ * functions that only need the rules (the alerts API) ship no geo data.
  */
 export { distanceKm } from './distance.ts';

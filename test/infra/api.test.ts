@@ -6,7 +6,7 @@ import { ACCESS_LOG_FIELDS, type ApiRoute, AUTHORIZER_CACHE_TTL, VigilApi } from
 import { accessOf, API_FUNCTION_ACCESS, PRIVACY_SERVICE_ACCESS } from '../../infra/api-access.ts';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { API_LATENCY_ALARM_MS, SCORE_LATENCY_ALARM_MS } from '../../infra/monitoring.ts';
-import { GEO_DATA_DIR, Pipeline } from '../../infra/pipeline.ts';
+import { IP_DATA_DIR, Pipeline } from '../../infra/pipeline.ts';
 import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { authRoutes, credentialOf } from '../../src/api/authorizer.ts';
 import { ROUTES } from '../../src/api/routes.ts';
@@ -518,7 +518,7 @@ describe('Api: function settings', () => {
         routes.filter((r) => r.function === fn).map((r) => r.roles),
       );
       const env = envOf(fn);
-      expect(env.GEODATADIR).toBe(access.geoData ? `/var/task/${GEO_DATA_DIR}` : undefined);
+      expect(env.VIGIL_IP_DATA_DIR).toBe(access.ipData ? `/var/task/${IP_DATA_DIR}` : undefined);
       expect(env.VIGIL_PSEUDONYM_SECRET_ARN).toEqual(
         access.pseudonymKey ? { Ref: logicalId(stack, stack.pseudonymKeySecret) } : undefined,
       );
@@ -528,7 +528,7 @@ describe('Api: function settings', () => {
       VIGIL_SCORE_BUDGET_MS: String(DEFAULT_SCORE_BUDGET_MS),
       VIGIL_SCORE_FAIL_POLICY: 'open',
     });
-    expect(API_FUNCTION_ACCESS['score-order']).toMatchObject({ geoData: true, pseudonymKey: true });
+    expect(API_FUNCTION_ACCESS['score-order']).toMatchObject({ ipData: true, pseudonymKey: true });
     expect(JSON.stringify(template.toJSON())).not.toContain('VIGIL_PSEUDONYM_KEY');
   });
 

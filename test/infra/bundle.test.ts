@@ -1,12 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionBundle, measureInit, synthBundles } from '../../bench/bundles.ts';
-import { GEO_DATA_DIR, GEO_DATA_FILES } from '../../infra/pipeline.ts';
+import { IP_DATA_DIR, IP_DATA_FILES } from '../../infra/pipeline.ts';
+import { ipDataDir } from '../../src/shared/ip-data/load.ts';
 
-// The one synthesis with bundling of the suite (esbuild plus a 140 MB copy of geo data): shared by every test here.
+// The one synthesis with bundling of the suite (esbuild plus copies of the IP data): shared by every test here.
 let outdir: string;
 let bundles: FunctionBundle[];
 let consumer: FunctionBundle;
@@ -17,23 +17,21 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-const GEO_SOURCE = join(dirname(createRequire(import.meta.url).resolve('geoip-lite/package.json')), 'data');
-
 describe('the consumer bundle (local esbuild, no Docker)', () => {
-  it('is one ES module handler with geoip-lite city data beside it and nothing else', () => {
+  it('is one ES module handler with the IP data tables beside it and nothing else', () => {
     // Prepare
     const files = readdirSync(consumer.dir).sort();
 
     // Act
-    const geo = readdirSync(join(consumer.dir, GEO_DATA_DIR)).sort();
+    const data = readdirSync(join(consumer.dir, IP_DATA_DIR)).sort();
 
     // Assess
     expect(consumer.entry).toBe('index.mjs');
-    expect(files).toEqual([GEO_DATA_DIR, 'index.mjs']);
-    expect(geo).toEqual([...GEO_DATA_FILES].sort());
-    for (const file of GEO_DATA_FILES) {
-      expect(statSync(join(consumer.dir, GEO_DATA_DIR, file)).size).toBe(
-        statSync(join(GEO_SOURCE, file)).size,
+    expect(files).toEqual(['index.mjs', IP_DATA_DIR]);
+    expect(data).toEqual([...IP_DATA_FILES].sort());
+    for (const file of IP_DATA_FILES) {
+      expect(statSync(join(consumer.dir, IP_DATA_DIR, file)).size).toBe(
+        statSync(join(ipDataDir(), file)).size,
       );
     }
   });
@@ -50,26 +48,26 @@ describe('the consumer bundle (local esbuild, no Docker)', () => {
     expect(packageBytes).toBeLessThan(lambdaUnzippedLimit);
   });
 
-  it('starts in a fresh process from its own folder: geo data found through GEODATADIR, an empty batch handled', () => {
+  it('starts in a fresh process from its own folder and handles an empty batch without reading IP data', () => {
     // Prepare
     const bundle = consumer;
 
     // Act
     const init = measureInit(bundle, 1);
 
-    // Assess: geoip-lite holds the city databases in memory, so the process is well above a bare Node.js
-    expect(init.rssMiB).toBeGreaterThan(150);
+    // Assess: the tables are read at the first lookup, not at import
+    expect(init.rssMiB).toBeLessThan(100);
     expect(init.firstResult).toEqual({ batchItemFailures: [] });
   });
 });
 
 describe('the API bundles', () => {
-  it('ship geoip-lite city data with the score function only', () => {
+  it('ship the IP data tables with the score function only', () => {
     // Prepare
     const api = bundles.filter((b) => b.fn !== 'consume-events');
 
     // Act
-    const withGeo = api.filter((b) => readdirSync(b.dir).includes(GEO_DATA_DIR)).map((b) => b.fn);
+    const withGeo = api.filter((b) => readdirSync(b.dir).includes(IP_DATA_DIR)).map((b) => b.fn);
 
     // Assess
     expect(api.map((b) => b.fn)).toEqual(

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/monitoring.ts';
-import { CONSUMER_TABLE_ACTIONS, GEO_DATA_DIR } from '../../infra/pipeline.ts';
+import { CONSUMER_TABLE_ACTIONS, IP_DATA_DIR } from '../../infra/pipeline.ts';
 import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { METRICS_NAMESPACE } from '../../src/shared/observability.ts';
 import { EVENT_STREAM } from '../../src/shared/streams.ts';
@@ -209,7 +209,7 @@ describe('Pipeline: the consumer function', () => {
     expect(env).toEqual({
       VIGIL_STAGE: 'dev',
       VIGIL_PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack, stack.pseudonymKeySecret) },
-      GEODATADIR: `/var/task/${GEO_DATA_DIR}`,
+      VIGIL_IP_DATA_DIR: `/var/task/${IP_DATA_DIR}`,
       POWERTOOLS_SERVICE_NAME: 'vigil',
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',

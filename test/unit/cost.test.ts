@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GEO_FUNCTION_MEMORY_MB } from '../../infra/api.ts';
+import { IP_DATA_FUNCTION_MEMORY_MB } from '../../infra/api.ts';
 import {
   API_GATEWAY_REST_PRICE_PER_REQUEST,
   costPerMillionEvents,
@@ -163,7 +163,7 @@ describe('costPerMillionScoreCalls', () => {
     expect(usage).toEqual({
       apiRequests: 1e6,
       lambdaInvocations: 1e6,
-      lambdaGbSeconds: 12_000 * (GEO_FUNCTION_MEMORY_MB / 1024),
+      lambdaGbSeconds: 12_000 * (IP_DATA_FUNCTION_MEMORY_MB / 1024),
       dynamoReadUnits: 10e6,
     });
     expect(API_GATEWAY_REST_PRICE_PER_REQUEST * 1e6).toBeCloseTo(3.7, 10);

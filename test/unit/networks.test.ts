@@ -5,7 +5,7 @@ import type { ClientIp } from '../../src/shared/ip.ts';
 import {
   GOOGLE_NETWORK,
   hostingNetwork,
-  NETWORK_DATA_INFO,
+  networkDataInfo,
   verifiedCrawler,
 } from '../../src/shared/networks.ts';
 
@@ -235,10 +235,10 @@ describe('crawler-networks.json', () => {
   });
 });
 
-describe('NETWORK_DATA_INFO', () => {
+describe('networkDataInfo', () => {
   it('describes both data sets', () => {
     // Prepare
-    const { hosting, crawlers } = NETWORK_DATA_INFO;
+    const { hosting, crawlers } = networkDataInfo();
 
     // Act
     const dates = [hosting.generatedAt, crawlers.recordedAt];

@@ -5,7 +5,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import {
   ALERT_STATUSES,

@@ -16,7 +16,7 @@
  *   values are validated and passed through unchanged.
  */
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ISO_3166_ALPHA2 } from './iso3166.ts';
 
 // ---------------------------------------------------------------------------

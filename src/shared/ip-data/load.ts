@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arrayOf, readContainer } from './container.ts';
+import type { RangeTable4, RangeTable6 } from './range-table.ts';
+import type { NetworkMeta } from './build-networks.ts';
+
+/*
+ * The IP data tables at run time: read once, on first use, from the
+ * directory `VIGIL_IP_DATA_DIR` names (a Lambda function's package, where
+ * `cdk synth` put them), else from the build cache of this checkout
+ * (`node_modules/.cache/vigil/ip-data`, filled by `npm ci`). Nothing here
+ * builds them: see `build.ts`.
+ */
+
+/** The environment variable that points at the tables' directory. */
+export const IP_DATA_DIR_ENV = 'VIGIL_IP_DATA_DIR';
+/** The geolocation table's file name. */
+export const GEO_FILE = 'geo.bin';
+/** The network tables' file name. */
+export const NETWORKS_FILE = 'networks.bin';
+
+/**
+ * The directory the tables are read from.
+ *
+ * @example
+ * ```ts
+ * ipDataDir(); // → '/var/task/ip-data' on Lambda
+ * ```
+ */
+export function ipDataDir(): string {
+  return (
+    process.env[IP_DATA_DIR_ENV] ??
+    fileURLToPath(new URL('../../../node_modules/.cache/vigil/ip-data', import.meta.url))
+  );
+}
+
+function read(file: string): ReturnType<typeof readContainer> {
+  const path = join(ipDataDir(), file);
+  try {
+    return readContainer(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(
+        `IP data tables not found at ${path}: run \`npm run build:ip-data\` (npm ci does), ` +
+          `or point ${IP_DATA_DIR_ENV} at them`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+function table4(container: ReturnType<typeof readContainer>, name: string): RangeTable4 {
+  return {
+    starts: arrayOf(container, `${name}.starts`, Uint32Array),
+    owners: arrayOf(container, `${name}.owners`, Uint32Array),
+  };
+}
+
+function table6(container: ReturnType<typeof readContainer>, name: string): RangeTable6 {
+  return {
+    startHi: arrayOf(container, `${name}.startHi`, Uint32Array),
+    startLo: arrayOf(container, `${name}.startLo`, Uint32Array),
+    owners: arrayOf(container, `${name}.owners`, Uint32Array),
+  };
+}
+
+/** The geolocation table: ranges owned by answers, and the answers' columns. */
+export interface GeoTables {
+  readonly source: string;
+  readonly v4: RangeTable4;
+  readonly v6: RangeTable6;
+  readonly countries: readonly string[];
+  /** Per answer: index into `countries`. */
+  readonly country: Uint16Array;
+  /** Per answer: latitude and longitude x 100. */
+  readonly lat: Int16Array;
+  readonly lon: Int16Array;
+  /** Per answer: accuracy radius, km (0: none given). */
+  readonly area: Uint16Array;
+}
+
+let geo: GeoTables | undefined;
+
+/**
+ * The geolocation table, read on first call (about 30 MB).
+ *
+ * @example
+ * ```ts
+ * const { v4, v6 } = geoTables();
+ * ```
+ */
+export function geoTables(): GeoTables {
+  if (geo) return geo;
+  const container = read(GEO_FILE);
+  const meta = container.meta as { source: string; countries: string[] };
+  geo = {
+    source: meta.source,
+    v4: table4(container, 'v4'),
+    v6: table6(container, 'v6'),
+    countries: meta.countries,
+    country: arrayOf(container, 'answer.country', Uint16Array),
+    lat: arrayOf(container, 'answer.lat', Int16Array),
+    lon: arrayOf(container, 'answer.lon', Int16Array),
+    area: arrayOf(container, 'answer.area', Uint16Array),
+  };
+  return geo;
+}
+
+/** The hosting and crawler network tables and their owners. */
+export interface NetworkTables extends NetworkMeta {
+  readonly hosting4: RangeTable4;
+  readonly hosting6: RangeTable6;
+  readonly crawlers4: RangeTable4;
+  readonly crawlers6: RangeTable6;
+}
+
+let networks: NetworkTables | undefined;
+
+/**
+ * The hosting and crawler network tables, read on first call.
+ *
+ * @example
+ * ```ts
+ * const { hosting4, hostingOwners } = networkTables();
+ * ```
+ */
+export function networkTables(): NetworkTables {
+  if (networks) return networks;
+  const container = read(NETWORKS_FILE);
+  networks = {
+    ...(container.meta as NetworkMeta),
+    hosting4: table4(container, 'hosting4'),
+    hosting6: table6(container, 'hosting6'),
+    crawlers4: table4(container, 'crawlers4'),
+    crawlers6: table6(container, 'crawlers6'),
+  };
+  return networks;
+}
