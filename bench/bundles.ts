@@ -1,18 +1,26 @@
 /**
  * The Lambda bundles as `cdk synth` builds them (NodejsFunction, local
- * esbuild): their sizes, and each one's cold-start initialisation measured in
- * a fresh Node.js process (import of the handler module + its first
- * invocation), the way Lambda's Init phase starts one.
+ * esbuild): their sizes, and each one's cold start measured in a fresh Node.js
+ * process: import of the handler module + its first real request, answered
+ * against a local DynamoDB (dynalite on a worker thread, every table of stage
+ * `dev` created), the way Lambda's Init phase and the first invocation after it
+ * would run. Which request each function gets: {@link firstInvocation}.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IP_DATA_DIR } from '../infra/pipeline.ts';
 import { createVigilApp } from '../infra/vigil-app.ts';
+import { ROUTES, type RouteSpec } from '../src/api/routes.ts';
+import { startEmulator } from '../src/local/emulator.ts';
+import { dynamoClient } from '../src/shared/aws.ts';
 import { IP_DATA_DIR_ENV } from '../src/shared/ip-data/load.ts';
+import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../src/shared/tables.ts';
 
 /** Targets of issue 5 for the consumer and score functions. */
 export const INIT_TARGET_MS = 300;
@@ -47,6 +55,8 @@ export interface InitMeasurement {
   /** Largest resident set size at the end of a run, MiB. */
   readonly rssMiB: number;
   readonly runs: number;
+  /** The event of the first invocation (the last run's: each run has its own, see {@link firstInvocation}). */
+  readonly firstEvent: unknown;
   /** What the first invocation returned (the last run's). */
   readonly firstResult: unknown;
 }
@@ -117,6 +127,78 @@ function dirBytes(dir: string): number {
   );
 }
 
+/** The stage of the functions' tables: the template's `VIGIL_STAGE`. */
+const STAGE = 'dev';
+/** The region and the placeholder credentials of every measuring process (dynalite takes any). */
+const REGION = 'eu-central-1';
+const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+/**
+ * The pseudonymisation key of every measuring process of this bench (instead of Secrets Manager):
+ * one key, so that the score function reads back the profiles the consumer wrote.
+ */
+const BENCH_KEY = `v1:${randomBytes(32).toString('base64')}`;
+/** The customer of the bench's login and order. */
+const CUSTOMER = 'C9000001';
+const IP = '145.53.12.7';
+/** The made-up customer of the customers'-rights routes: nothing is stored about them but what those routes write. */
+const RIGHTS_CUSTOMER = 'C-bench-rights';
+/** The privacy service's IAM role (`VIGIL_PRIVACY_SERVICE_ROLE_ARN`) and the session that signs its requests. */
+const PRIVACY_SERVICE_ROLE_ARN = 'arn:aws:iam::000000000000:role/vigil-dev-privacy-service';
+const PRIVACY_SERVICE_SESSION_ARN = 'arn:aws:sts::000000000000:assumed-role/vigil-dev-privacy-service/bench';
+
+/** The local DynamoDB of a measurement. */
+export interface BenchDynamo {
+  /** `http://127.0.0.1:<port>`: what the measuring processes get as `AWS_ENDPOINT_URL_DYNAMODB`. */
+  readonly endpoint: string;
+  /** The tables of stage `dev`, by role. */
+  readonly tables: Record<TableRole, string>;
+  /** A document client for it (the project's factory): to look at what the functions wrote. */
+  client(): DynamoDBDocumentClient;
+  /** Stops dynalite and its thread. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite on a worker thread of its own (`src/local/emulator.ts`: it answers while
+ * {@link measureInit} blocks the main thread in `execFileSync`) with every table of stage `dev`
+ * created from the shared definitions, in memory.
+ *
+ * @example
+ * ```ts
+ * const dynamo = await startBenchDynamo();
+ * measureInit(bundle, { endpoint: dynamo.endpoint });
+ * await dynamo.close();
+ * ```
+ */
+export async function startBenchDynamo(): Promise<BenchDynamo> {
+  const emulator = await startEmulator('dynalite', { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const clients: { destroy(): void }[] = [];
+  const client = () => {
+    const c = dynamoClient({ endpoint: emulator.endpoint, region: REGION, credentials: CREDENTIALS });
+    clients.push(c);
+    return c;
+  };
+  try {
+    const tables = tableNames(STAGE);
+    const admin = client();
+    for (const role of TABLE_ROLES)
+      await admin.send(new CreateTableCommand(createTableInput(role, tables[role])));
+    return {
+      endpoint: emulator.endpoint,
+      tables,
+      client,
+      close: async () => {
+        for (const c of clients.splice(0)) c.destroy();
+        await emulator.close();
+      },
+    };
+  } catch (err) {
+    for (const c of clients.splice(0)) c.destroy();
+    await emulator.close();
+    throw err;
+  }
+}
+
 /**
  * What the measuring process runs: import the handler module, invoke it once with the event of
  * {@link firstInvocation} (JSON in argv[2]), print the figures as JSON.
@@ -129,127 +211,232 @@ const ms = performance.now() - t0;
 process.stdout.write(JSON.stringify({ ms, rss: process.memoryUsage().rss, result }));
 `;
 
-/** An API Gateway REST proxy event of a route, with the caller a Lambda authorizer hands over. */
-function proxyEvent(method: string, path: string, body: string | null, authorizer: object | null) {
+/**
+ * An API Gateway REST proxy event of a route, as API Gateway hands it to the function: the
+ * caller a Lambda authorizer named (`authorizer`), or for an `AWS_IAM` route none and the
+ * signer's ARN in `identity.userArn`.
+ */
+function proxyEvent(
+  route: Pick<RouteSpec, 'method' | 'path'>,
+  request: {
+    pathParameters?: Record<string, string>;
+    body?: unknown;
+    authorizer: { principalId: string; role: string } | null;
+    userArn?: string;
+  },
+) {
   const now = Date.now();
+  const params = request.pathParameters ?? null;
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(params?.[name] ?? ''),
+  );
+  const body = request.body === undefined ? null : JSON.stringify(request.body);
   return {
-    resource: path,
+    resource: route.path,
     path,
-    httpMethod: method,
+    httpMethod: route.method,
     headers: body ? { 'content-type': 'application/json' } : {},
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
-    pathParameters: null,
+    pathParameters: params,
     stageVariables: null,
     body,
     isBase64Encoded: false,
     requestContext: {
       accountId: '000000000000',
       apiId: 'bench',
-      authorizer,
+      authorizer: request.authorizer,
       protocol: 'HTTP/1.1',
-      httpMethod: method,
-      identity: { sourceIp: '127.0.0.1', userAgent: 'bench' },
+      httpMethod: route.method,
+      identity: {
+        sourceIp: '127.0.0.1',
+        userAgent: 'bench',
+        ...(request.userArn ? { userArn: request.userArn } : {}),
+      },
       path: `/dev${path}`,
       stage: 'dev',
-      requestId: 'bench',
+      requestId: randomUUID(),
       requestTime: new Date(now).toUTCString(),
       requestTimeEpoch: now,
       resourceId: 'bench',
-      resourcePath: path,
+      resourcePath: route.path,
     },
   };
 }
 
+/** The Lambda Kinesis event of one record carrying `event`, as the stream's event source mapping delivers it. */
+function kinesisEvent(event: { eventId: string; customerId: string }) {
+  const now = Date.now();
+  const sequenceNumber = `49${String(now).padStart(54, '0')}`;
+  return {
+    Records: [
+      {
+        awsRegion: REGION,
+        eventID: `shardId-000000000000:${sequenceNumber}`,
+        eventName: 'aws:kinesis:record',
+        eventSource: 'aws:kinesis',
+        eventSourceARN: `arn:aws:kinesis:${REGION}:000000000000:stream/vigil-${STAGE}-events`,
+        eventVersion: '1.0',
+        invokeIdentityArn: `arn:aws:iam::000000000000:role/vigil-${STAGE}-consume-events`,
+        kinesis: {
+          kinesisSchemaVersion: '1.0',
+          partitionKey: event.customerId,
+          sequenceNumber,
+          data: Buffer.from(JSON.stringify(event), 'utf8').toString('base64'),
+          approximateArrivalTimestamp: now / 1000,
+        },
+      },
+    ],
+  };
+}
+
+/** The order the score function gets: the same in every run (scoring writes nothing). */
+function benchOrder() {
+  return {
+    schemaVersion: 1,
+    eventId: 'bench-init-1',
+    type: 'order',
+    occurredAt: new Date(Date.now() - 1_000).toISOString(),
+    ip: IP,
+    customerId: CUSTOMER,
+    deviceId: 'd-1',
+    order: {
+      orderId: 'O-1',
+      amountMinor: 4_999,
+      currency: 'EUR',
+      itemCount: 1,
+      paymentMethod: 'card',
+      paymentFingerprint: 'card-1',
+      billingCountry: 'NL',
+      shippingCountry: 'NL',
+      accountCreatedAt: '2024-01-01T00:00:00Z',
+    },
+  };
+}
+
+/** The path parameters and body of each API function's first request (none where the route takes none). */
+const API_REQUESTS: Readonly<
+  Record<string, { pathParameters?: Record<string, string>; body?: () => unknown }>
+> = {
+  'score-order': { body: benchOrder },
+  // No alert has this id: a 404 after the alert read (and the audit entry).
+  'get-alert': { pathParameters: { id: 'bench-no-such-alert' } },
+  'dispose-alert': {
+    pathParameters: { id: 'bench-no-such-alert' },
+    body: () => ({ verdict: 'legitimate', note: 'bench' }),
+  },
+  'object-subject': { body: () => ({ customerId: RIGHTS_CUSTOMER, scope: 'browse_search' }) },
+  'export-subject': { pathParameters: { customerId: RIGHTS_CUSTOMER } },
+  'restrict-subject': { pathParameters: { customerId: RIGHTS_CUSTOMER } },
+  'lift-restriction': { pathParameters: { customerId: RIGHTS_CUSTOMER } },
+  'erase-subject': { pathParameters: { customerId: RIGHTS_CUSTOMER } },
+  // A request id no receipt has: a 404 after the receipt read.
+  'get-rights-request': { pathParameters: { requestId: '00000000-0000-4000-8000-000000000000' } },
+};
+
 /**
  * The first invocation of a function in the measuring process, and what its environment needs
- * beyond the template's, all without a network:
+ * beyond the template's. Each is a first real request, answered against the local DynamoDB of
+ * {@link startBenchDynamo}; a new call makes a new event (a fresh eventId for the consumer), so
+ * that every run does the same work:
  *
- * - the consumer: an empty Kinesis batch, which builds its clients, key and config as a first
- *   batch would;
- * - the score function: an order from the order flow, read against a DynamoDB endpoint that
- *   refuses connections, so the answer is degraded within the budget after everything a first
- *   request does (key, config, pseudonyms, geo lookup, the rules);
+ * - the consumer: a Kinesis batch of one valid login of customer `C9000001` (its own eventId),
+ *   which builds its clients, key and config, decodes and validates the event, pseudonymises it,
+ *   looks its address up in the IP data tables, runs the rules on the profiles it reads and writes
+ *   the observation and the decision (and an alert, if any): `{ batchItemFailures: [] }`;
+ * - the score function: an order of the same customer from the order flow (caller `order-flow`),
+ *   which reads the profiles (the consumer's logins among them), locates the address and runs the
+ *   rules: 200, not degraded (degraded only when the store fails to answer in the budget);
  * - the authorizer: an API key request on the score route (no token verification: that needs the
- *   user pool's keys);
- * - the other API functions: a request without a caller, answered 401 by the middleware (their
- *   first real request would go to DynamoDB).
+ *   user pool's keys; no DynamoDB);
+ * - the other API functions: a request of their route, by a caller in a role the route allows
+ *   (the authorizer's context for `analyst`, `admin` and, on the routes open to all, `order-flow`;
+ *   for the customers'-rights routes, which are `AWS_IAM` in AWS, a session of the privacy
+ *   service's role as the signer, with `VIGIL_PRIVACY_SERVICE_ROLE_ARN` set): list-alerts,
+ *   get-rule-stats, list-audit, get-health, get-openapi 200; the rights routes on a made-up
+ *   customer 200; get-alert, dispose-alert and get-rights-request 404 for an id nothing has,
+ *   after their reads.
  */
 export function firstInvocation(bundle: Pick<FunctionBundle, 'fn'>): {
   event: unknown;
   env: Record<string, string>;
 } {
-  if (bundle.fn === 'consume-events') return { event: { Records: [] }, env: {} };
-  if (bundle.fn === 'score-order') {
-    const order = {
+  if (bundle.fn === 'consume-events') {
+    const login = {
       schemaVersion: 1,
-      eventId: 'bench-init-1',
-      type: 'order',
+      eventId: `bench-login-${randomUUID()}`,
+      type: 'login',
       occurredAt: new Date(Date.now() - 1_000).toISOString(),
-      ip: '145.53.12.7',
-      customerId: 'C9000001',
+      ip: IP,
+      customerId: CUSTOMER,
       deviceId: 'd-1',
-      order: {
-        orderId: 'O-1',
-        amountMinor: 4_999,
-        currency: 'EUR',
-        itemCount: 1,
-        paymentMethod: 'card',
-        paymentFingerprint: 'card-1',
-        billingCountry: 'NL',
-        shippingCountry: 'NL',
-        accountCreatedAt: '2024-01-01T00:00:00Z',
-      },
+      userAgent:
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
+      login: { username: 'bench@example.nl', outcome: 'success', method: 'password' },
     };
-    return {
-      event: proxyEvent('POST', '/v1/score', JSON.stringify(order), {
-        principalId: 'order-flow:bench',
-        role: 'order-flow',
-      }),
-      // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-      env: { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' },
-    };
+    return { event: kinesisEvent(login), env: {} };
   }
   if (bundle.fn === 'authorize-request') {
     return {
       event: {
         type: 'REQUEST',
-        methodArn: 'arn:aws:execute-api:eu-central-1:000000000000:bench/dev/POST/v1/score',
+        methodArn: `arn:aws:execute-api:${REGION}:000000000000:bench/dev/POST/v1/score`,
         resource: '/v1/score',
         path: '/v1/score',
         httpMethod: 'POST',
         headers: { 'x-api-key': 'bench-key-0123456789abcdef' },
       },
-      env: { VIGIL_USER_POOL_ID: 'eu-central-1_bench', VIGIL_USER_POOL_CLIENT_ID: 'bench' },
+      env: { VIGIL_USER_POOL_ID: `${REGION}_bench`, VIGIL_USER_POOL_CLIENT_ID: 'bench' },
     };
   }
-  return { event: proxyEvent('GET', '/v1/health', null, null), env: {} };
+  const route: RouteSpec | undefined = Object.values(ROUTES).find((r) => r.function === bundle.fn);
+  if (!route) throw new Error(`bench: no route has function ${bundle.fn}`);
+  const request = API_REQUESTS[bundle.fn] ?? {};
+  const base = { pathParameters: request.pathParameters, body: request.body?.() };
+  if (route.roles.includes('privacy-service')) {
+    return {
+      event: proxyEvent(route, { ...base, authorizer: null, userArn: PRIVACY_SERVICE_SESSION_ARN }),
+      env: { VIGIL_PRIVACY_SERVICE_ROLE_ARN: PRIVACY_SERVICE_ROLE_ARN },
+    };
+  }
+  const role = route.roles[0]!;
+  return {
+    event: proxyEvent(route, { ...base, authorizer: { principalId: `${role}:bench`, role } }),
+    env: {},
+  };
 }
 
 /**
- * Cold-start initialisation of a bundle, `runs` fresh processes. The function's
- * environment is the template's, except that the key comes from a random
- * `VIGIL_PSEUDONYM_KEY` instead of Secrets Manager (no AWS here), the IP data
- * directory is the bundle's own, the Powertools output is silenced, and
- * {@link firstInvocation}'s additions.
+ * Cold start of a bundle, `runs` fresh processes, each timing the import of the handler module
+ * and its {@link firstInvocation} (a new event each run), and taking its RSS at the end. The
+ * function's environment is the template's, except that DynamoDB is `endpoint`
+ * (`AWS_ENDPOINT_URL_DYNAMODB`: {@link startBenchDynamo}'s, or one that refuses connections for
+ * the degraded path), the key is the bench's `VIGIL_PSEUDONYM_KEY` instead of Secrets Manager
+ * (no AWS here), the IP data directory is the bundle's own, the Powertools output is silenced,
+ * and {@link firstInvocation}'s additions. The table names come from the template's `VIGIL_STAGE`.
  */
-export function measureInit(bundle: FunctionBundle, runs = 5): InitMeasurement {
-  const first = firstInvocation(bundle);
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    ...bundle.environment,
-    ...(bundle.environment[IP_DATA_DIR_ENV] ? { [IP_DATA_DIR_ENV]: join(bundle.dir, IP_DATA_DIR) } : {}),
-    VIGIL_PSEUDONYM_KEY: `v1:${randomBytes(32).toString('base64')}`,
-    AWS_REGION: 'eu-central-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    ...first.env,
-  };
-  const samples: { ms: number; rss: number; result: unknown }[] = [];
+export function measureInit(
+  bundle: FunctionBundle,
+  options: { endpoint: string; runs?: number },
+): InitMeasurement {
+  const runs = options.runs ?? 5;
+  const samples: { ms: number; rss: number; result: unknown; event: unknown }[] = [];
   for (let i = 0; i < runs; i++) {
+    const first = firstInvocation(bundle);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      ...bundle.environment,
+      ...(bundle.environment[IP_DATA_DIR_ENV] ? { [IP_DATA_DIR_ENV]: join(bundle.dir, IP_DATA_DIR) } : {}),
+      VIGIL_PSEUDONYM_KEY: BENCH_KEY,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: options.endpoint,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...first.env,
+    };
     const out = execFileSync(
       process.execPath,
       [
@@ -261,52 +448,93 @@ export function measureInit(bundle: FunctionBundle, runs = 5): InitMeasurement {
       ],
       { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    samples.push(JSON.parse(out) as { ms: number; rss: number; result: unknown });
+    samples.push({
+      ...(JSON.parse(out) as { ms: number; rss: number; result: unknown }),
+      event: first.event,
+    });
   }
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const last = samples[samples.length - 1]!;
   return {
     medianMs: ms[Math.floor(ms.length / 2)]!,
     maxMs: ms[ms.length - 1]!,
     rssMiB: Math.max(...samples.map((s) => s.rss)) / 2 ** 20,
     runs,
-    firstResult: samples[samples.length - 1]!.result,
+    firstEvent: last.event,
+    firstResult: last.result,
   };
 }
 
 /**
- * The bench section: synthesises the bundles into a temporary directory,
- * prints each function's handler size, package size and cold-start init
- * against the targets, and removes the directory.
+ * A first answer in a few words: an API's status (and `degraded`), the consumer's failed records,
+ * the authorizer's effect and role.
  */
-export function benchBundles(log: (line: string) => void = console.log): void {
+function describeAnswer(answer: unknown): string {
+  const a = (answer ?? {}) as {
+    statusCode?: number;
+    body?: string;
+    batchItemFailures?: unknown[];
+    policyDocument?: { Statement?: { Effect?: string }[] };
+    context?: { role?: string };
+  };
+  if (typeof a.statusCode === 'number') {
+    return `${a.statusCode}${a.body?.includes('"degraded":true') ? ' degraded' : ''}`;
+  }
+  if (Array.isArray(a.batchItemFailures)) return `${a.batchItemFailures.length} failed records`;
+  if (a.policyDocument)
+    return `${a.policyDocument.Statement?.[0]?.Effect ?? '?'} ${a.context?.role ?? ''}`.trim();
+  return JSON.stringify(answer);
+}
+
+/**
+ * The bench section, in this process: synthesises the bundles into a temporary directory, starts
+ * the local DynamoDB, prints each function's handler size, package size, cold start (import and
+ * first real request) against the targets and its first answer, and removes the directory.
+ */
+export async function measureBundles(log: (line: string) => void = console.log): Promise<void> {
   const outdir = mkdtempSync(join(tmpdir(), 'vigil-bundles-'));
+  let dynamo: BenchDynamo | undefined;
   try {
     const t0 = performance.now();
     const bundles = synthBundles(outdir);
     log(
       `bundles: cdk synth with local esbuild bundling in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
+    dynamo = await startBenchDynamo();
     const size = (n: number) =>
       n < 2 ** 20 / 10 ? `${Math.round(n / 1024)} KiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
     for (const bundle of bundles) {
-      const init = measureInit(bundle);
+      const init = measureInit(bundle, { endpoint: dynamo.endpoint });
       const targeted = TARGETED.includes(bundle.fn);
       const ok = init.medianMs <= INIT_TARGET_MS && init.rssMiB < INIT_TARGET_RSS_MIB;
-      const answer = init.firstResult as { statusCode?: number; body?: string } | null;
-      const first =
-        typeof answer?.statusCode === 'number'
-          ? `, first answer ${answer.statusCode}${answer.body?.includes('"degraded":true') ? ' degraded' : ''}`
-          : '';
       log(
         `${bundle.name}: ${bundle.entry} ${size(bundle.codeBytes)}, package ${size(bundle.packageBytes)}; ` +
           `cold init ${Math.round(init.medianMs)} ms median of ${init.runs} (max ${Math.round(init.maxMs)}), ` +
-          `RSS ${Math.round(init.rssMiB)} MiB${first}` +
+          `RSS ${Math.round(init.rssMiB)} MiB, first answer ${describeAnswer(init.firstResult)}` +
           (targeted
             ? ` (target <= ${INIT_TARGET_MS} ms, < ${INIT_TARGET_RSS_MIB} MiB: ${ok ? 'met' : 'NOT met'})`
             : ''),
       );
     }
   } finally {
+    await dynamo?.close();
     rmSync(outdir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The bench section as `bench/run.ts` calls it, synchronously: {@link measureBundles} in a Node
+ * process of its own (its local DynamoDB and its waits never interleave with the sections after
+ * it), its lines handed to `log` when it is done.
+ */
+export function benchBundles(log: (line: string) => void = console.log): void {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 2 ** 20,
+  });
+  for (const line of out.split('\n')) if (line) log(line);
+}
+
+// `node --import tsx bench/bundles.ts`: the section in this process (what benchBundles runs).
+if (process.argv[1] === fileURLToPath(import.meta.url)) await measureBundles(console.log);
