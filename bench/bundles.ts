@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IP_DATA_DIR } from '../infra/pipeline.ts';
@@ -521,20 +521,3 @@ export async function measureBundles(log: (line: string) => void = console.log):
     rmSync(outdir, { recursive: true, force: true });
   }
 }
-
-/**
- * The bench section as `bench/run.ts` calls it, synchronously: {@link measureBundles} in a Node
- * process of its own (its local DynamoDB and its waits never interleave with the sections after
- * it), its lines handed to `log` when it is done.
- */
-export function benchBundles(log: (line: string) => void = console.log): void {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 * 2 ** 20,
-  });
-  for (const line of out.split('\n')) if (line) log(line);
-}
-
-// `node --import tsx bench/bundles.ts`: the section in this process (what benchBundles runs).
-if (process.argv[1] === fileURLToPath(import.meta.url)) await measureBundles(console.log);

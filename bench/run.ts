@@ -39,7 +39,7 @@ import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 import { parseEventLine } from '../src/shared/contract/events.ts';
 import { toFacts } from '../src/shared/enrich.ts';
 import { profileKeysOf } from '../src/shared/profile/observe.ts';
-import { benchBundles } from './bundles.ts';
+import { measureBundles } from './bundles.ts';
 import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
 
 const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
@@ -139,7 +139,7 @@ if (PIPELINE_EVENTS > 0) {
 }
 
 // Bundles: each Lambda function's bundle size and cold-start init, as `cdk synth` builds them (bench/bundles.ts).
-if (process.env.BENCH_BUNDLES !== '0') benchBundles(console.log);
+if (process.env.BENCH_BUNDLES !== '0') await measureBundles(console.log);
 
 // APIs: the score endpoint beside the no-op floor on the local gateway, and degraded (bench/api.ts).
 if (process.env.BENCH_API !== '0') {
