@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { decide } from '../rules/decide.ts';
 import { NO_PROFILES, profileFreeConfig } from '../rules/profile-free.ts';
+import { readsShopWide } from '../rules/shop-wide.ts';
 import type { DetectionConfig } from '../shared/config.ts';
 import { parseEvent } from '../shared/contract/events.ts';
 import { toFacts } from '../shared/enrich.ts';
@@ -72,7 +73,7 @@ export async function scoreOrder(
 
   const facts = toFacts(parsed.event, parsed.occurredAtMs, deps.pseudonymiser);
   const snapshot = await withinBudget(
-    deps.store.load(profileKeysOf(facts), facts.at),
+    deps.store.load(profileKeysOf(facts), facts.at, { shopWide: readsShopWide(facts.type) }),
     deps.budgetMs - ANSWER_RESERVE_MS - (performance.now() - startedAt),
   );
   if (snapshot !== TIMED_OUT && !(snapshot instanceof Error)) {

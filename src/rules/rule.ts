@@ -73,8 +73,11 @@ export class ProfileView {
     return this.profile(kind, id).observations;
   }
 
-  get global(): ProfileSnapshot['global'] {
-    return this.snapshot.global;
+  /** The shop-wide counters: only for the rules listed in SHOP_WIDE_RULES (`shop-wide.ts`). */
+  get global(): NonNullable<ProfileSnapshot['global']> {
+    const global = this.snapshot.global;
+    if (!global) throw new Error('shop-wide counters read, but not loaded: list the rule in SHOP_WIDE_RULES');
+    return global;
   }
 }
 

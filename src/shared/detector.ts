@@ -8,6 +8,7 @@ import type { Reason } from '../rules/rule.ts';
 import { type SignalKind, type SubjectControls, controlledKinds } from './profile/model.ts';
 import { observe, profileKeysOf, signalKindOf } from './profile/observe.ts';
 import type { ProfileStore } from './profile/store.ts';
+import { readsShopWide } from '../rules/shop-wide.ts';
 import type { Pseudonymiser } from './pseudonymise.ts';
 
 /** How long a decision is remembered for duplicate deliveries (Kinesis keeps records up to 7 days; 365 at most). */
@@ -77,7 +78,7 @@ export class Detector {
 
     const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
     const keys = profileKeysOf(facts);
-    const snapshot = await store.load(keys, facts.at);
+    const snapshot = await store.load(keys, facts.at, { shopWide: readsShopWide(facts.type) });
     const controls = facts.subject ? snapshot.controls?.get(facts.subject) : undefined;
     const kind = signalKindOf(facts);
     let decision: Decision;

@@ -121,6 +121,35 @@ describe('POST /v1/score', () => {
   });
 });
 
+describe('scoreOrder reads', () => {
+  it("an order's profiles without the shop-wide login counters, which no order rule uses", async () => {
+    // Prepare: a store that records what it was asked
+    const asked: { keys: readonly string[]; shopWide: boolean | undefined }[] = [];
+    const store: ScoreDeps['store'] = {
+      load: async (keys, _at, options) => {
+        asked.push({ keys, shopWide: options?.shopWide });
+        return { profiles: new Map() };
+      },
+    };
+    const config = resolveConfig();
+
+    // Act
+    const answer = await scoreOrder(aRecentOrder(), {
+      store,
+      pseudonymiser: testPseudonymiser(),
+      config,
+      budgetMs: 150,
+      failPolicy: 'open',
+    });
+
+    // Assess
+    expect(answer.degraded).toBeUndefined();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.shopWide).toBe(false);
+    expect(asked[0]!.keys.some((k) => k.startsWith('subject#'))).toBe(true);
+  });
+});
+
 describe('scoreOrder when the profile store is slow or down', () => {
   const never: ScoreDeps['store'] = { load: () => new Promise(() => {}) };
   const failing: ScoreDeps['store'] = { load: async () => Promise.reject(new Error('connect ECONNREFUSED')) };

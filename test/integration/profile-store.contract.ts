@@ -91,8 +91,9 @@ async function observationsOf(store: ProfileStore, key: ProfileKey, at: number):
 
 /** The buckets the rules look at: those that started by `at` (later ones may be returned). */
 async function bucketsAsOf(store: ProfileStore, at: number): Promise<GlobalBucket[]> {
-  const snapshot = await store.load([], at);
-  return snapshot.global.buckets.filter((b) => b.start <= at);
+  const { global } = await store.load([], at);
+  if (!global) throw new Error('a default load has the shop-wide counters');
+  return global.buckets.filter((b) => b.start <= at);
 }
 
 /**
@@ -112,7 +113,26 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
 
       // Assess
       expect(snapshot.profiles.size).toBe(0);
-      expect(snapshot.global.buckets).toEqual([]);
+      expect(snapshot.global?.buckets).toEqual([]);
+    });
+
+    it('leaves the shop-wide counters out when asked, and loads the profiles as ever', async () => {
+      // Prepare: a counted login in the profiles of its address and subject
+      const store = await open();
+      const write = aLoginWrite(T0, { outcome: 'failure', unknownUser: true });
+      await store.record([write]);
+
+      // Act
+      const [without, withCounters] = await Promise.all([
+        store.load(write.keys, T0 + 1_000, { shopWide: false }),
+        store.load(write.keys, T0 + 1_000),
+      ]);
+
+      // Assess
+      expect(without.global).toBeUndefined();
+      expect(withCounters.global?.buckets.map((b) => b.failures)).toEqual([1]);
+      expect([...without.profiles.keys()].sort()).toEqual([...withCounters.profiles.keys()].sort());
+      expect(without.profiles.size).toBeGreaterThan(0);
     });
 
     it('returns a recorded observation, field for field, in every profile it was written to', async () => {

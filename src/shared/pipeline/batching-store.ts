@@ -3,7 +3,14 @@ import type { GlobalBucket, ProfileKey, ProfileSnapshot, SubjectControls } from 
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { InMemoryProfileStore } from '../profile/memory-store.ts';
 import type { ProfileWrite } from '../profile/observe.ts';
-import { findEach, GLOBAL_BUCKET_MS, GLOBAL_BUCKETS, type ProfileStore, saveEach } from '../profile/store.ts';
+import {
+  findEach,
+  GLOBAL_BUCKET_MS,
+  GLOBAL_BUCKETS,
+  type LoadOptions,
+  type ProfileStore,
+  saveEach,
+} from '../profile/store.ts';
 
 const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
 
@@ -76,9 +83,16 @@ export class BatchingProfileStore implements ProfileStore {
     ]);
   }
 
-  async load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot> {
+  async load(keys: readonly ProfileKey[], at: number, options?: LoadOptions): Promise<ProfileSnapshot> {
     await this.#fetch(keys, at);
-    const snapshot = await this.#overlay.load(keys, at);
+    const snapshot = await this.#overlay.load(keys, at, options);
+    const controls = new Map<SubjectPseudonym, SubjectControls>();
+    for (const key of keys) {
+      const c = key.startsWith('subject#') && this.#controls.get(key.slice(8) as SubjectPseudonym);
+      if (c) controls.set(key.slice(8) as SubjectPseudonym, c);
+    }
+    const withControls = controls.size > 0 ? { controls } : {};
+    if (!snapshot.global) return { profiles: snapshot.profiles, ...withControls };
     const current = bucketStart(at);
     const oldest = current - (GLOBAL_BUCKETS - 1) * GLOBAL_BUCKET_MS;
     const merged = new Map<number, GlobalBucket>();
@@ -88,14 +102,7 @@ export class BatchingProfileStore implements ProfileStore {
       merged.set(bucket.start, sum ? addBuckets(sum, bucket) : bucket);
     }
     const buckets = [...merged.values()].sort((a, b) => a.start - b.start);
-    const controls = new Map<SubjectPseudonym, SubjectControls>();
-    for (const key of keys) {
-      const c = key.startsWith('subject#') && this.#controls.get(key.slice(8) as SubjectPseudonym);
-      if (c) controls.set(key.slice(8) as SubjectPseudonym, c);
-    }
-    return controls.size > 0
-      ? { profiles: snapshot.profiles, global: { buckets }, controls }
-      : { profiles: snapshot.profiles, global: { buckets } };
+    return { profiles: snapshot.profiles, global: { buckets }, ...withControls };
   }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
@@ -151,7 +158,7 @@ export class BatchingProfileStore implements ProfileStore {
     await this.#overlay.record(seeds);
     for (const key of missing) this.#fetched.add(key);
     for (const [subject, c] of snapshot.controls ?? []) this.#controls.set(subject, c);
-    for (const bucket of snapshot.global.buckets) this.#buckets.set(bucket.start, bucket);
+    for (const bucket of snapshot.global?.buckets ?? []) this.#buckets.set(bucket.start, bucket);
     this.#windows.add(window);
   }
 }

@@ -27,6 +27,7 @@ import {
   GLOBAL_BUCKET_MS,
   GLOBAL_BUCKETS,
   type HeldObservation,
+  type LoadOptions,
   PROFILE_LIMITS,
   type ProfileStore,
   type SubjectDataStore,
@@ -159,14 +160,17 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     });
   }
 
-  async load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot> {
+  async load(keys: readonly ProfileKey[], at: number, options?: LoadOptions): Promise<ProfileSnapshot> {
     const nowS = at / 1000;
     const now = this.#now();
+    const shopWide = options?.shopWide !== false;
     const current = bucketStart(at);
-    const starts = Array.from(
-      { length: GLOBAL_BUCKETS },
-      (_, i) => current - (GLOBAL_BUCKETS - 1 - i) * GLOBAL_BUCKET_MS,
-    );
+    const starts = shopWide
+      ? Array.from(
+          { length: GLOBAL_BUCKETS },
+          (_, i) => current - (GLOBAL_BUCKETS - 1 - i) * GLOBAL_BUCKET_MS,
+        )
+      : [];
     const stale = starts.filter((start) => {
       const cached = this.#buckets.get(start);
       return start === current || !cached || now - cached.readAt > this.#globalCacheMs;
@@ -205,9 +209,11 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       const item = byPk.get(CONTROL_PREFIX + subject);
       if (item) controls.set(subject as SubjectPseudonym, toControls(item));
     }
-    return controls.size > 0
-      ? { profiles, global: { buckets }, controls }
-      : { profiles, global: { buckets } };
+    return {
+      profiles,
+      ...(shopWide ? { global: { buckets } } : {}),
+      ...(controls.size > 0 ? { controls } : {}),
+    };
   }
 
   async controls(subjects: readonly SubjectPseudonym[]): Promise<Map<SubjectPseudonym, SubjectControls>> {

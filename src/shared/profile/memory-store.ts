@@ -16,6 +16,7 @@ import {
   GLOBAL_BUCKET_MS,
   GLOBAL_BUCKETS,
   type HeldObservation,
+  type LoadOptions,
   PROFILE_LIMITS,
   type ProfileStore,
   type SubjectDataStore,
@@ -85,7 +86,7 @@ export class InMemoryProfileStore implements ProfileStore, SubjectDataStore {
     return this.#profiles.size;
   }
 
-  async load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot> {
+  async load(keys: readonly ProfileKey[], at: number, options?: LoadOptions): Promise<ProfileSnapshot> {
     const nowS = at / 1000;
     const profiles = new Map<ProfileKey, Profile>();
     for (const key of keys) {
@@ -107,9 +108,11 @@ export class InMemoryProfileStore implements ProfileStore, SubjectDataStore {
       const c = subject && this.#controls.get(subject);
       if (c) controls.set(subject, c);
     }
-    return controls.size > 0
-      ? { profiles, global: { buckets: this.#buckets }, controls }
-      : { profiles, global: { buckets: this.#buckets } };
+    return {
+      profiles,
+      ...(options?.shopWide === false ? {} : { global: { buckets: this.#buckets } }),
+      ...(controls.size > 0 ? { controls } : {}),
+    };
   }
 
   async controls(subjects: readonly SubjectPseudonym[]): Promise<Map<SubjectPseudonym, SubjectControls>> {

@@ -95,7 +95,11 @@ export interface GlobalStats {
 /** What the rules get to see of the stored state: every profile the event touches. */
 export interface ProfileSnapshot {
   readonly profiles: ReadonlyMap<ProfileKey, Profile>;
-  readonly global: GlobalStats;
+  /**
+   * The shop-wide counters; absent when the load left them out (`shopWide: false`, for an event
+   * that no rule of `SHOP_WIDE_RULES` in src/rules/shop-wide.ts applies to).
+   */
+  readonly global?: GlobalStats;
   /**
    * The privacy controls of the subjects among the loaded keys (`subject#…`): only those that
    * have any. A store without controls leaves it out.

@@ -44,12 +44,23 @@ export async function saveEach(
  * passed (measured at the event time being scored) is never returned, even
  * if the database has not deleted it yet.
  */
+/** What a load reads beside the profiles. */
+export interface LoadOptions {
+  /**
+   * Read the shop-wide login counters too (default true). Only a few login rules use them, and on
+   * DynamoDB the current hour's item carries the ledger of recent logins (up to about 100 KB): the
+   * score endpoint, which scores orders, leaves it out.
+   */
+  readonly shopWide?: boolean;
+}
+
 export interface ProfileStore {
   /**
-   * The unexpired observations of these profiles, and the shop-wide counters, as of `at` (epoch
-   * ms). A snapshot is read before the event's own write and is not valid after the next `record`.
+   * The unexpired observations of these profiles, and the shop-wide counters unless
+   * `options.shopWide` is false, as of `at` (epoch ms). A snapshot is read before the event's own
+   * write and is not valid after the next `record`.
    */
-  load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot>;
+  load(keys: readonly ProfileKey[], at: number, options?: LoadOptions): Promise<ProfileSnapshot>;
   /** Appends each write's observation to its profiles and adds its login to the shop-wide counters. */
   record(writes: readonly ProfileWrite[]): Promise<void>;
   /** The decision already given to an event id, if any (idempotency). */

@@ -1,0 +1,28 @@
+import type { EventType } from '../shared/contract/events.ts';
+import { RULES } from './index.ts';
+
+/**
+ * The rules that read the shop-wide login counters (`ProfileView.global`): the surge of logins
+ * for unknown usernames, and the login risk's country baseline. A load for an event none of them
+ * applies to leaves the counters out (on DynamoDB the current hour's counter item carries the
+ * ledger of recent logins, up to about 100 KB). A rule that reads them without being listed here
+ * fails loudly (`ProfileView.global` throws), and a test checks the list against the ruleset.
+ */
+export const SHOP_WIDE_RULES: ReadonlySet<string> = new Set(['UNKNOWN_USER_SURGE', 'LOGIN_RISK']);
+
+const readers = new Set(
+  RULES.filter((rule) => SHOP_WIDE_RULES.has(rule.code)).flatMap((rule) => rule.appliesTo),
+);
+
+/**
+ * Whether any rule for events of this type reads the shop-wide counters.
+ *
+ * @example
+ * ```ts
+ * readsShopWide('login'); // → true
+ * readsShopWide('order'); // → false
+ * ```
+ */
+export function readsShopWide(type: EventType): boolean {
+  return readers.has(type);
+}
