@@ -2,28 +2,38 @@
  * The API figure of `npm run bench`: `POST /v1/score` on the local stack's HTTP gateway (the
  * real handler, dynalite behind it, profiles written by the real consumer first), beside the
  * same gateway answering the no-op `GET /v1/health` in the same run (the overhead floor of
- * the gateway, middy and Powertools). Both run at a steady 200 requests/s (open loop, paced
- * here), then at the most the machine gives (autocannon, 10 connections); then DynamoDB is made to fail (requests hung, then refused)
+ * the gateway, middy and Powertools). Both run at a steady 200 requests/s (open loop, paced by
+ * a client process of its own; three runs each, each printed with the CPU time the hypervisor
+ * took meanwhile), then at the most the machine gives (autocannon, 10 connections); then DynamoDB is made to fail (requests hung, then refused)
  * and the score endpoint is measured degraded, against its time budget.
  *
- * Everything runs in this process on 127.0.0.1 (load generator, gateway, handler, dynalite),
- * so the figures include their competition for the machine's cores. Every run is bounded in
- * time (and the degraded checks in count).
+ * Everything runs on this machine on 127.0.0.1 (the paced client in a process of its own;
+ * autocannon, the gateway, the handler and dynalite, on a worker thread, in this one), so the
+ * figures include their competition for the machine's cores. Every run is bounded in time (and
+ * the degraded checks in count).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { partitionKeyOf } from '../src/cli/send.ts';
 import { startLocalStack } from '../src/local/stack.ts';
 import { putRecordsAll } from '../src/shared/kinesis.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
+import { stealSince } from './machine.ts';
 import type { ProfileKey } from '../src/shared/profile/model.ts';
 
 /** Seconds per measured run. */
 const RUN_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
+/**
+ * Paced runs of the floor and the score, one after the other: a 10-second run holds 2,000
+ * requests, its p99 the 20th slowest, and on a small virtual machine one neighbour's burst moves
+ * it. Each run is printed with the CPU time the hypervisor took away meanwhile.
+ */
+const RATE_RUNS = 3;
 /** The rate of the fixed-rate runs (the issue's target: p99 at most 10 ms at 200 requests/s). */
 const RATE = 200;
 const CUSTOMERS = 200;
@@ -175,25 +185,58 @@ interface PacedJob {
   seconds: number;
 }
 
+/** Marks the child process {@link pacedInClient} starts. */
+const CLIENT_ENV = 'VIGIL_BENCH_LOAD_CLIENT';
+
 /**
- * {@link paced} on a worker thread of its own: the load generator's timers and client work do
- * not share the event loop of the gateway, the handler and dynalite (as a client on another
- * machine would not).
+ * {@link paced} in a Node.js process of its own, as a client on another machine would be. A
+ * worker thread shares the process's V8 platform threads (garbage collection and compile tasks
+ * of every thread queue on them: two on this 2-core machine) and its tail showed in the
+ * figures: p99 15 to 49 ms against 8 to 20 ms from a process, in the same hour.
  */
-function pacedOnWorker(job: PacedJob): Promise<RunFigures> {
+function pacedInClient(job: PacedJob): Promise<RunFigures> {
   return new Promise((resolve, reject) => {
-    // The same TypeScript module, loaded through tsx's API as `npm run bench` loads it.
-    const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
-    const worker = new Worker(code, { eval: true, workerData: { pacedJob: job } });
-    worker.once('message', (figures: RunFigures) => resolve(figures));
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`load worker exited with ${code}`)));
+    // This TypeScript module again, loaded through tsx as `npm run bench` loads it.
+    const client = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, [CLIENT_ENV]: '1' },
+    });
+    client.once('message', (figures: RunFigures) => {
+      resolve(figures);
+      client.disconnect();
+    });
+    client.once('error', reject);
+    client.once('exit', (code) => code !== 0 && reject(new Error(`load client exited with ${code}`)));
+    client.send(job);
   });
 }
 
-// This module on a load worker: run the job it was given and report.
-const job = isMainThread ? undefined : (workerData as { pacedJob?: PacedJob } | null)?.pacedJob;
-if (job) parentPort!.postMessage(await paced(job.url, job.token, job.requests, job.rate, job.seconds));
+// This module as the load client: run the job it is sent, report, and end.
+if (process.env[CLIENT_ENV] && process.send) {
+  process.once('message', (job: PacedJob) => {
+    void paced(job.url, job.token, job.requests, job.rate, job.seconds).then((figures) =>
+      process.send!(figures),
+    );
+  });
+}
+
+/** The issue's target for the score endpoint at {@link RATE}: p99 at most 10 ms. */
+const TARGET_P99_MS = 10;
+
+/** Figures with the share of CPU time the hypervisor took while they were measured. */
+interface Stolen<T> {
+  figures: T;
+  steal: number | undefined;
+}
+
+async function measured<T>(work: () => Promise<T>): Promise<Stolen<T>> {
+  const since = stealSince();
+  const figures = await work();
+  return { figures, steal: since() };
+}
+
+const stolen = (s: Stolen<unknown>) =>
+  s.steal === undefined ? '' : `; CPU stolen by the hypervisor ${(s.steal * 100).toFixed(1)} %`;
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const line = (f: RunFigures) =>
@@ -246,20 +289,18 @@ export async function benchApi(
 
     const each = { connections: 10, seconds: RUN_SECONDS };
     const storeRead = await profileReads(stack);
-    const floorAtRate = await pacedOnWorker({
-      url: stack.apiUrl,
-      token,
-      requests: health,
-      rate: RATE,
-      seconds: RUN_SECONDS,
-    });
-    const scoreAtRate = await pacedOnWorker({
-      url: stack.apiUrl,
-      token,
-      requests: score,
-      rate: RATE,
-      seconds: RUN_SECONDS,
-    });
+    const atRate: { floor: Stolen<RunFigures>; score: Stolen<RunFigures> }[] = [];
+    for (let i = 0; i < RATE_RUNS; i++) {
+      const job = { url: stack.apiUrl, token, rate: RATE, seconds: RUN_SECONDS };
+      atRate.push({
+        floor: await measured(() => pacedInClient({ ...job, requests: health })),
+        score: await measured(() => pacedInClient({ ...job, requests: score })),
+      });
+    }
+    // The run of median p99 stands for the rate in the figures returned (the cost estimate's).
+    const scoreAtRate = [...atRate].sort((a, b) => a.score.figures.p99 - b.score.figures.p99)[
+      Math.floor(RATE_RUNS / 2)
+    ]!.score.figures;
     const floorAtMax = await run(stack.apiUrl, token, health, each);
     const scoreAtMax = await run(stack.apiUrl, token, score, each);
 
@@ -278,8 +319,13 @@ export async function benchApi(
       `  the profile read alone (DynamoProfileStore.load of an order's 6 profiles, one at a time): ` +
         `p50 ${ms(storeRead.p50)}, p99 ${ms(storeRead.p99)}`,
     );
-    print(`  no-op floor  GET /v1/health at ${RATE} req/s: ${line(floorAtRate)}`);
-    print(`  score        POST /v1/score at ${RATE} req/s: ${line(scoreAtRate)}`);
+    atRate.forEach(({ floor, score: s }, i) => {
+      const run = `run ${i + 1}/${RATE_RUNS}`;
+      print(`  ${run} no-op floor  GET /v1/health at ${RATE} req/s: ${line(floor.figures)}${stolen(floor)}`);
+      print(`  ${run} score        POST /v1/score at ${RATE} req/s: ${line(s.figures)}${stolen(s)}`);
+    });
+    const met = atRate.filter((r) => r.score.figures.p99 <= TARGET_P99_MS).length;
+    print(`  score p99 <= ${TARGET_P99_MS} ms at ${RATE} req/s (the target): ${met} of ${RATE_RUNS} runs`);
     print(`  no-op floor  at max, ${each.connections} connections:  ${line(floorAtMax)}`);
     print(`  score        at max, ${each.connections} connections:  ${line(scoreAtMax)}`);
     print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB hung:     ${drillLine(hung)}`);
@@ -306,7 +352,7 @@ async function profileReads(
   for (let n = 0; n < STORE_READS; n++) {
     const keys = kinds.map((kind) => `${kind}#v1:bench${n % CUSTOMERS}` as ProfileKey);
     const started = performance.now();
-    await store.load(keys, Date.now());
+    await store.load(keys, Date.now(), { shopWide: false });
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
