@@ -80,7 +80,11 @@ export interface GeoTables {
   readonly area: Uint16Array;
 }
 
-let geo: GeoTables | undefined;
+/** `load` on the first call, its value on every later one. */
+function once<T>(load: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= load());
+}
 
 /**
  * The geolocation table, read on first call (about 30 MB).
@@ -90,11 +94,10 @@ let geo: GeoTables | undefined;
  * const { v4, v6 } = geoTables();
  * ```
  */
-export function geoTables(): GeoTables {
-  if (geo) return geo;
+export const geoTables = once((): GeoTables => {
   const container = read(GEO_FILE);
   const meta = container.meta as { source: string; countries: string[] };
-  geo = {
+  return {
     source: meta.source,
     v4: table4(container, 'v4'),
     v6: table6(container, 'v6'),
@@ -104,8 +107,7 @@ export function geoTables(): GeoTables {
     lon: arrayOf(container, 'answer.lon', Int16Array),
     area: arrayOf(container, 'answer.area', Uint16Array),
   };
-  return geo;
-}
+});
 
 /** The hosting and crawler network tables and their owners. */
 export interface NetworkTables extends NetworkMeta {
@@ -115,8 +117,6 @@ export interface NetworkTables extends NetworkMeta {
   readonly crawlers6: RangeTable6;
 }
 
-let networks: NetworkTables | undefined;
-
 /**
  * The hosting and crawler network tables, read on first call.
  *
@@ -125,15 +125,13 @@ let networks: NetworkTables | undefined;
  * const { hosting4, hostingOwners } = networkTables();
  * ```
  */
-export function networkTables(): NetworkTables {
-  if (networks) return networks;
+export const networkTables = once((): NetworkTables => {
   const container = read(NETWORKS_FILE);
-  networks = {
+  return {
     ...(container.meta as NetworkMeta),
     hosting4: table4(container, 'hosting4'),
     hosting6: table6(container, 'hosting6'),
     crawlers4: table4(container, 'crawlers4'),
     crawlers6: table6(container, 'crawlers6'),
   };
-  return networks;
-}
+});

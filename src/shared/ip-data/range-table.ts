@@ -27,6 +27,26 @@ export interface RangeTable6 {
 }
 
 /**
+ * The last index below `length` for which `atOrBefore` holds, or -1: a binary search over a
+ * sorted column, `atOrBefore(i)` being "start i is at or before the address".
+ */
+function lastAtOrBefore(length: number, atOrBefore: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (atOrBefore(mid)) {
+      at = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return at;
+}
+
+/**
  * The owner of the range holding the IPv4 address `n`, or {@link NONE}.
  *
  * @example
@@ -36,19 +56,7 @@ export interface RangeTable6 {
  */
 export function owner4(table: RangeTable4, n: number): number {
   const { starts } = table;
-  // The last start <= n.
-  let lo = 0;
-  let hi = starts.length - 1;
-  let at = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (starts[mid]! <= n) {
-      at = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
+  const at = lastAtOrBefore(starts.length, (i) => starts[i]! <= n);
   return at < 0 ? NONE : table.owners[at]!;
 }
 
@@ -62,19 +70,10 @@ export function owner4(table: RangeTable4, n: number): number {
  */
 export function owner6(table: RangeTable6, hi: number, lo: number): number {
   const { startHi, startLo } = table;
-  let low = 0;
-  let high = startHi.length - 1;
-  let at = -1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const sh = startHi[mid]!;
-    if (sh < hi || (sh === hi && startLo[mid]! <= lo)) {
-      at = mid;
-      low = mid + 1;
-    } else {
-      high = mid - 1;
-    }
-  }
+  const at = lastAtOrBefore(
+    startHi.length,
+    (i) => startHi[i]! < hi || (startHi[i] === hi && startLo[i]! <= lo),
+  );
   return at < 0 ? NONE : table.owners[at]!;
 }
 
