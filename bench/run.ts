@@ -39,6 +39,7 @@ import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 import { parseEventLine } from '../src/shared/contract/events.ts';
 import { toFacts } from '../src/shared/enrich.ts';
 import { profileKeysOf } from '../src/shared/profile/observe.ts';
+import { readsShopWide } from '../src/rules/shop-wide.ts';
 import { measureBundles } from './bundles.ts';
 import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
 
@@ -158,8 +159,8 @@ if (process.env.BENCH_API !== '0') {
 
 /**
  * The DynamoDB items one score call reads, averaged over the input's orders: the order's profiles
- * (`profileKeysOf`), the current hour's shop-wide counters (older hours are cached), and the
- * subject's controls when the order has a customer.
+ * (`profileKeysOf`), the current hour's shop-wide counters if a rule for orders reads them (none
+ * does: `readsShopWide`), and the subject's controls when the order has a customer.
  */
 function scoreItemsPerCall(eventLines: readonly string[]): number {
   const p = new Pseudonymiser(key);
@@ -170,7 +171,7 @@ function scoreItemsPerCall(eventLines: readonly string[]): number {
     if (!parsed.ok || parsed.event.type !== 'order') continue;
     const keys = profileKeysOf(toFacts(parsed.event, parsed.occurredAtMs, p));
     orders++;
-    items += keys.length + 1 + (parsed.event.customerId ? 1 : 0);
+    items += keys.length + (readsShopWide('order') ? 1 : 0) + (parsed.event.customerId ? 1 : 0);
     if (orders === 1_000) break;
   }
   return orders > 0 ? items / orders : 0;
