@@ -3,10 +3,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { ParseError } from '@aws-lambda-powertools/parser';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import {
-  APIGatewayEventRequestContextSchema,
-  APIGatewayProxyEventSchema,
-} from '@aws-lambda-powertools/parser/schemas/api-gateway';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
@@ -48,8 +44,22 @@ const jsonBody = (schema: z.ZodType) =>
 const parameters = (schema: z.ZodObject) => z.preprocess((v) => v ?? {}, schema);
 
 /**
- * The Powertools Parser schema of a route's whole API Gateway proxy event: the standard event
- * with the caller in the authorizer context and the route's own query, path and body schemas.
+ * The REST API proxy event as far as a route reads it
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format).
+ * Not Powertools Parser's `APIGatewayProxyEventSchema`: its module imports zod as `{ z }`, which
+ * esbuild cannot tree-shake, and brought all of zod and its 260 KB of locales into every API
+ * function (1.0 MB bundles, 0.6 MB without), for fields no route reads.
+ */
+const ProxyEventSchema = z.object({
+  httpMethod: z.string(),
+  path: z.string(),
+  headers: z.record(z.string(), z.string()).nullish(),
+  requestContext: z.object({ requestId: z.string(), stage: z.string(), authorizer: CallerSchema }),
+});
+
+/**
+ * The Powertools Parser schema of a route's whole API Gateway proxy event: the caller in the
+ * authorizer context and the route's own query, path and body schemas.
  *
  * @example
  * ```ts
@@ -58,9 +68,7 @@ const parameters = (schema: z.ZodObject) => z.preprocess((v) => v ?? {}, schema)
  * ```
  */
 export function requestSchema(route: RouteSpec) {
-  return APIGatewayProxyEventSchema.extend({
-    // The standard context with the caller as authorizer (its refinement is about WebSocket messages, not REST).
-    requestContext: z.object({ ...APIGatewayEventRequestContextSchema.shape, authorizer: CallerSchema }),
+  return ProxyEventSchema.extend({
     queryStringParameters: parameters(route.query ?? z.object({}).strict()),
     pathParameters: parameters(route.params ?? z.object({}).strict()),
     body: route.contractBody ? jsonBody(z.unknown()) : route.body ? jsonBody(route.body) : z.unknown(),
