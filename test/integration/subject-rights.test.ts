@@ -170,6 +170,35 @@ describe('objection', () => {
     expect(kinds).toEqual(new Set(['login', 'order']));
   });
 
+  it('checks the markers before it marks events decided: an objection landing before the writes, then a crash at the decisions, leaves nothing', async () => {
+    // Prepare: a store whose writes come just after the customer's objection has run (marker
+    // set, signals deleted: the batch read no marker before), and which fails to save the
+    // decisions: a crash between the writes and the decisions.
+    const s = await aStage();
+    const customerId = 'C2100001';
+    const store: ConsumeDeps['store'] = {
+      load: (keys, at, options) => s.store.load(keys, at, options),
+      record: async (writes) => {
+        await s.rights.object(customerId, 'profiling');
+        await s.store.record(writes);
+      },
+      findDecision: (eventId) => s.store.findDecision(eventId),
+      findDecisions: (eventIds) => s.store.findDecisions(eventIds),
+      saveDecision: () => Promise.reject(new Error('crash')),
+      saveDecisions: () => Promise.reject(new Error('crash')),
+    };
+
+    // Act
+    const result = await consumeBatch(toStreamRecords(aKinesisEvent(aMorning(customerId))), {
+      ...s.deps,
+      store,
+    });
+
+    // Assess: the batch is retried, and what it wrote after the objection was taken back already
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(await s.traces(customerId)).toEqual({ observations: [], links: [] });
+  });
+
   it('never leaves a signal behind when it races the consumer (30 interleavings)', async () => {
     // Prepare
     const s = await aStage();

@@ -58,11 +58,6 @@ export class BatchingProfileStore implements ProfileStore {
     this.#now = now;
   }
 
-  /** The writes waiting for {@link flush}, in order. */
-  get pendingWrites(): readonly ProfileWrite[] {
-    return [...this.#writes];
-  }
-
   /** How many writes and decisions wait for {@link flush}. */
   get pending(): { writes: number; decisions: number } {
     return { writes: this.#writes.length, decisions: this.#decisions.size };
@@ -130,16 +125,22 @@ export class BatchingProfileStore implements ProfileStore {
   }
 
   /**
-   * Sends the buffered writes in one `inner.record`, then the decisions. Decisions go
-   * last: a decision is the completion marker of its event, so a crash before it makes
-   * the redelivered event run again (its observations are keyed by eventId) rather
-   * than be taken for a duplicate whose signals were never written.
+   * Sends the buffered writes in one `inner.record`, then runs `afterWrites` on them (the
+   * consumer's check of the privacy markers), then saves the decisions. Decisions go last: a
+   * decision is the completion marker of its event, so a crash before it makes the redelivered
+   * event run again (its observations are keyed by eventId) rather than be taken for a
+   * duplicate whose signals were never written, or never checked against an objection that came
+   * while they were being written.
    */
-  async flush(): Promise<void> {
-    if (this.#writes.length > 0) {
-      await this.#inner.record(this.#writes);
+  async flush(
+    afterWrites: (written: readonly ProfileWrite[]) => Promise<unknown> = async () => {},
+  ): Promise<void> {
+    const written = [...this.#writes];
+    if (written.length > 0) {
+      await this.#inner.record(written);
       this.#writes.length = 0;
     }
+    await afterWrites(written);
     await this.#inner.saveDecisions([...this.#decisions.values()]);
     this.#decisions.clear();
   }

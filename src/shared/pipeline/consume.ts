@@ -139,10 +139,10 @@ export async function consumeBatch(
 
   try {
     await Promise.all([deps.alerts.write(result.alerts), deps.deadLetters.write(result.invalid)]);
-    const written = store.pendingWrites;
-    await store.flush();
-    // Write, then check the marker: see forgetControlled for why no signal can stay behind.
-    if (deps.subjects) await forgetControlled(deps.subjects, written);
+    // Write, then check the markers, then mark the events decided: see forgetControlled for why no
+    // signal can stay behind, and flush for why the decisions come after the check.
+    const subjects = deps.subjects;
+    await store.flush(subjects && ((written) => forgetControlled(subjects, written)));
   } catch (error) {
     deps.log?.error('writing the batch failed; the whole batch is retried', { error: describe(error) });
     result.batchItemFailures = [{ itemIdentifier: records[0]!.sequenceNumber }];
