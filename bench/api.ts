@@ -23,7 +23,7 @@ import { partitionKeyOf } from '../src/cli/send.ts';
 import { startLocalStack } from '../src/local/stack.ts';
 import { putRecordsAll } from '../src/shared/kinesis.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
-import { stealSince } from './machine.ts';
+import { stealNote, stealSince } from './machine.ts';
 import type { ProfileKey } from '../src/shared/profile/model.ts';
 
 /** Seconds per measured run. */
@@ -235,8 +235,7 @@ async function measured<T>(work: () => Promise<T>): Promise<Stolen<T>> {
   return { figures, steal: since() };
 }
 
-const stolen = (s: Stolen<unknown>) =>
-  s.steal === undefined ? '' : `; CPU stolen by the hypervisor ${(s.steal * 100).toFixed(1)} %`;
+const stolen = (s: Stolen<unknown>) => stealNote(s.steal, '; ');
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const line = (f: RunFigures) =>

@@ -17,7 +17,7 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IP_DATA_DIR } from '../infra/pipeline.ts';
 import { createVigilApp } from '../infra/vigil-app.ts';
-import { stealSince } from './machine.ts';
+import { stealNote, stealSince } from './machine.ts';
 import { ROUTES, type RouteSpec } from '../src/api/routes.ts';
 import { startEmulator } from '../src/local/emulator.ts';
 import { dynamoClient } from '../src/shared/aws.ts';
@@ -560,7 +560,7 @@ export async function measureBundles(log: (line: string) => void = console.log):
         `${bundle.name}: ${bundle.entry} ${size(bundle.codeBytes)}, package ${size(bundle.packageBytes)}; ` +
           `cold init ${Math.round(init.medianMs)} ms median of ${init.runs} (${Math.round(init.minMs)} to ${Math.round(init.maxMs)}), ` +
           `RSS ${Math.round(init.rssMiB)} MiB, first answer ${describeAnswer(init.firstResult)}` +
-          (steal === undefined ? '' : `, CPU stolen by the hypervisor ${(steal * 100).toFixed(1)} %`) +
+          stealNote(steal, ', ') +
           (targeted
             ? ` (target <= ${INIT_TARGET_MS} ms, < ${INIT_TARGET_RSS_MIB} MiB: ${ok ? 'met' : 'NOT met'})`
             : ''),

@@ -26,6 +26,18 @@ export function stealSince(): () => number | undefined {
   };
 }
 
+/**
+ * A steal share as the bench lines print it, after `separator`; nothing where it is unknown.
+ *
+ * @example
+ * ```ts
+ * stealNote(0.013, '; '); // → '; CPU stolen by the hypervisor 1.3 %'
+ * ```
+ */
+export function stealNote(share: number | undefined, separator: string): string {
+  return share === undefined ? '' : `${separator}CPU stolen by the hypervisor ${(share * 100).toFixed(1)} %`;
+}
+
 function cpuTimes(): { total: number; steal: number } | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8')

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import geoip from 'geoip-lite';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../src/demo/traffic.ts';
 import { locate } from '../../../src/shared/geo.ts';
 import type { GeoFacts } from '../../../src/shared/geo.ts';
 import { parseClientIp } from '../../../src/shared/ip.ts';
@@ -36,17 +37,6 @@ function reference(query: string | number): GeoFacts | undefined {
 const quad = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 const hex64 = (n: bigint): string => n.toString(16).padStart(16, '0').match(/.{4}/g)!.join(':');
 
-/** A deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** The addresses where `locate` and geoip-lite disagree, with both answers. */
 function disagreements(addresses: Iterable<string>, query: (text: string) => string | number) {
   const found: { address: string; table: GeoFacts | undefined; geoip: GeoFacts | undefined }[] = [];
@@ -65,7 +55,8 @@ function disagreements(addresses: Iterable<string>, query: (text: string) => str
 describe('the geolocation table', () => {
   it('answers as geoip-lite does for 100,000 random IPv4 addresses', () => {
     // Prepare
-    const next = random(1);
+    // Seeded, so that a failure can be replayed.
+    const next = mulberry32(1);
     const addresses = Array.from({ length: 100_000 }, () => quad(Math.floor(next() * 2 ** 32)));
 
     // Act
@@ -101,7 +92,7 @@ describe('the geolocation table', () => {
       if (outer >= 0 && bounds(i)[0] <= bounds(outer)[1]) nested[i] = nested[outer] = 1;
       else outer = i;
     }
-    const next = random(2);
+    const next = mulberry32(2);
     const addresses: string[] = [];
     while (addresses.length < 50_000) {
       const i = Math.floor(next() * records);
