@@ -87,8 +87,8 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Memory of the API functions that enrich events with IP facts (they hold the 31 MB of IP data
- * tables, and score an order within a budget) and of the others, MB. Lambda's CPU share grows with memory:
+ * Memory of the API functions that enrich events with IP facts (they read pages of the 31 MB of IP
+ * data tables, and score an order within a budget) and of the others, MB. Lambda's CPU share grows with memory:
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
  */
 export const IP_DATA_FUNCTION_MEMORY_MB = 1024;

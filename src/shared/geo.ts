@@ -50,11 +50,11 @@ function lookup(ip: ClientIp): GeoFacts | undefined {
   const table = geoTables();
   const at = ownerOf(ip, table.v4, table.v6);
   if (at === NONE) return undefined;
-  const area = table.area[at]!;
+  const area = table.area.at(at)!;
   return {
-    country: table.countries[table.country[at]!]!,
-    lat: table.lat[at]! / 100,
-    lon: table.lon[at]! / 100,
+    country: table.countries[table.country.at(at)!]!,
+    lat: table.lat.at(at)! / 100,
+    lon: table.lon.at(at)! / 100,
     accuracyKm: area > 0 ? area : DEFAULT_ACCURACY_KM,
   };
 }

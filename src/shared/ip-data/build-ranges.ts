@@ -118,7 +118,7 @@ function startsAndOwners<T extends number | bigint>(
  * table4([[256, 511, 7]]); // → { starts: [256, 512], owners: [7, NONE] }
  * ```
  */
-export function table4(ranges: Iterable<Range<number>>): RangeTable4 {
+export function table4(ranges: Iterable<Range<number>>): RangeTable4<Uint32Array> {
   const { starts, owners } = startsAndOwners(ranges, 2 ** 32);
   return { starts: Uint32Array.from(starts), owners };
 }
@@ -131,7 +131,7 @@ export function table4(ranges: Iterable<Range<number>>): RangeTable4 {
  * table6([[0x2a02a44850bf0000n, 0x2a02a44850bfffffn, 3]]);
  * ```
  */
-export function table6(ranges: Iterable<Range<bigint>>): RangeTable6 {
+export function table6(ranges: Iterable<Range<bigint>>): RangeTable6<Uint32Array> {
   const { starts, owners } = startsAndOwners(ranges, 1n << 64n);
   return {
     startHi: Uint32Array.from(starts, (s) => Number(s >> 32n)),

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arrayOf, readContainer } from './container.ts';
+import { type Column, type Container, openContainer } from './container.ts';
 import type { RangeTable4, RangeTable6 } from './range-table.ts';
 import type { NetworkMeta } from './build-networks.ts';
 
 /*
- * The IP data tables at run time: read once, on first use, from the
+ * The IP data tables at run time: opened on first use (their headers read,
+ * their pages read as lookups touch them: `container.ts`) from the
  * directory `VIGIL_IP_DATA_DIR` names (a Lambda function's package, where
  * `cdk synth` put them), else from the build cache of this checkout
  * (`node_modules/.cache/vigil/ip-data`, filled by `npm ci`). Nothing here
@@ -34,10 +35,10 @@ export function ipDataDir(): string {
   );
 }
 
-function read(file: string): ReturnType<typeof readContainer> {
+function open(file: string): Container {
   const path = join(ipDataDir(), file);
   try {
-    return readContainer(path);
+    return openContainer(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
@@ -50,18 +51,18 @@ function read(file: string): ReturnType<typeof readContainer> {
   }
 }
 
-function table4(container: ReturnType<typeof readContainer>, name: string): RangeTable4 {
+function table4(container: Container, name: string): RangeTable4 {
   return {
-    starts: arrayOf(container, `${name}.starts`, Uint32Array),
-    owners: arrayOf(container, `${name}.owners`, Uint32Array),
+    starts: container.column(`${name}.starts`, Uint32Array),
+    owners: container.column(`${name}.owners`, Uint32Array),
   };
 }
 
-function table6(container: ReturnType<typeof readContainer>, name: string): RangeTable6 {
+function table6(container: Container, name: string): RangeTable6 {
   return {
-    startHi: arrayOf(container, `${name}.startHi`, Uint32Array),
-    startLo: arrayOf(container, `${name}.startLo`, Uint32Array),
-    owners: arrayOf(container, `${name}.owners`, Uint32Array),
+    startHi: container.column(`${name}.startHi`, Uint32Array),
+    startLo: container.column(`${name}.startLo`, Uint32Array),
+    owners: container.column(`${name}.owners`, Uint32Array),
   };
 }
 
@@ -72,12 +73,14 @@ export interface GeoTables {
   readonly v6: RangeTable6;
   readonly countries: readonly string[];
   /** Per answer: index into `countries`. */
-  readonly country: Uint16Array;
+  readonly country: Column;
   /** Per answer: latitude and longitude x 100. */
-  readonly lat: Int16Array;
-  readonly lon: Int16Array;
+  readonly lat: Column;
+  readonly lon: Column;
   /** Per answer: accuracy radius, km (0: none given). */
-  readonly area: Uint16Array;
+  readonly area: Column;
+  /** The file the table is read from, its size, and how much of it has been read so far. */
+  readonly file: { readonly path: string; readonly bytes: number; bytesRead(): number };
 }
 
 /** `load` on the first call, its value on every later one. */
@@ -87,7 +90,7 @@ function once<T>(load: () => T): () => T {
 }
 
 /**
- * The geolocation table, read on first call (about 30 MB).
+ * The geolocation table (a file of about 30 MB), opened on first call.
  *
  * @example
  * ```ts
@@ -95,17 +98,18 @@ function once<T>(load: () => T): () => T {
  * ```
  */
 export const geoTables = once((): GeoTables => {
-  const container = read(GEO_FILE);
+  const container = open(GEO_FILE);
   const meta = container.meta as { source: string; countries: string[] };
   return {
     source: meta.source,
     v4: table4(container, 'v4'),
     v6: table6(container, 'v6'),
     countries: meta.countries,
-    country: arrayOf(container, 'answer.country', Uint16Array),
-    lat: arrayOf(container, 'answer.lat', Int16Array),
-    lon: arrayOf(container, 'answer.lon', Int16Array),
-    area: arrayOf(container, 'answer.area', Uint16Array),
+    country: container.column('answer.country', Uint16Array),
+    lat: container.column('answer.lat', Int16Array),
+    lon: container.column('answer.lon', Int16Array),
+    area: container.column('answer.area', Uint16Array),
+    file: container.file,
   };
 });
 
@@ -118,7 +122,7 @@ export interface NetworkTables extends NetworkMeta {
 }
 
 /**
- * The hosting and crawler network tables, read on first call.
+ * The hosting and crawler network tables, opened on first call.
  *
  * @example
  * ```ts
@@ -126,7 +130,7 @@ export interface NetworkTables extends NetworkMeta {
  * ```
  */
 export const networkTables = once((): NetworkTables => {
-  const container = read(NETWORKS_FILE);
+  const container = open(NETWORKS_FILE);
   return {
     ...(container.meta as NetworkMeta),
     hosting4: table4(container, 'hosting4'),

@@ -1,5 +1,6 @@
 import { ipv4ToUint32, ipv6Prefix64 } from '../ip.ts';
 import type { ClientIp } from '../ip.ts';
+import type { Column } from './container.ts';
 
 /*
  * Address ranges as sorted starts, each owning the addresses up to the next
@@ -7,23 +8,25 @@ import type { ClientIp } from '../ip.ts';
  * binary search, O(log n), with no allocation. IPv6 is kept at /64
  * granularity (the high and low 32-bit halves of the first 64 bits): nothing
  * finer identifies a client network, and every range of the data sets used
- * here starts and ends on a /64.
+ * here starts and ends on a /64. The columns are typed arrays where the
+ * tables are built, and columns read page by page from a file where they are
+ * looked up (`container.ts`).
  */
 
 /** The owner of the addresses in no range. */
 export const NONE = 0xffff_ffff;
 
 /** IPv4 ranges: `owners[i]` owns `starts[i]` up to `starts[i + 1] - 1`. */
-export interface RangeTable4 {
-  readonly starts: Uint32Array;
-  readonly owners: Uint32Array;
+export interface RangeTable4<C extends Column = Column> {
+  readonly starts: C;
+  readonly owners: C;
 }
 
 /** IPv6 ranges at /64 granularity: `owners[i]` owns `startHi[i]:startLo[i]` up to the next start. */
-export interface RangeTable6 {
-  readonly startHi: Uint32Array;
-  readonly startLo: Uint32Array;
-  readonly owners: Uint32Array;
+export interface RangeTable6<C extends Column = Column> {
+  readonly startHi: C;
+  readonly startLo: C;
+  readonly owners: C;
 }
 
 /**
@@ -56,8 +59,8 @@ function lastAtOrBefore(length: number, atOrBefore: (i: number) => boolean): num
  */
 export function owner4(table: RangeTable4, n: number): number {
   const { starts } = table;
-  const at = lastAtOrBefore(starts.length, (i) => starts[i]! <= n);
-  return at < 0 ? NONE : table.owners[at]!;
+  const at = lastAtOrBefore(starts.length, (i) => starts.at(i)! <= n);
+  return at < 0 ? NONE : table.owners.at(at)!;
 }
 
 /**
@@ -70,11 +73,11 @@ export function owner4(table: RangeTable4, n: number): number {
  */
 export function owner6(table: RangeTable6, hi: number, lo: number): number {
   const { startHi, startLo } = table;
-  const at = lastAtOrBefore(
-    startHi.length,
-    (i) => startHi[i]! < hi || (startHi[i] === hi && startLo[i]! <= lo),
-  );
-  return at < 0 ? NONE : table.owners[at]!;
+  const at = lastAtOrBefore(startHi.length, (i) => {
+    const h = startHi.at(i)!;
+    return h < hi || (h === hi && startLo.at(i)! <= lo);
+  });
+  return at < 0 ? NONE : table.owners.at(at)!;
 }
 
 /**
