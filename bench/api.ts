@@ -23,7 +23,7 @@ import { partitionKeyOf } from '../src/cli/send.ts';
 import { startLocalStack } from '../src/local/stack.ts';
 import { putRecordsAll } from '../src/shared/kinesis.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
-import { stealNote, stealSince } from './machine.ts';
+import { speedProbe, stealNote, stealSince } from './machine.ts';
 import type { ProfileKey } from '../src/shared/profile/model.ts';
 
 /** Seconds per measured run. */
@@ -223,19 +223,25 @@ if (process.env[CLIENT_ENV] && process.send) {
 /** The issue's target for the score endpoint at {@link RATE}: p99 at most 10 ms. */
 const TARGET_P99_MS = 10;
 
-/** Figures with the share of CPU time the hypervisor took while they were measured. */
+/**
+ * Figures with the share of CPU time the hypervisor took while they were measured, and the
+ * machine's {@link speedProbe} just before.
+ */
 interface Stolen<T> {
   figures: T;
   steal: number | undefined;
+  probeMs: number;
 }
 
 async function measured<T>(work: () => Promise<T>): Promise<Stolen<T>> {
+  const probeMs = speedProbe();
   const since = stealSince();
   const figures = await work();
-  return { figures, steal: since() };
+  return { figures, steal: since(), probeMs };
 }
 
-const stolen = (s: Stolen<unknown>) => stealNote(s.steal, '; ');
+const stolen = (s: Stolen<unknown>) =>
+  `${stealNote(s.steal, '; ')}; CPU speed probe before it ${Math.round(s.probeMs)} ms`;
 
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 const line = (f: RunFigures) =>
