@@ -14,13 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IP_DATA_DIR } from '../infra/pipeline.ts';
 import { createVigilApp } from '../infra/vigil-app.ts';
 import { speedNote, speedProbe, stealNote, stealSince } from './machine.ts';
 import { ROUTES, type RouteSpec } from '../src/api/routes.ts';
 import { startEmulator } from '../src/local/emulator.ts';
-import { dynamoClient } from '../src/shared/aws.ts';
+import { type DynamoClient, dynamoClient } from '../src/shared/aws.ts';
 import { IP_DATA_DIR_ENV } from '../src/shared/ip-data/load.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../src/shared/tables.ts';
 
@@ -159,7 +158,7 @@ export interface BenchDynamo {
   /** The tables of stage `dev`, by role. */
   readonly tables: Record<TableRole, string>;
   /** A document client for it (the project's factory): to look at what the functions wrote. */
-  client(): DynamoDBDocumentClient;
+  client(): DynamoClient;
   /** Stops dynalite and its thread. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { partitionKeyOf } from '../src/cli/send.ts';
 import { startLocalStack } from '../src/local/stack.ts';
@@ -37,27 +38,29 @@ interface Capacity {
 /** Meters every DynamoDB request of this process: asks for and sums the consumed capacity. */
 function meterCapacity(): { read: number; write: number; stop(): void } {
   const meter = { read: 0, write: 0, stop: () => {} };
-  // Every DynamoDB call of Vigil goes through a document client (src/shared/aws.ts).
-  const proto = DynamoDBDocumentClient.prototype as unknown as {
-    send: (command: unknown) => Promise<unknown>;
-  };
-  const send = proto.send;
-  const own = Object.prototype.hasOwnProperty.call(proto, 'send');
-  proto.send = async function (this: unknown, command: unknown) {
-    const c = command as { input: Record<string, unknown>; constructor: { name: string } };
-    c.input.ReturnConsumedCapacity ??= 'TOTAL';
-    const output = (await send.call(this, command)) as { ConsumedCapacity?: Capacity | Capacity[] };
-    const write = /Put|Update|Delete|Write/.test(c.constructor.name);
-    for (const cc of [output.ConsumedCapacity ?? []].flat()) {
-      if (write) meter.write += cc.WriteCapacityUnits ?? cc.CapacityUnits ?? 0;
-      else meter.read += cc.ReadCapacityUnits ?? cc.CapacityUnits ?? 0;
-    }
-    return output;
-  };
-  meter.stop = () => {
-    if (own) proto.send = send;
-    else delete (proto as { send?: unknown }).send;
-  };
+  // Every DynamoDB call of Vigil goes through a document client or its reader (src/shared/aws.ts);
+  // neither class inherits from the other, so each gets the meter.
+  const restores = [DynamoDBDocumentClient.prototype, DynamoDBClient.prototype].map((prototype) => {
+    const proto = prototype as unknown as { send: (command: unknown) => Promise<unknown> };
+    const send = proto.send;
+    const own = Object.prototype.hasOwnProperty.call(proto, 'send');
+    proto.send = async function (this: unknown, command: unknown) {
+      const c = command as { input: Record<string, unknown>; constructor: { name: string } };
+      c.input.ReturnConsumedCapacity ??= 'TOTAL';
+      const output = (await send.call(this, command)) as { ConsumedCapacity?: Capacity | Capacity[] };
+      const write = /Put|Update|Delete|Write/.test(c.constructor.name);
+      for (const cc of [output.ConsumedCapacity ?? []].flat()) {
+        if (write) meter.write += cc.WriteCapacityUnits ?? cc.CapacityUnits ?? 0;
+        else meter.read += cc.ReadCapacityUnits ?? cc.CapacityUnits ?? 0;
+      }
+      return output;
+    };
+    return () => {
+      if (own) proto.send = send;
+      else delete (proto as { send?: unknown }).send;
+    };
+  });
+  meter.stop = () => restores.forEach((restore) => restore());
   return meter;
 }
 

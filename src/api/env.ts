@@ -76,7 +76,8 @@ export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   http.updateHttpClientConfig('requestTimeout', budgetMs);
   http.updateHttpClientConfig('throwOnRequestTimeout', true);
   return {
-    store: new DynamoProfileStore({ client, tables: tables() }),
+    // The score reads profiles and never writes them (the stream counts the order).
+    store: new DynamoProfileStore({ client, tables: tables(), writes: false }),
     pseudonymiser: new Pseudonymiser(key),
     config,
     budgetMs,
@@ -99,7 +100,7 @@ export function alertsDepsFromEnv(): AlertsDeps {
   return {
     alerts: new DynamoAlertRepository({ client, table: names.alerts }),
     audit: new DynamoAuditLog({ client, table: names.audit }),
-    store: new DynamoProfileStore({ client, tables: names }),
+    store: new DynamoProfileStore({ client, tables: names, writes: false }),
   };
 }
 

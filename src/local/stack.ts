@@ -25,11 +25,10 @@ import {
   type KinesisClient,
   ResourceInUseException as StreamInUse,
 } from '@aws-sdk/client-kinesis';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { handler as ConsumeHandler } from '../../functions/consume-events.ts';
 import type { Role } from '../api/roles.ts';
-import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
+import { DEFAULT_REGION, type DynamoClient, dynamoClient } from '../shared/aws.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient } from '../shared/kinesis.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
@@ -78,7 +77,7 @@ export interface LocalStack extends LocalStackInfo {
   /** A Kinesis client for the stack (the project's factory, placeholder credentials). */
   kinesisClient(): KinesisClient;
   /** A DynamoDB document client for the stack. */
-  dynamoClient(): DynamoDBDocumentClient;
+  dynamoClient(): DynamoClient;
   /**
    * A failure drill: DynamoDB stops answering for the rest of the stack's life, `refuse`
    * (dynalite closed: connections refused) or `hang` (requests accepted, never answered).
@@ -191,7 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clients.push(client);
       return client;
     };
-    const newDynamoClient = (): DynamoDBDocumentClient => {
+    const newDynamoClient = (): DynamoClient => {
       const client = dynamoClient({ endpoint: dynamoEndpoint, region, credentials: LOCAL_CREDENTIALS });
       clients.push(client);
       return client;

@@ -5,8 +5,8 @@
  * checks the answer against the route's own response schema (the one the OpenAPI document
  * is generated from).
  */
+import type { DynamoClient } from '../../src/shared/aws.ts';
 import type { Context } from 'aws-lambda';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Role } from '../../src/api/roles.ts';
 import { ROUTES, type RouteId } from '../../src/api/routes.ts';
@@ -28,7 +28,7 @@ export interface ApiHarness {
   gateway: Gateway;
   local: LocalDynamo;
   tables: Record<TableRole, string>;
-  client: DynamoDBDocumentClient;
+  client: DynamoClient;
   /** One request to `route`; `as` is the role whose token is sent (none: no Authorization header). */
   call(
     route: RouteId,

@@ -1,6 +1,7 @@
+import type { DynamoClient } from '../../src/shared/aws.ts';
 import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/consume-events.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 interface Harness {
   deps: ConsumeDeps;
-  client: DynamoDBDocumentClient;
+  client: DynamoClient;
   tables: Record<TableRole, string>;
   /** Every item of a table, sorted by pk. */
   scan(role: TableRole): Promise<Item[]>;
@@ -41,14 +42,17 @@ async function aHarness(wrap: (store: ProfileStore) => ProfileStore = (s) => s):
   const tables = await local.createTables(`c${++stages}`);
   const client = local.client();
   let counts: Record<string, number> = {};
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
+  // The document client and its reader (the batch reads) each have a middleware stack.
+  for (const stack of [client.middlewareStack, client.reader.middlewareStack]) {
+    stack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        counts[name] = (counts[name] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+  }
   const now = () => FIXTURE_NOW_MS;
   const deps: ConsumeDeps = {
     store: wrap(new DynamoProfileStore({ client, tables, now })),

@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoClient } from '../../src/shared/aws.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/rules/decide.ts';
 import type { Observation, ProfileKey } from '../../src/shared/profile/model.ts';
@@ -23,7 +24,7 @@ afterAll(async () => {
 /** A store on tables of their own (a fresh stage), so that no test sees another's data. */
 async function freshStore(): Promise<{
   store: DynamoProfileStore;
-  client: DynamoDBDocumentClient;
+  client: DynamoClient;
   tables: { profiles: string; decisions: string };
 }> {
   const tables = await local.createTables(`t${++stages}`);
@@ -41,16 +42,19 @@ describeSubjectDataContract('DynamoDB (dynalite)', async () => {
 });
 
 /** Counts the commands a client sends, by name (SDK retries of one command count once). */
-function countCommands(client: DynamoDBDocumentClient): { take(): Record<string, number> } {
+function countCommands(client: DynamoClient): { take(): Record<string, number> } {
   let counts: Record<string, number> = {};
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      counts[name] = (counts[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCommands' },
-  );
+  // The document client and its reader (the batch reads) each have a middleware stack.
+  for (const stack of [client.middlewareStack, client.reader.middlewareStack]) {
+    stack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        counts[name] = (counts[name] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+  }
   return {
     take() {
       const taken = counts;
@@ -128,6 +132,28 @@ describe('DynamoProfileStore request budget', () => {
       saveDecision: { PutItemCommand: 1 },
     });
   });
+
+  it('remembers nothing of its reads when it does not write, and reads the same', async () => {
+    // Prepare: profiles at their limit, written by a writing store.
+    const { store, client, tables } = await freshStore();
+    for (let i = 0; i < PROFILE_LIMITS.login + 1; i++) await store.record([aLogin(T0 + i * 1000)]);
+    const reader = new DynamoProfileStore({ client, tables, writes: false });
+    const counter = countCommands(client);
+
+    // Act
+    const [read, readByWriter] = [
+      await reader.load(keys, T0 + 100_000),
+      await store.load(keys, T0 + 100_000),
+    ];
+    counter.take();
+    await reader.record([aLogin(T0 + 100_000)]);
+    const afterItsLoad = counter.take();
+
+    // Assess: the same profiles; its write after a load takes the path of a write without one.
+    expect(read.profiles).toEqual(readByWriter.profiles);
+    expect(read.profiles.get(keys[0]!)?.observations).toHaveLength(PROFILE_LIMITS.login);
+    expect(afterItsLoad).toEqual({ UpdateItemCommand: 3 * 2 + 1 });
+  });
 });
 
 describe('DynamoProfileStore items', () => {
@@ -156,24 +182,36 @@ describe('DynamoProfileStore items', () => {
 });
 
 describe('batchGetAll', () => {
+  /** A client whose reader answers BatchGetItem with `answer` (keys as DynamoDB sends them: `{ pk: { S } }`). */
+  const aReader = (answer: (pks: string[]) => { served: string[]; unprocessed: string[] }) =>
+    ({
+      reader: {
+        send: async (command: {
+          input: { RequestItems: Record<string, { Keys: { pk: { S: string } }[] }> };
+        }) => {
+          const { served, unprocessed } = answer(command.input.RequestItems.t!.Keys.map((k) => k.pk.S));
+          const marshalled = (pks: string[]) => pks.map((pk) => ({ pk: { S: pk } }));
+          return {
+            Responses: { t: marshalled(served) },
+            UnprocessedKeys: unprocessed.length ? { t: { Keys: marshalled(unprocessed) } } : {},
+          };
+        },
+      },
+    }) as unknown as Pick<DynamoClient, 'reader'>;
+
   it('asks again for unprocessed keys, in requests of at most 100 keys', async () => {
     // Prepare
     const requests: string[][] = [];
     let withheld = false;
-    const client = {
-      send: async (command: { input: { RequestItems: Record<string, { Keys: { pk: string }[] }> } }) => {
-        const keys = command.input.RequestItems.t!.Keys.map((k) => k.pk);
-        requests.push(keys);
-        // The first response leaves its last two keys unprocessed, as DynamoDB may under load.
-        const served = withheld ? keys : keys.slice(0, -2);
-        const unprocessed = withheld ? [] : keys.slice(-2);
-        withheld = true;
-        return {
-          Responses: { t: served.map((pk) => ({ pk })) },
-          UnprocessedKeys: unprocessed.length ? { t: { Keys: unprocessed.map((pk) => ({ pk })) } } : {},
-        };
-      },
-    } as unknown as DynamoDBDocumentClient;
+    const client = aReader((keys) => {
+      requests.push(keys);
+      // The first response leaves its last two keys unprocessed, as DynamoDB may under load.
+      const answer = withheld
+        ? { served: keys, unprocessed: [] }
+        : { served: keys.slice(0, -2), unprocessed: keys.slice(-2) };
+      withheld = true;
+      return answer;
+    });
     const pks = Array.from({ length: 150 }, (_, i) => `k${i}`);
 
     // Act
@@ -186,9 +224,7 @@ describe('batchGetAll', () => {
 
   it('gives up after the bounded number of requests', async () => {
     // Prepare
-    const client = {
-      send: async () => ({ Responses: { t: [] }, UnprocessedKeys: { t: { Keys: [{ pk: 'a' }] } } }),
-    } as unknown as DynamoDBDocumentClient;
+    const client = aReader(() => ({ served: [], unprocessed: ['a'] }));
 
     // Act
     const result = batchGetAll(client, 't', ['a'], 3);

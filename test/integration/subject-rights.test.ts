@@ -4,7 +4,8 @@
  * objection racing the consumer.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoClient } from '../../src/shared/aws.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/shared/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
@@ -34,7 +35,7 @@ afterAll(async () => {
 /** The consumer and the rights service on the tables of a fresh stage. */
 async function aStage() {
   const tables = await local.createTables(`sr${++stages}`);
-  const client: DynamoDBDocumentClient = local.client();
+  const client: DynamoClient = local.client();
   const now = () => FIXTURE_NOW_MS;
   const store = new DynamoProfileStore({ client, tables, now });
   const deps: ConsumeDeps = {

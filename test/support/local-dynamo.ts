@@ -4,8 +4,7 @@ import { createRequire } from 'node:module';
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../../src/shared/aws.ts';
+import { type DynamoClient, dynamoClient } from '../../src/shared/aws.ts';
 import { TABLE_ROLES, createTableInput, tableNames } from '../../src/shared/tables.ts';
 
 /** dynalite ships no types: its factory returns a plain `http.Server`. */
@@ -24,7 +23,7 @@ export interface LocalDynamo {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
   /** A document client for the endpoint, configured by the project's own factory. */
-  client(): DynamoDBDocumentClient;
+  client(): DynamoClient;
   /** Creates every table of a stage (names `vigil-<stage>-<role>`) and returns their names. */
   createTables(stage: string): Promise<ReturnType<typeof tableNames>>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type AttributeValue, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,7 +8,9 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Decision } from '../../rules/decide.ts';
+import type { DynamoClient } from '../aws.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import { bucketStart, GlobalCounters, globalPk, toBucket } from './dynamo-counters.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
@@ -60,7 +62,7 @@ const KNOWN_MAX = 50_000;
 
 export interface DynamoProfileStoreOptions {
   /** From `dynamoClient()` (src/shared/aws.ts). */
-  client: DynamoDBDocumentClient;
+  client: DynamoClient;
   /** Table names, from `tableNames(stage)` (src/shared/tables.ts). */
   tables: { profiles: string; decisions: string };
   /** The processing clock (epoch ms): decision expiry and the global-bucket cache. Default `Date.now`. */
@@ -71,6 +73,13 @@ export interface DynamoProfileStoreOptions {
   batchGetAttempts?: number;
   /** Parallel UpdateItem requests per `record`. Default 16. */
   writeConcurrency?: number;
+  /**
+   * Whether this store writes (default true). One that only reads (the score endpoint, the
+   * analysts' routes) keeps nothing of what it read for a next write (see "One request per
+   * profile per batch" below): no memory that only grows and is replaced, read after read. A
+   * write still works then, by the general path.
+   */
+  writes?: boolean;
 }
 
 /**
@@ -134,12 +143,13 @@ export interface DynamoProfileStoreOptions {
  * ```
  */
 export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DynamoClient;
   readonly #tables: DynamoProfileStoreOptions['tables'];
   readonly #now: () => number;
   readonly #globalCacheMs: number;
   readonly #batchGetAttempts: number;
   readonly #writeConcurrency: number;
+  readonly #writes: boolean;
   /** Global buckets by start (ms): the bucket (undefined when none was stored) and when it was read. */
   readonly #buckets = new Map<number, { bucket: GlobalBucket | undefined; readAt: number }>();
   /** What the last load saw of each profile item (see the class comment). */
@@ -153,6 +163,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     this.#globalCacheMs = options.globalCacheMs ?? 5 * 60_000;
     this.#batchGetAttempts = options.batchGetAttempts ?? 8;
     this.#writeConcurrency = options.writeConcurrency ?? 16;
+    this.#writes = options.writes ?? true;
     this.#counters = new GlobalCounters({
       client: this.#client,
       table: this.#tables.profiles,
@@ -196,8 +207,9 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     const profiles = new Map<ProfileKey, Profile>();
     for (const key of keys) {
       const item = byPk.get(key);
-      this.#known.set(key, knownOf(item));
-      if (item) profiles.set(key, toProfile(key, item, nowS));
+      const stored = item ? storedObservations(item) : [];
+      if (this.#writes) this.#known.set(key, knownOf(item, stored));
+      if (item) profiles.set(key, toProfile(key, stored, nowS));
     }
     const buckets: GlobalBucket[] = [];
     for (const start of starts) {
@@ -680,12 +692,11 @@ const byTime = (a: ObservationMeta, b: ObservationMeta): number =>
   a.at - b.at || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
 /**
- * A stored profile item as the port's Profile: unexpired observations, oldest first (ties by
+ * A stored profile item (its observations, decoded once by `load`) as the port's Profile: unexpired observations, oldest first (ties by
  * eventId), at most the newest {@link PROFILE_LIMITS} of each kind (concurrent writers may leave
  * a few more in the item until the next write trims it).
  */
-function toProfile(key: ProfileKey, item: Item, nowS: number): Profile {
-  const stored = storedObservations(item);
+function toProfile(key: ProfileKey, stored: readonly Observation[], nowS: number): Profile {
   const over = new Set(removable(stored, nowS));
   return { key, observations: stored.filter((o) => !over.has(o.eventId)).sort(byTime) };
 }
@@ -770,9 +781,9 @@ interface KnownItem {
   links?: Map<ProfileKey, number>;
 }
 
-function knownOf(item: Item | undefined): KnownItem {
+function knownOf(item: Item | undefined, stored: readonly Observation[]): KnownItem {
   if (!item) return { exists: false, ttl: 0, observations: [] };
-  const observations = storedObservations(item).map(({ eventId, kind, at, expiresAt }) => ({
+  const observations = stored.map(({ eventId, kind, at, expiresAt }) => ({
     eventId,
     kind,
     at,
@@ -833,32 +844,33 @@ const errorName = (e: unknown): string | undefined => (e as { name?: string } | 
 
 /**
  * Reads items by partition key (`pk`), any number of them: BatchGetItem in requests of 100 keys
- * (in parallel), strongly consistent. DynamoDB may return part of a batch as `UnprocessedKeys`
- * (throttling, 16 MB response limit); those are asked again with exponential backoff and full jitter,
- * at most `attempts` requests per batch, as AWS recommends:
+ * (in parallel), strongly consistent, through the client's {@link DynamoClient.reader} (the hot
+ * read: see there why). DynamoDB may return part of a batch as `UnprocessedKeys` (throttling,
+ * 16 MB response limit); those are asked again with exponential backoff and full jitter, at most
+ * `attempts` requests per batch, as AWS recommends:
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
  *
  * @throws Error when keys are still unprocessed after `attempts` requests.
  */
 export async function batchGetAll(
-  client: DynamoDBDocumentClient,
+  client: Pick<DynamoClient, 'reader'>,
   table: string,
   pks: readonly string[],
   attempts = 8,
 ): Promise<Item[]> {
-  const chunks: Item[][] = [];
+  const chunks: Record<string, AttributeValue>[][] = [];
   for (let i = 0; i < pks.length; i += BATCH_GET_MAX_KEYS) {
-    chunks.push(pks.slice(i, i + BATCH_GET_MAX_KEYS).map((pk) => ({ pk })));
+    chunks.push(pks.slice(i, i + BATCH_GET_MAX_KEYS).map((pk) => ({ pk: { S: pk } })));
   }
   const results = await Promise.all(
     chunks.map(async (keys) => {
       const items: Item[] = [];
-      let pending: Item[] = keys;
+      let pending = keys;
       for (let attempt = 1; ; attempt++) {
-        const out = await client.send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
+        const out = await client.reader.send(
+          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
         );
-        items.push(...(out.Responses?.[table] ?? []));
+        for (const item of out.Responses?.[table] ?? []) items.push(unmarshall(item));
         pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
         if (pending.length === 0) return items;
         if (attempt >= attempts) {

@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { DynamoClient } from '../aws.ts';
 import { batchGetAll } from '../profile/dynamo-store.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
@@ -65,7 +66,7 @@ export class DynamoReceiptStore implements ReceiptStore {
  * ```
  */
 export class DynamoSubjectAlerts implements SubjectAlerts {
-  constructor(readonly options: { client: DynamoDBDocumentClient; table: string }) {}
+  constructor(readonly options: { client: DynamoClient; table: string }) {}
 
   async ofSubject(
     subject: SubjectPseudonym,
