@@ -10,7 +10,6 @@
  * - `VIGIL_SCORE_BUDGET_MS` (default 150) and `VIGIL_SCORE_FAIL_POLICY` (`open`, the default, or `closed`);
  * - the AWS SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
  */
-import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { resolveConfig } from '../shared/config.ts';
@@ -71,10 +70,7 @@ export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   const overrides = env.VIGIL_DETECTION_CONFIG;
   const config = resolveConfig(overrides ? (JSON.parse(overrides) as unknown) : {});
   const key = await loadPseudonymKey(env);
-  const client = dynamoClient({ maxAttempts: 1 });
-  const http = client.config.requestHandler as NodeHttpHandler;
-  http.updateHttpClientConfig('requestTimeout', budgetMs);
-  http.updateHttpClientConfig('throwOnRequestTimeout', true);
+  const client = dynamoClient({ maxAttempts: 1, requestTimeoutMs: budgetMs });
   return {
     // The score reads profiles and never writes them (the stream counts the order).
     store: new DynamoProfileStore({ client, tables: tables(), writes: false }),

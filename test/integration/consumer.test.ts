@@ -13,7 +13,12 @@ import { TABLE_ROLES, type TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, FIXTURE_NOW_MS, withField } from '../factories/events.ts';
 import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
 import { TEST_KEY_TEXT, testPseudonymiser } from '../unit/core/support.ts';
-import { LOCAL_CREDENTIALS, type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import {
+  LOCAL_CREDENTIALS,
+  type LocalDynamo,
+  countCommands,
+  startDynalite,
+} from '../support/local-dynamo.ts';
 
 type Item = Record<string, unknown>;
 
@@ -41,18 +46,7 @@ interface Harness {
 async function aHarness(wrap: (store: ProfileStore) => ProfileStore = (s) => s): Promise<Harness> {
   const tables = await local.createTables(`c${++stages}`);
   const client = local.client();
-  let counts: Record<string, number> = {};
-  // The document client and its reader (the batch reads) each have a middleware stack.
-  for (const stack of [client.middlewareStack, client.reader.middlewareStack]) {
-    stack.add(
-      (next, context) => async (args) => {
-        const name = context.commandName ?? 'unknown';
-        counts[name] = (counts[name] ?? 0) + 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
-  }
+  const counter = countCommands(client);
   const now = () => FIXTURE_NOW_MS;
   const deps: ConsumeDeps = {
     store: wrap(new DynamoProfileStore({ client, tables, now })),
@@ -66,12 +60,7 @@ async function aHarness(wrap: (store: ProfileStore) => ProfileStore = (s) => s):
     const { Items = [] } = await local.client().send(new ScanCommand({ TableName: tables[role] }));
     return Items.sort((a, b) => String(a.pk).localeCompare(String(b.pk)));
   };
-  const takeCounts = () => {
-    const taken = counts;
-    counts = {};
-    return taken;
-  };
-  return { deps, client, tables, scan, takeCounts };
+  return { deps, client, tables, scan, takeCounts: counter.take };
 }
 
 /** The eventIds observed in the profiles table (each profile's `obs` map keys). */

@@ -7,7 +7,7 @@ import { DynamoProfileStore, batchGetAll } from '../../src/shared/profile/dynamo
 import type { ProfileWrite } from '../../src/shared/profile/observe.ts';
 import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
 import type { Pseudonym } from '../../src/shared/pseudonymise.ts';
-import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { type LocalDynamo, countCommands, startDynalite } from '../support/local-dynamo.ts';
 import { describeProfileStoreContract } from './profile-store.contract.ts';
 import { describeSubjectDataContract } from './subject-data.contract.ts';
 
@@ -40,29 +40,6 @@ describeSubjectDataContract('DynamoDB (dynalite)', async () => {
   const { store, client } = await freshStore();
   return { store, close: async () => client.destroy() };
 });
-
-/** Counts the commands a client sends, by name (SDK retries of one command count once). */
-function countCommands(client: DynamoClient): { take(): Record<string, number> } {
-  let counts: Record<string, number> = {};
-  // The document client and its reader (the batch reads) each have a middleware stack.
-  for (const stack of [client.middlewareStack, client.reader.middlewareStack]) {
-    stack.add(
-      (next, context) => async (args) => {
-        const name = context.commandName ?? 'unknown';
-        counts[name] = (counts[name] ?? 0) + 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCommands' },
-    );
-  }
-  return {
-    take() {
-      const taken = counts;
-      counts = {};
-      return taken;
-    },
-  };
-}
 
 describe('DynamoProfileStore request budget', () => {
   const T0 = Date.parse('2026-11-24T08:00:00Z');

@@ -30,6 +30,38 @@ export interface LocalDynamo {
 }
 
 /**
+ * Counts the commands a client sends, by name (SDK retries of one command count once); `take`
+ * returns the counts so far and starts again.
+ *
+ * @example
+ * ```ts
+ * const counter = countCommands(local.client());
+ * counter.take(); // { BatchGetItemCommand: 1, UpdateItemCommand: 4 }
+ * ```
+ */
+export function countCommands(client: DynamoClient): { take(): Record<string, number> } {
+  let counts: Record<string, number> = {};
+  // The document client and its reader (the batch reads) each have a middleware stack.
+  for (const stack of [client.middlewareStack, client.reader.middlewareStack]) {
+    stack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        counts[name] = (counts[name] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+  }
+  return {
+    take() {
+      const taken = counts;
+      counts = {};
+      return taken;
+    },
+  };
+}
+
+/**
  * Connects to a local DynamoDB at `endpoint` with the project's own client
  * factory; `stop` shuts the server down.
  */
