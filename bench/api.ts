@@ -7,22 +7,24 @@
  * took meanwhile), then at the most the machine gives (autocannon, 10 connections); then DynamoDB is made to fail (requests hung, then refused)
  * and the score endpoint is measured degraded, against its time budget.
  *
- * Everything runs on this machine on 127.0.0.1 (the paced client in a process of its own;
- * autocannon, the gateway, the handler and dynalite, on a worker thread, in this one), so the
- * figures include their competition for the machine's cores. Every run is bounded in time (and
- * the degraded checks in count).
+ * Everything runs on this machine on 127.0.0.1: the paced client in a process of its own
+ * (bench/load-client.ts); autocannon, the gateway, the handler and dynalite, on a worker thread,
+ * in this one, which `npm run bench` starts for this section alone ({@link benchApiInProcess}).
+ * So the figures include their competition for the machine's cores. Every run is bounded in time
+ * (and the degraded checks in count).
  */
+import './quiet.ts';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { partitionKeyOf } from '../src/cli/send.ts';
 import { startLocalStack } from '../src/local/stack.ts';
 import { putRecordsAll } from '../src/shared/kinesis.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
+import { type RunFigures, pacedInClient } from './load-client.ts';
 import { speedProbe, stealNote, stealSince } from './machine.ts';
 import type { ProfileKey } from '../src/shared/profile/model.ts';
 
@@ -39,18 +41,6 @@ const RATE = 200;
 const CUSTOMERS = 200;
 /** The score endpoint's default time budget (src/api/score.ts; not imported: that would set up Powertools before the stack's environment). */
 const BUDGET_MS = 150;
-
-export interface RunFigures {
-  requests: number;
-  /** Score answers with `degraded: true` (the profile read missed the budget). */
-  degraded: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-  non2xx: number;
-  errors: number;
-}
 
 /** An order of customer `i` a minute ago (the handler checks `occurredAt` against its clock). */
 function order(i: number, n: number): string {
@@ -108,118 +98,6 @@ async function run(
   };
 }
 
-/**
- * An open-loop run at a steady `rate`: request i is sent at start + i / rate, whatever the
- * earlier ones are doing, and its latency counted from when it was sent (a late timer of the
- * generator shows as a lower achieved rate, not as server latency). autocannon's own rate
- * limit releases each second's quota at once: a burst at the start of every second rather
- * than a steady 200 requests/s.
- */
-async function paced(
-  url: string,
-  token: string,
-  requests: autocannon.Request[],
-  rate: number,
-  seconds: number,
-): Promise<RunFigures> {
-  const total = Math.round(rate * seconds);
-  const times: number[] = [];
-  const figures = { degraded: 0, non2xx: 0, errors: 0 };
-  const inFlight: Promise<void>[] = [];
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  /** One request: its status and body, or an error after 10 s. */
-  const send = (method: string, path: string, body: string | undefined) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${url}${path}`, { method, headers, agent, timeout: 10_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', reject);
-      req.end(body);
-    });
-  const start = performance.now() + 10;
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const request = requests[i % requests.length]!;
-    const sent = performance.now();
-    inFlight.push(
-      send(
-        request.method ?? 'GET',
-        request.path ?? '/',
-        typeof request.body === 'string' ? request.body : undefined,
-      )
-        .then(({ status, body }) => {
-          times.push(performance.now() - sent);
-          if (status < 200 || status > 299) figures.non2xx++;
-          if (body.includes('"degraded":true')) figures.degraded++;
-        })
-        .catch(() => void figures.errors++),
-    );
-  }
-  await Promise.all(inFlight);
-  agent.destroy();
-  const elapsed = (performance.now() - start) / 1000;
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? NaN;
-  return {
-    requests: times.length,
-    perSecond: times.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
-    max: times.at(-1) ?? NaN,
-    ...figures,
-  };
-}
-
-interface PacedJob {
-  url: string;
-  token: string;
-  requests: autocannon.Request[];
-  rate: number;
-  seconds: number;
-}
-
-/** Marks the child process {@link pacedInClient} starts. */
-const CLIENT_ENV = 'VIGIL_BENCH_LOAD_CLIENT';
-
-/**
- * {@link paced} in a Node.js process of its own, as a client on another machine would be. A
- * worker thread shares the process's V8 platform threads (garbage collection and compile tasks
- * of every thread queue on them: two on this 2-core machine) and its tail showed in the
- * figures: p99 15 to 49 ms against 8 to 20 ms from a process, in the same hour.
- */
-function pacedInClient(job: PacedJob): Promise<RunFigures> {
-  return new Promise((resolve, reject) => {
-    // This TypeScript module again, loaded through tsx as `npm run bench` loads it.
-    const client = fork(fileURLToPath(import.meta.url), [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, [CLIENT_ENV]: '1' },
-    });
-    client.once('message', (figures: RunFigures) => {
-      resolve(figures);
-      client.disconnect();
-    });
-    client.once('error', reject);
-    client.once('exit', (code) => code !== 0 && reject(new Error(`load client exited with ${code}`)));
-    client.send(job);
-  });
-}
-
-// This module as the load client: run the job it is sent, report, and end.
-if (process.env[CLIENT_ENV] && process.send) {
-  process.once('message', (job: PacedJob) => {
-    void paced(job.url, job.token, job.requests, job.rate, job.seconds).then((figures) =>
-      process.send!(figures),
-    );
-  });
-}
-
 /** The issue's target for the score endpoint at {@link RATE}: p99 at most 10 ms. */
 const TARGET_P99_MS = 10;
 
@@ -248,6 +126,12 @@ const line = (f: RunFigures) =>
   `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}; ${Math.round(f.perSecond).toLocaleString('en')} req/s ` +
   `(${f.requests.toLocaleString('en')} requests, ${f.non2xx} non-2xx, ${f.errors} errors, ${f.degraded} degraded)`;
 
+/** What the API bench gives the cost estimate (bench/cost.ts). */
+export interface ApiFigures {
+  scoreAtRate: RunFigures;
+  scoreAtMax: RunFigures;
+}
+
 /**
  * Starts a fresh local stack, writes each bench customer's order history through the
  * stream, and prints the score endpoint's figures beside the floor's.
@@ -257,9 +141,7 @@ const line = (f: RunFigures) =>
  * await benchApi(console.log);
  * ```
  */
-export async function benchApi(
-  print: (line: string) => void,
-): Promise<{ scoreAtRate: RunFigures; scoreAtMax: RunFigures }> {
+export async function benchApi(print: (line: string) => void): Promise<ApiFigures> {
   const loadBefore = loadavg()[0]!;
   // The handlers' degraded-answer warnings are the drill's point, not news; errors still show.
   // The stack passes the level on to the handlers it loads; a logger made earlier in this
@@ -399,4 +281,43 @@ async function degraded(url: string, token: string): Promise<DrillFigures> {
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
   return { p50: at(0.5), p99: at(0.99), max: times.at(-1)!, degraded, status5xx };
+}
+
+/** Marks the child process {@link benchApiInProcess} starts. */
+const API_ENV = 'VIGIL_BENCH_API_PROCESS';
+
+/**
+ * {@link benchApi} in a Node.js process of its own, printing to this one's output, as the score
+ * function has a process of its own in Lambda. In the process of `npm run bench` the gateway's
+ * heap would also hold the earlier sections' data (the development set's 110,000 lines, 47 MB,
+ * kept for the cost estimate), and every full garbage collection during the paced runs would
+ * mark it.
+ *
+ * @example
+ * ```ts
+ * const { scoreAtRate } = await benchApiInProcess();
+ * ```
+ */
+export function benchApiInProcess(): Promise<ApiFigures> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, [API_ENV]: '1' },
+      stdio: 'inherit',
+    });
+    let figures: ApiFigures | undefined;
+    child.once('message', (message: ApiFigures) => (figures = message));
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      figures && code === 0
+        ? resolve(figures)
+        : reject(new Error(`API bench ended (code ${code}, signal ${signal}) without its figures`)),
+    );
+  });
+}
+
+// This module as the API bench's process: run it, report the figures, and end.
+if (process.env[API_ENV] && process.send) {
+  const figures = await benchApi(console.log);
+  process.send(figures, () => process.exit(0));
 }

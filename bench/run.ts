@@ -28,7 +28,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { demoTrafficNdjson } from '../src/demo/traffic.ts';
 import { benchPipeline } from './pipeline.ts';
-import { benchApi } from './api.ts';
+import { benchApiInProcess } from './api.ts';
 import { BENCH_KEY as key, replay } from './replay.ts';
 import { locate } from '../src/shared/geo.ts';
 import { geoTables } from '../src/shared/ip-data/load.ts';
@@ -142,9 +142,10 @@ if (PIPELINE_EVENTS > 0) {
 // Bundles: each Lambda function's bundle size and cold-start init, as `cdk synth` builds them (bench/bundles.ts).
 if (process.env.BENCH_BUNDLES !== '0') await measureBundles(console.log);
 
-// APIs: the score endpoint beside the no-op floor on the local gateway, and degraded (bench/api.ts).
+// APIs: the score endpoint beside the no-op floor on the local gateway, and degraded, in a process
+// of its own (bench/api.ts).
 if (process.env.BENCH_API !== '0') {
-  const { scoreAtRate, scoreAtMax } = await benchApi(console.log);
+  const { scoreAtRate, scoreAtMax } = await benchApiInProcess();
   // What a million score calls cost on AWS (bench/cost.ts): the time of a call from the run whose
   // median was lower (queueing in a loaded run is the gateway's, not the function's), the items
   // one call reads from the orders of the input as the score function sees them.

@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PacedJob, paced } from '../../bench/load-client.ts';
+
+/** A loopback server: `/ok` 200, `/degraded` 200 with a degraded body (chunked), `/fail` 500, `/hang` never answers. */
+async function startServer(
+  options: { keepAliveTimeout?: number } = {},
+): Promise<{ server: Server; url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization} ${body}`);
+      if (req.url === '/hang') return;
+      const status = req.url === '/fail' ? 500 : 200;
+      if (req.url === '/degraded') {
+        // No length: chunked, in two chunks
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.write('{"decision":"allow",');
+        res.end('"degraded":true}');
+        return;
+      }
+      const answer = '{"ok":true}';
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': answer.length });
+      res.end(answer);
+    });
+  });
+  if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+const job = (url: string, requests: PacedJob['requests'], more: Partial<PacedJob> = {}): PacedJob => ({
+  url,
+  token: 'tok',
+  requests,
+  rate: 200,
+  seconds: 0.1,
+  ...more,
+});
+
+describe('paced (the API bench load client)', () => {
+  let server: Server | undefined;
+  afterEach(() => {
+    server?.closeAllConnections();
+    server?.close();
+    server = undefined;
+  });
+
+  it('sends each request with its token and body, and counts answers, non-2xx and degraded ones', async () => {
+    // Prepare
+    const started = await startServer();
+    server = started.server;
+    const requests: PacedJob['requests'] = [
+      { method: 'POST', path: '/degraded', body: '{"n":1}' },
+      { method: 'GET', path: '/ok' },
+      { method: 'GET', path: '/fail' },
+      { method: 'GET', path: '/ok' },
+    ];
+
+    // Act
+    const figures = await paced(job(started.url, requests, { seconds: 0.2 }));
+
+    // Assess
+    expect(figures).toMatchObject({ requests: 40, non2xx: 10, degraded: 10, errors: 0 });
+    expect(figures.p50).toBeGreaterThan(0);
+    expect(figures.max).toBeGreaterThanOrEqual(figures.p99);
+    expect(started.seen[0]).toBe('POST /degraded Bearer tok {"n":1}');
+  });
+
+  it('sends at the rate asked for, whatever the answers are doing (open loop)', async () => {
+    // Prepare
+    const started = await startServer();
+    server = started.server;
+
+    // Act
+    const figures = await paced(
+      job(started.url, [{ method: 'GET', path: '/ok' }], { rate: 100, seconds: 0.5 }),
+    );
+
+    // Assess
+    expect(figures.requests).toBe(50);
+    expect(figures.perSecond).toBeGreaterThan(80);
+    expect(figures.perSecond).toBeLessThan(110);
+  });
+
+  it('goes on when the server closes idle connections (its keep-alive timeout)', async () => {
+    // Prepare: connections idle for longer than the server keeps them
+    const started = await startServer({ keepAliveTimeout: 20 });
+    server = started.server;
+
+    // Act
+    const figures = await paced(
+      job(started.url, [{ method: 'GET', path: '/ok' }], { rate: 20, seconds: 0.5 }),
+    );
+
+    // Assess
+    expect(figures).toMatchObject({ requests: 10, errors: 0 });
+  });
+
+  it('counts a request without an answer as an error after the timeout, and still ends', async () => {
+    // Prepare
+    const started = await startServer();
+    server = started.server;
+
+    // Act
+    const figures = await paced(
+      job(
+        started.url,
+        [
+          { method: 'GET', path: '/ok' },
+          { method: 'GET', path: '/hang' },
+        ],
+        { rate: 100, seconds: 0.1, timeoutMs: 200 },
+      ),
+    );
+
+    // Assess
+    expect(figures).toMatchObject({ requests: 5, errors: 5 });
+  });
+});
