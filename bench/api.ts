@@ -144,8 +144,8 @@ export interface ApiFigures {
 export async function benchApi(print: (line: string) => void): Promise<ApiFigures> {
   const loadBefore = loadavg()[0]!;
   // The handlers' degraded-answer warnings are the drill's point, not news; errors still show.
-  // The stack passes the level on to the handlers it loads; a logger made earlier in this
-  // process (by another bench's stack) is set directly.
+  // The stack passes the level on to the handlers it loads; the shared logger reads its level
+  // once, when it is made, so it is set directly too, in case it was made before.
   const savedLevel = process.env.POWERTOOLS_LOG_LEVEL;
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const cwd = mkdtempSync(join(tmpdir(), 'vigil-bench-api-'));

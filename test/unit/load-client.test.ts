@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PacedJob, paced } from '../../bench/load-client.ts';
 
-/** A loopback server: `/ok` 200, `/degraded` 200 with a degraded body (chunked), `/fail` 500, `/hang` never answers. */
+/**
+ * A loopback server: `/ok` 200, `/slow` 200 after 30 ms, `/degraded` 200 with a degraded body
+ * (chunked), `/fail` 500, `/hang` never answers.
+ */
 async function startServer(
   options: { keepAliveTimeout?: number } = {},
 ): Promise<{ server: Server; url: string; seen: string[] }> {
@@ -24,8 +27,12 @@ async function startServer(
         return;
       }
       const answer = '{"ok":true}';
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': answer.length });
-      res.end(answer);
+      const send = () => {
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': answer.length });
+        res.end(answer);
+      };
+      if (req.url === '/slow') setTimeout(send, 30);
+      else send();
     });
   });
   if (options.keepAliveTimeout !== undefined) server.keepAliveTimeout = options.keepAliveTimeout;
@@ -73,13 +80,13 @@ describe('paced (the API bench load client)', () => {
   });
 
   it('sends at the rate asked for, whatever the answers are doing (open loop)', async () => {
-    // Prepare
+    // Prepare: answers that take 30 ms, three times the interval between requests
     const started = await startServer();
     server = started.server;
 
     // Act
     const figures = await paced(
-      job(started.url, [{ method: 'GET', path: '/ok' }], { rate: 100, seconds: 0.5 }),
+      job(started.url, [{ method: 'GET', path: '/slow' }], { rate: 100, seconds: 0.5 }),
     );
 
     // Assess

@@ -80,7 +80,7 @@ export interface GeoTables {
   /** Per answer: accuracy radius, km (0: none given). */
   readonly area: Column;
   /** The file the table is read from, its size, and how much of it has been read so far. */
-  readonly file: { readonly path: string; readonly bytes: number; bytesRead(): number };
+  readonly file: Container['file'];
 }
 
 /** `load` on the first call, its value on every later one. */

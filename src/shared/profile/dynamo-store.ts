@@ -692,9 +692,10 @@ const byTime = (a: ObservationMeta, b: ObservationMeta): number =>
   a.at - b.at || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0);
 
 /**
- * A stored profile item (its observations, decoded once by `load`) as the port's Profile: unexpired observations, oldest first (ties by
- * eventId), at most the newest {@link PROFILE_LIMITS} of each kind (concurrent writers may leave
- * a few more in the item until the next write trims it).
+ * A stored profile item (its observations, decoded once by `load`) as the port's Profile:
+ * unexpired observations, oldest first (ties by eventId), at most the newest
+ * {@link PROFILE_LIMITS} of each kind (concurrent writers may leave a few more in the item until
+ * the next write trims it).
  */
 function toProfile(key: ProfileKey, stored: readonly Observation[], nowS: number): Profile {
   const over = new Set(removable(stored, nowS));

@@ -2,13 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openContainer, writeContainer } from '../../../src/shared/ip-data/container.ts';
+import { type Column, openContainer, writeContainer } from '../../../src/shared/ip-data/container.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-container-'));
 
 /** Every element of a column, read one by one. */
-const all = (column: { length: number; at(i: number): number | undefined }) =>
-  Array.from({ length: column.length }, (_, i) => column.at(i));
+const all = (column: Column) => Array.from({ length: column.length }, (_, i) => column.at(i));
 
 describe('container files', () => {
   it('give back the arrays and meta written', () => {
