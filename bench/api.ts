@@ -3,9 +3,11 @@
  * real handler, dynalite behind it, profiles written by the real consumer first), beside the
  * same gateway answering the no-op `GET /v1/health` in the same run (the overhead floor of
  * the gateway, middy and Powertools). Both run at a steady 200 requests/s (open loop, paced by
- * a client process of its own; three runs each, each printed with the CPU time the hypervisor
- * took meanwhile), then at the most the machine gives (autocannon, 10 connections); then DynamoDB is made to fail (requests hung, then refused)
- * and the score endpoint is measured degraded, against its time budget.
+ * a client process of its own), in pairs until three score runs were left alone by the hypervisor
+ * (at most six pairs; each run printed with the CPU time the hypervisor took meanwhile), then at
+ * the most the machine gives (autocannon, 10 connections); then DynamoDB is made to fail
+ * (requests hung, then refused) and the score endpoint is measured degraded, against its time
+ * budget.
  *
  * Everything runs on this machine on 127.0.0.1: the paced client in a process of its own
  * (bench/load-client.ts); autocannon, the gateway, the handler and dynalite, on a worker thread,
@@ -25,17 +27,23 @@ import { startLocalStack } from '../src/local/stack.ts';
 import { putRecordsAll } from '../src/shared/kinesis.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
 import { type RunFigures, pacedInClient } from './load-client.ts';
-import { speedProbe, stealNote, stealSince } from './machine.ts';
+import { DISTURBED_STEAL, speedProbe, splitDisturbed, stealNote, stealSince } from './machine.ts';
 import type { ProfileKey } from '../src/shared/profile/model.ts';
 
-/** Seconds per measured run. */
-const RUN_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 /**
- * Paced runs of the floor and the score, one after the other: a 10-second run holds 2,000
- * requests, its p99 the 20th slowest, and on a small virtual machine one neighbour's burst moves
- * it. Each run is printed with the CPU time the hypervisor took away meanwhile.
+ * Seconds per paced run (the floor's and the score's, one after the other): 4,000 requests, the
+ * p99 the 40th slowest. At 10 s (2,000 requests, the 20th) one burst of a neighbour moved it.
+ */
+const PACED_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
+/** Seconds per run at the most the machine gives. */
+const MAX_SECONDS = 10;
+/**
+ * Paced runs wanted that the hypervisor left alone (`DISTURBED_STEAL` in machine.ts), and the most
+ * made to get them. Every run is printed with the CPU time the hypervisor took meanwhile, the
+ * disturbed ones too, and the verdict line names them.
  */
 const RATE_RUNS = 3;
+const MAX_RATE_RUNS = 6;
 /** The rate of the fixed-rate runs (the issue's target: p99 at most 10 ms at 200 requests/s). */
 const RATE = 200;
 const CUSTOMERS = 200;
@@ -174,20 +182,26 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
     await run(stack.apiUrl, token, score, { connections: 4, seconds: 2 });
     await run(stack.apiUrl, token, health, { connections: 4, seconds: 1 });
 
-    const each = { connections: 10, seconds: RUN_SECONDS };
+    const each = { connections: 10, seconds: MAX_SECONDS };
     const storeRead = await profileReads(stack);
     const atRate: { floor: Stolen<RunFigures>; score: Stolen<RunFigures> }[] = [];
-    for (let i = 0; i < RATE_RUNS; i++) {
-      const job = { url: stack.apiUrl, token, rate: RATE, seconds: RUN_SECONDS };
+    const job = { url: stack.apiUrl, token, rate: RATE, seconds: PACED_SECONDS };
+    while (
+      splitDisturbed(atRate.map((r) => r.score)).quiet.length < RATE_RUNS &&
+      atRate.length < MAX_RATE_RUNS
+    ) {
       atRate.push({
         floor: await measured(() => pacedInClient({ ...job, requests: health })),
         score: await measured(() => pacedInClient({ ...job, requests: score })),
       });
     }
-    // The run of median p99 stands for the rate in the figures returned (the cost estimate's).
-    const scoreAtRate = [...atRate].sort((a, b) => a.score.figures.p99 - b.score.figures.p99)[
-      Math.floor(RATE_RUNS / 2)
-    ]!.score.figures;
+    const { quiet, disturbed } = splitDisturbed(atRate.map((r) => r.score));
+    // The quiet run of median p99 (any run's, if none was quiet) stands for the rate in the
+    // figures returned (the cost estimate's).
+    const counted = quiet.length > 0 ? quiet : disturbed;
+    const scoreAtRate = [...counted].sort((a, b) => a.figures.p99 - b.figures.p99)[
+      Math.floor(counted.length / 2)
+    ]!.figures;
     const floorAtMax = await run(stack.apiUrl, token, health, each);
     const scoreAtMax = await run(stack.apiUrl, token, score, each);
 
@@ -198,7 +212,7 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
     const refused = await degraded(stack.apiUrl, token);
 
     print(
-      `API: the local gateway on 127.0.0.1, ${RUN_SECONDS} s per run (paced at ${RATE} req/s, then ${each.connections} connections at max), ` +
+      `API: the local gateway on 127.0.0.1, ${PACED_SECONDS} s per run paced at ${RATE} req/s, then ${MAX_SECONDS} s at max (${each.connections} connections), ` +
         `${CUSTOMERS} customers with order history in dynalite; load average before ${loadBefore.toFixed(1)}, ` +
         `after ${loadavg()[0]!.toFixed(1)} (this machine's other work competes with all of it)`,
     );
@@ -207,12 +221,20 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
         `p50 ${ms(storeRead.p50)}, p99 ${ms(storeRead.p99)}`,
     );
     atRate.forEach(({ floor, score: s }, i) => {
-      const run = `run ${i + 1}/${RATE_RUNS}`;
+      const run = `run ${i + 1}`;
+      const mark = disturbed.includes(s) ? ' (disturbed: not counted)' : '';
       print(`  ${run} no-op floor  GET /v1/health at ${RATE} req/s: ${line(floor.figures)}${stolen(floor)}`);
-      print(`  ${run} score        POST /v1/score at ${RATE} req/s: ${line(s.figures)}${stolen(s)}`);
+      print(`  ${run} score        POST /v1/score at ${RATE} req/s: ${line(s.figures)}${stolen(s)}${mark}`);
     });
-    const met = atRate.filter((r) => r.score.figures.p99 <= TARGET_P99_MS).length;
-    print(`  score p99 <= ${TARGET_P99_MS} ms at ${RATE} req/s (the target): ${met} of ${RATE_RUNS} runs`);
+    const held = (runs: Stolen<RunFigures>[]) => runs.filter((r) => r.figures.p99 <= TARGET_P99_MS).length;
+    print(
+      `  score p99 <= ${TARGET_P99_MS} ms at ${RATE} req/s (the target): ${held(quiet)} of ${quiet.length} runs ` +
+        `the hypervisor left alone (CPU stolen under ${DISTURBED_STEAL * 100} %)` +
+        (disturbed.length > 0
+          ? `; ${disturbed.length} disturbed, not counted: p99 ${disturbed.map((d) => ms(d.figures.p99)).join(', ')}`
+          : '') +
+        `; all runs: ${held([...quiet, ...disturbed])} of ${atRate.length}`,
+    );
     print(`  no-op floor  at max, ${each.connections} connections:  ${line(floorAtMax)}`);
     print(`  score        at max, ${each.connections} connections:  ${line(scoreAtMax)}`);
     print(`  score degraded (budget ${BUDGET_MS} ms), DynamoDB hung:     ${drillLine(hung)}`);
@@ -265,6 +287,13 @@ async function degraded(url: string, token: string): Promise<DrillFigures> {
   const times: number[] = [];
   let degraded = 0;
   let status5xx = 0;
+  // fetch (Node's bundled undici) loads on its first call in a process, 60 to 90 ms here: the
+  // client's cost, not the answer's. One untimed call first.
+  const warm = await fetch(`${url}/v1/health`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(5_000),
+  });
+  await warm.arrayBuffer();
   for (let n = 0; n < DRILL_REQUESTS; n++) {
     const started = performance.now();
     const res = await fetch(`${url}/v1/score`, {
