@@ -202,12 +202,11 @@ export async function paced(job: PacedJob): Promise<RunFigures> {
   for (const connection of all) connection.close();
   const elapsed = (performance.now() - start) / 1000;
   times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? NaN;
   return {
     requests: times.length,
     perSecond: times.length / elapsed,
-    p50: at(0.5),
-    p99: at(0.99),
+    p50: quantile(times, 0.5),
+    p99: quantile(times, 0.99),
     max: times.at(-1) ?? NaN,
     ...figures,
   };
@@ -247,4 +246,18 @@ if (process.env[CLIENT_ENV] && process.send) {
   process.once('message', (job: PacedJob) => {
     void paced(job).then((figures) => process.send!(figures));
   });
+}
+
+/**
+ * The nearest-rank quantile of ascending `sorted` values: the smallest value that at least a share
+ * `q` of them are at or below; NaN when there are none.
+ *
+ * @example
+ * ```ts
+ * quantile([1, 2, 3, 4], 0.5);  // → 2
+ * quantile([1, 2, 3, 4], 0.99); // → 4
+ * ```
+ */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PacedJob, paced } from '../../bench/load-client.ts';
+import { type PacedJob, paced, quantile } from '../../bench/load-client.ts';
 
 /**
  * A loopback server: `/ok` 200, `/slow` 200 after 30 ms, `/degraded` 200 with a degraded body
@@ -128,5 +128,19 @@ describe('paced (the API bench load client)', () => {
 
     // Assess
     expect(figures).toMatchObject({ requests: 5, errors: 5 });
+  });
+});
+
+describe('quantile', () => {
+  it('is the nearest rank: the smallest value that the share q of the values are at or below', () => {
+    // Prepare: 200 values 1..200, as a run's sorted latencies
+    const sorted = Array.from({ length: 200 }, (_, i) => i + 1);
+
+    // Act, Assess
+    expect(quantile(sorted, 0.5)).toBe(100);
+    expect(quantile(sorted, 0.99)).toBe(198);
+    expect(quantile(sorted, 1)).toBe(200);
+    expect(quantile([7], 0.99)).toBe(7);
+    expect(quantile([], 0.5)).toBeNaN();
   });
 });
