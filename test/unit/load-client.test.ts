@@ -141,6 +141,10 @@ describe('quantile', () => {
     expect(quantile(sorted, 0.99)).toBe(198);
     expect(quantile(sorted, 1)).toBe(200);
     expect(quantile([7], 0.99)).toBe(7);
+    // A rank that is not a whole number rounds up: the 99th percentile of 4 values is the 4th
+    expect(quantile([1, 2, 3, 4], 0.99)).toBe(4);
+    expect(quantile([1, 2, 3], 0.5)).toBe(2);
+    expect(quantile([1, 2, 3], 0)).toBe(1);
     expect(quantile([], 0.5)).toBeNaN();
   });
 });
