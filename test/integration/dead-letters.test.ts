@@ -12,7 +12,7 @@ import { consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
-import { aLogin, FIXTURE_NOW_MS, toLine } from '../factories/events.ts';
+import { aLogin, toLine } from '../factories/events.ts';
 import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
 import { TEST_KEY_TEXT, testKey, testPseudonymiser } from '../unit/core/support.ts';
 import { type LocalKinesis, startKinesalite } from '../support/kinesalite.ts';
@@ -21,6 +21,7 @@ import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 let kinesis: LocalKinesis;
 let dynamo: LocalDynamo;
 let stages = 0;
+const DAY_MS = 86_400_000;
 
 beforeAll(async () => {
   [kinesis, dynamo] = await Promise.all([startKinesalite(), startDynalite()]);
@@ -53,16 +54,20 @@ async function run(args: string[]): Promise<{ status: number; stdout: string; st
 }
 
 /**
- * A batch with two invalid records, consumed at the fixture's clock: a login dated two days
- * after it (the contract refuses events over 24 h in the future; by the real clock it is in the
- * past, so the "fix" is time passing) and a line of broken JSON.
+ * A batch with two invalid records, consumed three days ago: a login dated two days after that
+ * (the contract refuses events over 24 h in the future; by the real clock it is a day old, so the
+ * "fix" is time passing) and a line of broken JSON. The consumer's clock is set from the real one,
+ * not the fixtures' fixed date: the CLI lists only the dead letters whose week has not run out by
+ * the real clock, which a fixed date would see run out one day.
  */
 async function aStageWithDeadLetters() {
   const stage = `dl${++stages}`;
   const tables = await dynamo.createTables(stage);
   const client = dynamo.client();
-  const now = () => FIXTURE_NOW_MS;
-  const early = aLogin({ customerId: 'C1000231', ip: '145.53.12.7', occurredAt: '2026-11-27T08:00:00Z' });
+  const consumedAt = Date.now() - 3 * DAY_MS;
+  const now = () => consumedAt;
+  const occurredAt = new Date(consumedAt + 2 * DAY_MS).toISOString();
+  const early = aLogin({ customerId: 'C1000231', ip: '145.53.12.7', occurredAt });
   const broken = '{"schemaVersion":1,"eventId":"p-1","ip":"145.53.12.7","customerId":"C1000231"';
   const records = toStreamRecords(aKinesisEvent([early, aKinesisRecord(broken)]));
   const result = await consumeBatch(records, {
