@@ -34,7 +34,7 @@ export function localDetector(
   now?: () => number,
 ): Detector {
   return new Detector({
-    store: new InMemoryProfileStore(),
+    store: new InMemoryProfileStore(now ? { now } : {}),
     pseudonymiser: new Pseudonymiser(resolveLocalKey(values['key-file'])),
     config: values.rules ? loadConfigFile(values.rules) : resolveConfig(),
     ...(now ? { now } : {}),

@@ -31,6 +31,12 @@ export const MEMORY_STORE_DEFAULTS = {
   maxProfiles: 250_000,
   /** Remembered decisions for duplicate detection: between this many and twice as many of the newest. */
   maxDecisions: 100_000,
+  /**
+   * The processing clock (epoch ms) that remembered decisions expire by: the detector's own, so
+   * that a decision saved at its clock's time plus `DECISION_MEMORY_DAYS` is found for that long
+   * by the same clock (as `DynamoProfileStore`'s `now`).
+   */
+  now: (): number => Date.now(),
 };
 
 /**
@@ -195,7 +201,9 @@ export class InMemoryProfileStore implements ProfileStore, SubjectDataStore {
 
   async findDecision(eventId: string): Promise<Decision | undefined> {
     const kept = this.#decisions.get(eventId);
-    return kept && kept.expiresAt * 1000 > Date.now() ? (JSON.parse(kept.json) as Decision) : undefined;
+    return kept && kept.expiresAt * 1000 > this.#options.now()
+      ? (JSON.parse(kept.json) as Decision)
+      : undefined;
   }
 
   findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {

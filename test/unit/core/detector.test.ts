@@ -12,11 +12,16 @@ import { DAY_MS, iso, ms, testPseudonymiser } from './support.ts';
 
 /** The in-memory store behind the port, counting what the detector asks of it. */
 class SpyStore implements ProfileStore {
-  readonly #inner: ProfileStore = new InMemoryProfileStore();
+  readonly #inner: ProfileStore;
   records = 0;
   recordedWrites: ProfileWrite[] = [];
   savedDecisions = 0;
   loadedKeys: ProfileKey[][] = [];
+
+  /** @param nowMs the detector's clock, which remembered decisions expire by */
+  constructor(nowMs: number) {
+    this.#inner = new InMemoryProfileStore({ now: () => nowMs });
+  }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
     this.records++;
@@ -49,7 +54,7 @@ class SpyStore implements ProfileStore {
 }
 
 function aDetector(config: DetectionConfig = resolveConfig(), nowMs: number = FIXTURE_NOW_MS) {
-  const store = new SpyStore();
+  const store = new SpyStore(nowMs);
   const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config, now: () => nowMs });
   return { store, detector };
 }

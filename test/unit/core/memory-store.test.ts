@@ -266,7 +266,7 @@ describe('InMemoryProfileStore: bounded number of profiles', () => {
 describe('InMemoryProfileStore: decisions', () => {
   it('remembers a decision by eventId', async () => {
     // Prepare
-    const store: ProfileStore = new InMemoryProfileStore();
+    const store: ProfileStore = new InMemoryProfileStore({ now: () => T0 });
     const decision = aDecision('ev-1');
 
     // Act
@@ -279,7 +279,7 @@ describe('InMemoryProfileStore: decisions', () => {
 
   it('keeps between maxDecisions and twice as many of the newest decisions', async () => {
     // Prepare
-    const store: ProfileStore = new InMemoryProfileStore({ maxDecisions: 2 });
+    const store: ProfileStore = new InMemoryProfileStore({ maxDecisions: 2, now: () => T0 });
     const ids = ['ev-1', 'ev-2', 'ev-3', 'ev-4', 'ev-5'];
 
     // Act
@@ -288,6 +288,29 @@ describe('InMemoryProfileStore: decisions', () => {
 
     // Assess
     expect(found.map((d) => d?.eventId)).toEqual([undefined, undefined, 'ev-3', 'ev-4', 'ev-5']);
+  });
+});
+
+describe('InMemoryProfileStore: decision expiry', () => {
+  it('forgets a decision when its own clock, not the wall clock, passes the expiry', async () => {
+    // Prepare: a clock a year from the wall clock's time, and one a year before it
+    const later = Date.now() + 365 * DAY_S * 1000;
+    let clock = later;
+    const store: ProfileStore = new InMemoryProfileStore({ now: () => clock });
+    const expiresAt = Math.floor(later / 1000) + 8 * DAY_S;
+    const earlier: ProfileStore = new InMemoryProfileStore({ now: () => Date.now() - 365 * DAY_S * 1000 });
+
+    // Act
+    await store.saveDecision(aDecision('ev-1'), expiresAt);
+    await earlier.saveDecision(aDecision('ev-2'), Math.floor(Date.now() / 1000) - 10);
+    const beforeExpiry = await store.findDecision('ev-1');
+    clock = expiresAt * 1000;
+    const atExpiry = await store.findDecision('ev-1');
+
+    // Assess
+    expect(beforeExpiry?.eventId).toBe('ev-1');
+    expect(atExpiry).toBeUndefined();
+    expect((await earlier.findDecision('ev-2'))?.eventId).toBe('ev-2');
   });
 });
 
