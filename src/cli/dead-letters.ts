@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_CREDENTIALS, LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
 import { parseEventLine } from '../shared/contract/events.ts';
@@ -79,14 +79,11 @@ function connect(values: { table?: string; stage?: string; endpoint?: string; re
 /** Every unexpired dead letter (DynamoDB deletes expired items late, dynalite never), oldest first. */
 async function scanLetters(client: DynamoDBDocumentClient, table: string): Promise<StoredLetter[]> {
   const letters: StoredLetter[] = [];
-  let start: Record<string, unknown> | undefined;
   const nowS = Date.now() / 1000;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start }));
+  for await (const page of paginateScan({ client }, { TableName: table })) {
     for (const item of (page.Items ?? []) as StoredLetter[])
       if (item[TTL_ATTRIBUTE] > nowS) letters.push(item);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return letters.sort((a, b) => a.arrivedAt - b.arrivedAt);
 }
 

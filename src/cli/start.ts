@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, type ScanCommandInput, paginateScan } from '@aws-sdk/lib-dynamodb';
 import {
   ATTACK_SCENARIOS,
   type AttackScenario,
@@ -218,30 +218,19 @@ async function runDemo(stack: LocalStack, traffic: ReturnType<typeof resolveDemo
   return formatReport(stack, traffic, caught, sent, sentSeconds, consumedSeconds);
 }
 
-/** Every item of a table (all pages). */
+/** Every item of a table, page after page (the SDK's paginator: a Scan answers at most 1 MB at a time). */
 async function scanAll(stack: LocalStack, input: ScanCommandInput): Promise<Record<string, unknown>[]> {
-  const client = stack.dynamoClient();
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+  for await (const page of paginateScan({ client: stack.dynamoClient() }, input))
     items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
   return items;
 }
 
 /** The items of a table, counted by a COUNT scan (all pages). */
 async function countItems(client: DynamoDBDocumentClient, table: string): Promise<number> {
   let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start }),
-    );
+  for await (const page of paginateScan({ client }, { TableName: table, Select: 'COUNT' }))
     count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
   return count;
 }
 
