@@ -24,13 +24,16 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { partitionKeyOf } from '../src/cli/send.ts';
 import { startLocalStack } from '../src/local/stack.ts';
 import { putRecordsAll } from '../src/shared/kinesis.ts';
-import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
+import { parseEventLine } from '../src/shared/contract/events.ts';
+import { toFacts } from '../src/shared/enrich.ts';
+import { profileKeysOf } from '../src/shared/profile/observe.ts';
 import { type RunFigures, pacedInClient, quantile } from './load-client.ts';
+import { BENCH_CUSTOMERS, benchOrder, historyOrders, scoreOrders } from './orders.ts';
 import { DISTURBED_STEAL, speedProbe, splitDisturbed, stealNote, stealSince } from './machine.ts';
-import type { ProfileKey } from '../src/shared/profile/model.ts';
 
 /**
  * Seconds per paced run (the floor's and the score's, one after the other): 4,000 requests, the
@@ -48,33 +51,8 @@ const RATE_RUNS = 3;
 const MAX_RATE_RUNS = 6;
 /** The rate of the fixed-rate runs (the issue's target: p99 at most 10 ms at 200 requests/s). */
 const RATE = 200;
-const CUSTOMERS = 200;
 /** The score endpoint's default time budget (src/api/score.ts; not imported: that would set up Powertools before the stack's environment). */
 const BUDGET_MS = 150;
-
-/** An order of customer `i` a minute ago (the handler checks `occurredAt` against its clock). */
-function order(i: number, n: number): string {
-  return JSON.stringify({
-    schemaVersion: 1,
-    eventId: `bench-${n}`,
-    type: 'order',
-    occurredAt: new Date(Date.now() - 60_000).toISOString(),
-    ip: `145.53.${i % 250}.${(i * 7) % 250}`,
-    customerId: `C9${String(i).padStart(6, '0')}`,
-    deviceId: `d-${i}`,
-    order: {
-      orderId: `O-${n}`,
-      amountMinor: 2_000 + (n % 50) * 1_000,
-      currency: 'EUR',
-      itemCount: 1,
-      paymentMethod: 'card',
-      paymentFingerprint: `card-${i}`,
-      billingCountry: 'NL',
-      shippingCountry: 'NL',
-      accountCreatedAt: '2024-01-01T00:00:00Z',
-    },
-  });
-}
 
 async function run(
   url: string,
@@ -193,20 +171,19 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
   const level = logger.getLevelName();
   logger.setLogLevel('ERROR');
   try {
-    // Two earlier orders per customer, consumed by the real consumer: the scores read real profiles.
-    const history = Array.from({ length: CUSTOMERS * 2 }, (_, n) => order(n % CUSTOMERS, -n - 1));
-    const records = history.map((text) => ({ partitionKey: partitionKeyOf(text), data: Buffer.from(text) }));
+    // Earlier orders of every customer, consumed by the real consumer: the scores read real profiles.
+    const records = historyOrders().map((text) => ({
+      partitionKey: partitionKeyOf(text),
+      data: Buffer.from(text),
+    }));
     await putRecordsAll(stack.kinesisClient(), stack.kinesis.streamName, records);
     await stack.poller.whenIdle(120_000);
+    await noDeadLetters(stack);
     // The stream is not what is measured: the idle poller's GetRecords calls to the in-process
     // kinesalite would compete with the gateway for this event loop.
     await stack.poller.stop();
 
-    const score = Array.from({ length: 500 }, (_, n) => ({
-      method: 'POST' as const,
-      path: '/v1/score',
-      body: order(n % CUSTOMERS, n),
-    }));
+    const score = scoreOrders().map((body) => ({ method: 'POST' as const, path: '/v1/score', body }));
     const health = [{ method: 'GET' as const, path: '/v1/health' }];
     const token = stack.tokens['order-flow'];
     // Warm: the handlers' cold starts and the store's cache of past hourly counters.
@@ -214,7 +191,7 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
     await run(stack.apiUrl, token, health, { connections: 4, seconds: 1 });
 
     const each = { connections: 10, seconds: MAX_SECONDS };
-    const storeRead = await profileReads(stack);
+    const storeRead = await profileReads();
     const atRate: { floor: Stolen<RunFigures>; score: Stolen<RunFigures> }[] = [];
     const job = { url: stack.apiUrl, token, rate: RATE, seconds: PACED_SECONDS };
     while (
@@ -244,11 +221,11 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
 
     print(
       `API: the local gateway on 127.0.0.1, ${PACED_SECONDS} s per run paced at ${RATE} req/s, then ${MAX_SECONDS} s at max (${each.connections} connections), ` +
-        `${CUSTOMERS} customers with order history in dynalite; load average before ${loadBefore.toFixed(1)}, ` +
+        `${BENCH_CUSTOMERS} customers with order history in dynalite; load average before ${loadBefore.toFixed(1)}, ` +
         `after ${loadavg()[0]!.toFixed(1)} (this machine's other work competes with all of it)`,
     );
     print(
-      `  the profile read alone (DynamoProfileStore.load of an order's 6 profiles, one at a time): ` +
+      `  the profile read alone (DynamoProfileStore.load of an order's ${storeRead.profiles} profiles, one order at a time): ` +
         `p50 ${ms(storeRead.p50)}, p99 ${ms(storeRead.p99)}`,
     );
     atRate.forEach(({ floor, score: s }, i) => {
@@ -280,26 +257,54 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
   }
 }
 
+/**
+ * Throws when the consumer dead-lettered any of the history: the scores would read empty profiles
+ * and the figures be those of a lighter read.
+ */
+async function noDeadLetters(stack: Awaited<ReturnType<typeof startLocalStack>>): Promise<void> {
+  const { Items = [] } = await stack
+    .dynamoClient()
+    .send(new ScanCommand({ TableName: stack.dynamodb.tables.deadLetters, Limit: 1 }));
+  const letter = Items[0] as { eventId?: string; reason?: string } | undefined;
+  if (letter)
+    throw new Error(
+      `API bench: the consumer dead-lettered history order ${letter.eventId}: ${letter.reason}`,
+    );
+}
+
 const STORE_READS = 500;
 
-/** What the score endpoint waits for: {@link STORE_READS} profile reads one after the other, as the handler makes them. */
-async function profileReads(
-  stack: Awaited<ReturnType<typeof startLocalStack>>,
-): Promise<{ p50: number; p99: number }> {
-  const store = new DynamoProfileStore({ client: stack.dynamoClient(), tables: stack.dynamodb.tables });
-  const kinds = ['subject', 'ip', 'client', 'network', 'device', 'payment'] as const;
+/**
+ * What the score endpoint waits for: the profile reads of {@link STORE_READS} of the runs' orders,
+ * one after the other, as the handler makes them (its own dependencies, built from the stack's
+ * environment: the pseudonymised keys of the order's profiles, the store with its client). Throws
+ * when a read misses any of the order's profiles: the history did not land.
+ */
+async function profileReads(): Promise<{ p50: number; p99: number; profiles: number }> {
+  const { scoreDepsFromEnv } = await import('../src/api/env.ts');
+  const { store, pseudonymiser } = await scoreDepsFromEnv();
+  const orders = scoreOrders().slice(0, STORE_READS);
   const times: number[] = [];
-  for (let n = 0; n < STORE_READS; n++) {
-    const keys = kinds.map((kind) => `${kind}#v1:bench${n % CUSTOMERS}` as ProfileKey);
+  let profiles = 0;
+  for (const line of orders) {
+    const parsed = parseEventLine(line, Date.now());
+    if (!parsed.ok) throw new Error(`API bench: ${parsed.error}`);
+    const keys = profileKeysOf(toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser));
     const started = performance.now();
-    await store.load(keys, Date.now(), { shopWide: false });
+    const snapshot = await store.load(keys, Date.now(), { shopWide: false });
     times.push(performance.now() - started);
+    const missing = keys.filter((key) => !snapshot.profiles.has(key));
+    if (missing.length > 0)
+      throw new Error(`API bench: no stored profile ${missing.join(', ')} (${parsed.event.eventId})`);
+    profiles = keys.length;
   }
   times.sort((a, b) => a - b);
-  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), profiles };
 }
 
 const DRILL_REQUESTS = 40;
+/** Where the numbers of the drill's orders start: apart from the runs' and the history's. */
+const DRILL_FROM = 1_000_000;
 
 interface DrillFigures {
   p50: number;
@@ -330,7 +335,7 @@ async function degraded(url: string, token: string): Promise<DrillFigures> {
     const res = await fetch(`${url}/v1/score`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: order(n, 1_000_000 + n),
+      body: benchOrder(n, DRILL_FROM + n),
       signal: AbortSignal.timeout(5_000),
     });
     const body = (await res.json()) as { degraded?: boolean };
