@@ -3,7 +3,8 @@
  * real handler, dynalite behind it, profiles written by the real consumer first), beside the
  * same gateway answering the no-op `GET /v1/health` in the same run (the overhead floor of
  * the gateway, middy and Powertools). Both run at a steady 200 requests/s (open loop, paced by
- * a client process of its own), in pairs until three score runs were left alone by the hypervisor
+ * a client process of its own, each run after a warm-up at the rate that is printed apart), in
+ * pairs until three score runs were left alone by the hypervisor
  * (at most six pairs; each run printed with the CPU time the hypervisor took meanwhile), then at
  * the most the machine gives (autocannon, 10 connections); then DynamoDB is made to fail
  * (requests hung, then refused) and the score endpoint is measured degraded, against its time
@@ -40,6 +41,14 @@ import { DISTURBED_STEAL, speedProbe, splitDisturbed, stealNote, stealSince } fr
  * p99 the 40th slowest. At 10 s (2,000 requests, the 20th) one burst of a neighbour moved it.
  */
 const PACED_SECONDS = Number(process.env.BENCH_API_SECONDS ?? 20);
+/**
+ * Seconds of each paced run at its rate before the measured ones, reported apart: the client's
+ * process is new, and the gateway has just served the other route for a run. Without it, the
+ * first 600 ms of a score run held a third of its requests over 8 ms (25, 12 and 49 of 127, 66
+ * and 123 in three runs on 2026-12-02, up to 105 ms), and moved the p99 of 4,000 from 10.5 to
+ * 21.6 ms in one of them.
+ */
+const WARMUP_SECONDS = 2;
 /** Seconds per run at the most the machine gives. */
 const MAX_SECONDS = 10;
 /**
@@ -100,25 +109,28 @@ interface Stolen<T> {
   gateway: { p50: number; p99: number };
 }
 
-async function measured<T>(work: () => Promise<T>): Promise<Stolen<T>> {
+async function measured<T>(work: () => Promise<T>, warmupRequests = 0): Promise<Stolen<T>> {
   const probeMs = speedProbe();
   const since = stealSince();
-  const gateway = gatewayTimes();
+  const gateway = gatewayTimes(warmupRequests);
   const figures = await work();
   return { figures, steal: since(), probeMs, gateway: gateway() };
 }
 
 /**
- * Times every request the gateway in this process serves until the returned function is called:
+ * Times every request the gateway in this process serves until the returned function is called,
+ * but the first `skip` it parses (a run's warm-up, sent before the measured requests):
  * from the request parsed to the last byte of the answer handed to the socket, through Node's
  * HTTP diagnostics channel (https://nodejs.org/api/diagnostics_channel.html#http). The server's
  * side of a latency, as a provider reports its own (minFraud Score's p99 of 85 ms is
  * server-side): without the loopback, the client's wake-ups and a request's wait for the event
  * loop before it is parsed.
  */
-function gatewayTimes(): () => { p50: number; p99: number } {
+function gatewayTimes(skip: number): () => { p50: number; p99: number } {
   const times: number[] = [];
+  let parsed = 0;
   const onStart = (message: unknown) => {
+    if (parsed++ < skip) return;
     const started = performance.now();
     (message as { response: ServerResponse }).response.once('finish', () =>
       times.push(performance.now() - started),
@@ -141,7 +153,11 @@ const stolen = (s: Stolen<unknown>) =>
 
 const line = (f: RunFigures) =>
   `p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, max ${ms(f.max)}; ${Math.round(f.perSecond).toLocaleString('en')} req/s ` +
-  `(${f.requests.toLocaleString('en')} requests, ${f.non2xx} non-2xx, ${f.errors} errors, ${f.degraded} degraded)`;
+  `(${f.requests.toLocaleString('en')} requests, ${f.non2xx} non-2xx, ${f.errors} errors, ${f.degraded} degraded)` +
+  (f.warmup
+    ? `, after a warm-up of ${f.warmup.requests.toLocaleString('en')} not counted (p99 ${ms(f.warmup.p99)}, ` +
+      `max ${ms(f.warmup.max)}, ${f.warmup.non2xx + f.warmup.errors} failed)`
+    : '');
 
 /** What the API bench gives the cost estimate (bench/cost.ts). */
 export interface ApiFigures {
@@ -193,14 +209,21 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
     const each = { connections: 10, seconds: MAX_SECONDS };
     const storeRead = await profileReads();
     const atRate: { floor: Stolen<RunFigures>; score: Stolen<RunFigures> }[] = [];
-    const job = { url: stack.apiUrl, token, rate: RATE, seconds: PACED_SECONDS };
+    const job = {
+      url: stack.apiUrl,
+      token,
+      rate: RATE,
+      seconds: PACED_SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
+    };
+    const warmupRequests = RATE * WARMUP_SECONDS;
     while (
       splitDisturbed(atRate.map((r) => r.score)).quiet.length < RATE_RUNS &&
       atRate.length < MAX_RATE_RUNS
     ) {
       atRate.push({
-        floor: await measured(() => pacedInClient({ ...job, requests: health })),
-        score: await measured(() => pacedInClient({ ...job, requests: score })),
+        floor: await measured(() => pacedInClient({ ...job, requests: health }), warmupRequests),
+        score: await measured(() => pacedInClient({ ...job, requests: score }), warmupRequests),
       });
     }
     const { quiet, disturbed } = splitDisturbed(atRate.map((r) => r.score));

@@ -33,6 +33,11 @@ export interface PacedJob {
   /** Requests per second. */
   rate: number;
   seconds: number;
+  /**
+   * Seconds at the same rate, on the same connections, before the measured `seconds`, reported
+   * apart (`RunFigures.warmup`). Default 0.
+   */
+  warmupSeconds?: number;
   /** A request with no answer after this long counts as an error, ms. Default 10,000. */
   timeoutMs?: number;
 }
@@ -47,6 +52,37 @@ export interface RunFigures {
   max: number;
   non2xx: number;
   errors: number;
+  /** The warm-up's own figures, when the run had one (`PacedJob.warmupSeconds`). */
+  warmup?: Omit<RunFigures, 'warmup'>;
+}
+
+/** The answers of one phase of a run (the warm-up or the measured part) as they come. */
+class Tally {
+  readonly times: number[] = [];
+  degraded = 0;
+  non2xx = 0;
+  errors = 0;
+
+  answered(started: number, { status, degraded }: Answer): void {
+    this.times.push(performance.now() - started);
+    if (status < 200 || status > 299) this.non2xx++;
+    if (degraded) this.degraded++;
+  }
+
+  /** The figures of the phase, over `seconds` of sending. */
+  figures(seconds: number): Omit<RunFigures, 'warmup'> {
+    const times = [...this.times].sort((a, b) => a - b);
+    return {
+      requests: times.length,
+      perSecond: times.length / seconds,
+      p50: quantile(times, 0.5),
+      p99: quantile(times, 0.99),
+      max: times.at(-1) ?? NaN,
+      degraded: this.degraded,
+      non2xx: this.non2xx,
+      errors: this.errors,
+    };
+  }
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -151,6 +187,10 @@ function encode(request: PacedRequest, host: string, token: string): Buffer {
  * the next request (closed loop): a burst at the start of every second rather than a steady
  * rate, and a slow answer hides the requests that would have queued behind it.
  *
+ * With `warmupSeconds`, the schedule starts that much earlier and the requests sent before the
+ * measured part are counted apart, as wrk2 and autocannon's `warmup` do: the figures are those
+ * of the steady rate, not of the client's and the server's first moments at it.
+ *
  * @example
  * ```ts
  * const figures = await paced({ url, token, requests: [{ method: 'GET', path: '/v1/health' }], rate: 200, seconds: 10 });
@@ -165,9 +205,10 @@ export async function paced(job: PacedJob): Promise<RunFigures> {
     Array.from({ length: PREOPENED }, () => Connection.open(url.hostname, port, timeoutMs)),
   );
   const all: Connection[] = [...idle];
+  const warmup = Math.round(job.rate * (job.warmupSeconds ?? 0));
   const total = Math.round(job.rate * job.seconds);
-  const times: number[] = [];
-  const figures = { degraded: 0, non2xx: 0, errors: 0 };
+  const warming = new Tally();
+  const measured = new Tally();
   const inFlight: Promise<void>[] = [];
   /** One request on an idle connection (a new one when none is), its connection back to the pool after. */
   const send = async (request: Buffer): Promise<Answer> => {
@@ -183,33 +224,24 @@ export async function paced(job: PacedJob): Promise<RunFigures> {
     return answer;
   };
   const start = performance.now() + 10;
-  for (let i = 0; i < total; i++) {
+  const measuredFrom = start + (warmup * 1000) / job.rate;
+  for (let i = 0; i < warmup + total; i++) {
     const wait = start + (i * 1000) / job.rate - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const tally = i < warmup ? warming : measured;
     const sent = performance.now();
     inFlight.push(
       send(encoded[i % encoded.length]!).then(
-        ({ status, degraded }) => {
-          times.push(performance.now() - sent);
-          if (status < 200 || status > 299) figures.non2xx++;
-          if (degraded) figures.degraded++;
-        },
-        () => void figures.errors++,
+        (answer) => tally.answered(sent, answer),
+        () => void tally.errors++,
       ),
     );
   }
   await Promise.all(inFlight);
   for (const connection of all) connection.close();
-  const elapsed = (performance.now() - start) / 1000;
-  times.sort((a, b) => a - b);
-  return {
-    requests: times.length,
-    perSecond: times.length / elapsed,
-    p50: quantile(times, 0.5),
-    p99: quantile(times, 0.99),
-    max: times.at(-1) ?? NaN,
-    ...figures,
-  };
+  const figures: RunFigures = measured.figures((performance.now() - measuredFrom) / 1000);
+  if (warmup > 0) figures.warmup = warming.figures((measuredFrom - start) / 1000);
+  return figures;
 }
 
 /** Marks the child process {@link pacedInClient} starts. */

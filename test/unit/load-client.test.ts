@@ -95,6 +95,41 @@ describe('paced (the API bench load client)', () => {
     expect(figures.perSecond).toBeLessThan(110);
   });
 
+  it('sends the warm-up first, at the same rate, and counts it apart from the measured requests', async () => {
+    // Prepare: a warm-up of 0.1 s (10 requests at 100/s) before 0.2 s measured (20); one request in four fails
+    const started = await startServer();
+    server = started.server;
+    const requests: PacedJob['requests'] = [
+      { method: 'GET', path: '/fail' },
+      { method: 'GET', path: '/ok' },
+      { method: 'GET', path: '/ok' },
+      { method: 'GET', path: '/ok' },
+    ];
+
+    // Act
+    const figures = await paced(job(started.url, requests, { rate: 100, seconds: 0.2, warmupSeconds: 0.1 }));
+
+    // Assess: 30 requests sent, in one schedule (request i is requests[i % 4] across both parts)
+    expect(started.seen).toHaveLength(30);
+    expect(figures).toMatchObject({ requests: 20, non2xx: 5, errors: 0 });
+    expect(figures.warmup).toMatchObject({ requests: 10, non2xx: 3, errors: 0 });
+    expect(figures.perSecond).toBeGreaterThan(80);
+    expect(figures.perSecond).toBeLessThan(110);
+  });
+
+  it('has no warm-up figures when none was asked for', async () => {
+    // Prepare
+    const started = await startServer();
+    server = started.server;
+
+    // Act
+    const figures = await paced(job(started.url, [{ method: 'GET', path: '/ok' }]));
+
+    // Assess
+    expect(figures.requests).toBe(20);
+    expect(figures.warmup).toBeUndefined();
+  });
+
   it('goes on when the server closes idle connections (its keep-alive timeout)', async () => {
     // Prepare: connections idle for longer than the server keeps them
     const started = await startServer({ keepAliveTimeout: 20 });
