@@ -45,6 +45,7 @@ import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './
 
 const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
+const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 function input(): { lines: string[]; source: string } {
@@ -104,40 +105,66 @@ function floorMemoised(lines: readonly string[]): number {
   return lines.length / ((performance.now() - t0) / 1000) + (sink === -1 ? 1 : 0);
 }
 
-const { lines, source } = input();
-console.log(`input: ${fmt(lines.length)} events (${source}); node ${process.version}, ${process.arch}`);
-// Warm every path once so the JIT has seen it, then measure each in turn on the same lines.
-const warm = lines.slice(0, 20_000);
-floorComputed(warm);
-floorMemoised(warm);
-await replay(warm);
-const computed = floorComputed(lines);
-const memoised = floorMemoised(lines);
-const full = await replay(lines);
-console.log(`floor, as specified (JSON.parse + every HMAC + geo lookup): ${fmt(computed)} events/s`);
-console.log(`floor, with the pipeline's memo of pseudonyms and locations: ${fmt(memoised)} events/s`);
-console.log(`replay, full pipeline with the in-memory store:             ${fmt(full.rate)} events/s`);
-console.log(
-  `ratio replay / floor as specified: ${(full.rate / computed).toFixed(2)} (target >= 0.50); ` +
-    `replay / memoised floor: ${(full.rate / memoised).toFixed(2)}`,
-);
+/**
+ * Sections 1 to 4 on the input; what the API section's cost estimate needs of the input is
+ * returned, so that the input itself (the development set: 110,000 lines, 47 MB) is garbage
+ * before the API section starts.
+ */
+async function benchDetection(): Promise<{ scoreItemsPerCall: number }> {
+  const { lines, source } = input();
+  console.log(`input: ${fmt(lines.length)} events (${source}); node ${process.version}, ${process.arch}`);
+  // Warm every path once so the JIT has seen it, then measure each in turn on the same lines.
+  const warm = lines.slice(0, 20_000);
+  floorComputed(warm);
+  floorMemoised(warm);
+  await replay(warm);
+  const computed = floorComputed(lines);
+  const memoised = floorMemoised(lines);
+  const full = await replay(lines);
+  console.log(`floor, as specified (JSON.parse + every HMAC + geo lookup): ${fmt(computed)} events/s`);
+  console.log(`floor, with the pipeline's memo of pseudonyms and locations: ${fmt(memoised)} events/s`);
+  console.log(`replay, full pipeline with the in-memory store:             ${fmt(full.rate)} events/s`);
+  console.log(
+    `ratio replay / floor as specified: ${(full.rate / computed).toFixed(2)} (target >= 0.50); ` +
+      `replay / memoised floor: ${(full.rate / memoised).toFixed(2)}`,
+  );
 
-// Memory in a process of its own: its peak RSS is the store's alone, and its million-event heap
-// stalls none of the latency runs below (bench/memory.ts).
-if (MEMORY_EVENTS > 0) {
-  spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./memory.ts', import.meta.url))], {
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_MEMORY_EVENTS: String(MEMORY_EVENTS) },
-  });
+  // Memory in a process of its own: its peak RSS is the store's alone, and its million-event heap
+  // stalls none of the latency runs below (bench/memory.ts).
+  if (MEMORY_EVENTS > 0) {
+    spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./memory.ts', import.meta.url))], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_MEMORY_EVENTS: String(MEMORY_EVENTS) },
+    });
+  }
+
+  if (PIPELINE_EVENTS > 0) {
+    const pipelineLines = lines.slice(0, PIPELINE_EVENTS);
+    const figures = await benchPipeline(pipelineLines, console.log);
+    // What those figures cost on AWS at list prices (bench/cost.ts).
+    printCost(usageFromPipeline(figures, pipelineLines), console.log);
+  }
+  return { scoreItemsPerCall: scoreItemsPerCall(lines) };
 }
 
-const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
-if (PIPELINE_EVENTS > 0) {
-  const pipelineLines = lines.slice(0, PIPELINE_EVENTS);
-  const figures = await benchPipeline(pipelineLines, console.log);
-  // What those figures cost on AWS at list prices (bench/cost.ts).
-  printCost(usageFromPipeline(figures, pipelineLines), console.log);
+/**
+ * A full garbage collection of this process, which then waits, idle, for the API section's
+ * process. On 2026-12-02 this process's collections of the earlier sections' garbage, started
+ * by V8's memory reducer once it was idle, landed in the middle of paced score runs: its GC
+ * threads took both cores for about 60 ms, twice within a second, and 72 of that run's 168
+ * requests over 8 ms came in those 1.3 s, up to 60 ms (p99 23.6 ms, against 14.4 and 10.4 ms
+ * in the runs around it). Its heap keeps 45 MB alive after this collection, and the memory
+ * reducer went on shrinking it (82 ms of marking, then 30 ms, two minutes into the API
+ * section), so `npm run bench` also turns the memory reducer off
+ * (`--no-memory-reducer`: V8's, passed on by Node.js) and passes `--expose-gc` for this.
+ */
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+  else console.log('(no --expose-gc: this process may collect its garbage during the API runs)');
 }
+
+const { scoreItemsPerCall: itemsPerCall } = await benchDetection();
 
 // Bundles: each Lambda function's bundle size and cold-start init, as `cdk synth` builds them (bench/bundles.ts).
 if (process.env.BENCH_BUNDLES !== '0') await measureBundles(console.log);
@@ -145,15 +172,13 @@ if (process.env.BENCH_BUNDLES !== '0') await measureBundles(console.log);
 // APIs: the score endpoint beside the no-op floor on the local gateway, and degraded, in a process
 // of its own (bench/api.ts).
 if (process.env.BENCH_API !== '0') {
+  collectGarbage();
   const { scoreAtRate, scoreAtMax } = await benchApiInProcess();
   // What a million score calls cost on AWS (bench/cost.ts): the time of a call from the run whose
   // median was lower (queueing in a loaded run is the gateway's, not the function's), the items
   // one call reads from the orders of the input as the score function sees them.
   printScoreCost(
-    usageFromScore({
-      msPerCall: Math.min(scoreAtRate.p50, scoreAtMax.p50),
-      itemsPerCall: scoreItemsPerCall(lines),
-    }),
+    usageFromScore({ msPerCall: Math.min(scoreAtRate.p50, scoreAtMax.p50), itemsPerCall }),
     console.log,
   );
 }
