@@ -243,7 +243,8 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
     const refused = await degraded(stack.apiUrl, token);
 
     print(
-      `API: the local gateway on 127.0.0.1, ${PACED_SECONDS} s per run paced at ${RATE} req/s, then ${MAX_SECONDS} s at max (${each.connections} connections), ` +
+      `API: the local gateway on 127.0.0.1, ${PACED_SECONDS} s per run paced at ${RATE} req/s (after ${WARMUP_SECONDS} s of warm-up), ` +
+        `then ${MAX_SECONDS} s at max (${each.connections} connections), ` +
         `${BENCH_CUSTOMERS} customers with order history in dynalite; load average before ${loadBefore.toFixed(1)}, ` +
         `after ${loadavg()[0]!.toFixed(1)} (this machine's other work competes with all of it)`,
     );
