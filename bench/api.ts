@@ -32,7 +32,7 @@ import { putRecordsAll } from '../src/shared/kinesis.ts';
 import { parseEventLine } from '../src/shared/contract/events.ts';
 import { toFacts } from '../src/shared/enrich.ts';
 import { profileKeysOf } from '../src/shared/profile/observe.ts';
-import { type RunFigures, pacedInClient, quantile } from './load-client.ts';
+import { type RunFigures, pacedInClient, quantile, warmupRequests } from './load-client.ts';
 import { BENCH_CUSTOMERS, benchOrder, historyOrders, scoreOrders } from './orders.ts';
 import { DISTURBED_STEAL, speedProbe, splitDisturbed, stealNote, stealSince } from './machine.ts';
 
@@ -109,10 +109,10 @@ interface Stolen<T> {
   gateway: { p50: number; p99: number };
 }
 
-async function measured<T>(work: () => Promise<T>, warmupRequests = 0): Promise<Stolen<T>> {
+async function measured<T>(work: () => Promise<T>, warmup: number): Promise<Stolen<T>> {
   const probeMs = speedProbe();
   const since = stealSince();
-  const gateway = gatewayTimes(warmupRequests);
+  const gateway = gatewayTimes(warmup);
   const figures = await work();
   return { figures, steal: since(), probeMs, gateway: gateway() };
 }
@@ -216,14 +216,14 @@ export async function benchApi(print: (line: string) => void): Promise<ApiFigure
       seconds: PACED_SECONDS,
       warmupSeconds: WARMUP_SECONDS,
     };
-    const warmupRequests = RATE * WARMUP_SECONDS;
+    const skip = warmupRequests(job);
     while (
       splitDisturbed(atRate.map((r) => r.score)).quiet.length < RATE_RUNS &&
       atRate.length < MAX_RATE_RUNS
     ) {
       atRate.push({
-        floor: await measured(() => pacedInClient({ ...job, requests: health }), warmupRequests),
-        score: await measured(() => pacedInClient({ ...job, requests: score }), warmupRequests),
+        floor: await measured(() => pacedInClient({ ...job, requests: health }), skip),
+        score: await measured(() => pacedInClient({ ...job, requests: score }), skip),
       });
     }
     const { quiet, disturbed } = splitDisturbed(atRate.map((r) => r.score));

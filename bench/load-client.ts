@@ -69,9 +69,9 @@ class Tally {
     if (degraded) this.degraded++;
   }
 
-  /** The figures of the phase, over `seconds` of sending. */
+  /** The figures of the phase, over `seconds` of sending (once its answers are all in). */
   figures(seconds: number): Omit<RunFigures, 'warmup'> {
-    const times = [...this.times].sort((a, b) => a - b);
+    const times = this.times.sort((a, b) => a - b);
     return {
       requests: times.length,
       perSecond: times.length / seconds,
@@ -83,6 +83,18 @@ class Tally {
       errors: this.errors,
     };
   }
+}
+
+/**
+ * The requests a job sends before its measured ones.
+ *
+ * @example
+ * ```ts
+ * warmupRequests({ rate: 200, warmupSeconds: 2 }); // → 400
+ * ```
+ */
+export function warmupRequests(job: Pick<PacedJob, 'rate' | 'warmupSeconds'>): number {
+  return Math.round(job.rate * (job.warmupSeconds ?? 0));
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -205,7 +217,7 @@ export async function paced(job: PacedJob): Promise<RunFigures> {
     Array.from({ length: PREOPENED }, () => Connection.open(url.hostname, port, timeoutMs)),
   );
   const all: Connection[] = [...idle];
-  const warmup = Math.round(job.rate * (job.warmupSeconds ?? 0));
+  const warmup = warmupRequests(job);
   const total = Math.round(job.rate * job.seconds);
   const warming = new Tally();
   const measured = new Tally();
