@@ -1,9 +1,11 @@
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/consume-events.ts';
+import { DynamoAlertRepository } from '../../src/shared/alerts/dynamo-alerts.ts';
+import { statusPartitionOf } from '../../src/shared/alerts/partitions.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
@@ -120,20 +122,16 @@ describe('consumeBatch on DynamoDB (dynalite)', () => {
         rulesetVersion: decision.rulesetVersion,
         eventType: 'login',
         status: 'open',
-        gsi1pk: 'status#open',
+        gsi1pk: statusPartitionOf('open', alert.pk as string),
         gsi1sk: alert.occurredAt,
       });
       expect(alert.subject).toMatch(/^v1:/);
       expect(JSON.stringify(alert)).not.toMatch(/C2000777|185\.220\.101\.4|python-requests/);
     }
-    const { Items: open = [] } = await h.client.send(
-      new QueryCommand({
-        TableName: h.tables.alerts,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :s',
-        ExpressionAttributeValues: { ':s': 'status#open' },
-      }),
-    );
+    const { alerts: open } = await new DynamoAlertRepository({
+      client: h.client,
+      table: h.tables.alerts,
+    }).list({ status: 'open' }, 100);
     expect(open).toHaveLength(alerts.length);
     // The batch's reads: profiles, a week of global buckets and the decisions of its event ids in
     // BatchGetItem chunks of 100 keys; its writes: one UpdateItem per profile, one for the counters,

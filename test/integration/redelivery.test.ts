@@ -8,6 +8,7 @@
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KinesisPoller } from '../../src/local/poller.ts';
+import { statusPartitionOf } from '../../src/shared/alerts/partitions.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { putRecordsAll } from '../../src/shared/kinesis.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
@@ -134,7 +135,10 @@ describe('redelivery through the local poller', () => {
             Key: { pk: Items[0]!.pk },
             UpdateExpression: 'SET #s = :closed, gsi1pk = :pk',
             ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':closed': 'closed', ':pk': 'status#closed' },
+            ExpressionAttributeValues: {
+              ':closed': 'closed',
+              ':pk': statusPartitionOf('closed', Items[0]!.pk as string),
+            },
           }),
         );
         throw new Error('Lambda timed out (injected)');

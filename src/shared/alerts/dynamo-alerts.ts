@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { EVENT_ID_PATTERN } from '../contract/events.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import {
   ALERT_STATUSES,
@@ -20,44 +21,87 @@ import {
   InvalidCursorError,
   matches,
 } from './model.ts';
+import { ALERT_STATUS_SHARDS, statusPartition, statusPartitionOf, statusShard } from './partitions.ts';
 
 type Item = Record<string, unknown>;
 
 /** The index that lists alerts by status and event time (`src/shared/tables.ts`). */
 const INDEX = 'gsi1';
-/** Items read per Query request. */
+/** Items read per Query request at most (the page size when it is smaller). */
 const QUERY_PAGE = 100;
-/** Query requests per status partition and listing page: a very selective filter answers a short page and a cursor. */
-const MAX_QUERIES_PER_PAGE = 10;
+/**
+ * Query requests per index partition (status and shard) and listing page: a very selective
+ * filter answers a short page and a cursor rather than reading the table in one request.
+ */
+const MAX_QUERIES_PER_PAGE = 4;
+/** `gsi1sk` as the writer stores it: the event time from `Date.prototype.toISOString`. */
+const EVENT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Where a status partition's listing stands: from the newest, after an index key, or done. */
+/**
+ * Where one index partition's listing stands: `s` from the newest, `d` done, or after the item
+ * `[alertId, event time]` (its `gsi1pk` is the partition's own, so the cursor does not carry it).
+ */
 const PositionSchema = z.union([
-  z.object({ at: z.literal('start') }),
-  z.object({ at: z.literal('done') }),
-  z.object({
-    at: z.literal('after'),
-    key: z.object({ pk: z.string(), gsi1pk: z.string(), gsi1sk: z.string() }),
-  }),
+  z.literal('s'),
+  z.literal('d'),
+  z.tuple([z.string().regex(EVENT_ID_PATTERN), z.string().regex(EVENT_TIME)]),
 ]);
 type Position = z.infer<typeof PositionSchema>;
-const CursorSchema = z.partialRecord(z.enum(ALERT_STATUSES), PositionSchema);
-type Cursor = z.infer<typeof CursorSchema>;
+/** Per status asked for, the position of each of its shards (index = shard). */
+const CursorSchema = z.strictObject(
+  Object.fromEntries(
+    ALERT_STATUSES.map((s) => [s, z.array(PositionSchema).length(ALERT_STATUS_SHARDS).optional()]),
+  ) as Record<AlertStatus, z.ZodOptional<z.ZodArray<typeof PositionSchema>>>,
+);
+type Cursor = Partial<Record<AlertStatus, Position[]>>;
+
+/** One index partition: a status and a write shard. */
+interface Partition {
+  status: AlertStatus;
+  shard: number;
+}
 
 const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-function decodeCursor(text: string): Cursor {
+/**
+ * The cursor of a listing, checked strictly so that no forged or stale one reaches DynamoDB
+ * (which would answer a ValidationException): exactly the statuses of the filter, every shard's
+ * position, each item in its own shard and within the filter's time range.
+ *
+ * @throws InvalidCursorError for anything else
+ */
+function decodeCursor(text: string, statuses: readonly AlertStatus[], filter: AlertFilter): Cursor {
+  let cursor: Cursor;
   try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    cursor = CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
   } catch {
     throw new InvalidCursorError();
   }
+  const named = Object.keys(cursor).filter((s) => cursor[s as AlertStatus] !== undefined);
+  if (named.length !== statuses.length || !statuses.every((s) => cursor[s])) throw new InvalidCursorError();
+  for (const status of statuses) {
+    cursor[status]!.forEach((position, shard) => {
+      if (typeof position === 'string') return;
+      const [alertId, at] = position;
+      const inRange =
+        (filter.from === undefined || at >= filter.from) && (filter.to === undefined || at <= filter.to);
+      if (statusShard(alertId) !== shard || !inRange) throw new InvalidCursorError();
+    });
+  }
+  return cursor;
 }
 
-const indexKey = (item: Item) => ({
-  pk: item.pk as string,
-  gsi1pk: item.gsi1pk as string,
-  gsi1sk: item.gsi1sk as string,
+/** The ExclusiveStartKey of a position after an item. */
+const startKey = ({ status, shard }: Partition, [alertId, at]: [string, string]): Item => ({
+  pk: alertId,
+  gsi1pk: statusPartition(status, shard),
+  gsi1sk: at,
 });
+
+const positionAfter = (item: Item): Position => [item.pk as string, item.gsi1sk as string];
+
+/** The shards of each status partition: 0 … {@link ALERT_STATUS_SHARDS} - 1. */
+const SHARDS = Array.from({ length: ALERT_STATUS_SHARDS }, (_, shard) => shard);
 
 /** A stored item as an AlertRecord (the table's own key and index attributes left out). */
 function toRecord(item: Item): AlertRecord {
@@ -68,20 +112,22 @@ function toRecord(item: Item): AlertRecord {
 
 /**
  * Alerts in the `alerts` table, as the stream consumer's `DynamoAlertWriter` writes them
- * (`pk` = alertId, `gsi1pk` = `status#<status>`, `gsi1sk` = ISO event time), read and disposed
- * of by the analysts' APIs.
+ * (`pk` = alertId, `gsi1pk` = `status#<status>#<shard>`, `gsi1sk` = ISO event time), read and
+ * disposed of by the analysts' APIs. The shard (src/shared/alerts/partitions.ts) spreads a wave
+ * of open alerts over several index partitions; an alert keeps it for life.
  *
- * **Listing** queries `gsi1` newest first, one status partition per status asked for (both
- * when the filter names none), merging them by event time. The cursor keeps where each
- * partition stands (its last index key returned, or done), so pages never repeat or skip an
- * alert whichever partition it came from. Filters other than status and time are applied to
- * the items read (a FilterExpression would cost the same reads and cannot look inside the
- * list of reasons); at most {@link MAX_QUERIES_PER_PAGE} requests per partition and page, so a
- * very selective filter answers a short (even empty) page with a cursor rather than reading
- * the table in one request.
+ * **Listing** queries `gsi1` newest first, every shard of each status asked for (both when the
+ * filter names none), merging them by event time. The cursor keeps where each partition stands
+ * (after an item, or done), so pages never repeat or skip an alert whichever partition it came
+ * from. Filters other than status and time are applied to the items read (a FilterExpression
+ * would cost the same reads and cannot look inside the list of reasons); at most
+ * {@link MAX_QUERIES_PER_PAGE} requests per partition and page, so a very selective filter
+ * answers a short (even empty) page with a cursor rather than reading the table in one request.
+ * Alerts written before the sharding (`gsi1pk` = `status#open`) are not listed: they are still
+ * read by id, exported and erased by subject, and expire with their TTL.
  *
  * **Disposition** is one conditional UpdateItem: `status` from `open` to `closed`, `gsi1pk` with
- * it (the alert moves to the closed partition of the index), and the disposition. The
+ * it (the alert moves to the closed partition of its shard), and the disposition. The
  * pipeline's writer only creates `status` and `gsi1pk` when missing, so a redelivered event
  * never reopens a closed alert.
  *
@@ -102,16 +148,20 @@ export class DynamoAlertRepository implements AlertRepository {
 
   async list(filter: AlertFilter, limit: number, cursorText?: string): Promise<AlertPage> {
     const statuses: readonly AlertStatus[] = filter.status ? [filter.status] : ALERT_STATUSES;
+    const partitions = statuses.flatMap((status) => SHARDS.map((shard) => ({ status, shard })));
     const cursor: Cursor = cursorText
-      ? decodeCursor(cursorText)
-      : Object.fromEntries(statuses.map((s) => [s, { at: 'start' }]));
-    if (statuses.some((s) => cursor[s] === undefined)) throw new InvalidCursorError();
+      ? decodeCursor(cursorText, statuses, filter)
+      : Object.fromEntries(statuses.map((s) => [s, SHARDS.map((): Position => 's')]));
+    const positionOf = (p: Partition): Position => cursor[p.status]![p.shard]!;
 
-    const reads = await Promise.all(statuses.map((s) => this.#read(s, cursor[s]!, filter, limit)));
+    const reads = await Promise.all(partitions.map((p) => this.#read(p, positionOf(p), filter, limit)));
     // Merge newest first; take `limit`, counting how many each partition gave.
     const heads = reads.map(() => 0);
     const alerts: AlertRecord[] = [];
     while (alerts.length < limit) {
+      // A partition that ran out of read items before its end (its query budget spent) may still
+      // hold alerts newer than every other's next one: the page ends here, in order.
+      if (reads.some((read, i) => heads[i] === read.items.length && read.resume !== 'd')) break;
       let best = -1;
       reads.forEach((read, i) => {
         const item = read.items[heads[i]!];
@@ -125,16 +175,19 @@ export class DynamoAlertRepository implements AlertRepository {
       if (best < 0) break;
       alerts.push(toRecord(reads[best]!.items[heads[best]!++]!));
     }
-    const next: Cursor = {};
-    statuses.forEach((status, i) => {
+    const next: Cursor = Object.fromEntries(statuses.map((s) => [s, [] as Position[]]));
+    partitions.forEach((p, i) => {
       const { items, resume } = reads[i]!;
       const taken = heads[i]!;
-      if (taken === items.length) next[status] = resume;
-      // Nothing taken from a partition whose matches are all newer-ranked elsewhere: it stays where it stood.
-      else if (taken === 0) next[status] = cursor[status]!;
-      else next[status] = { at: 'after', key: indexKey(items[taken - 1]!) };
+      next[p.status]![p.shard] =
+        taken === items.length
+          ? resume
+          : // Nothing taken from a partition whose matches are all newer-ranked elsewhere: it stays where it stood.
+            taken === 0
+            ? positionOf(p)
+            : positionAfter(items[taken - 1]!);
     });
-    const more = statuses.some((s) => next[s]!.at !== 'done');
+    const more = partitions.some((p) => next[p.status]![p.shard] !== 'd');
     return more ? { alerts, cursor: encodeCursor(next) } : { alerts };
   }
 
@@ -162,7 +215,7 @@ export class DynamoAlertRepository implements AlertRepository {
           ExpressionAttributeValues: {
             ':open': 'open',
             ':closed': 'closed',
-            ':closedPk': 'status#closed',
+            ':closedPk': statusPartitionOf('closed', alertId),
             ':d': disposition,
           },
           ReturnValues: 'ALL_NEW',
@@ -179,21 +232,23 @@ export class DynamoAlertRepository implements AlertRepository {
 
   async *each(range: Pick<AlertFilter, 'from' | 'to'>): AsyncIterable<AlertRecord> {
     for (const status of ALERT_STATUSES) {
-      let start: Item | undefined;
-      do {
-        const page = await this.#client.send(
-          new QueryCommand({ ...this.#query(status, range), ExclusiveStartKey: start }),
-        );
-        for (const item of page.Items ?? []) yield toRecord(item);
-        start = page.LastEvaluatedKey;
-      } while (start);
+      for (const shard of SHARDS) {
+        let start: Item | undefined;
+        do {
+          const page = await this.#client.send(
+            new QueryCommand({ ...this.#query({ status, shard }, range), ExclusiveStartKey: start }),
+          );
+          for (const item of page.Items ?? []) yield toRecord(item);
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }
     }
   }
 
-  /** The Query of one status partition of the index over an event-time range, newest first. */
-  #query(status: AlertStatus, { from, to }: Pick<AlertFilter, 'from' | 'to'>): QueryCommandInput {
+  /** The Query of one index partition over an event-time range, newest first. */
+  #query(partition: Partition, { from, to }: Pick<AlertFilter, 'from' | 'to'>): QueryCommandInput {
     const names: Record<string, string> = { '#p': 'gsi1pk' };
-    const values: Record<string, unknown> = { ':p': `status#${status}` };
+    const values: Record<string, unknown> = { ':p': statusPartition(partition.status, partition.shard) };
     let condition = '#p = :p';
     if (from !== undefined || to !== undefined) {
       names['#s'] = 'gsi1sk';
@@ -221,23 +276,27 @@ export class DynamoAlertRepository implements AlertRepository {
    * page read), and where to resume after the last item read: the next page, or done.
    */
   async #read(
-    status: AlertStatus,
+    partition: Partition,
     position: Position,
     filter: AlertFilter,
     limit: number,
   ): Promise<{ items: Item[]; resume: Position }> {
-    if (position.at === 'done') return { items: [], resume: position };
+    if (position === 'd') return { items: [], resume: position };
     const items: Item[] = [];
-    let start: Item | undefined = position.at === 'after' ? position.key : undefined;
+    let start: Item | undefined = position === 's' ? undefined : startKey(partition, position);
     for (let request = 0; request < MAX_QUERIES_PER_PAGE; request++) {
       const page = await this.#client.send(
-        new QueryCommand({ ...this.#query(status, filter), Limit: QUERY_PAGE, ExclusiveStartKey: start }),
+        new QueryCommand({
+          ...this.#query(partition, filter),
+          Limit: Math.min(QUERY_PAGE, limit),
+          ExclusiveStartKey: start,
+        }),
       );
       for (const item of page.Items ?? []) if (matches(toRecord(item), filter)) items.push(item);
       start = page.LastEvaluatedKey;
-      if (!start) return { items, resume: { at: 'done' } };
+      if (!start) return { items, resume: 'd' };
       if (items.length >= limit) break;
     }
-    return { items, resume: { at: 'after', key: indexKey(start!) } };
+    return { items, resume: positionAfter(start!) };
   }
 }

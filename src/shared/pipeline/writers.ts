@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '../../rules/decide.ts';
+import { statusPartitionOf } from '../alerts/partitions.ts';
 import type { Reason } from '../../rules/rule.ts';
 import type { EventType } from '../contract/events.ts';
 import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
@@ -99,7 +100,8 @@ interface DynamoWriterOptions {
 }
 
 /**
- * Alerts in the `alerts` table: `pk` = alertId, `gsi1pk` = `status#<status>`, `gsi1sk` = event time.
+ * Alerts in the `alerts` table: `pk` = alertId, `gsi1pk` = `status#<status>#<shard>` (the write shard
+ * of src/shared/alerts/partitions.ts, from the alertId), `gsi1sk` = event time.
  *
  * Each alert is written with its own UpdateItem rather than a BatchWriteItem put: a redelivered
  * batch writes its alerts again, and a put would replace the whole item, resetting an analyst's
@@ -121,7 +123,7 @@ export class DynamoAlertWriter implements AlertWriter {
       };
       const values: Record<string, unknown> = {
         ':status': status,
-        ':gsi1pk': `status#${status}`,
+        ':gsi1pk': statusPartitionOf(status, alert.alertId),
         ':ttl': ttl,
       };
       const sets = ['#status = if_not_exists(#status, :status)', '#gsi1pk = if_not_exists(#gsi1pk, :gsi1pk)'];
