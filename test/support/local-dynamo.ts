@@ -61,6 +61,55 @@ export function countCommands(client: DynamoClient): { take(): Record<string, nu
   };
 }
 
+/** The write commands {@link countWritesByKey} counts, and where their item keys are. */
+const WRITE_COMMANDS = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+
+/**
+ * Counts the write requests a client sends per item key (`pk`): each PutItem, UpdateItem and
+ * DeleteItem once, each item of a BatchWriteItem once. `take` returns the counts so far, by
+ * table and then by key, and starts again.
+ *
+ * @example
+ * ```ts
+ * const writes = countWritesByKey(local.client());
+ * writes.take(); // { 'vigil-t1-profiles': { 'ip#v1:…': 1, 'global#…': 1 } }
+ * ```
+ */
+export function countWritesByKey(client: DynamoClient): { take(): Record<string, Record<string, number>> } {
+  let counts: Record<string, Record<string, number>> = {};
+  // A key attribute as the document client's input holds it, or marshalled.
+  const text = (value: unknown) => (typeof value === 'string' ? value : (value as { S?: string })?.S);
+  const count = (table: string, key: Record<string, unknown> | undefined) => {
+    const pk = text(key?.pk) ?? '(none)';
+    const byKey = (counts[table] ??= {});
+    byKey[pk] = (byKey[pk] ?? 0) + 1;
+  };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName ?? '';
+      const input = args.input as Record<string, unknown>;
+      if (WRITE_COMMANDS.has(name)) {
+        count(input.TableName as string, (input.Key ?? input.Item) as Record<string, unknown>);
+      } else if (name === 'BatchWriteItemCommand') {
+        const requests = input.RequestItems as Record<string, Record<string, Record<string, unknown>>[]>;
+        for (const [table, list] of Object.entries(requests)) {
+          for (const r of list)
+            count(table, (r.PutRequest?.Item ?? r.DeleteRequest?.Key) as Record<string, unknown>);
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'countWritesByKey' },
+  );
+  return {
+    take() {
+      const taken = counts;
+      counts = {};
+      return taken;
+    },
+  };
+}
+
 /**
  * Connects to a local DynamoDB at `endpoint` with the project's own client
  * factory; `stop` shuts the server down.
