@@ -10,6 +10,8 @@ import { resolveConfig } from '../../src/shared/config.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import type { Observation, ProfileKey } from '../../src/shared/profile/model.ts';
+import type { ProfileWrite } from '../../src/shared/profile/observe.ts';
 import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
 import { anAlert } from '../api/factories.ts';
 import { aFailedLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
@@ -95,6 +97,41 @@ describe('hot keys under a credential-stuffing wave', () => {
     }
     // The hot items stay bounded in size: the newest logins only.
     for (const item of ipItems) expect(Object.keys(item.obs as object)).toHaveLength(PROFILE_LIMITS.login);
+    client.destroy();
+  });
+
+  it('writes a hot item at most twice per batch when another shard wrote it since the batch read it', async () => {
+    // Prepare: two shards' stores read the three addresses' items; the later shard writes first
+    const tables = await local.createTables('hot3');
+    const client = local.client();
+    const aStore = () => new DynamoProfileStore({ client, tables, now: () => FIXTURE_NOW_MS });
+    const [early, late] = [aStore(), aStore()];
+    const ips = ADDRESSES.map((_, i): ProfileKey => `ip#v1:hot-${i}`);
+    const T0 = Date.parse('2026-11-24T08:40:00Z');
+    const wave = (from: number): ProfileWrite[] =>
+      Array.from({ length: 500 }, (_, i) => {
+        const at = T0 + (from + i) * 10;
+        const observation: Observation = {
+          eventId: `wave-${from + i}`,
+          kind: 'login',
+          at,
+          expiresAt: Math.floor(at / 1000) + 90 * 86_400,
+          outcome: 'failure',
+        };
+        return { observation, keys: [ips[i % ips.length]!] };
+      });
+    await early.record(wave(0));
+    await early.load(ips, T0 + 10_000);
+    await late.load(ips, T0 + 10_000);
+    await late.record(wave(1_000));
+    const writes = countWritesByKey(client);
+
+    // Act
+    await early.record(wave(500));
+
+    // Assess
+    const counts = writes.take()[tables.profiles] ?? {};
+    for (const ip of ips) expect(counts[ip]).toBe(2);
     client.destroy();
   });
 

@@ -101,10 +101,12 @@ export interface DynamoProfileStoreOptions {
  * a new item is created whole (`SET obs = :map, ttl = :t` if `attribute_not_exists(pk)`); an
  * existing one gets `SET obs.#new… = :o…, ttl = :t REMOVE obs.#old…`, the `ttl` raise only
  * when needed and then conditioned on `ttl < :t`. What the remembered state got wrong is only
- * a concurrent writer's doing: a failed condition (the item appeared or its `ttl` was raised
- * meanwhile) falls back to the two steps below, and removals computed from a stale state only
- * remove what is expired or among the oldest (concurrent writes add newer observations), so
- * a profile may briefly hold more than its limit, never less; reads apply the limit too.
+ * a concurrent writer's doing: when its `ttl` was raised meanwhile, the update is sent again
+ * without the raise (so a hot item written by every shard costs at most two requests per
+ * batch); when the item appeared meanwhile, the two steps below follow. Removals computed from
+ * a stale state only remove what is expired or among the oldest (concurrent writes add newer
+ * observations), so a profile may briefly hold more than its limit, never less; reads apply
+ * the limit too.
  *
  * Without a remembered state (a write not preceded by a load), per profile:
  *
@@ -526,17 +528,15 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     if (paths > PATHS_PER_KNOWN_UPDATE) return false;
     if (paths === 0) return true;
     const wantTtl = all.filter((o) => !removals.has(o.eventId)).reduce((m, o) => Math.max(m, o.expiresAt), 0);
-    const names: Record<string, string> = { '#pk': 'pk', '#obs': 'obs' };
-    const values: Record<string, unknown> = {};
-    let input: UpdateCommandInput;
     if (!known.exists) {
-      input = {
+      const input: UpdateCommandInput = {
         TableName: this.#tables.profiles,
         Key: { pk: key },
         UpdateExpression: `SET #obs = :map, #ttl = :t${links ? ', #links = :links' : ''}`,
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: {
-          ...names,
+          '#pk': 'pk',
+          '#obs': 'obs',
           '#ttl': TTL_ATTRIBUTE,
           ...(links ? { '#links': 'links' } : {}),
         },
@@ -546,44 +546,17 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
           ...(links ? { ':links': Object.fromEntries(links) } : {}),
         },
       };
-    } else {
-      const clauses: string[] = [];
-      const assignments = sets.map((o, i) => {
-        names[`#e${i}`] = o.eventId;
-        values[`:o${i}`] = encodeObservation(o);
-        return `#obs.#e${i} = :o${i}`;
-      });
-      let condition = 'attribute_exists(#pk)';
-      if (wantTtl > known.ttl) {
-        names['#ttl'] = TTL_ATTRIBUTE;
-        values[':t'] = wantTtl;
-        assignments.push('#ttl = :t');
-        condition += ' AND #ttl < :t';
-      }
-      if (linkSets.length + linkRemoves.length > 0) names['#links'] = 'links';
-      linkSets.forEach(([k, exp], i) => {
-        names[`#l${i}`] = k;
-        values[`:l${i}`] = exp;
-        assignments.push(`#links.#l${i} = :l${i}`);
-      });
-      if (assignments.length > 0) clauses.push(`SET ${assignments.join(', ')}`);
-      removes.forEach((id, i) => (names[`#r${i}`] = id));
-      linkRemoves.forEach((k, i) => (names[`#u${i}`] = k));
-      const removals = [
-        ...removes.map((_, i) => `#obs.#r${i}`),
-        ...linkRemoves.map((_, i) => `#links.#u${i}`),
-      ];
-      if (removals.length > 0) clauses.push(`REMOVE ${removals.join(', ')}`);
-      input = {
-        TableName: this.#tables.profiles,
-        Key: { pk: key },
-        UpdateExpression: clauses.join(' '),
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-      };
-      if (Object.keys(values).length > 0) input.ExpressionAttributeValues = values;
+      return updateIgnoringConditionFailure(this.#client, input);
     }
-    return updateIgnoringConditionFailure(this.#client, input);
+    const raise = wantTtl > known.ttl ? wantTtl : undefined;
+    const update = (ttl: number | undefined) =>
+      knownUpdate(this.#tables.profiles, key, { sets, removes, linkSets, linkRemoves }, ttl);
+    if (await updateIgnoringConditionFailure(this.#client, update(raise))) return true;
+    // The item exists (it did at the load), so a failed condition is a concurrent writer that
+    // raised `ttl` at least as far: the same update without the raise is as safe (removals from
+    // a stale state only drop expired or oldest observations). With several shards on one hot
+    // item this is common, and one more request beats the general path's several.
+    return raise !== undefined && updateIgnoringConditionFailure(this.#client, update(undefined));
   }
 
   /** Steps 1 and 2 of the class comment for one profile whose state is not known. */
@@ -684,6 +657,62 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       if (!applied && withRaise !== undefined && chunk.length > 0) await send(undefined);
     }
   }
+}
+
+/** What the one-request write of a known item changes. */
+interface KnownChanges {
+  sets: readonly Observation[];
+  removes: readonly string[];
+  linkSets: readonly [ProfileKey, number][];
+  linkRemoves: readonly ProfileKey[];
+}
+
+/**
+ * The UpdateItem of an existing item whose state is known: set the new observations and links,
+ * remove the ones pushed out, and raise `ttl` to `raise` (conditioned on it being lower) unless
+ * undefined.
+ */
+function knownUpdate(
+  table: string,
+  key: ProfileKey,
+  { sets, removes, linkSets, linkRemoves }: KnownChanges,
+  raise: number | undefined,
+): UpdateCommandInput {
+  const names: Record<string, string> = { '#pk': 'pk', '#obs': 'obs' };
+  const values: Record<string, unknown> = {};
+  const clauses: string[] = [];
+  const assignments = sets.map((o, i) => {
+    names[`#e${i}`] = o.eventId;
+    values[`:o${i}`] = encodeObservation(o);
+    return `#obs.#e${i} = :o${i}`;
+  });
+  let condition = 'attribute_exists(#pk)';
+  if (raise !== undefined) {
+    names['#ttl'] = TTL_ATTRIBUTE;
+    values[':t'] = raise;
+    assignments.push('#ttl = :t');
+    condition += ' AND #ttl < :t';
+  }
+  if (linkSets.length + linkRemoves.length > 0) names['#links'] = 'links';
+  linkSets.forEach(([k, exp], i) => {
+    names[`#l${i}`] = k;
+    values[`:l${i}`] = exp;
+    assignments.push(`#links.#l${i} = :l${i}`);
+  });
+  if (assignments.length > 0) clauses.push(`SET ${assignments.join(', ')}`);
+  removes.forEach((id, i) => (names[`#r${i}`] = id));
+  linkRemoves.forEach((k, i) => (names[`#u${i}`] = k));
+  const removals = [...removes.map((_, i) => `#obs.#r${i}`), ...linkRemoves.map((_, i) => `#links.#u${i}`)];
+  if (removals.length > 0) clauses.push(`REMOVE ${removals.join(', ')}`);
+  const input: UpdateCommandInput = {
+    TableName: table,
+    Key: { pk: key },
+    UpdateExpression: clauses.join(' '),
+    ConditionExpression: condition,
+    ExpressionAttributeNames: names,
+  };
+  if (Object.keys(values).length > 0) input.ExpressionAttributeValues = values;
+  return input;
 }
 
 type ObservationMeta = Pick<Observation, 'eventId' | 'kind' | 'at' | 'expiresAt'>;
