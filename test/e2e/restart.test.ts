@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/local/stack.ts';
 import { kinesisClient, putRecordsAll } from '../../src/shared/kinesis.ts';
 import { aFailedLogin, aLogin, toLine } from '../factories/events.ts';
-import { callApi, killStackProcesses, type StackProcess, startStackProcess, until } from './stack-process.ts';
+import { callApi, killStackProcesses, type StackProcess, poll, startStackProcess } from './stack-process.ts';
 import { runVigil, testKey } from './support.ts';
 
 const env = { VIGIL_PSEUDONYM_KEY: testKey('restart') };
@@ -56,10 +56,11 @@ describe('vigil start: persistence by default', () => {
     const cwd = mkdtempSync(join(dir, 'default-'));
     const first = await startStackProcess(cwd, [], env);
     await sendTraffic(first);
-    const alertId = await until('an open alert', async () => {
-      const { body } = await callApi(first.info, 'analyst', 'GET', '/v1/alerts?status=open');
-      return (body as { alerts: { alertId: string }[] }).alerts[0]?.alertId;
-    });
+    const open = await poll(
+      async () => (await callApi(first.info, 'analyst', 'GET', '/v1/alerts?status=open')).body,
+      (body) => (body as { alerts: unknown[] }).alerts.length > 0,
+    );
+    const alertId = (open as { alerts: { alertId: string }[] }).alerts[0]!.alertId;
     const disposed = await callApi(first.info, 'analyst', 'POST', `/v1/alerts/${alertId}/disposition`, {
       verdict: 'fraud',
       note: 'confirmed',

@@ -75,16 +75,17 @@ export async function killStackProcesses(): Promise<void> {
 }
 
 /**
- * Polls `probe` until it returns a value: at most `tries` times, 100 ms apart. The pause only
- * spaces the tries; the outcome is decided by the state probed, and running out of tries fails.
+ * Probes state until `done` says so, at most `tries` times, 100 ms apart; resolves with the last
+ * value either way, for the test to assert on (so a failure shows the state, not a timeout). The
+ * pause only spaces the tries: the outcome is decided by the state probed.
  */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, tries = 600): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
+export async function poll<T>(probe: () => Promise<T>, done: (value: T) => boolean, tries = 600): Promise<T> {
+  let value = await probe();
+  for (let i = 1; i < tries && !done(value); i++) {
     await sleep(100);
+    value = await probe();
   }
-  throw new Error(`gave up waiting for ${what} after ${tries} tries`);
+  return value;
 }
 
 /** A request to the stack's API gateway as `role`; resolves with the status and the parsed body. */
