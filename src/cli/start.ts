@@ -124,10 +124,11 @@ export async function start(argv: string[]): Promise<number> {
   }
 
   const started = performance.now();
-  process.stderr.write('vigil start: starting kinesalite, dynalite and the consumer…\n');
-  const stack = await startLocalStack(
-    values['in-memory'] ? {} : { dataDir: values['data-dir'] ?? DEFAULT_DATA_DIR },
+  const dataDir = values['in-memory'] ? undefined : (values['data-dir'] ?? DEFAULT_DATA_DIR);
+  process.stderr.write(
+    `vigil start: starting kinesalite, dynalite and the consumer (${dataDir ? `state kept in ${dataDir}` : 'in memory'})…\n`,
   );
+  const stack = await startLocalStack(dataDir ? { dataDir } : {});
   let stopping = false;
   try {
     if (!values['no-demo']) {

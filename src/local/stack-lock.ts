@@ -8,7 +8,7 @@
  * {@link STALE_MS}), so a stack killed with SIGKILL blocks the folder for that long at most.
  * The holder's pid sits beside it (`stack.pid`) only to tell "running" from "killed" at once.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { privateFolder, writePrivateFile } from './private-files.ts';
@@ -95,6 +95,11 @@ export async function lockFolder(dir: string): Promise<() => Promise<void>> {
       throw again;
     }
   }
-  writePrivateFile(join(dir, PID_NAME), `${process.pid}\n`);
-  return release;
+  const pidFile = join(dir, PID_NAME);
+  writePrivateFile(pidFile, `${process.pid}\n`);
+  return async () => {
+    // The pid first: once unlocked, the file may be the next holder's.
+    rmSync(pidFile, { force: true });
+    await release();
+  };
 }

@@ -4,7 +4,7 @@
  * folder. A second stack on the folder is refused while the first runs, and `vigil send` says so
  * plainly when the stack of `.vigil/local.json` is not running.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,25 @@ describe('vigil start: persistence by default', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(cwd, '.vigil')).mode & 0o777).toBe(0o700);
     expect(await first.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  }, 120_000);
+
+  it('keeps nothing with --in-memory, and takes it or --data-dir, not both', async () => {
+    // Prepare
+    const cwd = mkdtempSync(join(dir, 'memory-'));
+
+    // Act
+    const run = await runVigil(['start', '--no-demo', '--once', '--in-memory'], { cwd, env });
+    const both = await runVigil(['start', '--no-demo', '--once', '--in-memory', '--data-dir', 'x'], {
+      cwd,
+      env,
+    });
+
+    // Assess
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('(in memory)');
+    expect(readdirSync(join(cwd, '.vigil')).sort()).toEqual(['local.json']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--in-memory and --data-dir: choose one');
   }, 120_000);
 
   it('vigil send says the stack of .vigil/local.json is not running, and how to start it', async () => {
