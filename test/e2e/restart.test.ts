@@ -130,23 +130,23 @@ describe('vigil start: persistence by default', () => {
     expect(both.stderr).toContain('--in-memory and --data-dir: choose one');
   }, 120_000);
 
-  it('vigil send says the stack of .vigil/local.json is not running, and how to start it', async () => {
+  it('vigil send and dead-letters say the stack of .vigil/local.json is not running, and how to start it', async () => {
     // Prepare
     const cwd = mkdtempSync(join(dir, 'stopped-'));
     const stack = await startStackProcess(cwd, [], env);
     await stack.stop('SIGTERM');
     const line = toLine(aLogin({ customerId: 'C1000231' }));
+    const noEndpoint = { AWS_ENDPOINT_URL: '', AWS_ENDPOINT_URL_KINESIS: '', AWS_ENDPOINT_URL_DYNAMODB: '' };
 
     // Act
-    const run = await runVigil(['send', '-'], {
-      cwd,
-      env: { AWS_ENDPOINT_URL: '', AWS_ENDPOINT_URL_KINESIS: '' },
-      input: `${line}\n`,
-    });
+    const send = await runVigil(['send', '-'], { cwd, env: noEndpoint, input: `${line}\n` });
+    const list = await runVigil(['dead-letters'], { cwd, env: noEndpoint });
 
     // Assess
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain('vigil send: the local stack of .vigil/local.json is not running');
-    expect(run.stderr).toContain("'npm start'");
+    expect(send.status).toBe(1);
+    expect(send.stderr).toContain('vigil send: the local stack of .vigil/local.json is not running');
+    expect(send.stderr).toContain("'npm start'");
+    expect(list.status).toBe(1);
+    expect(list.stderr).toContain('vigil dead-letters: the local stack of .vigil/local.json is not running');
   }, 120_000);
 });
