@@ -10,7 +10,7 @@ import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
 import type { DeadLetter } from '../shared/pipeline/writers.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { tableName, TTL_ATTRIBUTE } from '../shared/tables.ts';
-import { partitionKeyOf, resolveTarget } from './send.ts';
+import { explainRefused, partitionKeyOf, resolveTarget } from './send.ts';
 
 export const DEAD_LETTERS_HELP = `Usage: vigil dead-letters [list] [options]
        vigil dead-letters redrive <sha256 or a unique prefix> [options]
@@ -73,7 +73,14 @@ function connect(values: { table?: string; stage?: string; endpoint?: string; re
   });
   const table =
     values.table ?? local?.tables?.deadLetters ?? tableName(values.stage ?? 'local', 'deadLetters');
-  return { client, table };
+  const via = values.endpoint
+    ? '--endpoint'
+    : envEndpoint
+      ? 'AWS_ENDPOINT_URL'
+      : endpoint
+        ? LOCAL_STACK_FILE
+        : 'AWS';
+  return { client, table, target: { endpoint, via } };
 }
 
 /** Every unexpired dead letter (DynamoDB deletes expired items late, dynalite never), oldest first. */
@@ -194,6 +201,8 @@ async function redrive(
       );
       return 1;
     }
+  } catch (err) {
+    throw explainRefused(err, target);
   } finally {
     kinesis.destroy();
   }
@@ -229,9 +238,11 @@ export async function deadLetters(argv: string[]): Promise<number> {
     process.stderr.write(`vigil dead-letters: expected 'list' or 'redrive <sha256>'\n\n${DEAD_LETTERS_HELP}`);
     return 2;
   }
-  const { client, table } = connect(values);
+  const { client, table, target } = connect(values);
   try {
     return command === 'list' ? await list(client, table) : await redrive(client, table, rest[0]!, values);
+  } catch (err) {
+    throw explainRefused(err, target);
   } finally {
     client.destroy();
   }

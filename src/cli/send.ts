@@ -86,6 +86,27 @@ export function resolveTarget(values: {
 }
 
 /**
+ * A refused connection, told in words: which endpoint, where it came from and, when it is the
+ * local stack's (from `.vigil/local.json`), that the stack is not running and how to start it.
+ * Any other error is returned as it is.
+ *
+ * @example
+ * ```ts
+ * try { await putRecordsAll(client, target.stream, records); } catch (err) { throw explainRefused(err, target); }
+ * ```
+ */
+export function explainRefused(err: unknown, target: { endpoint: string | undefined; via: string }): unknown {
+  if ((err as { code?: unknown }).code !== 'ECONNREFUSED') return err;
+  const where = target.endpoint ?? 'AWS';
+  return new Error(
+    target.via === LOCAL_STACK_FILE
+      ? `the local stack of ${LOCAL_STACK_FILE} is not running (nothing answers at ${where}): start it ` +
+          `with 'npm start' (or 'vigil start') in this directory and try again, or give --endpoint`
+      : `nothing answers at ${where} (the endpoint from ${target.via})`,
+  );
+}
+
+/**
  * The partition key of a line: customerId, else sessionId, else ip, read
  * without validating anything else; `invalid` for a line that is not a JSON
  * object with one of them as a usable key (1–256 characters).
@@ -190,6 +211,8 @@ export async function send(argv: string[]): Promise<number> {
       chunkBytes += size;
     }
     if (chunk.length > 0) await flush(chunk);
+  } catch (err) {
+    throw explainRefused(err, target);
   } finally {
     progress.done();
     client.destroy();

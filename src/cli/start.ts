@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type DynamoDBDocumentClient, type ScanCommandInput, paginateScan } from '@aws-sdk/lib-dynamodb';
 import {
@@ -13,6 +14,9 @@ import { type LocalStack, LOCAL_STACK_FILE, startLocalStack } from '../local/sta
 import { partitionKeyOf } from './send.ts';
 import { Progress } from './progress.ts';
 
+/** Where `vigil start` keeps its state unless told otherwise: beside `.vigil/local.json` (git-ignored). */
+export const DEFAULT_DATA_DIR = dirname(LOCAL_STACK_FILE);
+
 /** The demo population of `vigil start`: smaller than `vigil demo`'s, so the whole run takes seconds. */
 export const START_DEFAULTS = { customers: 300, days: 2, seed: 1 };
 
@@ -25,8 +29,16 @@ from the same definitions as the CDK stack, and the real consumer Lambda
 Lambda's Kinesis semantics (batches of up to 500, 1 s batching window, partial
 batch responses, bisect on error, 3 retries, then the on-failure count).
 
-It writes how to reach the stack to ${LOCAL_STACK_FILE} in this directory (and
-prints it), streams the built-in demo traffic (normal customers plus attacks)
+It keeps its state between runs in ${DEFAULT_DATA_DIR}/ in this directory (the
+stream with the records not consumed yet, the consumer's position in it, and
+every table: profiles, decisions, alerts with their dispositions, dead
+letters, the audit trail, rights receipts and objections), unless --data-dir
+names another folder or --in-memory asks for a throwaway run. One stack per
+folder: a second one on the same folder, or from the same directory, is
+refused while the first runs. See docs/local-stack.md.
+
+It writes how to reach the stack to ${LOCAL_STACK_FILE} in this directory (mode
+0600: it holds the tokens, and prints it), streams the built-in demo traffic (normal customers plus attacks)
 through the AWS SDK Kinesis client with PutRecords, shows progress on a
 terminal, waits until the consumer has caught up, and prints what it caught:
 alerts by reason code (from the alerts table), the attack incidents caught,
@@ -48,8 +60,9 @@ VIGIL_PSEUDONYM_KEY when set, else .vigil/pseudonym-key.json (generated once).
 
 Options:
   --once              stop after the demo summary (exit status 0)
-  --data-dir <dir>    keep the stream and tables in <dir>/kinesis and <dir>/dynamodb
-                      between runs (default: in memory)
+  --data-dir <dir>    keep the stream, its checkpoints and the tables in <dir>
+                      between runs (default: ${DEFAULT_DATA_DIR})
+  --in-memory         keep nothing: everything is gone when the stack stops
   --customers <n>     demo customers (default ${START_DEFAULTS.customers})
   --days <n>          days of demo traffic (default ${START_DEFAULTS.days}), ending yesterday
   --start <date>      first day of the traffic, YYYY-MM-DD (default: --days before yesterday)
@@ -78,6 +91,7 @@ export async function start(argv: string[]): Promise<number> {
     options: {
       once: { type: 'boolean' },
       'data-dir': { type: 'string' },
+      'in-memory': { type: 'boolean' },
       customers: { type: 'string' },
       days: { type: 'string' },
       start: { type: 'string' },
@@ -92,6 +106,8 @@ export async function start(argv: string[]): Promise<number> {
   }
   let traffic: ReturnType<typeof resolveDemoOptions>;
   try {
+    if (values['in-memory'] && values['data-dir'] !== undefined)
+      throw new Error('--in-memory and --data-dir: choose one');
     const days = values.days === undefined ? START_DEFAULTS.days : Number(values.days);
     const options: DemoOptions = {
       customers: whole('customers', values.customers ?? String(START_DEFAULTS.customers)),
@@ -108,8 +124,11 @@ export async function start(argv: string[]): Promise<number> {
   }
 
   const started = performance.now();
-  process.stderr.write('vigil start: starting kinesalite, dynalite and the consumer…\n');
-  const stack = await startLocalStack(values['data-dir'] ? { dataDir: values['data-dir'] } : {});
+  const dataDir = values['in-memory'] ? undefined : (values['data-dir'] ?? DEFAULT_DATA_DIR);
+  process.stderr.write(
+    `vigil start: starting kinesalite, dynalite and the consumer (${dataDir ? `state kept in ${dataDir}` : 'in memory'})…\n`,
+  );
+  const stack = await startLocalStack(dataDir ? { dataDir } : {});
   let stopping = false;
   try {
     if (!values['no-demo']) {
@@ -234,12 +253,18 @@ async function countItems(client: DynamoDBDocumentClient, table: string): Promis
   return count;
 }
 
-/** What the consumer wrote, read back from DynamoDB and joined with the demo's labels. */
+/**
+ * What the consumer wrote, read back from DynamoDB and joined with the demo's labels: alerts and
+ * decisions of this run's events only (the tables of a persisted stack hold earlier runs too).
+ */
 async function tally(stack: LocalStack, labels: Map<string, Label>): Promise<Caught> {
   const { tables } = stack.dynamodb;
+  const ours = (item: Record<string, unknown>): boolean => labels.has(String(item.pk));
   const [alerts, decisions, deadLetters] = await Promise.all([
-    scanAll(stack, { TableName: tables.alerts, ProjectionExpression: 'pk, reasons' }),
-    scanAll(stack, { TableName: tables.decisions, ProjectionExpression: 'pk' }),
+    scanAll(stack, { TableName: tables.alerts, ProjectionExpression: 'pk, reasons' }).then((a) =>
+      a.filter(ours),
+    ),
+    scanAll(stack, { TableName: tables.decisions, ProjectionExpression: 'pk' }).then((d) => d.filter(ours)),
     scanAll(stack, { TableName: tables.deadLetters, ProjectionExpression: 'pk' }),
   ]);
   const caught: Caught = {

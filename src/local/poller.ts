@@ -30,6 +30,11 @@
  *   what is given up on is the retried batch from the checkpoint to its end
  *   (later records in it were not acknowledged either).
  *   https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-errors.html
+ * - Checkpoints: with `checkpoints`, the position in each shard is kept there and moved only
+ *   once a batch is done (consumed, or given up on); `start()` resumes after it, and the
+ *   starting position applies only to a shard without one. A batch left unfinished by `stop()`
+ *   is not checkpointed: it is delivered again after a restart, as Lambda does after a crash.
+ *   https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html
  *
  * Not modelled: resharding (child shards of a closed shard), record age limits,
  * parallelisation factor, tumbling windows, enhanced fan-out.
@@ -44,6 +49,7 @@ import {
   type _Record as KinesisRecord,
 } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { Checkpoints } from './checkpoints.ts';
 
 export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>;
 
@@ -65,8 +71,10 @@ export interface PollerOptions {
   handler: KinesisHandler;
   /** `awsRegion` of the records. Default: the client's region. */
   region?: string;
-  /** Where a shard starts: its oldest record (default) or records put after the start. */
+  /** Where a shard without a checkpoint starts: its oldest record (default) or records put after the start. */
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
+  /** Where the position in each shard is kept across restarts. Default: nowhere (in memory). */
+  checkpoints?: Checkpoints;
   /** Records per invocation at most (Lambda: 1–10,000, default 100). */
   batchSize?: number;
   /** How long to gather records before invoking (Lambda: 0–300 s, default 0). */
@@ -107,6 +115,8 @@ const compareSequence = (a: string, b: string): number => {
 /** The outcome of delivering one batch. */
 type Outcome =
   | { kind: 'done' }
+  /** Left unfinished because the poller is stopping: not acknowledged, not checkpointed. */
+  | { kind: 'stopped' }
   /** Re-read the shard from this record (partial batch response). */
   | { kind: 'restart'; sequenceNumber: string };
 
@@ -175,10 +185,16 @@ export class KinesisPoller {
       token = page.NextToken;
     } while (token);
     const position = this.#options.startingPosition ?? 'TRIM_HORIZON';
+    const checkpointed = (id: string): Omit<GetShardIteratorCommandInput, 'StreamName' | 'ShardId'> => {
+      const last = this.#options.checkpoints?.get(id);
+      return last === undefined
+        ? { ShardIteratorType: position }
+        : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last };
+    };
     this.#shards = await Promise.all(
       shardIds.map(async (id) => ({
         id,
-        iterator: await this.#iterator({ ShardId: id, ShardIteratorType: position }),
+        iterator: await this.#iterator({ ShardId: id, ...checkpointed(id) }),
         carry: [],
         retry: undefined,
         idleSince: undefined,
@@ -255,7 +271,10 @@ export class KinesisPoller {
       }
       shard.idleSince = undefined;
       const outcome = await this.#deliver(shard, batch);
-      if (outcome.kind === 'restart') {
+      if (outcome.kind === 'stopped') return;
+      if (outcome.kind === 'done') {
+        await this.#options.checkpoints?.set(shard.id, batch.at(-1)!.SequenceNumber!);
+      } else {
         // services-kinesis-batchfailurereporting: resume at the lowest failed record.
         shard.carry = [];
         shard.iterator = await this.#iterator({
@@ -353,7 +372,7 @@ export class KinesisPoller {
           await this.#sleep(this.#retryDelayMs);
           // A half retried after a failure is a retry: its first invocation counts as one.
           const outcome = await this.#deliver(shard, half, 1);
-          if (outcome.kind === 'restart') return outcome;
+          if (outcome.kind !== 'done') return outcome;
         }
         return { kind: 'done' };
       }
@@ -363,7 +382,7 @@ export class KinesisPoller {
       }
       if (!this.#running) {
         // Stopping: leave the batch unacknowledged, as a Lambda shutdown would.
-        return { kind: 'done' };
+        return { kind: 'stopped' };
       }
       await this.#sleep(this.#retryDelayMs);
     }

@@ -13,11 +13,14 @@
  * The APIs are served by the local HTTP gateway (`gateway.ts`): the REAL API handlers
  * (`functions/score-order.ts`, …) behind API Gateway's REST proxy semantics, with a random
  * bearer token per role made on every start.
+ *
+ * One stack per folder: the stack locks the folder of `.vigil/local.json` and its data folder
+ * (`stack-lock.ts`) and refuses to start while another live stack holds either. Its files are
+ * the owner's only (`private-files.ts`). docs/local-stack.md says what persists where.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, ResourceInUseException as TableInUse } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
@@ -33,9 +36,12 @@ import { resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient } from '../shared/kinesis.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
+import { FileCheckpoints } from './checkpoints.ts';
 import { type ApiHandler, type Gateway, startGateway } from './gateway.ts';
 import { type RunningEmulator, startEmulator } from './emulator.ts';
 import { type FailedRecords, KinesisPoller } from './poller.ts';
+import { privateFolder, writePrivateFile } from './private-files.ts';
+import { lockFolder } from './stack-lock.ts';
 
 /** Where the stack says how to reach it, relative to the directory it was started in. */
 export const LOCAL_STACK_FILE = '.vigil/local.json';
@@ -54,7 +60,11 @@ export interface LocalStackInfo {
 }
 
 export interface LocalStackOptions {
-  /** Persist the emulators' data in `<dataDir>/kinesis` and `<dataDir>/dynamodb`. Default: in memory. */
+  /**
+   * Persist the emulators' data in `<dataDir>/kinesis` and `<dataDir>/dynamodb`, and the poller's
+   * position in each shard in `<dataDir>/checkpoints`. Default: in memory (`vigil start` defaults
+   * to `.vigil`).
+   */
   dataDir?: string;
   /** Names `vigil-<stage>-…`. Default `local`. */
   stage?: string;
@@ -128,11 +138,13 @@ let instances = 0;
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const stage = options.stage ?? 'local';
   const region = DEFAULT_REGION;
-  const paths = options.dataDir
-    ? { kinesis: join(options.dataDir, 'kinesis'), dynamodb: join(options.dataDir, 'dynamodb') }
+  const file = resolve(options.cwd ?? process.cwd(), LOCAL_STACK_FILE);
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const paths = dataDir
+    ? { kinesis: join(dataDir, 'kinesis'), dynamodb: join(dataDir, 'dynamodb') }
     : undefined;
-  if (paths) for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
 
+  const locks: (() => Promise<void>)[] = [];
   const emulators: RunningEmulator[] = [];
   const servers: Server[] = [];
   const clients: { destroy(): void }[] = [];
@@ -155,10 +167,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...emulators.splice(0).map((e) => e.close()),
       ]);
       restoreEnv();
+      for (const release of locks.splice(0)) await release();
     }
   };
 
   try {
+    for (const dir of new Set([dirname(file), ...(dataDir ? [dataDir] : [])]))
+      locks.push(await lockFolder(dir));
+    if (paths) for (const dir of Object.values(paths)) privateFolder(dir);
     const kinesalite = await startEmulator('kinesalite', {
       createStreamMs: 0,
       deleteStreamMs: 0,
@@ -261,6 +277,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bisectBatchOnError: CONSUMER_EVENT_SOURCE.bisectBatchOnError,
       maximumRetryAttempts: CONSUMER_EVENT_SOURCE.maximumRetryAttempts,
       idleDelayMs: options.idleDelayMs ?? 200,
+      ...(dataDir
+        ? { checkpoints: new FileCheckpoints(join(dataDir, 'checkpoints', `${stream}.json`)) }
+        : {}),
       onFailure: (failure) => void failures.push(failure),
       handler: (event) => handler(event, lambdaContext(functionName, region)),
     });
@@ -283,10 +302,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiUrl: gateway.url,
       tokens: gateway.tokens,
     };
-    const file = resolve(options.cwd ?? process.cwd(), LOCAL_STACK_FILE);
-    mkdirSync(resolve(file, '..'), { recursive: true });
     const text = `${JSON.stringify(info, null, 2)}\n`;
-    writeFileSync(file, text);
+    writePrivateFile(file, text);
     (options.print ?? ((t: string) => void process.stdout.write(t)))(text);
 
     const failDynamo = (mode: 'refuse' | 'hang'): Promise<void> =>

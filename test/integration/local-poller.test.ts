@@ -3,24 +3,31 @@
  * semantics (batching, per-shard order, partial batch response, bisect on
  * error, retry limit then on-failure) with recording handlers.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FileCheckpoints } from '../../src/local/checkpoints.ts';
 import { type PutRecord, putRecordsAll } from '../../src/shared/kinesis.ts';
 import { type FailedRecords, KinesisPoller, type PollerOptions } from '../../src/local/poller.ts';
 import { type LocalKinesis, startKinesalite } from '../support/kinesalite.ts';
 
 let local: LocalKinesis;
 let streamCount = 0;
+let dir: string;
 const pollers: KinesisPoller[] = [];
 
 beforeAll(async () => {
   local = await startKinesalite();
+  dir = mkdtempSync(join(tmpdir(), 'vigil-poller-'));
 });
 afterEach(async () => {
   await Promise.all(pollers.splice(0).map((p) => p.stop()));
 });
 afterAll(async () => {
   await local.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** A fresh stream with `shards` shards. */
@@ -316,5 +323,55 @@ describe('KinesisPoller', () => {
 
     // Assess
     expect(invocations.flat().map((r) => decode(r).n)).toEqual([0, 1]);
+  });
+
+  it('resumes after its checkpoints: a restarted poller delivers only the records not done yet', async () => {
+    // Prepare
+    const stream = await aStream(2);
+    const file = join(dir, `${stream}.json`);
+    const keys = ['C1', 'C2', 'C3', 'C4'];
+    await putRecordsAll(local.client(), stream, records(40, keys));
+    const first = await poll(stream, { handler: recorder().handler, checkpoints: new FileCheckpoints(file) });
+    await first.whenIdle();
+    await first.stop();
+    const later = records(50, keys).slice(40);
+    await putRecordsAll(local.client(), stream, later);
+    const { invocations, handler } = recorder();
+
+    // Act
+    const second = await poll(stream, { handler, checkpoints: new FileCheckpoints(file) });
+    await second.whenIdle();
+
+    // Assess
+    expect(first.counters.records).toBe(40);
+    const delivered = invocations.flat().map((r) => decode(r).n);
+    expect(delivered.sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => 40 + i));
+  });
+
+  it('does not checkpoint a batch that stop() left unfinished: the next poller delivers it again', async () => {
+    // Prepare
+    const stream = await aStream(1);
+    const file = join(dir, `${stream}.json`);
+    await putRecordsAll(local.client(), stream, records(5));
+    let invoked!: () => void;
+    const failing = new Promise<void>((resolve) => (invoked = resolve));
+    const first = await poll(stream, {
+      checkpoints: new FileCheckpoints(file),
+      handler: () => {
+        invoked();
+        return Promise.reject(new Error('down'));
+      },
+    });
+    await failing;
+    await first.stop();
+    const { invocations, handler } = recorder();
+
+    // Act
+    const second = await poll(stream, { handler, checkpoints: new FileCheckpoints(file) });
+    await second.whenIdle();
+
+    // Assess
+    expect(first.counters.records).toBe(0);
+    expect(invocations.flat().map((r) => decode(r).n)).toEqual([0, 1, 2, 3, 4]);
   });
 });
