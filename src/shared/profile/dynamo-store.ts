@@ -8,9 +8,9 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Decision } from '../../rules/decide.ts';
 import type { DynamoClient } from '../aws.ts';
+import { decodeMapKey, encodeMapKey, unmarshallLossless } from '../map-keys.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import { bucketStart, GlobalCounters, globalPk, toBucket } from './dynamo-counters.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
@@ -91,7 +91,9 @@ export interface DynamoProfileStoreOptions {
  * `expiresAt` of what it holds, so DynamoDB deletes the item once all of it has
  * expired. Every observation is its own map key, written with `SET obs.#id = :o`:
  * concurrent writers (shards, retries) never read-modify-write the map, so none
- * loses another's update, and the same eventId written twice is one key.
+ * loses another's update, and the same eventId written twice is one key. Event ids are the
+ * producer's: every map key (`obs`, `held`, `links`) is written escaped and read back without
+ * losing any key (src/shared/map-keys.ts), so an id such as `__proto__` is a key like any other.
  *
  * **One request per profile per batch.** `load` remembers what it read of each profile item
  * (whether it exists, its `ttl`, the id, kind, time and expiry of each observation), and the
@@ -317,7 +319,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       const names: Record<string, string> = { '#held': 'held', '#ttl': TTL_ATTRIBUTE };
       const values: Record<string, unknown> = { ':t': ttl };
       const sets = chunk.map(([id, entry], j) => {
-        names[`#e${j}`] = id;
+        names[`#e${j}`] = encodeMapKey(id);
         values[`:e${j}`] = entry;
         return `#held.#e${j} = :e${j}`;
       });
@@ -342,15 +344,9 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
   }
 
   async heldAside(subject: SubjectPseudonym): Promise<HeldObservation[]> {
-    const { Item } = await this.#client.send(
-      new GetCommand({
-        TableName: this.#tables.profiles,
-        Key: { pk: ASIDE_PREFIX + subject },
-        ConsistentRead: true,
-      }),
-    );
+    const [item] = await this.#read([ASIDE_PREFIX + subject]);
     const entries = Object.values(
-      (Item?.held ?? {}) as Record<string, { observation: Observation; keys: ProfileKey[] }>,
+      (item?.held ?? {}) as Record<string, { observation: Observation; keys: ProfileKey[] }>,
     );
     return entries.flatMap(({ observation, keys }) => keys.map((key) => ({ key, observation })));
   }
@@ -369,15 +365,10 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
    */
   async #held(subject: SubjectPseudonym): Promise<HeldObservation[]> {
     const subjectKey: ProfileKey = `subject#${subject}`;
-    const { Item } = await this.#client.send(
-      new GetCommand({ TableName: this.#tables.profiles, Key: { pk: subjectKey }, ConsistentRead: true }),
-    );
-    if (!Item) return [];
-    const linked = Object.keys((Item.links ?? {}) as Record<string, number>);
-    const items = [
-      Item,
-      ...(await batchGetAll(this.#client, this.#tables.profiles, linked, this.#batchGetAttempts)),
-    ];
+    const [item] = await this.#read([subjectKey]);
+    if (!item) return [];
+    const linked = Object.keys((item.links ?? {}) as Record<string, number>).map(decodeMapKey);
+    const items = [item, ...(await this.#read(linked))];
     const held: HeldObservation[] = [];
     for (const item of items) {
       for (const o of storedObservations(item)) {
@@ -387,13 +378,21 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     return held;
   }
 
+  /** Profile items by key, read consistently and decoded without losing any map key. */
+  #read(pks: readonly string[]): Promise<Item[]> {
+    return batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
+  }
+
   /** Removes observations (and links) from one item; a missing item has nothing left to remove. */
   async #removeObservations(
     key: ProfileKey,
     ids: readonly string[],
     links: readonly ProfileKey[] = [],
   ): Promise<void> {
-    const paths = [...ids.map((id) => ['#obs', id] as const), ...links.map((k) => ['#links', k] as const)];
+    const paths = [
+      ...ids.flatMap((id) => storedNamesOf(id).map((name) => ['#obs', name] as const)),
+      ...links.map((k) => ['#links', encodeMapKey(k)] as const),
+    ];
     for (let i = 0; i < paths.length; i += PATHS_PER_UPDATE) {
       const chunk = paths.slice(i, i + PATHS_PER_UPDATE);
       const names: Record<string, string> = { '#pk': 'pk' };
@@ -542,14 +541,16 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
         },
         ExpressionAttributeValues: {
           ':t': wantTtl,
-          ':map': Object.fromEntries(sets.map((o) => [o.eventId, encodeObservation(o)])),
-          ...(links ? { ':links': Object.fromEntries(links) } : {}),
+          ':map': Object.fromEntries(sets.map((o) => [encodeMapKey(o.eventId), encodeObservation(o)])),
+          ...(links
+            ? { ':links': Object.fromEntries([...links].map(([k, exp]) => [encodeMapKey(k), exp])) }
+            : {}),
         },
       };
     } else {
       const clauses: string[] = [];
       const assignments = sets.map((o, i) => {
-        names[`#e${i}`] = o.eventId;
+        names[`#e${i}`] = encodeMapKey(o.eventId);
         values[`:o${i}`] = encodeObservation(o);
         return `#obs.#e${i} = :o${i}`;
       });
@@ -562,13 +563,13 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       }
       if (linkSets.length + linkRemoves.length > 0) names['#links'] = 'links';
       linkSets.forEach(([k, exp], i) => {
-        names[`#l${i}`] = k;
+        names[`#l${i}`] = encodeMapKey(k);
         values[`:l${i}`] = exp;
         assignments.push(`#links.#l${i} = :l${i}`);
       });
       if (assignments.length > 0) clauses.push(`SET ${assignments.join(', ')}`);
-      removes.forEach((id, i) => (names[`#r${i}`] = id));
-      linkRemoves.forEach((k, i) => (names[`#u${i}`] = k));
+      removes.forEach((id, i) => (names[`#r${i}`] = encodeMapKey(id)));
+      linkRemoves.forEach((k, i) => (names[`#u${i}`] = encodeMapKey(k)));
       const removals = [
         ...removes.map((_, i) => `#obs.#r${i}`),
         ...linkRemoves.map((_, i) => `#links.#u${i}`),
@@ -603,14 +604,14 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       const names: Record<string, string> = { '#obs': 'obs', '#ttl': TTL_ATTRIBUTE };
       const values: Record<string, unknown> = { ':t': maxExpiresAt };
       const sets = chunk.map((o, j) => {
-        names[`#e${j}`] = o.eventId;
+        names[`#e${j}`] = encodeMapKey(o.eventId);
         values[`:o${j}`] = encodeObservation(o);
         return `#obs.#e${j} = :o${j}`;
       });
       if (links && i === 0) {
         names['#links'] = 'links';
         [...links].forEach(([k, exp], j) => {
-          names[`#l${j}`] = k;
+          names[`#l${j}`] = encodeMapKey(k);
           values[`:l${j}`] = exp;
           sets.push(`#links.#l${j} = :l${j}`);
         });
@@ -659,7 +660,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
         const clauses: string[] = [];
         if (chunk.length > 0) {
           names['#obs'] = 'obs';
-          chunk.forEach((id, j) => (names[`#r${j}`] = id));
+          chunk.forEach((id, j) => (names[`#r${j}`] = encodeMapKey(id)));
           clauses.push(`REMOVE ${chunk.map((_, j) => `#obs.#r${j}`).join(', ')}`);
         }
         let condition = 'attribute_exists(#pk)';
@@ -756,18 +757,28 @@ export function encodeObservation(o: Observation): string {
   return JSON.stringify(short);
 }
 
-/** A stored observation (and its map key) back as the port's Observation. */
-export function decodeObservation(stored: string, eventId: string): Observation {
-  const long: Record<string, unknown> = { eventId };
+/** A stored observation (and the name of its map key, see src/shared/map-keys.ts) back as the port's Observation. */
+export function decodeObservation(stored: string, name: string): Observation {
+  const long: Record<string, unknown> = { eventId: decodeMapKey(name) };
   for (const [name, value] of Object.entries(JSON.parse(stored) as Record<string, unknown>))
     long[LONG_NAMES[name]!] = value;
   return long as unknown as Observation;
 }
 
+/**
+ * The names an observation may be stored under: its escaped key and, for an id that needed
+ * escaping, the raw id too, which a store without the escaping wrote with a path update
+ * (removing a name that is not there does nothing).
+ */
+function storedNamesOf(eventId: string): string[] {
+  const name = encodeMapKey(eventId);
+  return name === eventId ? [name] : [name, eventId];
+}
+
 /** Every observation an item holds, decoded. */
 function storedObservations(item: Item): Observation[] {
-  return Object.entries((item.obs ?? {}) as Record<string, string>).map(([id, o]) =>
-    decodeObservation(o, id),
+  return Object.entries((item.obs ?? {}) as Record<string, string>).map(([name, o]) =>
+    decodeObservation(o, name),
   );
 }
 
@@ -796,10 +807,12 @@ function knownOf(item: Item | undefined, stored: readonly Observation[]): KnownI
     observations,
   };
   if (item.links)
-    known.links = new Map(Object.entries(item.links as Record<ProfileKey, number>)) as Map<
-      ProfileKey,
-      number
-    >;
+    known.links = new Map(
+      Object.entries(item.links as Record<string, number>).map(([name, exp]) => [
+        decodeMapKey(name) as ProfileKey,
+        exp,
+      ]),
+    );
   return known;
 }
 
@@ -871,7 +884,7 @@ export async function batchGetAll(
         const out = await client.reader.send(
           new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
         );
-        for (const item of out.Responses?.[table] ?? []) items.push(unmarshall(item));
+        for (const item of out.Responses?.[table] ?? []) items.push(unmarshallLossless(item));
         pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
         if (pending.length === 0) return items;
         if (attempt >= attempts) {
