@@ -168,14 +168,14 @@ describe('DynamoProfileStore items', () => {
     expect(Object.keys(Item?.obs as object).sort()).toEqual(['browse-1', 'login-1']);
   });
 
-  it('stores a prototype-named event id under an escaped key, and still reads and erases one stored unescaped', async () => {
+  it('stores a prototype-named event id under an escaped key, and still reads and erases one stored unescaped (the emptied items with it)', async () => {
     // Prepare: `__proto__` as a store without the escaping left it (a path update: `obs.__proto__`)
     const { store, client, tables } = await freshStore();
     const subject = 'v1:subject-legacy' as SubjectPseudonym;
     const subjectKey: ProfileKey = `subject#${subject}`;
     const keys: ProfileKey[] = [subjectKey, key];
     const obsOf = async (pk: ProfileKey) =>
-      (await scanRaw(local.endpoint, tables.profiles)).find((item) => item.pk?.S === pk)!.obs!.M!;
+      (await scanRaw(local.endpoint, tables.profiles)).find((item) => item.pk?.S === pk)?.obs?.M;
     const observation = (eventId: string): Observation => ({
       ...anObservation(eventId, 'login', 90),
       subject,
@@ -195,7 +195,7 @@ describe('DynamoProfileStore items', () => {
     ]);
 
     // Act
-    const names = Object.keys(await obsOf(subjectKey)).sort();
+    const names = Object.keys((await obsOf(subjectKey))!).sort();
     const loaded = await store.load([subjectKey], T0);
     const held = await store.observationsOf(subject, T0);
     await store.forget(subject, ['login']);
@@ -215,8 +215,7 @@ describe('DynamoProfileStore items', () => {
         .map((h) => h.observation.eventId)
         .sort(),
     ).toEqual(ids);
-    expect(await obsOf(subjectKey)).toEqual({});
-    expect(await obsOf(key)).toEqual({});
+    expect(await scanRaw(local.endpoint, tables.profiles)).toEqual([]);
   });
 });
 

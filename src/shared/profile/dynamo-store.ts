@@ -57,6 +57,8 @@ const ASIDE_PREFIX = 'aside#';
 
 /** Paths of the one-request write (`#obs.#e123 = :o123, ` is 21 characters: 150 stay below 4 KB). */
 const PATHS_PER_KNOWN_UPDATE = 150;
+/** Rounds of "create the map, then set its paths" before a write gives up (see updateMapPaths). */
+const MAP_CREATE_ATTEMPTS = 4;
 /** Profiles whose last-read state is remembered for the next write; beyond it the memory starts over. */
 const KNOWN_MAX = 50_000;
 
@@ -383,7 +385,14 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     return batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
   }
 
-  /** Removes observations (and links) from one item; a missing item has nothing left to remove. */
+  /**
+   * Removes observations (and links) from one item; a missing item has nothing left to remove.
+   * An item the removal left with neither observations nor links (as the last update returns it)
+   * is deleted: its key is a pseudonym (of a device, a card, the subject itself) that nothing may
+   * hold once the subject is erased. The delete is conditioned on the item being empty, so a
+   * concurrent writer's observation or link keeps it (and a writer that finds it gone creates it
+   * again: see updateMapPaths).
+   */
   async #removeObservations(
     key: ProfileKey,
     ids: readonly string[],
@@ -393,6 +402,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       ...ids.flatMap((id) => storedNamesOf(id).map((name) => ['#obs', name] as const)),
       ...links.map((k) => ['#links', encodeMapKey(k)] as const),
     ];
+    let left: Item | undefined;
     for (let i = 0; i < paths.length; i += PATHS_PER_UPDATE) {
       const chunk = paths.slice(i, i + PATHS_PER_UPDATE);
       const names: Record<string, string> = { '#pk': 'pk' };
@@ -401,14 +411,34 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
         names[`#r${j}`] = name;
         return `${parent}.#r${j}`;
       });
-      await updateIgnoringConditionFailure(this.#client, {
-        TableName: this.#tables.profiles,
-        Key: { pk: key },
-        UpdateExpression: `REMOVE ${removes.join(', ')}`,
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: names,
-      });
+      const out = await ignoringConditionFailure(
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tables.profiles,
+            Key: { pk: key },
+            UpdateExpression: `REMOVE ${removes.join(', ')}`,
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: names,
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      left = out?.Attributes;
     }
+    const isEmpty = (map: unknown) => Object.keys(map ?? {}).length === 0;
+    if (!left || !isEmpty(left.obs) || !isEmpty(left.links)) return;
+    await ignoringConditionFailure(
+      this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tables.profiles,
+          Key: { pk: key },
+          ConditionExpression:
+            'size(#obs) = :none AND (attribute_not_exists(#links) OR size(#links) = :none)',
+          ExpressionAttributeNames: { '#obs': 'obs', '#links': 'links' },
+          ExpressionAttributeValues: { ':none': 0 },
+        }),
+      ),
+    );
   }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
@@ -908,11 +938,15 @@ export async function updateIgnoringConditionFailure(
   client: DynamoDBDocumentClient,
   input: UpdateCommandInput,
 ): Promise<boolean> {
+  return (await ignoringConditionFailure(client.send(new UpdateCommand(input)))) !== undefined;
+}
+
+/** A conditional request whose condition failing means "nothing to do": its output, or undefined then. */
+async function ignoringConditionFailure<T extends object>(request: Promise<T>): Promise<T | undefined> {
   try {
-    await client.send(new UpdateCommand(input));
-    return true;
+    return await request;
   } catch (e) {
-    if (errorName(e) === 'ConditionalCheckFailedException') return false;
+    if (errorName(e) === 'ConditionalCheckFailedException') return undefined;
     throw e;
   }
 }
@@ -924,6 +958,10 @@ export async function updateIgnoringConditionFailure(
  * is invalid for update"), and a path and its parent cannot both appear in one expression
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html).
  *
+ * An erasure deletes a profile item left empty (see `#removeObservations`), and an item just
+ * created here is empty until the update fills it: should one be deleted in between, it is
+ * created again, a bounded number of times.
+ *
  * @param update the update of the map's paths (its `ReturnValues` decide what is returned)
  * @param create an idempotent update that creates the map (`SET obs = if_not_exists(obs, :empty)`)
  * @returns the update's `Attributes`
@@ -933,17 +971,16 @@ export async function updateMapPaths(
   update: UpdateCommandInput,
   create: UpdateCommandInput,
 ): Promise<Item | undefined> {
-  try {
-    return (await client.send(new UpdateCommand(update))).Attributes;
-  } catch (e) {
-    const message = (e as { message?: string } | null)?.message ?? '';
-    if (
-      errorName(e) !== 'ValidationException' ||
-      !/document path provided in the update expression is invalid/i.test(message)
-    ) {
-      throw e;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await client.send(new UpdateCommand(update))).Attributes;
+    } catch (e) {
+      const message = (e as { message?: string } | null)?.message ?? '';
+      const missingMap =
+        errorName(e) === 'ValidationException' &&
+        /document path provided in the update expression is invalid/i.test(message);
+      if (!missingMap || attempt >= MAP_CREATE_ATTEMPTS) throw e;
     }
+    await client.send(new UpdateCommand(create));
   }
-  await client.send(new UpdateCommand(create));
-  return (await client.send(new UpdateCommand(update))).Attributes;
 }
