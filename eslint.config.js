@@ -14,6 +14,25 @@ export default tseslint.config(
     },
   },
   {
+    // A producer-chosen map key such as `__proto__` becomes the prototype of what `unmarshall`
+    // returns, and the observation under it disappears: docs/storage.md, "Map keys".
+    files: ['src/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@aws-sdk/util-dynamodb',
+              importNames: ['unmarshall'],
+              message: 'It loses a map key named __proto__: use unmarshallLossless (src/shared/map-keys.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bin/**/*.js', 'scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,15 +1,17 @@
 import type { DynamoClient } from '../../src/shared/aws.ts';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/rules/decide.ts';
 import type { Observation, ProfileKey } from '../../src/shared/profile/model.ts';
-import { DynamoProfileStore, batchGetAll } from '../../src/shared/profile/dynamo-store.ts';
+import { DynamoProfileStore, batchGetAll, encodeObservation } from '../../src/shared/profile/dynamo-store.ts';
 import type { ProfileWrite } from '../../src/shared/profile/observe.ts';
 import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
-import type { Pseudonym } from '../../src/shared/pseudonymise.ts';
+import type { Pseudonym, SubjectPseudonym } from '../../src/shared/pseudonymise.ts';
 import { type LocalDynamo, countCommands, startDynalite } from '../support/local-dynamo.ts';
+import { scanRaw } from '../support/raw-scan.ts';
 import { describeProfileStoreContract } from './profile-store.contract.ts';
 import { describeSubjectDataContract } from './subject-data.contract.ts';
+import { describeMapKeysContract } from './map-keys.contract.ts';
 
 let local: LocalDynamo;
 let stages = 0;
@@ -40,6 +42,15 @@ describeSubjectDataContract('DynamoDB (dynalite)', async () => {
   const { store, client } = await freshStore();
   return { store, close: async () => client.destroy() };
 });
+
+describeMapKeysContract(
+  'DynamoDB (dynalite)',
+  async () => {
+    const { store, client } = await freshStore();
+    return { store, close: async () => client.destroy() };
+  },
+  20,
+);
 
 describe('DynamoProfileStore request budget', () => {
   const T0 = Date.parse('2026-11-24T08:00:00Z');
@@ -155,6 +166,56 @@ describe('DynamoProfileStore items', () => {
     const { Item } = await client.send(new GetCommand({ TableName: tables.profiles, Key: { pk: key } }));
     expect(Item?.ttl).toBe(T0 / 1000 + 90 * 86_400);
     expect(Object.keys(Item?.obs as object).sort()).toEqual(['browse-1', 'login-1']);
+  });
+
+  it('stores a prototype-named event id under an escaped key, and still reads and erases one stored unescaped (the emptied items with it)', async () => {
+    // Prepare: `__proto__` as a store without the escaping left it (a path update: `obs.__proto__`)
+    const { store, client, tables } = await freshStore();
+    const subject = 'v1:subject-legacy' as SubjectPseudonym;
+    const subjectKey: ProfileKey = `subject#${subject}`;
+    const keys: ProfileKey[] = [subjectKey, key];
+    const obsOf = async (pk: ProfileKey) =>
+      (await scanRaw(local.endpoint, tables.profiles)).find((item) => item.pk?.S === pk)?.obs?.M;
+    const observation = (eventId: string): Observation => ({
+      ...anObservation(eventId, 'login', 90),
+      subject,
+    });
+    await store.record([{ observation: observation('login-1'), keys }]);
+    await client.send(
+      new UpdateCommand({
+        TableName: tables.profiles,
+        Key: { pk: subjectKey },
+        UpdateExpression: 'SET #obs.#id = :o',
+        ExpressionAttributeNames: { '#obs': 'obs', '#id': '__proto__' },
+        ExpressionAttributeValues: { ':o': encodeObservation(observation('__proto__')) },
+      }),
+    );
+    await new DynamoProfileStore({ client, tables }).record([
+      { observation: observation('constructor'), keys },
+    ]);
+
+    // Act
+    const names = Object.keys((await obsOf(subjectKey))!).sort();
+    const loaded = await store.load([subjectKey], T0);
+    const held = await store.observationsOf(subject, T0);
+    await store.forget(subject, ['login']);
+
+    // Assess
+    expect(names).toEqual(['__proto__', 'login-1', '~constructor']);
+    const ids = ['__proto__', 'constructor', 'login-1'];
+    expect(
+      loaded.profiles
+        .get(subjectKey)
+        ?.observations.map((o) => o.eventId)
+        .sort(),
+    ).toEqual(ids);
+    expect(
+      held
+        .filter((h) => h.key === subjectKey)
+        .map((h) => h.observation.eventId)
+        .sort(),
+    ).toEqual(ids);
+    expect(await scanRaw(local.endpoint, tables.profiles)).toEqual([]);
   });
 });
 

@@ -8,9 +8,9 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Decision } from '../../rules/decide.ts';
 import type { DynamoClient } from '../aws.ts';
+import { decodeMapKey, encodeMapKey, unmarshallLossless } from '../map-keys.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import { bucketStart, GlobalCounters, globalPk, toBucket } from './dynamo-counters.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
@@ -57,6 +57,8 @@ const ASIDE_PREFIX = 'aside#';
 
 /** Paths of the one-request write (`#obs.#e123 = :o123, ` is 21 characters: 150 stay below 4 KB). */
 const PATHS_PER_KNOWN_UPDATE = 150;
+/** Rounds of "create the map, then set its paths" before a write gives up (see updateMapPaths). */
+const MAP_CREATE_ATTEMPTS = 4;
 /** Profiles whose last-read state is remembered for the next write; beyond it the memory starts over. */
 const KNOWN_MAX = 50_000;
 
@@ -91,7 +93,9 @@ export interface DynamoProfileStoreOptions {
  * `expiresAt` of what it holds, so DynamoDB deletes the item once all of it has
  * expired. Every observation is its own map key, written with `SET obs.#id = :o`:
  * concurrent writers (shards, retries) never read-modify-write the map, so none
- * loses another's update, and the same eventId written twice is one key.
+ * loses another's update, and the same eventId written twice is one key. Event ids are the
+ * producer's: every map key (`obs`, `held`, `links`) is written escaped and read back without
+ * losing any key (src/shared/map-keys.ts), so an id such as `__proto__` is a key like any other.
  *
  * **One request per profile per batch.** `load` remembers what it read of each profile item
  * (whether it exists, its `ttl`, the id, kind, time and expiry of each observation), and the
@@ -319,7 +323,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       const names: Record<string, string> = { '#held': 'held', '#ttl': TTL_ATTRIBUTE };
       const values: Record<string, unknown> = { ':t': ttl };
       const sets = chunk.map(([id, entry], j) => {
-        names[`#e${j}`] = id;
+        names[`#e${j}`] = encodeMapKey(id);
         values[`:e${j}`] = entry;
         return `#held.#e${j} = :e${j}`;
       });
@@ -344,15 +348,9 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
   }
 
   async heldAside(subject: SubjectPseudonym): Promise<HeldObservation[]> {
-    const { Item } = await this.#client.send(
-      new GetCommand({
-        TableName: this.#tables.profiles,
-        Key: { pk: ASIDE_PREFIX + subject },
-        ConsistentRead: true,
-      }),
-    );
+    const [item] = await this.#read([ASIDE_PREFIX + subject]);
     const entries = Object.values(
-      (Item?.held ?? {}) as Record<string, { observation: Observation; keys: ProfileKey[] }>,
+      (item?.held ?? {}) as Record<string, { observation: Observation; keys: ProfileKey[] }>,
     );
     return entries.flatMap(({ observation, keys }) => keys.map((key) => ({ key, observation })));
   }
@@ -371,15 +369,10 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
    */
   async #held(subject: SubjectPseudonym): Promise<HeldObservation[]> {
     const subjectKey: ProfileKey = `subject#${subject}`;
-    const { Item } = await this.#client.send(
-      new GetCommand({ TableName: this.#tables.profiles, Key: { pk: subjectKey }, ConsistentRead: true }),
-    );
-    if (!Item) return [];
-    const linked = Object.keys((Item.links ?? {}) as Record<string, number>);
-    const items = [
-      Item,
-      ...(await batchGetAll(this.#client, this.#tables.profiles, linked, this.#batchGetAttempts)),
-    ];
+    const [item] = await this.#read([subjectKey]);
+    if (!item) return [];
+    const linked = Object.keys((item.links ?? {}) as Record<string, number>).map(decodeMapKey);
+    const items = [item, ...(await this.#read(linked))];
     const held: HeldObservation[] = [];
     for (const item of items) {
       for (const o of storedObservations(item)) {
@@ -389,13 +382,29 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     return held;
   }
 
-  /** Removes observations (and links) from one item; a missing item has nothing left to remove. */
+  /** Profile items by key, read consistently and decoded without losing any map key. */
+  #read(pks: readonly string[]): Promise<Item[]> {
+    return batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
+  }
+
+  /**
+   * Removes observations (and links) from one item; a missing item has nothing left to remove.
+   * An item the removal left with neither observations nor links (as the last update returns it)
+   * is deleted: its key is a pseudonym (of a device, a card, the subject itself) that nothing may
+   * hold once the subject is erased. The delete is conditioned on the item being empty, so a
+   * concurrent writer's observation or link keeps it (and a writer that finds it gone creates it
+   * again: see updateMapPaths).
+   */
   async #removeObservations(
     key: ProfileKey,
     ids: readonly string[],
     links: readonly ProfileKey[] = [],
   ): Promise<void> {
-    const paths = [...ids.map((id) => ['#obs', id] as const), ...links.map((k) => ['#links', k] as const)];
+    const paths = [
+      ...ids.flatMap((id) => storedNamesOf(id).map((name) => ['#obs', name] as const)),
+      ...links.map((k) => ['#links', encodeMapKey(k)] as const),
+    ];
+    let left: Item | undefined;
     for (let i = 0; i < paths.length; i += PATHS_PER_UPDATE) {
       const chunk = paths.slice(i, i + PATHS_PER_UPDATE);
       const names: Record<string, string> = { '#pk': 'pk' };
@@ -404,14 +413,34 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
         names[`#r${j}`] = name;
         return `${parent}.#r${j}`;
       });
-      await updateIgnoringConditionFailure(this.#client, {
-        TableName: this.#tables.profiles,
-        Key: { pk: key },
-        UpdateExpression: `REMOVE ${removes.join(', ')}`,
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: names,
-      });
+      const out = await ignoringConditionFailure(
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tables.profiles,
+            Key: { pk: key },
+            UpdateExpression: `REMOVE ${removes.join(', ')}`,
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: names,
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      left = out?.Attributes;
     }
+    const isEmpty = (map: unknown) => Object.keys(map ?? {}).length === 0;
+    if (!left || !isEmpty(left.obs) || !isEmpty(left.links)) return;
+    await ignoringConditionFailure(
+      this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tables.profiles,
+          Key: { pk: key },
+          ConditionExpression:
+            'size(#obs) = :none AND (attribute_not_exists(#links) OR size(#links) = :none)',
+          ExpressionAttributeNames: { '#obs': 'obs', '#links': 'links' },
+          ExpressionAttributeValues: { ':none': 0 },
+        }),
+      ),
+    );
   }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
@@ -542,8 +571,10 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
         },
         ExpressionAttributeValues: {
           ':t': wantTtl,
-          ':map': Object.fromEntries(sets.map((o) => [o.eventId, encodeObservation(o)])),
-          ...(links ? { ':links': Object.fromEntries(links) } : {}),
+          ':map': Object.fromEntries(sets.map((o) => [encodeMapKey(o.eventId), encodeObservation(o)])),
+          ...(links
+            ? { ':links': Object.fromEntries([...links].map(([k, exp]) => [encodeMapKey(k), exp])) }
+            : {}),
         },
       };
       return updateIgnoringConditionFailure(this.#client, input);
@@ -576,14 +607,14 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       const names: Record<string, string> = { '#obs': 'obs', '#ttl': TTL_ATTRIBUTE };
       const values: Record<string, unknown> = { ':t': maxExpiresAt };
       const sets = chunk.map((o, j) => {
-        names[`#e${j}`] = o.eventId;
+        names[`#e${j}`] = encodeMapKey(o.eventId);
         values[`:o${j}`] = encodeObservation(o);
         return `#obs.#e${j} = :o${j}`;
       });
       if (links && i === 0) {
         names['#links'] = 'links';
         [...links].forEach(([k, exp], j) => {
-          names[`#l${j}`] = k;
+          names[`#l${j}`] = encodeMapKey(k);
           values[`:l${j}`] = exp;
           sets.push(`#links.#l${j} = :l${j}`);
         });
@@ -632,7 +663,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
         const clauses: string[] = [];
         if (chunk.length > 0) {
           names['#obs'] = 'obs';
-          chunk.forEach((id, j) => (names[`#r${j}`] = id));
+          chunk.forEach((id, j) => (names[`#r${j}`] = encodeMapKey(id)));
           clauses.push(`REMOVE ${chunk.map((_, j) => `#obs.#r${j}`).join(', ')}`);
         }
         let condition = 'attribute_exists(#pk)';
@@ -682,7 +713,7 @@ function knownUpdate(
   const values: Record<string, unknown> = {};
   const clauses: string[] = [];
   const assignments = sets.map((o, i) => {
-    names[`#e${i}`] = o.eventId;
+    names[`#e${i}`] = encodeMapKey(o.eventId);
     values[`:o${i}`] = encodeObservation(o);
     return `#obs.#e${i} = :o${i}`;
   });
@@ -695,13 +726,13 @@ function knownUpdate(
   }
   if (linkSets.length + linkRemoves.length > 0) names['#links'] = 'links';
   linkSets.forEach(([k, exp], i) => {
-    names[`#l${i}`] = k;
+    names[`#l${i}`] = encodeMapKey(k);
     values[`:l${i}`] = exp;
     assignments.push(`#links.#l${i} = :l${i}`);
   });
   if (assignments.length > 0) clauses.push(`SET ${assignments.join(', ')}`);
-  removes.forEach((id, i) => (names[`#r${i}`] = id));
-  linkRemoves.forEach((k, i) => (names[`#u${i}`] = k));
+  removes.forEach((id, i) => (names[`#r${i}`] = encodeMapKey(id)));
+  linkRemoves.forEach((k, i) => (names[`#u${i}`] = encodeMapKey(k)));
   const removals = [...removes.map((_, i) => `#obs.#r${i}`), ...linkRemoves.map((_, i) => `#links.#u${i}`)];
   if (removals.length > 0) clauses.push(`REMOVE ${removals.join(', ')}`);
   const input: UpdateCommandInput = {
@@ -785,18 +816,28 @@ export function encodeObservation(o: Observation): string {
   return JSON.stringify(short);
 }
 
-/** A stored observation (and its map key) back as the port's Observation. */
-export function decodeObservation(stored: string, eventId: string): Observation {
-  const long: Record<string, unknown> = { eventId };
+/** A stored observation (and the name of its map key, see src/shared/map-keys.ts) back as the port's Observation. */
+export function decodeObservation(stored: string, name: string): Observation {
+  const long: Record<string, unknown> = { eventId: decodeMapKey(name) };
   for (const [name, value] of Object.entries(JSON.parse(stored) as Record<string, unknown>))
     long[LONG_NAMES[name]!] = value;
   return long as unknown as Observation;
 }
 
+/**
+ * The names an observation may be stored under: its escaped key and, for an id that needed
+ * escaping, the raw id too, which a store without the escaping wrote with a path update
+ * (removing a name that is not there does nothing).
+ */
+function storedNamesOf(eventId: string): string[] {
+  const name = encodeMapKey(eventId);
+  return name === eventId ? [name] : [name, eventId];
+}
+
 /** Every observation an item holds, decoded. */
 function storedObservations(item: Item): Observation[] {
-  return Object.entries((item.obs ?? {}) as Record<string, string>).map(([id, o]) =>
-    decodeObservation(o, id),
+  return Object.entries((item.obs ?? {}) as Record<string, string>).map(([name, o]) =>
+    decodeObservation(o, name),
   );
 }
 
@@ -825,10 +866,12 @@ function knownOf(item: Item | undefined, stored: readonly Observation[]): KnownI
     observations,
   };
   if (item.links)
-    known.links = new Map(Object.entries(item.links as Record<ProfileKey, number>)) as Map<
-      ProfileKey,
-      number
-    >;
+    known.links = new Map(
+      Object.entries(item.links as Record<string, number>).map(([name, exp]) => [
+        decodeMapKey(name) as ProfileKey,
+        exp,
+      ]),
+    );
   return known;
 }
 
@@ -900,7 +943,7 @@ export async function batchGetAll(
         const out = await client.reader.send(
           new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
         );
-        for (const item of out.Responses?.[table] ?? []) items.push(unmarshall(item));
+        for (const item of out.Responses?.[table] ?? []) items.push(unmarshallLossless(item));
         pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
         if (pending.length === 0) return items;
         if (attempt >= attempts) {
@@ -924,11 +967,15 @@ export async function updateIgnoringConditionFailure(
   client: DynamoDBDocumentClient,
   input: UpdateCommandInput,
 ): Promise<boolean> {
+  return (await ignoringConditionFailure(client.send(new UpdateCommand(input)))) !== undefined;
+}
+
+/** A conditional request whose condition failing means "nothing to do": its output, or undefined then. */
+async function ignoringConditionFailure<T extends object>(request: Promise<T>): Promise<T | undefined> {
   try {
-    await client.send(new UpdateCommand(input));
-    return true;
+    return await request;
   } catch (e) {
-    if (errorName(e) === 'ConditionalCheckFailedException') return false;
+    if (errorName(e) === 'ConditionalCheckFailedException') return undefined;
     throw e;
   }
 }
@@ -940,6 +987,10 @@ export async function updateIgnoringConditionFailure(
  * is invalid for update"), and a path and its parent cannot both appear in one expression
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.UpdateExpressions.html).
  *
+ * An erasure deletes a profile item left empty (see `#removeObservations`), and an item just
+ * created here is empty until the update fills it: should one be deleted in between, it is
+ * created again, a bounded number of times.
+ *
  * @param update the update of the map's paths (its `ReturnValues` decide what is returned)
  * @param create an idempotent update that creates the map (`SET obs = if_not_exists(obs, :empty)`)
  * @returns the update's `Attributes`
@@ -949,17 +1000,16 @@ export async function updateMapPaths(
   update: UpdateCommandInput,
   create: UpdateCommandInput,
 ): Promise<Item | undefined> {
-  try {
-    return (await client.send(new UpdateCommand(update))).Attributes;
-  } catch (e) {
-    const message = (e as { message?: string } | null)?.message ?? '';
-    if (
-      errorName(e) !== 'ValidationException' ||
-      !/document path provided in the update expression is invalid/i.test(message)
-    ) {
-      throw e;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await client.send(new UpdateCommand(update))).Attributes;
+    } catch (e) {
+      const message = (e as { message?: string } | null)?.message ?? '';
+      const missingMap =
+        errorName(e) === 'ValidationException' &&
+        /document path provided in the update expression is invalid/i.test(message);
+      if (!missingMap || attempt >= MAP_CREATE_ATTEMPTS) throw e;
     }
+    await client.send(new UpdateCommand(create));
   }
-  await client.send(new UpdateCommand(create));
-  return (await client.send(new UpdateCommand(update))).Attributes;
 }

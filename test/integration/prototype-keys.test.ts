@@ -1,0 +1,110 @@
+/**
+ * Event ids that are the names of Object.prototype's properties (`__proto__`, `constructor`, …)
+ * are valid under the contract (`[A-Za-z0-9._:-]{1,128}`). Through the real consumer on dynalite,
+ * they must be stored, read, exported and erased like any other id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoClient } from '../../src/shared/aws.ts';
+import { resolveConfig } from '../../src/shared/config.ts';
+import type { VigilEvent } from '../../src/shared/contract/events.ts';
+import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
+import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
+import { aBrowse, aLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
+import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
+import { testPseudonymiser } from '../unit/core/support.ts';
+import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { scanRaw, stringsOf } from '../support/raw-scan.ts';
+
+let local: LocalDynamo;
+let stages = 0;
+
+beforeAll(async () => {
+  local = await startDynalite();
+});
+afterAll(async () => {
+  await local.close();
+});
+
+async function aStage() {
+  const tables = await local.createTables(`pk${++stages}`);
+  const client: DynamoClient = local.client();
+  const now = () => FIXTURE_NOW_MS;
+  const store = new DynamoProfileStore({ client, tables, now });
+  const deps: ConsumeDeps = {
+    store,
+    subjects: store,
+    pseudonymiser: testPseudonymiser(),
+    config: resolveConfig(),
+    alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
+    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now }),
+    now,
+  };
+  const rights = new SubjectRights({
+    store,
+    receipts: new DynamoReceiptStore({ client, table: tables.profiles }),
+    alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
+    pseudonymiser: testPseudonymiser(),
+    now,
+  });
+  const consume = (events: readonly VigilEvent[]) =>
+    consumeBatch(toStreamRecords(aKinesisEvent(events)), deps);
+  /** The profile items whose observations (raw, not unmarshalled) mention the customer's pseudonym. */
+  const holding = async (customerId: string): Promise<string[]> => {
+    const subject = rights.subjectOf(customerId);
+    const items = await scanRaw(local.endpoint, tables.profiles);
+    return items
+      .filter((item) => stringsOf({ obs: item.obs ?? { M: {} } }).some((s) => s.includes(subject)))
+      .map((item) => item.pk!.S!);
+  };
+  return { store, rights, consume, holding };
+}
+
+const at = (minute: number) => `2026-11-24T08:${String(minute).padStart(2, '0')}:00Z`;
+
+describe('an event id named like a property of Object.prototype', () => {
+  it('is decided and stored for a new subject, and its valid neighbours with it (one batch, none given up)', async () => {
+    // Prepare
+    const s = await aStage();
+    const events = [
+      aLogin({ customerId: 'C3000001', ip: '145.53.12.21', occurredAt: at(1) }),
+      aLogin({ eventId: '__proto__', customerId: 'C3000002', ip: '145.53.12.22', occurredAt: at(2) }),
+      aLogin({ customerId: 'C3000003', ip: '145.53.12.23', occurredAt: at(3) }),
+    ];
+
+    // Act
+    const result = await s.consume(events);
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.decisions.map((d) => d.decision.eventId)).toEqual(events.map((e) => e.eventId));
+    for (const customerId of ['C3000001', 'C3000002', 'C3000003'])
+      expect(await s.holding(customerId)).not.toEqual([]);
+  });
+
+  it('is exported, and erased from every profile', async () => {
+    // Prepare: profiles that exist already, then events with prototype-named ids
+    const s = await aStage();
+    const customerId = 'C3000010';
+    await s.consume([aLogin({ customerId, occurredAt: at(1) })]);
+    const named = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    await s.consume([
+      ...named.slice(0, 2).map((eventId, i) => aLogin({ eventId, customerId, occurredAt: at(10 + i) })),
+      ...named.slice(2).map((eventId, i) => aBrowse({ eventId, customerId, occurredAt: at(20 + i) })),
+    ]);
+
+    // Act
+    const exported = await s.rights.export(customerId);
+    const held = await s.holding(customerId);
+    const receipt = await s.rights.erase(customerId);
+
+    // Assess
+    expect(exported.signals.map((sig) => sig.eventId)).toEqual(expect.arrayContaining(named));
+    expect(exported.signals).toHaveLength(5);
+    expect(held.length).toBeGreaterThan(1);
+    expect(receipt.observations).toEqual({ login: 3, browse: 2, search: 0, order: 0 });
+    expect(await s.holding(customerId)).toEqual([]);
+  });
+});
