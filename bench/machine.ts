@@ -42,8 +42,8 @@ export function stealNote(share: number | undefined, separator: string): string 
  * The steal share at which a latency run counts as disturbed: the hypervisor took this much of the
  * machine's CPU time while it ran. On this project's 2-core development machine, the same code
  * within a day: the score's paced runs had a p99 of 6.6 to 12 ms with steal at 0.0 to 0.7 %, 16 ms
- * at 1.6 %, 23 to 52 ms at 5 to 11 %, and seconds at 35 % (README, "Speed"). What such a run
- * measures is the neighbours, not the code.
+ * at 1.6 %, 23 to 52 ms at 5 to 11 %, and seconds at 35 %. What such a run measures is the
+ * neighbours, not the code (docs/adr/0005-score-latency-measured-open-loop.md).
  */
 export const DISTURBED_STEAL = 0.01;
 

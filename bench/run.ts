@@ -19,16 +19,19 @@
  *
  * Input: the development set (../shared/eval) when it is there, else the
  * generated demo traffic.
+ *
+ * At the end it writes every figure line, with the date, commit, machine and targets, to
+ * bench/RESULTS.md (or the file BENCH_RESULTS names: bench/results.ts).
  */
 import './quiet.ts';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { demoTrafficNdjson } from '../src/demo/traffic.ts';
-import { benchPipeline } from './pipeline.ts';
-import { benchApiInProcess } from './api.ts';
+import { benchPipeline, REQUESTS_PER_EVENT_TARGET } from './pipeline.ts';
+import { benchApiInProcess, RATE, TARGET_P99_MS } from './api.ts';
 import { BENCH_KEY as key, replay } from './replay.ts';
 import { locate } from '../src/shared/geo.ts';
 import { geoTables } from '../src/shared/ip-data/load.ts';
@@ -40,12 +43,21 @@ import { parseEventLine } from '../src/shared/contract/events.ts';
 import { toFacts } from '../src/shared/enrich.ts';
 import { profileKeysOf } from '../src/shared/profile/observe.ts';
 import { readsShopWide } from '../src/rules/shop-wide.ts';
-import { measureBundles } from './bundles.ts';
+import { INIT_TARGET_MS, INIT_TARGET_RSS_MIB, measureBundles } from './bundles.ts';
 import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
+import { MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
+import { currentCommit, formatResults, machineSummary, ResultsRecorder, resultsDate } from './results.ts';
 
 const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
 const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
+const RESULTS_FILE = process.env.BENCH_RESULTS ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+/** The replay's throughput against the floor as specified. */
+const REPLAY_FLOOR_TARGET = 0.5;
+const recorder = new ResultsRecorder(console.log);
+const log = recorder.log;
+/** The sections left out by their setting, for the results file. */
+const skipped: string[] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 function input(): { lines: string[]; source: string } {
@@ -112,7 +124,8 @@ function floorMemoised(lines: readonly string[]): number {
  */
 async function benchDetection(): Promise<{ scoreItemsPerCall: number }> {
   const { lines, source } = input();
-  console.log(`input: ${fmt(lines.length)} events (${source}); node ${process.version}, ${process.arch}`);
+  recorder.section('Detection core');
+  log(`input: ${fmt(lines.length)} events (${source}); node ${process.version}, ${process.arch}`);
   // Warm every path once so the JIT has seen it, then measure each in turn on the same lines.
   const warm = lines.slice(0, 20_000);
   floorComputed(warm);
@@ -121,29 +134,38 @@ async function benchDetection(): Promise<{ scoreItemsPerCall: number }> {
   const computed = floorComputed(lines);
   const memoised = floorMemoised(lines);
   const full = await replay(lines);
-  console.log(`floor, as specified (JSON.parse + every HMAC + geo lookup): ${fmt(computed)} events/s`);
-  console.log(`floor, with the pipeline's memo of pseudonyms and locations: ${fmt(memoised)} events/s`);
-  console.log(`replay, full pipeline with the in-memory store:             ${fmt(full.rate)} events/s`);
-  console.log(
-    `ratio replay / floor as specified: ${(full.rate / computed).toFixed(2)} (target >= 0.50); ` +
+  log(`floor, as specified (JSON.parse + every HMAC + geo lookup): ${fmt(computed)} events/s`);
+  log(`floor, with the pipeline's memo of pseudonyms and locations: ${fmt(memoised)} events/s`);
+  log(`replay, full pipeline with the in-memory store:             ${fmt(full.rate)} events/s`);
+  log(
+    `ratio replay / floor as specified: ${(full.rate / computed).toFixed(2)} ` +
+      `(target >= ${REPLAY_FLOOR_TARGET.toFixed(2)}); ` +
       `replay / memoised floor: ${(full.rate / memoised).toFixed(2)}`,
   );
 
   // Memory in a process of its own: its peak RSS is the store's alone, and its million-event heap
   // stalls none of the latency runs below (bench/memory.ts).
   if (MEMORY_EVENTS > 0) {
-    spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./memory.ts', import.meta.url))], {
-      stdio: 'inherit',
-      env: { ...process.env, BENCH_MEMORY_EVENTS: String(MEMORY_EVENTS) },
-    });
-  }
+    recorder.section('Memory');
+    const memory = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./memory.ts', import.meta.url))],
+      {
+        stdio: ['inherit', 'pipe', 'inherit'],
+        encoding: 'utf8',
+        env: { ...process.env, BENCH_MEMORY_EVENTS: String(MEMORY_EVENTS) },
+      },
+    );
+    memory.stdout.split('\n').filter(Boolean).forEach(log);
+  } else skipped.push('Memory (BENCH_MEMORY_EVENTS=0)');
 
   if (PIPELINE_EVENTS > 0) {
+    recorder.section('Pipeline through the local stack');
     const pipelineLines = lines.slice(0, PIPELINE_EVENTS);
-    const figures = await benchPipeline(pipelineLines, console.log);
+    const figures = await benchPipeline(pipelineLines, log);
     // What those figures cost on AWS at list prices (bench/cost.ts).
-    printCost(usageFromPipeline(figures, pipelineLines), console.log);
-  }
+    printCost(usageFromPipeline(figures, pipelineLines), log);
+  } else skipped.push('Pipeline through the local stack (BENCH_PIPELINE_EVENTS=0)');
   return { scoreItemsPerCall: scoreItemsPerCall(lines) };
 }
 
@@ -167,21 +189,43 @@ function collectGarbage(): void {
 const { scoreItemsPerCall: itemsPerCall } = await benchDetection();
 
 // Bundles: each Lambda function's bundle size and cold-start init, as `cdk synth` builds them (bench/bundles.ts).
-if (process.env.BENCH_BUNDLES !== '0') await measureBundles(console.log);
+if (process.env.BENCH_BUNDLES !== '0') {
+  recorder.section('Bundles and cold starts');
+  await measureBundles(log);
+} else skipped.push('Bundles and cold starts (BENCH_BUNDLES=0)');
 
 // APIs: the score endpoint beside the no-op floor on the local gateway, and degraded, in a process
 // of its own (bench/api.ts).
 if (process.env.BENCH_API !== '0') {
+  recorder.section('APIs');
   collectGarbage();
-  const { scoreAtRate, scoreAtMax } = await benchApiInProcess();
+  const { scoreAtRate, scoreAtMax } = await benchApiInProcess(log);
   // What a million score calls cost on AWS (bench/cost.ts): the time of a call from the run whose
   // median was lower (queueing in a loaded run is the gateway's, not the function's), the items
   // one call reads from the orders of the input as the score function sees them.
-  printScoreCost(
-    usageFromScore({ msPerCall: Math.min(scoreAtRate.p50, scoreAtMax.p50), itemsPerCall }),
-    console.log,
-  );
-}
+  printScoreCost(usageFromScore({ msPerCall: Math.min(scoreAtRate.p50, scoreAtMax.p50), itemsPerCall }), log);
+} else skipped.push('APIs (BENCH_API=0)');
+
+writeFileSync(
+  RESULTS_FILE,
+  formatResults({
+    date: resultsDate(new Date()),
+    commit: currentCommit(),
+    machine: machineSummary(),
+    node: process.version,
+    targets: [
+      `replay: at least ${REPLAY_FLOOR_TARGET.toFixed(2)} of the floor as specified`,
+      `memory: the in-memory store holds at most ${MEMORY_STORE_DEFAULTS.maxProfiles.toLocaleString('en')} profiles`,
+      `pipeline: at most ${REQUESTS_PER_EVENT_TARGET} DynamoDB request per event`,
+      `cold start of the consumer and the score function: at most ${INIT_TARGET_MS} ms, under ${INIT_TARGET_RSS_MIB} MiB`,
+      `score: p99 at most ${TARGET_P99_MS} ms at ${RATE} requests/s, counted on the runs the hypervisor left alone`,
+      'score degraded (DynamoDB hung or refusing): every answer 200 and degraded, none 5xx',
+    ],
+    sections: recorder.sections,
+    skipped,
+  }),
+);
+console.log(`figures written to ${RESULTS_FILE}`);
 
 /**
  * The DynamoDB items one score call reads, averaged over the input's orders: the order's profiles
