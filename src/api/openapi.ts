@@ -29,8 +29,15 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'A body whose Content-Type is not application/json',
 };
 
-/** What every route may answer besides its own errors: the credential, the role, the body's size and type. */
-export const COMMON_ERRORS = [401, 403, 413, 415] as const;
+/**
+ * What every route may answer besides its own errors: an unknown query parameter, the
+ * credential, the role, the body's size and type.
+ */
+export const COMMON_ERRORS = [400, 401, 403, 413, 415] as const;
+
+/** Every error status of a route, in order. */
+export const errorStatuses = (route: RouteSpec): number[] =>
+  [...new Set([...route.errors, ...COMMON_ERRORS])].sort((a, b) => a - b);
 
 function parameters(route: RouteSpec): JsonSchema[] {
   const out: JsonSchema[] = [];
@@ -59,7 +66,7 @@ function parameters(route: RouteSpec): JsonSchema[] {
 
 function operation(id: string, route: RouteSpec): JsonSchema {
   const errors = Object.fromEntries(
-    [...route.errors, ...COMMON_ERRORS].map((status) => [
+    errorStatuses(route).map((status) => [
       String(status),
       {
         description: STATUS_TEXT[status],

@@ -90,6 +90,18 @@ class MethodNotAllowed extends ApiError {
   }
 }
 
+/**
+ * The request target as a URL, dot segments resolved. Always a path on this host: `//x` is a
+ * path here, not another host (as `new URL('//x', base)` would take it).
+ */
+function requestUrl(target: string): URL {
+  try {
+    return new URL(`http://127.0.0.1${target.startsWith('/') ? '' : '/'}${target}`);
+  } catch {
+    throw new ApiError(400, 'INVALID_REQUEST', '(path): not a valid request target', '(path)');
+  }
+}
+
 function decodeParameter(name: string, text: string): string {
   try {
     return decodeURIComponent(text);
@@ -159,7 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = requestUrl(req.url ?? '/');
     const method = req.method ?? 'GET';
     const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const role = token === undefined ? undefined : roleOf.get(token);
@@ -245,6 +257,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (res.headersSent) return;
       sendError(res, err instanceof ApiError ? err : new ApiError(500, 'INTERNAL', 'gateway error'));
     });
+  });
+  // What is not even HTTP gets the JSON error shape too, not Node's bare 400
+  // (https://nodejs.org/api/http.html#event-clienterror).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const body = JSON.stringify(new ApiError(400, 'INVALID_REQUEST', '(request): not valid HTTP').body);
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

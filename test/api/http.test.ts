@@ -1,4 +1,5 @@
 import './quiet.ts';
+import { connect } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteId, type RouteSpec } from '../../src/api/routes.ts';
@@ -106,6 +107,41 @@ describe('authentication comes first', () => {
     expect(wrongMethod.headers.allow).toBe('DELETE');
     expect(JSON.parse(wrongMethod.text)).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
     expect(missing.text + wrongMethod.text).not.toContain('C1234567');
+  });
+});
+
+describe('request targets', () => {
+  it('takes //x as a path of this host (404), not as another host', async () => {
+    // Act
+    const answer = await rawRequest(api.gateway.url, {
+      method: 'GET',
+      target: '//example.org/v1/health',
+      headers: { authorization: `Bearer ${api.gateway.tokens.admin}` },
+    });
+
+    // Assess
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('answers what is not HTTP with the JSON error shape', async () => {
+    // Prepare
+    const { port } = new URL(api.gateway.url);
+
+    // Act
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
+      socket.on('end', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+    // Assess
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'INVALID_REQUEST' },
+    });
   });
 });
 

@@ -28,13 +28,15 @@ export interface RawAnswer {
 export function rawRequest(base: string, req: RawRequest): Promise<RawAnswer> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
+    // The length always: Node frames no body of a GET or DELETE by itself (no chunked encoding).
+    const length = req.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(req.body)) };
     const out = request(
       {
         host: url.hostname,
         port: url.port,
         method: req.method,
         path: req.target,
-        headers: req.headers ?? {},
+        headers: { ...req.headers, ...length },
       },
       (res) => {
         const chunks: Buffer[] = [];
