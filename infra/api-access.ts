@@ -36,6 +36,8 @@ const AUDIT_APPEND: TableGrant = { table: 'audit', actions: ['dynamodb:PutItem']
  *   conditional UpdateItem (`dispose`, then GetItem to tell 404 from 409); `get-alert` reads the
  *   subject's profile for its timeline (`load`);
  * - `list-audit` (admin) queries the audit trail and writes nothing;
+ * - the two listings (`list-alerts`, `list-audit`) sign their cursors with a key derived from the
+ *   pseudonymisation key (`src/api/cursors.ts`), so they read it;
  * - `get-openapi` and `get-health` touch no table.
  */
 export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
@@ -46,7 +48,7 @@ export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
   'list-alerts': {
     grants: [{ table: 'alerts', index: 'gsi1', actions: ['dynamodb:Query'] }, AUDIT_APPEND],
-    pseudonymKey: false,
+    pseudonymKey: true,
     ipData: false,
   },
   'get-alert': {
@@ -70,7 +72,7 @@ export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   },
   'list-audit': {
     grants: [{ table: 'audit', actions: ['dynamodb:Query'] }],
-    pseudonymKey: false,
+    pseudonymKey: true,
     ipData: false,
   },
   'get-openapi': { grants: [], pseudonymKey: false, ipData: false },

@@ -106,7 +106,16 @@ const GATEWAY_ERRORS: readonly [ResponseType, string, string, string][] = [
   [ResponseType.UNAUTHORIZED, '401', 'UNAUTHORIZED', 'missing credential'],
   [ResponseType.ACCESS_DENIED, '403', 'FORBIDDEN', 'this credential may not call this route'],
   [ResponseType.INVALID_API_KEY, '403', 'FORBIDDEN', 'x-api-key: not a key of this API'],
-  [ResponseType.MISSING_AUTHENTICATION_TOKEN, '403', 'FORBIDDEN', 'no such route, or no credential'],
+  // API Gateway answers an unknown route as if no credential were given: 401 like a missing credential,
+  // so that a caller without one cannot tell existing routes from missing ones (src/local/gateway.ts).
+  [ResponseType.MISSING_AUTHENTICATION_TOKEN, '401', 'UNAUTHORIZED', 'missing credential, or no such route'],
+  [ResponseType.REQUEST_TOO_LARGE, '413', 'PAYLOAD_TOO_LARGE', '(body): larger than 1 MiB'],
+  [
+    ResponseType.UNSUPPORTED_MEDIA_TYPE,
+    '415',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Content-Type: expected application/json',
+  ],
   [ResponseType.BAD_REQUEST_BODY, '400', 'INVALID_REQUEST', 'expected a JSON object body'],
   [ResponseType.BAD_REQUEST_PARAMETERS, '400', 'INVALID_REQUEST', 'missing request parameter'],
   [ResponseType.DEFAULT_5XX, '500', 'INTERNAL', 'internal error'],

@@ -1,9 +1,10 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { AlertFilter, AlertRecord, AlertRepository } from '../shared/alerts/model.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
 import { type Observation, type ProfileKey, profileKey } from '../shared/profile/model.ts';
 import type { ProfileStore } from '../shared/profile/store.ts';
 import type { AuditLog } from './audit.ts';
+import { type CursorScope, type CursorSigner, invalidCursor } from './cursors.ts';
 import { ApiError } from './errors.ts';
 import type { Caller } from './roles.ts';
 import type {
@@ -35,6 +36,11 @@ export interface AlertsDeps {
   store: Pick<ProfileStore, 'load'>;
   /** The processing clock, epoch ms. Default `Date.now`. */
   now?: () => number;
+}
+
+/** The listings' dependencies: those of the alerts routes and the signer of their cursors. */
+export interface ListingDeps extends AlertsDeps {
+  cursors: CursorSigner;
 }
 
 type Alert = z.input<typeof AlertSchema>;
@@ -81,7 +87,7 @@ const details = (query: Record<string, string | undefined>): Record<string, stri
  * ```
  */
 export async function listAlerts(
-  deps: AlertsDeps,
+  deps: ListingDeps,
   caller: Caller,
   query: z.output<typeof ListAlertsQuerySchema>,
 ): Promise<z.input<typeof AlertListSchema>> {
@@ -91,15 +97,16 @@ export async function listAlerts(
   if (query.eventType) filter.eventType = query.eventType;
   if (query.reason) filter.reason = query.reason;
   if (query.minScore !== undefined) filter.minScore = Number(query.minScore);
+  const scope: CursorScope = { listing: 'alerts', filter: { ...filter } };
+  const position = query.cursor === undefined ? undefined : deps.cursors.open(scope, query.cursor);
   await deps.audit.append({
     ...who(caller),
     action: 'alerts.list',
     details: details({ ...query, cursor: undefined }),
   });
-  const page = await deps.alerts.list(filter, Number(query.limit ?? DEFAULT_ALERT_PAGE), query.cursor);
-  return page.cursor === undefined
-    ? { alerts: page.alerts.map(toApiAlert) }
-    : { alerts: page.alerts.map(toApiAlert), cursor: page.cursor };
+  const page = await deps.alerts.list(filter, Number(query.limit ?? DEFAULT_ALERT_PAGE), position);
+  const alerts = page.alerts.map(toApiAlert);
+  return page.cursor === undefined ? { alerts } : { alerts, cursor: deps.cursors.sign(scope, page.cursor) };
 }
 
 /**
@@ -233,8 +240,17 @@ export async function ruleStats(
   return { ...range, alerts, rules };
 }
 
+/** What an audit cursor holds besides the store's position: the range of its first page. */
+const AuditPositionSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  position: z.string(),
+});
+
 /**
- * `GET /v1/audit` (admin): the audit trail, newest first; the last 7 days by default.
+ * `GET /v1/audit` (admin): the audit trail, newest first; the last 7 days by default. The range
+ * is fixed by the first page and travels in the cursor (a default `to` of "now" does not move
+ * from page to page).
  *
  * @example
  * ```ts
@@ -242,10 +258,25 @@ export async function ruleStats(
  * ```
  */
 export async function listAudit(
-  deps: Pick<AlertsDeps, 'audit' | 'now'>,
+  deps: Pick<ListingDeps, 'audit' | 'now' | 'cursors'>,
   query: z.output<typeof AuditQuerySchema>,
 ): Promise<z.input<typeof AuditListSchema>> {
-  const to = query.to === undefined ? new Date((deps.now ?? Date.now)()).toISOString() : utc(query.to);
+  const scope: CursorScope = { listing: 'audit', filter: { from: query.from, to: query.to } };
+  const resumed = query.cursor === undefined ? undefined : openAuditCursor(deps.cursors, scope, query.cursor);
+  const range = resumed ?? auditRange(query, (deps.now ?? Date.now)());
+  const page = await deps.audit.list(
+    { from: range.from, to: range.to },
+    Number(query.limit ?? DEFAULT_AUDIT_PAGE),
+    resumed?.position,
+  );
+  if (page.cursor === undefined) return { entries: page.entries };
+  const position: z.infer<typeof AuditPositionSchema> = { ...range, position: page.cursor };
+  return { entries: page.entries, cursor: deps.cursors.sign(scope, JSON.stringify(position)) };
+}
+
+/** The range a first page asks for: `to` now and `from` 7 days before by default, at most 400 days. */
+function auditRange(query: { from?: string | undefined; to?: string | undefined }, now: number) {
+  const to = query.to === undefined ? new Date(now).toISOString() : utc(query.to);
   const from =
     query.from === undefined ? new Date(Date.parse(to) - 7 * DAY_MS).toISOString() : utc(query.from);
   if (from > to) throw new ApiError(400, 'INVALID_REQUEST', 'from: must not be after to', 'from');
@@ -257,10 +288,27 @@ export async function listAudit(
       'from',
     );
   }
-  const page = await deps.audit.list({ from, to }, Number(query.limit ?? DEFAULT_AUDIT_PAGE), query.cursor);
-  return page.cursor === undefined
-    ? { entries: page.entries }
-    : { entries: page.entries, cursor: page.cursor };
+  return { from, to };
+}
+
+/**
+ * The range and position an audit cursor carries. Signed, so only this API made it; checked
+ * again all the same, as any input is.
+ */
+function openAuditCursor(cursors: CursorSigner, scope: CursorScope, cursor: string) {
+  const resumed = AuditPositionSchema.safeParse(parseJson(cursors.open(scope, cursor)));
+  if (!resumed.success) throw invalidCursor();
+  const range = auditRange(resumed.data, 0);
+  if (range.from !== resumed.data.from || range.to !== resumed.data.to) throw invalidCursor();
+  return resumed.data;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 const who = (caller: Caller) => ({ principalId: caller.principalId, role: caller.role });

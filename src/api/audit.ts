@@ -54,7 +54,16 @@ export interface AuditLog {
   list(range: { from: string; to: string }, limit: number, cursor?: string): Promise<AuditPage>;
 }
 
-const CursorSchema = z.object({ day: z.string(), sk: z.string().optional() });
+/** Query requests per page at most: a page over many empty days ends early, with a cursor. */
+export const MAX_AUDIT_QUERIES_PER_PAGE = 31;
+
+/** Where a listing resumes: a day, and after which entry of it (none: from the day's newest). */
+const CursorSchema = z
+  .object({
+    day: z.iso.date(),
+    sk: z.string().max(256).optional(),
+  })
+  .strict();
 type Cursor = z.infer<typeof CursorSchema>;
 
 /** A cursor that this log did not hand out. */
@@ -107,15 +116,21 @@ export class DynamoAuditLog implements AuditLog {
     return entry;
   }
 
+  /**
+   * Reads the range day by day, newest first, at most {@link MAX_AUDIT_QUERIES_PER_PAGE} Query
+   * requests per page: a page can be short (even empty) and still have a cursor.
+   *
+   * @throws InvalidAuditCursorError for a cursor that does not lie in `range`
+   */
   async list(range: { from: string; to: string }, limit: number, cursorText?: string): Promise<AuditPage> {
-    const cursor = cursorText ? decodeCursor(cursorText) : { day: range.to.slice(0, 10) };
     const firstDay = range.from.slice(0, 10);
+    const cursor = cursorText ? decodeCursor(cursorText, range) : { day: range.to.slice(0, 10) };
     const entries: AuditEntry[] = [];
     let day = cursor.day;
     let start: Record<string, unknown> | undefined = cursor.sk
       ? { pk: `day#${day}`, sk: cursor.sk }
       : undefined;
-    while (day >= firstDay) {
+    for (let request = 0; request < MAX_AUDIT_QUERIES_PER_PAGE && day >= firstDay; request++) {
       const page = await this.#client.send(
         new QueryCommand({
           TableName: this.#table,
@@ -133,11 +148,15 @@ export class DynamoAuditLog implements AuditLog {
         // Resume in this day after the last entry given (an empty next page when it was the day's last).
         return { entries, cursor: encodeCursor({ day, sk: last!.sk as string }) };
       }
-      if (!start) day = new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
+      if (!start) day = previousDay(day);
     }
-    return { entries };
+    if (day < firstDay) return { entries };
+    return { entries, cursor: encodeCursor(start ? { day, sk: start.sk as string } : { day }) };
   }
 }
+
+const previousDay = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
 
 function toEntry(item: Record<string, unknown>): AuditEntry {
   const entry = { ...item };
@@ -147,10 +166,17 @@ function toEntry(item: Record<string, unknown>): AuditEntry {
 
 const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 
-function decodeCursor(text: string): Cursor {
+/** The cursor's position, which must lie in the range: a day of it, an entry key of that day within it. */
+function decodeCursor(text: string, range: { from: string; to: string }): Cursor {
+  let cursor: Cursor;
   try {
-    return CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
+    cursor = CursorSchema.parse(JSON.parse(Buffer.from(text, 'base64url').toString('utf8')));
   } catch {
     throw new InvalidAuditCursorError();
   }
+  const { day, sk } = cursor;
+  const inRange = day >= range.from.slice(0, 10) && day <= range.to.slice(0, 10);
+  const keyInRange = sk === undefined || (sk.startsWith(day) && sk >= range.from && sk <= `${range.to}#~`);
+  if (!inRange || !keyInRange) throw new InvalidAuditCursorError();
+  return cursor;
 }

@@ -3,7 +3,8 @@
  * consumer's are) and reused by every later invocation of that instance:
  *
  * - `VIGIL_STAGE` (table names `vigil-<stage>-…`) or `TABLE_PROFILES`, `TABLE_ALERTS`, `TABLE_AUDIT`, …;
- * - the pseudonymisation key, for the score endpoint (`loadPseudonymKey`): from Secrets Manager by
+ * - the pseudonymisation key, for the score endpoint, the rights routes and the listings' cursor
+ *   signer (`loadPseudonymKey`): from Secrets Manager by
  *   `VIGIL_PSEUDONYM_SECRET_ARN` in AWS, so that the key is never an environment variable there,
  *   or `VIGIL_PSEUDONYM_KEY` (`<version>:<base64>`) in the local stack;
  * - `VIGIL_DETECTION_CONFIG` (JSON detection overrides, the consumer's), for the score endpoint;
@@ -19,8 +20,9 @@ import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo
 import { SubjectRights } from '../shared/rights/subject-rights.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { TABLE_ROLES, type TableRole, tableNames } from '../shared/tables.ts';
-import type { AlertsDeps } from './alerts.ts';
+import type { AlertsDeps, ListingDeps } from './alerts.ts';
 import { DynamoAuditLog } from './audit.ts';
+import { CursorSigner } from './cursors.ts';
 import type { RightsDeps } from './rights.ts';
 import type { FailPolicy, ScoreDeps } from './score.ts';
 
@@ -98,6 +100,20 @@ export function alertsDepsFromEnv(): AlertsDeps {
     audit: new DynamoAuditLog({ client, table: names.audit }),
     store: new DynamoProfileStore({ client, tables: names, writes: false }),
   };
+}
+
+/**
+ * The listings' dependencies (`GET /v1/alerts`, `GET /v1/audit`): the alerts routes' and the
+ * signer of their cursors, its key derived from the pseudonymisation key.
+ *
+ * @example
+ * ```ts
+ * const deps = cachedDeps(listingDepsFromEnv);
+ * export const handler = apiHandler(ROUTES.listAudit, async ({ query }) => listAudit(await deps(), query));
+ * ```
+ */
+export async function listingDepsFromEnv(): Promise<ListingDeps> {
+  return { ...alertsDepsFromEnv(), cursors: new CursorSigner(await loadPseudonymKey(process.env)) };
 }
 
 /**

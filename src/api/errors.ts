@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'ALREADY_DISPOSED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -47,6 +49,17 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The largest body any route takes, bytes. The routes take events and dispositions of a few kB;
+ * API Gateway would pass up to 10 MB and Lambda up to 6 MB
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The answer to a body over {@link MAX_BODY_BYTES}. */
+export const bodyTooLarge = (): ApiError =>
+  new ApiError(413, 'PAYLOAD_TOO_LARGE', '(body): larger than 1 MiB', '(body)');
+
 /** A validation issue as Standard Schema (and so zod and Powertools Parser) reports it. */
 export interface Issue {
   readonly message: string;
@@ -57,6 +70,14 @@ export interface Issue {
 
 /** Where request values sit in an API Gateway proxy event, left out of the field names callers see. */
 const EVENT_PARTS = new Set(['body', 'queryStringParameters', 'pathParameters']);
+
+/**
+ * A name an error may repeat: the schemas' own field names, array indices, and an unknown
+ * field's or parameter's name when it looks like one. Any other name came from the caller
+ * and may be anything (personal data, markup, a megabyte): it is withheld.
+ */
+const SAFE_NAME = /^(?:[A-Za-z_$][A-Za-z0-9_$-]{0,63}|\d{1,9})$/;
+const fieldName = (name: string): string => (SAFE_NAME.test(name) ? name : '(unnamed)');
 
 /**
  * The first problem of a failed request parse as a 400 naming the field (`minScore: expected
@@ -75,7 +96,7 @@ export function invalidRequest(issues: readonly Issue[]): ApiError {
   const part = EVENT_PARTS.has(path[0] ?? '') ? path.shift() : undefined;
   const unknown = issue.keys?.[0];
   if (unknown !== undefined) path.push(unknown);
-  const field = path.join('.') || '(body)';
+  const field = path.map(fieldName).join('.') || '(body)';
   const problem =
     unknown === undefined ? issue.message : part === 'body' ? 'unknown field' : 'unknown parameter';
   const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';

@@ -9,7 +9,8 @@ import * as z from 'zod';
 import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '../shared/alerts/model.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { InvalidAuditCursorError } from './audit.ts';
-import { ApiError, type Issue, invalidRequest, json } from './errors.ts';
+import { invalidCursor } from './cursors.ts';
+import { ApiError, bodyTooLarge, type Issue, invalidRequest, json, MAX_BODY_BYTES } from './errors.ts';
 import { type Caller, CallerSchema, iamCaller, ROLES } from './roles.ts';
 import type { RouteSpec } from './routes.ts';
 
@@ -99,6 +100,38 @@ const authorize = (route: RouteSpec): MiddlewareObj<APIGatewayProxyEvent> => ({
   },
 });
 
+/** `application/json`, with no parameter but an optional UTF-8 charset (RFC 8259 §8.1: JSON is UTF-8). */
+const JSON_MEDIA_TYPE = /^application\/json\s*(?:;\s*charset="?utf-8"?\s*)?$/i;
+
+/**
+ * A header's value whatever its case: API Gateway hands the REST API's headers over as the caller
+ * spelt them (`Content-Type`), the local gateway in lower case. Own properties only.
+ */
+const headerOf = (event: APIGatewayProxyEvent, name: string): string | undefined =>
+  Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+
+/**
+ * A body is at most {@link MAX_BODY_BYTES} (413) and declared JSON (415), checked before
+ * anything parses it, on every route: a body of another type is never parsed as JSON.
+ */
+const acceptedBody: MiddlewareObj<APIGatewayProxyEvent> = {
+  before: ({ event }) => {
+    const body = event.body;
+    if (body === null || body === undefined || body === '') return;
+    if (Buffer.byteLength(body, event.isBase64Encoded ? 'base64' : 'utf8') > MAX_BODY_BYTES) {
+      throw bodyTooLarge();
+    }
+    if (!JSON_MEDIA_TYPE.test(headerOf(event, 'content-type') ?? '')) {
+      throw new ApiError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Content-Type: expected application/json',
+        'Content-Type',
+      );
+    }
+  },
+};
+
 /**
  * The error answer of anything a route throws; unknown errors are logged and answered 500 without detail.
  *
@@ -123,7 +156,7 @@ export function toErrorResponse(err: unknown): APIGatewayProxyResult {
                 'id',
               )
             : err instanceof InvalidCursorError || err instanceof InvalidAuditCursorError
-              ? new ApiError(400, 'INVALID_REQUEST', 'cursor: not a cursor of this listing', 'cursor')
+              ? invalidCursor()
               : undefined;
   if (api) return json(api.status, api.body);
   logger.error('request failed', { error: err as Error });
@@ -167,6 +200,7 @@ export function apiHandler<R extends RouteSpec>(
   return handler
     .use(jsonErrors(route))
     .use(authorize(route))
+    .use(acceptedBody)
     .use(parser({ schema: requestSchema(route) }) as unknown as MiddlewareObj<APIGatewayProxyEvent>)
     .handler(async (event) => {
       const parsed = event as unknown as z.output<ReturnType<typeof requestSchema>>;

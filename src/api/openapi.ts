@@ -20,12 +20,24 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSch
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Invalid request: the field and the problem',
-  401: 'Missing or unknown credential',
+  400: 'Invalid request: the field and the problem (an unknown parameter, or a cursor this listing did not hand out for this filter, included)',
+  401: 'Missing or unknown credential (answered before the route is looked up)',
   403: 'The caller’s role may not call this route',
   404: 'No such alert',
   409: 'The alert is closed already',
+  413: 'The body is larger than 1 MiB',
+  415: 'A body whose Content-Type is not application/json',
 };
+
+/**
+ * What every route may answer besides its own errors: an unknown query parameter, the
+ * credential, the role, the body's size and type.
+ */
+export const COMMON_ERRORS = [400, 401, 403, 413, 415] as const;
+
+/** Every error status of a route, in order. */
+export const errorStatuses = (route: RouteSpec): number[] =>
+  [...new Set([...route.errors, ...COMMON_ERRORS])].sort((a, b) => a - b);
 
 function parameters(route: RouteSpec): JsonSchema[] {
   const out: JsonSchema[] = [];
@@ -54,7 +66,7 @@ function parameters(route: RouteSpec): JsonSchema[] {
 
 function operation(id: string, route: RouteSpec): JsonSchema {
   const errors = Object.fromEntries(
-    [...route.errors, 401, 403].map((status) => [
+    errorStatuses(route).map((status) => [
       String(status),
       {
         description: STATUS_TEXT[status],
@@ -110,7 +122,7 @@ export function openApiDocument(): {
       title: 'Vigil',
       version: BASE_RULESET_VERSION,
       description:
-        'Fraud and access-anomaly detection: the score endpoint (order flow), the alerts API (analysts) and the audit trail (admin). Every route takes a bearer credential whose role must be one of the route’s `x-roles`.',
+        'Fraud and access-anomaly detection: the score endpoint (order flow), the alerts API (analysts) and the audit trail (admin). Every route takes a bearer credential whose role must be one of the route’s `x-roles`; a request without one is answered 401 whatever its path. Unknown query parameters are refused (400 naming the parameter). Bodies are JSON (`Content-Type: application/json`, UTF-8) of at most 1 MiB. Cursors are opaque: pass a listing’s `cursor` back to the same listing with the same filter. Errors never quote a value of the request.',
     },
     paths,
     components: {

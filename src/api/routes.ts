@@ -47,7 +47,7 @@ export interface RouteSpec {
    */
   contractBody?: true;
   response: z.ZodType;
-  /** Error statuses the route answers besides 401 and 403. */
+  /** Error statuses the route answers besides those of every route (`COMMON_ERRORS` in `openapi.ts`). */
   errors: readonly number[];
 }
 

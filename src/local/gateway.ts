@@ -9,8 +9,13 @@
  * Authentication stands in for the REST API's Lambda authorizer (see `src/api/roles.ts`):
  * one random bearer token per role, made anew on every start; a known token becomes
  * `requestContext.authorizer = { principalId: 'local:<role>', role }`. A missing or unknown
- * token is answered 401 here and never reaches a handler; whether the role may call the
- * route is the handler's own check (403).
+ * token is answered 401 here, before the route is looked up (so that a caller without a
+ * credential cannot tell existing routes from missing ones), and never reaches a handler;
+ * whether the role may call the route is the handler's own check (403).
+ *
+ * Query parameters and headers are handed over as the Lambda runtime would hand them over
+ * (own properties of plain objects, as `JSON.parse` makes them): a parameter named
+ * `__proto__` or `constructor` is a name like any other, and the handler's schema rejects it.
  *
  * Unlike Lambda, which runs one request at a time per instance and scales out with more
  * instances, the gateway hands concurrent requests to the one module instance of a route.
@@ -22,15 +27,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ApiError, type ErrorCode } from '../api/errors.ts';
+import { ApiError, bodyTooLarge, MAX_BODY_BYTES } from '../api/errors.ts';
 import { ROLES, type Role } from '../api/roles.ts';
 import { ROUTES, type RouteSpec } from '../api/routes.ts';
 
 /** A route's Lambda handler as the gateway invokes it. */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-/** API Gateway's default payload limit is 10 MB; the APIs take events of a few kB. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface GatewayOptions {
   /** The stage (`requestContext.stage`, function names `vigil-<stage>-<function>`). */
@@ -64,19 +66,40 @@ const PATTERNS = Object.values(ROUTES as Record<string, RouteSpec>).map((route) 
   return { route, names, pattern: new RegExp(`^${source}$`) };
 });
 
-/** The route of a method and path; `undefined` for an unknown path, 405 when only the method is wrong. */
+/**
+ * The route of a method and path; `undefined` for an unknown path, 405 (with the methods the
+ * path has) when only the method is wrong. Neither answer repeats the caller's path or method.
+ */
 function match(method: string, path: string): Match | undefined {
-  let pathKnown = false;
+  const allowed: string[] = [];
   for (const { route, names, pattern } of PATTERNS) {
     const m = pattern.exec(path);
     if (!m) continue;
-    pathKnown = true;
+    allowed.push(route.method);
     if (route.method !== method) continue;
     const values = names.map((name, i) => [name, decodeParameter(name, m[i + 1]!)] as const);
     return { route, pathParameters: values.length > 0 ? Object.fromEntries(values) : null };
   }
-  if (pathKnown) throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} ${path}: method not allowed`);
+  if (allowed.length > 0) throw new MethodNotAllowed(allowed);
   return undefined;
+}
+
+class MethodNotAllowed extends ApiError {
+  constructor(readonly allowed: readonly string[]) {
+    super(405, 'METHOD_NOT_ALLOWED', '(method): not allowed on this path', '(method)');
+  }
+}
+
+/**
+ * The request target as a URL, dot segments resolved. Always a path on this host: `//x` is a
+ * path here, not another host (as `new URL('//x', base)` would take it).
+ */
+function requestUrl(target: string): URL {
+  try {
+    return new URL(`http://127.0.0.1${target.startsWith('/') ? '' : '/'}${target}`);
+  } catch {
+    throw new ApiError(400, 'INVALID_REQUEST', '(path): not a valid request target', '(path)');
+  }
 }
 
 function decodeParameter(name: string, text: string): string {
@@ -92,8 +115,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES)
-      throw new ApiError(400, 'INVALID_REQUEST', '(body): larger than 1 MiB', '(body)');
+    if (size > MAX_BODY_BYTES) throw bodyTooLarge();
     chunks.push(chunk);
   }
   return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
@@ -104,8 +126,31 @@ function send(res: ServerResponse, status: number, headers: Record<string, unkno
   res.end(body);
 }
 
-function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
-  send(res, status, { 'content-type': 'application/json' }, JSON.stringify({ error: { code, message } }));
+function sendError(res: ServerResponse, err: ApiError): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if (err instanceof MethodNotAllowed) headers.allow = err.allowed.join(', ');
+  send(res, err.status, headers, JSON.stringify(err.body));
+}
+
+/**
+ * Name → values in the order given, as the proxy event's single- and multi-value maps (the
+ * last value wins in the single-value one, as in API Gateway). Built with `Object.fromEntries`:
+ * every name becomes an own property, `__proto__` included, and none reaches a prototype.
+ */
+function valueMaps(
+  pairs: Iterable<readonly [string, string | readonly string[]]>,
+): { single: Record<string, string>; multi: Record<string, string[]> } | null {
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of pairs) {
+    const values = byName.get(name) ?? [];
+    values.push(...(typeof value === 'string' ? [value] : value));
+    byName.set(name, values);
+  }
+  if (byName.size === 0) return null;
+  return {
+    single: Object.fromEntries([...byName].map(([name, values]) => [name, values.at(-1)!])),
+    multi: Object.fromEntries(byName),
+  };
 }
 
 /**
@@ -126,31 +171,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = requestUrl(req.url ?? '/');
     const method = req.method ?? 'GET';
-    const found = match(method, url.pathname);
-    if (!found) return sendError(res, 404, 'NOT_FOUND', `${url.pathname}: no such route`);
     const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const role = token === undefined ? undefined : roleOf.get(token);
-    if (!role) return sendError(res, 401, 'UNAUTHORIZED', 'Authorization: missing or unknown bearer token');
+    if (!role) {
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        'Authorization: missing or unknown bearer token',
+        'Authorization',
+      );
+    }
+    const found = match(method, url.pathname);
+    if (!found) throw new ApiError(404, 'NOT_FOUND', '(path): no such route', '(path)');
     const body = await readBody(req);
 
     const { route, pathParameters } = found;
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      const values = Array.isArray(value) ? value : [value];
-      headers[name] = values.at(-1)!;
-      multiValueHeaders[name] = values;
-    }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
-    for (const [name, value] of url.searchParams) {
-      query[name] = value;
-      (multiQuery[name] ??= []).push(value);
-    }
-    const hasQuery = Object.keys(query).length > 0;
+    const headerMaps = valueMaps(
+      Object.entries(req.headers).filter((e): e is [string, string | string[]] => e[1] !== undefined),
+    );
+    const headers = headerMaps?.single ?? {};
+    const query = valueMaps(url.searchParams);
     const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const requestId = randomUUID();
     const functionName = `vigil-${options.stage}-${route.function}`;
@@ -159,9 +201,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       path: url.pathname,
       httpMethod: method,
       headers,
-      multiValueHeaders,
-      queryStringParameters: hasQuery ? query : null,
-      multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+      multiValueHeaders: headerMaps?.multi ?? {},
+      queryStringParameters: query?.single ?? null,
+      multiValueQueryStringParameters: query?.multi ?? null,
       pathParameters,
       stageVariables: null,
       body,
@@ -206,15 +248,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       send(res, result.statusCode, { ...result.headers, 'x-amzn-requestid': requestId }, result.body);
     } catch {
       // What API Gateway answers when the integration fails (the function's own log has the error).
-      sendError(res, 502, 'INTERNAL', 'the function failed');
+      sendError(res, new ApiError(502, 'INTERNAL', 'the function failed'));
     }
   };
 
   const server = createServer((req, res) => {
     serve(req, res).catch((err: unknown) => {
-      if (err instanceof ApiError) sendError(res, err.status, err.code, err.message);
-      else if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'gateway error');
+      if (res.headersSent) return;
+      sendError(res, err instanceof ApiError ? err : new ApiError(500, 'INTERNAL', 'gateway error'));
     });
+  });
+  // What is not even HTTP gets the JSON error shape too, not Node's bare 400
+  // (https://nodejs.org/api/http.html#event-clienterror).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+    const body = JSON.stringify(new ApiError(400, 'INVALID_REQUEST', '(request): not valid HTTP').body);
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

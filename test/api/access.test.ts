@@ -1,6 +1,6 @@
 import './quiet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonSchemaOf, openApiDocument } from '../../src/api/openapi.ts';
+import { errorStatuses, jsonSchemaOf, openApiDocument } from '../../src/api/openapi.ts';
 import { ROLES, type Role } from '../../src/api/roles.ts';
 import { ROUTES, type RouteId, type RouteSpec } from '../../src/api/routes.ts';
 import { aRecentOrder } from './factories.ts';
@@ -124,7 +124,7 @@ describe('GET /openapi.json', () => {
       jsonSchemaOf(route.response, 'output'),
     );
     expect(Object.keys(operation.responses).sort()).toEqual(
-      ['200', ...[...route.errors, 401, 403].map(String)].sort(),
+      ['200', ...errorStatuses(route).map(String)].sort(),
     );
     expect(operation.requestBody?.content['application/json'].schema).toEqual(
       route.body ? jsonSchemaOf(route.body, 'input') : undefined,

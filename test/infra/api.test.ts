@@ -393,6 +393,12 @@ describe('Api: request validation, throttling, logs', () => {
         ['UNAUTHORIZED', '401', { error: { code: 'UNAUTHORIZED', message: expect.any(String) } }],
         ['ACCESS_DENIED', '403', { error: { code: 'FORBIDDEN', message: expect.any(String) } }],
         ['BAD_REQUEST_BODY', '400', { error: { code: 'INVALID_REQUEST', message: expect.any(String) } }],
+        [
+          'MISSING_AUTHENTICATION_TOKEN',
+          '401',
+          { error: { code: 'UNAUTHORIZED', message: expect.any(String) } },
+        ],
+        ['REQUEST_TOO_LARGE', '413', { error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } }],
       ]),
     );
   });
