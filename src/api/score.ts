@@ -1,13 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { decide } from '../rules/decide.ts';
-import { NO_PROFILES, profileFreeConfig } from '../rules/profile-free.ts';
-import { readsShopWide } from '../rules/shop-wide.ts';
 import type { DetectionConfig } from '../shared/config.ts';
-import { parseEvent } from '../shared/contract/events.ts';
-import { toFacts } from '../shared/enrich.ts';
+import { Detector, type ProfileReader, type ReadOnlyDetector } from '../shared/detector.ts';
 import { logger, metrics } from '../shared/observability.ts';
-import { profileKeysOf } from '../shared/profile/observe.ts';
-import type { ProfileStore } from '../shared/profile/store.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { ApiError } from './errors.ts';
 import type { ScoreResponse } from './schemas.ts';
@@ -23,7 +17,7 @@ export type FailPolicy = 'open' | 'closed';
 
 export interface ScoreDeps {
   /** Only `load` is ever called: the score endpoint never writes. */
-  store: Pick<ProfileStore, 'load'>;
+  store: ProfileReader;
   pseudonymiser: Pseudonymiser;
   config: DetectionConfig;
   /** From the request's arrival to the answer, ms. */
@@ -33,17 +27,25 @@ export interface ScoreDeps {
   now?: () => number;
 }
 
-const TIMED_OUT = Symbol('timed out');
 /** Kept from the budget for what follows the profile read (rules, decision, answer): well under a millisecond here. */
 const ANSWER_RESERVE_MS = 5;
 
+/** The profile read has not answered within the request's budget. */
+class BudgetExceeded extends Error {
+  override name = 'BudgetExceeded';
+}
+
+/** One read-only detector per set of deps (the function instance's), not one per request. */
+const detectors = new WeakMap<ScoreDeps, ReadOnlyDetector>();
+
 /**
- * `POST /v1/score`: the decision for one order event, from the same pipeline as the stream
- * (contract parse, pseudonymise, the profiles it touches, the rules) without writing
- * anything. The profiles are read within what is left of the time budget; when the store
- * fails or has not answered by then, the answer is degraded: the rules that need no profile
- * (`PROFILE_FREE_RULES` in src/rules/profile-free.ts), `degraded: true`, and the fail policy applied. A store
- * failure is never an error for the caller.
+ * `POST /v1/score`: the decision for one order event, from the detection path of the stream
+ * ({@link Detector.readOnly}: contract parse, pseudonymise, the profiles it touches, the
+ * customer's objection or restriction, the rules) without writing anything. The profiles are
+ * read within what is left of the time budget; when the store fails or has not answered by then,
+ * the answer is degraded: the rules that need no profile (`PROFILE_FREE_RULES` in
+ * src/rules/profile-free.ts), `degraded: true`, and the fail policy applied. A store failure is
+ * never an error for the caller.
  *
  * @param startedAt `performance.now()` when the request arrived (the budget counts from there)
  * @throws ApiError 400 naming the field when the body is not an order event of contract v1
@@ -68,30 +70,24 @@ export async function scoreOrder(
       'type',
     );
   }
-  const parsed = parseEvent(body, (deps.now ?? Date.now)());
-  if (!parsed.ok) throw new ApiError(400, 'INVALID_REQUEST', parsed.error, parsed.field);
-
-  const facts = toFacts(parsed.event, parsed.occurredAtMs, deps.pseudonymiser);
-  const snapshot = await withinBudget(
-    deps.store.load(profileKeysOf(facts), facts.at, { shopWide: readsShopWide(facts.type) }),
-    deps.budgetMs - ANSWER_RESERVE_MS - (performance.now() - startedAt),
-  );
-  if (snapshot !== TIMED_OUT && !(snapshot instanceof Error)) {
-    const { eventId, score, decision, reasons, rulesetVersion } = decide(facts, snapshot, deps.config);
-    return { eventId, score, decision, reasons, rulesetVersion };
+  let detector = detectors.get(deps);
+  if (!detector) detectors.set(deps, (detector = Detector.readOnly(deps)));
+  const assessed = await detector.assess(body, {
+    read: (reading) =>
+      withinBudget(reading, deps.budgetMs - ANSWER_RESERVE_MS - (performance.now() - startedAt)),
+  });
+  if (assessed.kind === 'invalid') {
+    throw new ApiError(400, 'INVALID_REQUEST', assessed.error, assessed.field);
   }
+  const { eventId, score, decision, reasons, rulesetVersion } = assessed.decision;
+  if (!assessed.unread) return { eventId, score, decision, reasons, rulesetVersion };
 
   metrics.addMetric('ScoreDegraded', MetricUnit.Count, 1);
   logger.warn('score degraded', {
-    eventId: facts.eventId,
-    cause: snapshot === TIMED_OUT ? 'timeout' : snapshot.name,
+    eventId,
+    cause: assessed.unread instanceof BudgetExceeded ? 'timeout' : assessed.unread.name,
     failPolicy: deps.failPolicy,
   });
-  const { eventId, score, decision, reasons, rulesetVersion } = decide(
-    facts,
-    NO_PROFILES,
-    profileFreeConfig(deps.config),
-  );
   return {
     eventId,
     score,
@@ -103,15 +99,14 @@ export async function scoreOrder(
   };
 }
 
-/** The promise's value, its error, or TIMED_OUT after `ms` (a late failure is swallowed: nobody waits for it). */
-function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T | Error | typeof TIMED_OUT> {
+/** The promise, or a BudgetExceeded rejection after `ms` (a late failure is swallowed: nobody waits for it). */
+function withinBudget<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, ms), TIMED_OUT);
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BudgetExceeded(`no answer within ${Math.round(ms)} ms`)),
+      Math.max(0, ms),
+    );
   });
-  const settled = promise.then(
-    (value) => value,
-    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-  );
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -16,12 +16,18 @@ export interface AwsClientOptions {
   maxAttempts?: number;
   /** How long one attempt may wait for its answer before it fails (and is retried), ms. Default 5,000. */
   requestTimeoutMs?: number;
+  /**
+   * The SDK's retry strategy, instead of its standard one with `maxAttempts` (which waits 1 s and
+   * more before retrying a throttled request). The fault tests pass the SDK's own
+   * `ConfiguredRetryStrategy` with no pause.
+   */
+  retryStrategy?: DynamoDBClientConfig['retryStrategy'];
 }
 
 /**
  * A DynamoDB document client, and beside it a plain client for the hot batch reads.
  *
- * Every profile read is a BatchGetItem (`batchGetAll` in `profile/dynamo-store.ts`): one per score
+ * Every profile read is a BatchGetItem (`batchGetAll` in `dynamo-batch.ts`): one per score
  * call, a few per consumer batch. A client resolves its middleware stack on every `send` unless
  * `cacheMiddleware` is set, and the document client refuses that option (its commands add their
  * marshalling per call), so the reads go through `reader`: the same settings and the same
@@ -60,6 +66,7 @@ export function dynamoClient(options: AwsClientOptions = {}): DynamoClient {
   // Only set when given: otherwise the SDK reads AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL itself.
   if (options.endpoint) config.endpoint = options.endpoint;
   if (options.credentials) config.credentials = options.credentials;
+  if (options.retryStrategy) config.retryStrategy = options.retryStrategy;
   const document = DynamoDBDocumentClient.from(new DynamoDBClient(config), {
     marshallOptions: { removeUndefinedValues: true },
   });

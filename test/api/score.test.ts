@@ -15,6 +15,7 @@ import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { anOrder } from '../factories/events.ts';
 import { factsOf, testPseudonymiser } from '../unit/core/support.ts';
 import { aRecentOrder } from './factories.ts';
+import { countCommands } from '../support/local-dynamo.ts';
 import { type ApiHarness, itemCounts, startApi } from './support.ts';
 
 let api: ApiHarness;
@@ -118,6 +119,121 @@ describe('POST /v1/score', () => {
       message: '(body): expected a JSON body',
     });
     expect(JSON.stringify(answer.body)).not.toContain('secret-customer');
+  });
+});
+
+describe("POST /v1/score and the customer's controls (the detection path of the stream, read-only)", () => {
+  /** Orders of two other customers on `deviceId`, through the stream's detector: the device's stored profile. */
+  async function aSharedDevice(deviceId: string): Promise<void> {
+    const store = new DynamoProfileStore({ client: api.client, tables: api.tables });
+    const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config: resolveConfig() });
+    for (const customerId of [`${deviceId}-a`, `${deviceId}-b`]) {
+      await detector.process(aRecentOrder({ customerId, deviceId, order: { orderId: `O-${customerId}` } }));
+    }
+  }
+  const codes = (answer: { body: Record<string, unknown> }) =>
+    (answer.body.reasons as { code: string }[]).map((r) => r.code);
+
+  it.each([
+    [
+      'objection',
+      'objectToProfiling',
+      (customerId: string) => ({ body: { customerId, scope: 'profiling' } }),
+    ],
+    [
+      'restriction',
+      'restrictSubject',
+      (customerId: string) => ({ path: `/v1/subjects/${customerId}/restriction` }),
+    ],
+  ] as const)(
+    "answers PROFILING_SUPPRESSED for a customer's %s, on no stored profile",
+    async (basis, route, request) => {
+      // Prepare: a device two other customers ordered from (DEVICE_MANY_ACCOUNTS for a third one)
+      const deviceId = `d-${basis}`;
+      await aSharedDevice(deviceId);
+      const controlled = `C-${basis}`;
+      const asked = await api.call(route, { as: 'privacy-service', ...request(controlled) });
+      expect(asked.status).toBe(200);
+
+      // Act
+      const answer = await api.call('scoreOrder', {
+        as: 'order-flow',
+        body: aRecentOrder({ customerId: controlled, deviceId }),
+      });
+      const unrestricted = await api.call('scoreOrder', {
+        as: 'order-flow',
+        body: aRecentOrder({ customerId: `C-free-${basis}`, deviceId }),
+      });
+
+      // Assess
+      expect(codes(unrestricted)).toContain('DEVICE_MANY_ACCOUNTS');
+      expect(answer.status).toBe(200);
+      expect(answer.body.degraded).toBeUndefined();
+      expect(codes(answer)).toContain('PROFILING_SUPPRESSED');
+      const suppressed = (answer.body.reasons as { code: string; evidence: object }[]).find(
+        (r) => r.code === 'PROFILING_SUPPRESSED',
+      );
+      expect(suppressed?.evidence).toMatchObject({ basis });
+      expect(codes(answer).filter((c) => c !== 'PROFILING_SUPPRESSED' && !PROFILE_FREE_RULES.has(c))).toEqual(
+        [],
+      );
+    },
+  );
+
+  it("scores an order the stream decided already afresh, to the stream's decision", async () => {
+    // Prepare
+    await aSharedDevice('d-decided');
+    const store = new DynamoProfileStore({ client: api.client, tables: api.tables });
+    const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config: resolveConfig() });
+    const order = aRecentOrder({ customerId: 'C-decided', deviceId: 'd-decided' });
+    const streamed = await detector.process(order);
+
+    // Act
+    const answer = await api.call('scoreOrder', { as: 'order-flow', body: order });
+
+    // Assess
+    if (streamed.kind !== 'decision') throw new Error('the stream rejected the order');
+    const { eventId, score, decision, reasons, rulesetVersion } = streamed.decision;
+    expect(answer.body).toEqual({ eventId, score, decision, reasons, rulesetVersion });
+    expect(reasons).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'DEVICE_MANY_ACCOUNTS' })]),
+    );
+  });
+
+  it('sends no write command, for a new, an objecting and an already decided customer', async () => {
+    // Prepare: the score's own client, its commands counted
+    await aSharedDevice('d-count');
+    const pseudonymiser = testPseudonymiser();
+    const writer = new DynamoProfileStore({ client: api.client, tables: api.tables });
+    const decided = aRecentOrder({ customerId: 'C-count-decided', deviceId: 'd-count' });
+    await new Detector({ store: writer, pseudonymiser, config: resolveConfig() }).process(decided);
+    await writer.setControls(pseudonymiser.of('subject', 'C-count-objecting'), {
+      objection: { scope: 'profiling', at: Date.now() },
+    });
+    const client = api.local.client();
+    const counter = countCommands(client);
+    const deps: ScoreDeps = {
+      store: new DynamoProfileStore({ client, tables: api.tables, writes: false }),
+      pseudonymiser,
+      config: resolveConfig(),
+      budgetMs: 10_000,
+      failPolicy: 'open',
+    };
+    const orders = [
+      aRecentOrder({ customerId: 'C-count-new', deviceId: 'd-count' }),
+      aRecentOrder({ customerId: 'C-count-objecting', deviceId: 'd-count' }),
+      decided,
+    ];
+
+    // Act
+    const answers = [];
+    for (const order of orders) answers.push(await scoreOrder(order, deps));
+    client.destroy();
+
+    // Assess
+    expect(answers.map((a) => a.degraded)).toEqual([undefined, undefined, undefined]);
+    expect(answers[1]!.reasons.map((r) => r.code)).toContain('PROFILING_SUPPRESSED');
+    expect(counter.take()).toEqual({ BatchGetItemCommand: 3 });
   });
 });
 

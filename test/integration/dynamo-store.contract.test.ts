@@ -3,7 +3,8 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/rules/decide.ts';
 import type { Observation, ProfileKey } from '../../src/shared/profile/model.ts';
-import { DynamoProfileStore, batchGetAll, encodeObservation } from '../../src/shared/profile/dynamo-store.ts';
+import { batchGetAll } from '../../src/shared/dynamo-batch.ts';
+import { DynamoProfileStore, encodeObservation } from '../../src/shared/profile/dynamo-store.ts';
 import type { ProfileWrite } from '../../src/shared/profile/observe.ts';
 import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
 import type { Pseudonym, SubjectPseudonym } from '../../src/shared/pseudonymise.ts';
@@ -253,7 +254,7 @@ describe('batchGetAll', () => {
     const pks = Array.from({ length: 150 }, (_, i) => `k${i}`);
 
     // Act
-    const items = await batchGetAll(client, 't', pks);
+    const items = await batchGetAll(client, 't', pks, { attempts: 8, delayMs: () => 0 });
 
     // Assess
     expect(items.map((i) => i.pk).sort()).toEqual([...pks].sort());
@@ -265,9 +266,9 @@ describe('batchGetAll', () => {
     const client = aReader(() => ({ served: [], unprocessed: ['a'] }));
 
     // Act
-    const result = batchGetAll(client, 't', ['a'], 3);
+    const result = batchGetAll(client, 't', ['a'], { attempts: 3, delayMs: () => 0 });
 
     // Assess
-    await expect(result).rejects.toThrow(/1 keys unprocessed after 3 requests/);
+    await expect(result).rejects.toThrow(/keys: 1 unprocessed after 3 requests/);
   });
 });

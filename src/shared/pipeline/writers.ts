@@ -1,15 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '../../rules/decide.ts';
 import { statusPartitionOf } from '../alerts/partitions.ts';
 import type { Reason } from '../../rules/rule.ts';
 import type { EventType } from '../contract/events.ts';
 import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
+import { type RetryPolicy, batchWriteAll } from '../dynamo-batch.ts';
 import { runLimited } from '../run-limited.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 
-/** BatchWriteItem takes at most 25 items per request. */
-const BATCH_WRITE_MAX_ITEMS = 25;
 /**
  * Dead letters are kept a week: long enough to notice (the dead-letter metric and alarm), fix
  * and redrive, short because a sealed dead letter still holds a record with personal data.
@@ -97,6 +95,8 @@ interface DynamoWriterOptions {
   table: string;
   /** The processing clock, epoch ms (TTL). Default `Date.now`. */
   now?: () => number;
+  /** How batch writes left unprocessed are sent again. Default `UNPROCESSED_RETRY` (src/shared/dynamo-batch.ts). */
+  unprocessedRetry?: RetryPolicy;
 }
 
 /**
@@ -153,47 +153,6 @@ export class DynamoDeadLetterWriter implements DeadLetterWriter {
   async write(letters: readonly DeadLetter[]): Promise<void> {
     const ttl = Math.floor((this.options.now ?? Date.now)() / 1000) + DEAD_LETTER_RETENTION_DAYS * 86_400;
     const items = letters.map((letter) => ({ pk: `dl#${letter.sha256}`, ...letter, [TTL_ATTRIBUTE]: ttl }));
-    await batchWriteAll(this.options.client, this.options.table, items);
+    await batchWriteAll(this.options.client, this.options.table, items, this.options.unprocessedRetry);
   }
-}
-
-/**
- * Puts items (each with a `pk`) with BatchWriteItem, 25 per request, the requests in parallel.
- * Items with the same `pk` are sent once (the last wins): DynamoDB rejects a request that
- * names a key twice. Items DynamoDB returns as `UnprocessedItems` (throttling) are sent again
- * with exponential backoff and full jitter, at most `attempts` requests per chunk, as AWS
- * recommends: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
- *
- * @throws Error when items are still unprocessed after `attempts` requests.
- */
-export async function batchWriteAll(
-  client: DynamoDBDocumentClient,
-  table: string,
-  items: readonly Record<string, unknown>[],
-  attempts = 8,
-): Promise<void> {
-  const unique = [...new Map(items.map((item) => [item.pk as string, item])).values()];
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH_WRITE_MAX_ITEMS) {
-    chunks.push(unique.slice(i, i + BATCH_WRITE_MAX_ITEMS));
-  }
-  await Promise.all(
-    chunks.map(async (chunk) => {
-      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 1; ; attempt++) {
-        const { UnprocessedItems } = await client.send(
-          new BatchWriteCommand({ RequestItems: { [table]: requests } }),
-        );
-        const left = UnprocessedItems?.[table] ?? [];
-        if (left.length === 0) return;
-        if (attempt >= attempts) {
-          throw new Error(
-            `BatchWriteItem ${table}: ${left.length} items unprocessed after ${attempts} requests`,
-          );
-        }
-        requests = left as typeof requests;
-        await sleep(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
-      }
-    }),
-  );
 }

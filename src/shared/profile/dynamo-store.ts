@@ -1,5 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type AttributeValue, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -10,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Decision } from '../../rules/decide.ts';
 import type { DynamoClient } from '../aws.ts';
-import { decodeMapKey, encodeMapKey, unmarshallLossless } from '../map-keys.ts';
+import { decodeMapKey, encodeMapKey } from '../map-keys.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import { bucketStart, GlobalCounters, globalPk, toBucket } from './dynamo-counters.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
@@ -36,13 +34,11 @@ import {
   countsOf,
 } from './store.ts';
 import { runLimited } from '../run-limited.ts';
-import { batchWriteAll } from '../pipeline/writers.ts';
+import { type RetryPolicy, UNPROCESSED_RETRY, batchGetAll, batchWriteAll } from '../dynamo-batch.ts';
 
 /** A DynamoDB item as the document client hands it over. */
 type Item = Record<string, unknown>;
 
-/** BatchGetItem takes at most 100 keys per request. */
-const BATCH_GET_MAX_KEYS = 100;
 /** Observations set (or removed) per UpdateItem: keeps the expression well below its 4 KB limit. */
 const PATHS_PER_UPDATE = 50;
 const SUBJECT_PREFIX = 'subject#';
@@ -71,8 +67,8 @@ export interface DynamoProfileStoreOptions {
   now?: () => number;
   /** How long past (closed) hourly global buckets are served from memory. Default 5 minutes. */
   globalCacheMs?: number;
-  /** BatchGetItem attempts for keys DynamoDB leaves unprocessed. Default 8. */
-  batchGetAttempts?: number;
+  /** How what DynamoDB leaves of a batch read or write unprocessed is sent again. Default {@link UNPROCESSED_RETRY}. */
+  unprocessedRetry?: RetryPolicy;
   /** Parallel UpdateItem requests per `record`. Default 16. */
   writeConcurrency?: number;
   /**
@@ -153,7 +149,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
   readonly #tables: DynamoProfileStoreOptions['tables'];
   readonly #now: () => number;
   readonly #globalCacheMs: number;
-  readonly #batchGetAttempts: number;
+  readonly #retry: RetryPolicy;
   readonly #writeConcurrency: number;
   readonly #writes: boolean;
   /** Global buckets by start (ms): the bucket (undefined when none was stored) and when it was read. */
@@ -167,7 +163,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     this.#tables = options.tables;
     this.#now = options.now ?? Date.now;
     this.#globalCacheMs = options.globalCacheMs ?? 5 * 60_000;
-    this.#batchGetAttempts = options.batchGetAttempts ?? 8;
+    this.#retry = options.unprocessedRetry ?? UNPROCESSED_RETRY;
     this.#writeConcurrency = options.writeConcurrency ?? 16;
     this.#writes = options.writes ?? true;
     this.#counters = new GlobalCounters({
@@ -200,7 +196,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
       ...stale.map(globalPk),
       ...subjects.map((s) => CONTROL_PREFIX + s),
     ];
-    const items = await batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
+    const items = await batchGetAll(this.#client, this.#tables.profiles, pks, this.#retry);
 
     const byPk = new Map(items.map((item) => [item.pk as string, item]));
     if (this.#buckets.size > 4 * GLOBAL_BUCKETS) this.#buckets.clear();
@@ -236,7 +232,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
 
   async controls(subjects: readonly SubjectPseudonym[]): Promise<Map<SubjectPseudonym, SubjectControls>> {
     const pks = [...new Set(subjects)].map((s) => CONTROL_PREFIX + s);
-    const items = await batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
+    const items = await batchGetAll(this.#client, this.#tables.profiles, pks, this.#retry);
     return new Map(
       items.map((item) => [
         (item.pk as string).slice(CONTROL_PREFIX.length) as SubjectPseudonym,
@@ -384,7 +380,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
 
   /** Profile items by key, read consistently and decoded without losing any map key. */
   #read(pks: readonly string[]): Promise<Item[]> {
-    return batchGetAll(this.#client, this.#tables.profiles, pks, this.#batchGetAttempts);
+    return batchGetAll(this.#client, this.#tables.profiles, pks, this.#retry);
   }
 
   /**
@@ -471,7 +467,12 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
   }
 
   async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
-    const items = await batchGetAll(this.#client, this.#tables.decisions, [...new Set(eventIds)]);
+    const items = await batchGetAll(
+      this.#client,
+      this.#tables.decisions,
+      [...new Set(eventIds)],
+      this.#retry,
+    );
     const found = new Map<string, Decision>();
     for (const item of items) {
       // Expired but not yet deleted by TTL counts as gone.
@@ -491,6 +492,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
         d: JSON.stringify(decision),
         [TTL_ATTRIBUTE]: expiresAt,
       })),
+      this.#retry,
     );
   }
 
@@ -914,49 +916,6 @@ function removable(stored: readonly ObservationMeta[], nowS: number): string[] {
 }
 
 const errorName = (e: unknown): string | undefined => (e as { name?: string } | null)?.name;
-
-/**
- * Reads items by partition key (`pk`), any number of them: BatchGetItem in requests of 100 keys
- * (in parallel), strongly consistent, through the client's {@link DynamoClient.reader} (the hot
- * read: see there why). DynamoDB may return part of a batch as `UnprocessedKeys` (throttling,
- * 16 MB response limit); those are asked again with exponential backoff and full jitter, at most
- * `attempts` requests per batch, as AWS recommends:
- * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
- *
- * @throws Error when keys are still unprocessed after `attempts` requests.
- */
-export async function batchGetAll(
-  client: Pick<DynamoClient, 'reader'>,
-  table: string,
-  pks: readonly string[],
-  attempts = 8,
-): Promise<Item[]> {
-  const chunks: Record<string, AttributeValue>[][] = [];
-  for (let i = 0; i < pks.length; i += BATCH_GET_MAX_KEYS) {
-    chunks.push(pks.slice(i, i + BATCH_GET_MAX_KEYS).map((pk) => ({ pk: { S: pk } })));
-  }
-  const results = await Promise.all(
-    chunks.map(async (keys) => {
-      const items: Item[] = [];
-      let pending = keys;
-      for (let attempt = 1; ; attempt++) {
-        const out = await client.reader.send(
-          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[table] ?? []) items.push(unmarshallLossless(item));
-        pending = out.UnprocessedKeys?.[table]?.Keys ?? [];
-        if (pending.length === 0) return items;
-        if (attempt >= attempts) {
-          throw new Error(
-            `BatchGetItem on ${table}: ${pending.length} keys unprocessed after ${attempts} requests`,
-          );
-        }
-        await sleep(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
-      }
-    }),
-  );
-  return results.flat();
-}
 
 /**
  * UpdateItem whose ConditionExpression failing means "nothing to do" rather than an error.

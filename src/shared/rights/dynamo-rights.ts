@@ -1,12 +1,6 @@
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoClient } from '../aws.ts';
-import { batchGetAll } from '../profile/dynamo-store.ts';
+import { type RetryPolicy, batchDeleteAll, batchGetAll } from '../dynamo-batch.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { ReceiptStore, RightsReceipt, SubjectAlerts } from './subject-rights.ts';
@@ -66,7 +60,14 @@ export class DynamoReceiptStore implements ReceiptStore {
  * ```
  */
 export class DynamoSubjectAlerts implements SubjectAlerts {
-  constructor(readonly options: { client: DynamoClient; table: string }) {}
+  constructor(
+    readonly options: {
+      client: DynamoClient;
+      table: string;
+      /** How batch reads and deletes left unprocessed are sent again. Default `UNPROCESSED_RETRY`. */
+      unprocessedRetry?: RetryPolicy;
+    },
+  ) {}
 
   async ofSubject(
     subject: SubjectPseudonym,
@@ -76,7 +77,8 @@ export class DynamoSubjectAlerts implements SubjectAlerts {
     const keep = (item: Record<string, unknown>) =>
       byId.set(item.pk as string, withoutKeys(item, ['pk', 'gsi1pk', 'gsi1sk', TTL_ATTRIBUTE]));
     // By key, strongly consistent: the alerts of the subject's own events, however new.
-    const byKey = await batchGetAll(this.options.client, this.options.table, eventIds);
+    const { client, table, unprocessedRetry } = this.options;
+    const byKey = await batchGetAll(client, table, eventIds, unprocessedRetry);
     for (const item of byKey) if (item.subject === subject) keep(item);
     let start: Record<string, unknown> | undefined;
     do {
@@ -98,18 +100,7 @@ export class DynamoSubjectAlerts implements SubjectAlerts {
 
   async eraseSubject(subject: SubjectPseudonym, eventIds: readonly string[]): Promise<number> {
     const ids = (await this.ofSubject(subject, eventIds)).map((a) => a.alertId as string);
-    for (let i = 0; i < ids.length; i += 25) {
-      const chunk = ids.slice(i, i + 25);
-      let requests = chunk.map((pk) => ({ DeleteRequest: { Key: { pk } } }));
-      // Unprocessed deletes (throttling) are sent again, a bounded number of times.
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`erasing alerts: ${requests.length} deletes unprocessed`);
-        const { UnprocessedItems } = await this.options.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.options.table]: requests } }),
-        );
-        requests = (UnprocessedItems?.[this.options.table] ?? []) as typeof requests;
-      }
-    }
+    await batchDeleteAll(this.options.client, this.options.table, ids, this.options.unprocessedRetry);
     return ids.length;
   }
 }

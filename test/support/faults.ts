@@ -1,0 +1,157 @@
+/**
+ * Faults dynalite cannot produce, injected into a REAL client that talks to it: throttling
+ * errors on a chosen share of request attempts (the SDK's own retry sees them), and batch
+ * requests of which only part reaches the server, the rest answered as `UnprocessedItems` /
+ * `UnprocessedKeys` (the stores' own loop sees them). Every other request reaches dynalite as is.
+ * The choice of faults is seeded: a run is repeatable.
+ */
+import { ProvisionedThroughputExceededException, ThrottlingException } from '@aws-sdk/client-dynamodb';
+// The SDK's own strategy (its standard one), only with the pause before a retry set: AWS's
+// documented way to tune it (`@smithy/util-retry`, now part of `@smithy/core`, which the clients depend on).
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { type DynamoClient, dynamoClient } from '../../src/shared/aws.ts';
+import type { RetryPolicy } from '../../src/shared/dynamo-batch.ts';
+import { LOCAL_CREDENTIALS } from './local-dynamo.ts';
+
+/** SDK attempts per request (the first included), as in production (`dynamoClient`'s default). */
+export const SDK_ATTEMPTS = 4;
+
+/** The stores' unprocessed-items loop as in production (8 requests), without its pauses. */
+export const NO_PAUSE: RetryPolicy = { attempts: 8, delayMs: () => 0 };
+
+export interface FaultPlan {
+  /** Share (0–1) of request attempts that fail with a throttling error before reaching dynalite. */
+  throttle: number;
+  /** Share (0–1) of BatchWriteItem and BatchGetItem requests that are answered in part. */
+  partial: number;
+  /** How many of the `n` items or keys of a partial request are processed. Default: half, rounded up. */
+  keep?: (n: number) => number;
+  /** Only these commands get faults (`UpdateItemCommand`, `BatchWriteItemCommand`, …). Default: all. */
+  commands?: readonly string[];
+}
+
+export interface FaultCounts {
+  /** Commands sent, by name (the SDK's retries of one command count once). */
+  commands: Record<string, number>;
+  /** Throttling errors injected, by command. */
+  throttled: Record<string, number>;
+  /** Requests answered in part, by command. */
+  partial: Record<string, number>;
+  /** The most attempts any one command took (the SDK's retries included). */
+  maxAttempts: number;
+}
+
+export interface Faults {
+  client: DynamoClient;
+  counts: FaultCounts;
+  /** Replaces the plan (`{ throttle: 0, partial: 0 }`: the outage is over). */
+  plan(next: FaultPlan): void;
+}
+
+/** A seeded generator of numbers in [0, 1) (mulberry32): the same faults on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The header the SDK's retry sets once per command, the same on each of its attempts. */
+const INVOCATION = 'amz-sdk-invocation-id';
+
+const bump = (counts: Record<string, number>, name: string) => (counts[name] = (counts[name] ?? 0) + 1);
+
+/**
+ * A client of the project's own factory for dynalite at `endpoint`, with faults injected by
+ * `plan` and the SDK's retries made without a pause.
+ *
+ * @example
+ * ```ts
+ * const faults = faultyClient(local.endpoint, { throttle: 0.2, partial: 0.3 });
+ * await store.load(keys, at); // some attempts throttled, some batch reads answered in part
+ * faults.counts.throttled;    // { BatchGetItemCommand: 3, UpdateItemCommand: 5 }
+ * ```
+ */
+export function faultyClient(endpoint: string, plan: FaultPlan, seed = 20): Faults {
+  const client = dynamoClient({
+    endpoint,
+    region: 'eu-central-1',
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: SDK_ATTEMPTS,
+    retryStrategy: new ConfiguredRetryStrategy(SDK_ATTEMPTS, 0),
+  });
+  const random = seeded(seed);
+  let current = plan;
+  const counts: FaultCounts = { commands: {}, throttled: {}, partial: {}, maxAttempts: 0 };
+  const applies = (name: string) => !current.commands || current.commands.includes(name);
+  /** Attempts by invocation: the SDK's retries of one command share its `amz-sdk-invocation-id`. */
+  const attempts = new Map<string, number>();
+
+  // The document client and its reader (the batch reads) each have a middleware stack.
+  for (const stack of [client.middlewareStack, client.reader.middlewareStack]) {
+    // Outside the SDK's retry: once per command. A partial answer is a success, not retried by the SDK.
+    stack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        bump(counts.commands, name);
+        const input = args.input as { RequestItems?: Record<string, unknown> };
+        const partial =
+          applies(name) && input.RequestItems && random() < current.partial
+            ? splitBatch(input.RequestItems, current.keep ?? ((n) => Math.ceil(n / 2)))
+            : undefined;
+        if (!partial) return next(args);
+        bump(counts.partial, name);
+        const result = await next({ ...args, input: { ...input, RequestItems: partial.sent } });
+        Object.assign(result.output as object, partial.unprocessed);
+        return result;
+      },
+      { step: 'initialize', name: 'injectPartialBatches' },
+    );
+    // Inside the SDK's retry (finalizeRequest, after its high-priority retry middleware): every attempt.
+    stack.add(
+      (next, context) => async (args) => {
+        const name = context.commandName ?? 'unknown';
+        const invocation = String((args.request as { headers: Record<string, string> }).headers[INVOCATION]);
+        const attempt = (attempts.get(invocation) ?? 0) + 1;
+        attempts.set(invocation, attempt);
+        counts.maxAttempts = Math.max(counts.maxAttempts, attempt);
+        if (applies(name) && random() < current.throttle) {
+          bump(counts.throttled, name);
+          const Fault = random() < 0.5 ? ProvisionedThroughputExceededException : ThrottlingException;
+          throw new Fault({ message: 'Rate exceeded (injected)', $metadata: { httpStatusCode: 400 } });
+        }
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'injectThrottling' },
+    );
+  }
+  return { client, counts, plan: (next) => (current = next) };
+}
+
+/**
+ * A batch request's items split into what is sent and what is answered unprocessed (one table
+ * per request, as the stores send them). Undefined when there is nothing to split: a request of
+ * one item that cannot be served fails with a throttling error, not an empty answer.
+ */
+function splitBatch(
+  requestItems: Record<string, unknown>,
+  keep: (n: number) => number,
+): { sent: Record<string, unknown>; unprocessed: Record<string, unknown> } | undefined {
+  const [table, request] = Object.entries(requestItems)[0]!;
+  // BatchGetItem: `{ Keys, ConsistentRead }`; BatchWriteItem: the list of write requests.
+  const items = Array.isArray(request) ? request : (request as { Keys: unknown[] }).Keys;
+  if (items.length < 2) return undefined;
+  const n = Math.min(items.length - 1, Math.max(1, keep(items.length)));
+  const [sent, left] = [items.slice(0, n), items.slice(n)];
+  if (Array.isArray(request)) {
+    return { sent: { [table]: sent }, unprocessed: { UnprocessedItems: { [table]: left } } };
+  }
+  const rest = request as Record<string, unknown>;
+  return {
+    sent: { [table]: { ...rest, Keys: sent } },
+    unprocessed: { UnprocessedKeys: { [table]: { ...rest, Keys: left } } },
+  };
+}
