@@ -3,10 +3,12 @@
  * are valid under the contract (`[A-Za-z0-9._:-]{1,128}`). Through the real consumer on dynalite,
  * they must be stored, read, exported and erased like any other id.
  */
+import * as fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
-import type { VigilEvent } from '../../src/shared/contract/events.ts';
+import { EVENT_ID_PATTERN, type VigilEvent } from '../../src/shared/contract/events.ts';
+import { PROTOTYPE_NAMES } from '../../src/shared/map-keys.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
@@ -59,8 +61,32 @@ async function aStage() {
       .filter((item) => stringsOf({ obs: item.obs ?? { M: {} } }).some((s) => s.includes(subject)))
       .map((item) => item.pk!.S!);
   };
-  return { store, rights, consume, holding };
+  const profileKeys = async () =>
+    (await scanRaw(local.endpoint, tables.profiles)).map((item) => item.pk!.S!.split('#')[0]);
+  return { store, rights, consume, holding, profileKeys };
 }
+
+/** Prototype names (and the store's escape character), or any text of 1 to `max` characters. */
+const named = (max: number) =>
+  fc.oneof(
+    fc.constantFrom(...PROTOTYPE_NAMES, 'prototype', '~', '~__proto__'),
+    fc.string({ minLength: 1, maxLength: max }),
+  );
+
+/** A login or page view of customer 0 or 1, every producer-chosen string generated. */
+const anEvent = fc.record({
+  eventId: fc.oneof(
+    fc.constantFrom(...[...PROTOTYPE_NAMES].filter((n) => EVENT_ID_PATTERN.test(n))),
+    fc.stringMatching(EVENT_ID_PATTERN),
+  ),
+  owner: fc.constantFrom(0, 1),
+  login: fc.boolean(),
+  username: named(256),
+  deviceId: named(128),
+  sessionId: named(128),
+  userAgent: named(512),
+  path: named(2048).map((p) => p.replaceAll('?', '/')),
+});
 
 const at = (minute: number) => `2026-11-24T08:${String(minute).padStart(2, '0')}:00Z`;
 
@@ -107,4 +133,52 @@ describe('an event id named like a property of Object.prototype', () => {
     expect(receipt.observations).toEqual({ login: 3, browse: 2, search: 0, order: 0 });
     expect(await s.holding(customerId)).toEqual([]);
   });
+
+  it('whatever the producer names its events, customers, usernames, devices, sessions, paths and browsers: all decided in one batch, exported and erased', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(anEvent, { selector: (e) => e.eventId, minLength: 1, maxLength: 8 }),
+        fc.uniqueArray(named(128), { minLength: 2, maxLength: 2 }),
+        async (generated, customers) => {
+          // Prepare
+          const s = await aStage();
+          const events = generated.map((e, i): VigilEvent => {
+            const own = {
+              eventId: e.eventId,
+              customerId: customers[e.owner]!,
+              deviceId: e.deviceId,
+              sessionId: e.sessionId,
+              userAgent: e.userAgent,
+              occurredAt: at(i),
+            };
+            return e.login
+              ? aLogin({ ...own, login: { username: e.username } })
+              : aBrowse({ ...own, browse: { path: e.path } });
+          });
+
+          // Act
+          const result = await s.consume(events);
+          const exported = await Promise.all(customers.map((c) => s.rights.export(c)));
+          for (const c of customers) await s.rights.erase(c);
+
+          // Assess
+          expect(result.batchItemFailures).toEqual([]);
+          expect(result.invalid).toEqual([]);
+          expect(result.decisions.map((d) => d.decision.eventId)).toEqual(events.map((e) => e.eventId));
+          exported.forEach((x, owner) =>
+            expect(x.signals.map((sig) => sig.eventId).sort()).toEqual(
+              generated
+                .filter((e) => e.owner === owner)
+                .map((e) => e.eventId)
+                .sort(),
+            ),
+          );
+          for (const c of customers) expect(await s.holding(c)).toEqual([]);
+          // Left: the receipts, and the shop-wide login counters (counts and hashes of event ids)
+          for (const kind of await s.profileKeys()) expect(['receipt', 'global']).toContain(kind);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 });
