@@ -15,7 +15,8 @@
  * bearer token per role made on every start.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, ResourceInUseException as TableInUse } from '@aws-sdk/client-dynamodb';
@@ -31,6 +32,7 @@ import type { Role } from '../api/roles.ts';
 import { DEFAULT_REGION, type DynamoClient, dynamoClient } from '../shared/aws.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient } from '../shared/kinesis.ts';
+import { DEAD_LETTER_DIR_ENV } from '../shared/pipeline/dead-letters.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
 import { type ApiHandler, type Gateway, startGateway } from './gateway.ts';
@@ -51,10 +53,16 @@ export interface LocalStackInfo {
   apiUrl: string;
   /** The bearer token of each role, new on every start. */
   tokens: Record<Role, string>;
+  /** The folder of the dead letters' full sealed records (S3 in AWS). */
+  deadLetterDir: string;
 }
 
 export interface LocalStackOptions {
-  /** Persist the emulators' data in `<dataDir>/kinesis` and `<dataDir>/dynamodb`. Default: in memory. */
+  /**
+   * Persist the emulators' data in `<dataDir>/kinesis` and `<dataDir>/dynamodb`, and the dead
+   * letters' records in `<dataDir>/dead-letters`. Default: in memory (the records in a temporary
+   * folder, removed on close).
+   */
   dataDir?: string;
   /** Names `vigil-<stage>-…`. Default `local`. */
   stage?: string;
@@ -132,6 +140,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ? { kinesis: join(options.dataDir, 'kinesis'), dynamodb: join(options.dataDir, 'dynamodb') }
     : undefined;
   if (paths) for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
+  const deadLetterDir = options.dataDir
+    ? join(options.dataDir, 'dead-letters')
+    : mkdtempSync(join(tmpdir(), 'vigil-dead-letters-'));
 
   const emulators: RunningEmulator[] = [];
   const servers: Server[] = [];
@@ -155,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...emulators.splice(0).map((e) => e.close()),
       ]);
       restoreEnv();
+      if (!options.dataDir) rmSync(deadLetterDir, { recursive: true, force: true });
     }
   };
 
@@ -227,6 +239,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const env: Record<string, string | undefined> = {
       VIGIL_STAGE: stage,
       VIGIL_PSEUDONYM_KEY: `${key.version}:${key.secret.toString('base64')}`,
+      [DEAD_LETTER_DIR_ENV]: deadLetterDir,
       AWS_REGION: region,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -282,6 +295,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodb: { endpoint: dynamoEndpoint, region, tables },
       apiUrl: gateway.url,
       tokens: gateway.tokens,
+      deadLetterDir,
     };
     const file = resolve(options.cwd ?? process.cwd(), LOCAL_STACK_FILE);
     mkdirSync(resolve(file, '..'), { recursive: true });
