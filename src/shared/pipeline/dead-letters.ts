@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type BlobStore, FolderBlobStore, S3BlobStore } from '../blobs.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
+import type { SubjectDeadLetters } from '../rights/subject-rights.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { RecordSealer } from './sealed-records.ts';
 import type { DeadLetter } from './writers.ts';
@@ -59,13 +60,15 @@ const BATCH_WRITE_MAX_ITEMS = 25;
  * for (const l of await letters.list()) console.log(l.sha256, l.reason);
  * ```
  */
-export class DynamoDeadLetters {
+export class DynamoDeadLetters implements SubjectDeadLetters {
   constructor(
     readonly options: {
       client: DynamoDBDocumentClient;
       table: string;
       /** Where the full sealed records are; needed to read or delete a letter that has one. */
       records?: BlobStore;
+      /** Opens sealed records; needed for erasure (the records attributed to no one are searched). */
+      sealer?: RecordSealer;
       /** The clock, epoch ms (which letters have expired). Default `Date.now`. */
       now?: () => number;
     },
@@ -142,10 +145,13 @@ export class DynamoDeadLetters {
 
   /**
    * Erasure: deletes the subject's dead letters, those attributed to its pseudonym and those
-   * without a subject whose sealed record (opened with `sealer`) holds the customer id as a JSON
-   * string. @returns how many were deleted.
+   * without a subject whose sealed record (opened with the sealer) holds the customer id as a
+   * JSON string. Reads the whole table for the latter (a consistent Scan): it holds a week of
+   * invalid records at most. @returns how many were deleted.
    */
-  async eraseSubject(subject: SubjectPseudonym, customerId: string, sealer: RecordSealer): Promise<number> {
+  async eraseSubject(subject: SubjectPseudonym, customerId: string): Promise<number> {
+    const { sealer } = this.options;
+    if (!sealer) throw new Error('dead letters: erasure needs the sealer to search unattributed records');
     const [own, unattributed] = await Promise.all([this.ofSubject(subject), this.unattributed()]);
     const needle = Buffer.from(JSON.stringify(customerId));
     const mentioning: StoredDeadLetter[] = [];
