@@ -7,6 +7,7 @@ import { dynamoClient } from '../src/shared/aws.ts';
 import { resolveConfig } from '../src/shared/config.ts';
 import { logger, metrics } from '../src/shared/observability.ts';
 import { type ConsumeDeps, consumeBatch } from '../src/shared/pipeline/consume.ts';
+import { deadLetterRecordsFromEnv } from '../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
@@ -27,6 +28,7 @@ let deps: Promise<ConsumeDeps> | undefined;
 /**
  * The consumer's collaborators: table names from `VIGIL_STAGE` or `TABLE_*`, the pseudonymisation
  * key from Secrets Manager (`VIGIL_PSEUDONYM_SECRET_ARN`, AWS) or `VIGIL_PSEUDONYM_KEY` (local),
+ * the dead letters' record store (`VIGIL_DEAD_LETTER_BUCKET`, AWS, or `VIGIL_DEAD_LETTER_DIR`, local),
  * and the detection config overrides from `VIGIL_DETECTION_CONFIG` (JSON, as `--rules` takes; the
  * CDK stack validates it at synthesis).
  */
@@ -55,7 +57,11 @@ async function buildDeps(): Promise<ConsumeDeps> {
     pseudonymiser,
     config,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts }),
-    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters }),
+    deadLetters: new DynamoDeadLetterWriter({
+      client,
+      table: tables.deadLetters,
+      records: deadLetterRecordsFromEnv(),
+    }),
     sealer: new RecordSealer(key),
     log: logger,
   };

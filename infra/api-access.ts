@@ -21,9 +21,54 @@ export interface FunctionAccess {
   readonly pseudonymKey: boolean;
   /** Enriches events with IP facts (location, network): the IP data tables beside the bundle. */
   readonly ipData: boolean;
+  /** Reads and deletes the dead letters' sealed records (erasure): the bucket, by name in its environment. */
+  readonly deadLetterRecords?: true;
 }
 
 const AUDIT_APPEND: TableGrant = { table: 'audit', actions: ['dynamodb:PutItem'] };
+
+/**
+ * The customers'-rights functions (routes of the `privacy-service` role alone), whichever their
+ * file names: they all run the `SubjectRights` service over `DynamoProfileStore` (the subject's
+ * item, links and controls: GetItem, BatchGetItem, UpdateItem, PutItem, DeleteItem; receipts:
+ * PutItem, GetItem), `DynamoSubjectAlerts` (Query on `bySubject`, and on the table BatchGetItem of
+ * the alerts of the subject's own events and BatchWriteItem deletes) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.
+ */
+export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
+  grants: [
+    {
+      table: 'profiles',
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+      ],
+    },
+    { table: 'alerts', index: 'bySubject', actions: ['dynamodb:Query'] },
+    { table: 'alerts', actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
+    AUDIT_APPEND,
+  ],
+  pseudonymKey: true,
+  ipData: false,
+};
+
+/**
+ * `erase-subject`: the customers'-rights access, and the subject's dead letters
+ * (`DynamoDeadLetters.eraseSubject`): Query on the `bySubject` index of the dead-letter table, a
+ * Scan of the table for the letters attributed to no one, BatchWriteItem deletes, and their
+ * sealed records in the bucket (GetObject to search those attributed to no one, DeleteObject).
+ */
+export const ERASURE_ACCESS: FunctionAccess = {
+  ...PRIVACY_SERVICE_ACCESS,
+  grants: [
+    ...PRIVACY_SERVICE_ACCESS.grants,
+    { table: 'deadLetters', index: 'bySubject', actions: ['dynamodb:Query'] },
+    { table: 'deadLetters', actions: ['dynamodb:Scan', 'dynamodb:BatchWriteItem'] },
+  ],
+  deadLetterRecords: true,
+};
 
 /**
  * Per function file (`functions/<name>.ts`), what its code calls:
@@ -38,6 +83,7 @@ const AUDIT_APPEND: TableGrant = { table: 'audit', actions: ['dynamodb:PutItem']
  * - `list-audit` (admin) queries the audit trail and writes nothing;
  * - the two listings (`list-alerts`, `list-audit`) sign their cursors with a key derived from the
  *   pseudonymisation key (`src/api/cursors.ts`), so they read it;
+ * - `erase-subject`: {@link ERASURE_ACCESS};
  * - `get-openapi` and `get-health` touch no table.
  */
 export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
@@ -75,35 +121,9 @@ export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
     pseudonymKey: true,
     ipData: false,
   },
+  'erase-subject': ERASURE_ACCESS,
   'get-openapi': { grants: [], pseudonymKey: false, ipData: false },
   'get-health': { grants: [], pseudonymKey: false, ipData: false },
-};
-
-/**
- * The customers'-rights functions (routes of the `privacy-service` role alone), whichever their
- * file names: they all run the `SubjectRights` service over `DynamoProfileStore` (the subject's
- * item, links and controls: GetItem, BatchGetItem, UpdateItem, PutItem, DeleteItem; receipts:
- * PutItem, GetItem), `DynamoSubjectAlerts` (Query on `bySubject`, and on the table BatchGetItem of
- * the alerts of the subject's own events and BatchWriteItem deletes) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.
- */
-export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
-  grants: [
-    {
-      table: 'profiles',
-      actions: [
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:PutItem',
-        'dynamodb:DeleteItem',
-      ],
-    },
-    { table: 'alerts', index: 'bySubject', actions: ['dynamodb:Query'] },
-    { table: 'alerts', actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
-    AUDIT_APPEND,
-  ],
-  pseudonymKey: true,
-  ipData: false,
 };
 
 /**

@@ -34,6 +34,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
@@ -46,10 +47,17 @@ import {
 import type { Role as VigilRole } from '../src/api/roles.ts';
 import { ROUTES } from '../src/api/routes.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
+import { DEAD_LETTER_BUCKET_ENV } from '../src/shared/pipeline/dead-letters.ts';
 import type { TableRole } from '../src/shared/tables.ts';
 import { accessOf, type FunctionAccess } from './api-access.ts';
 import type { VigilConfig } from './config.ts';
-import { CONSUMER_RUNTIME, IP_DATA_ENVIRONMENT, lambdaBundling, ROOT } from './pipeline.ts';
+import {
+  CONSUMER_RUNTIME,
+  DEAD_LETTER_RECORDS,
+  IP_DATA_ENVIRONMENT,
+  lambdaBundling,
+  ROOT,
+} from './pipeline.ts';
 
 /** A route as the stack builds it: the fields of `RouteSpec` (`src/api/routes.ts`) it reads. */
 export interface ApiRoute {
@@ -128,6 +136,8 @@ export interface VigilApiProps {
   /** The tables' customer-managed key: DynamoDB uses it on the functions' behalf. */
   readonly dataKey: IKey;
   readonly pseudonymKeySecret: ISecret;
+  /** The dead letters' sealed records: erasure reads and deletes the subject's. */
+  readonly deadLetterBucket: IBucket;
   /** The routes to serve; default every route of `ROUTES`. */
   readonly routes?: readonly ApiRoute[];
 }
@@ -378,6 +388,7 @@ export class VigilApi extends Construct {
         VIGIL_STAGE: stage,
         ...(access.pseudonymKey ? { VIGIL_PSEUDONYM_SECRET_ARN: props.pseudonymKeySecret.secretArn } : {}),
         ...(access.ipData ? IP_DATA_ENVIRONMENT : {}),
+        ...(access.deadLetterRecords ? { [DEAD_LETTER_BUCKET_ENV]: props.deadLetterBucket.bucketName } : {}),
         ...(fn === 'score-order'
           ? {
               VIGIL_SCORE_BUDGET_MS: String(config.api.score.budgetMs),
@@ -425,6 +436,24 @@ export class VigilApi extends Construct {
       );
     }
     if (access.pseudonymKey) props.pseudonymKeySecret.grantRead(lambda);
+    if (access.deadLetterRecords) {
+      lambda.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:DeleteObject', 's3:GetObject'],
+          resources: [props.deadLetterBucket.arnForObjects(DEAD_LETTER_RECORDS)],
+        }),
+      );
+      const stack = Stack.of(this);
+      const bucketId = stack.resolve(
+        stack.getLogicalId(props.deadLetterBucket.node.defaultChild as CfnElement),
+      ) as string;
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${DEAD_LETTER_RECORDS}]`,
+        reason:
+          "s3:GetObject and s3:DeleteObject on the dead letters' records only; the wildcard stands for the record digest (erasure finds and deletes the subject's).",
+      });
+    }
     return lambda;
   }
 

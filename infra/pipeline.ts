@@ -23,12 +23,21 @@ import {
 import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ensureIpData } from '../src/shared/ip-data/build.ts';
 import { GEO_FILE, IP_DATA_DIR_ENV, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
+import { DEAD_LETTER_BUCKET_ENV, recordKey } from '../src/shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_RETENTION_DAYS } from '../src/shared/pipeline/writers.ts';
 import { CONSUMER_EVENT_SOURCE, EVENT_STREAM, streamName } from '../src/shared/streams.ts';
 import { type KeyAttribute, TABLE_ROLES, TABLES, type TableRole, tableName } from '../src/shared/tables.ts';
 import type { VigilConfig } from './config.ts';
@@ -88,6 +97,9 @@ export const CONSUMER_TABLE_ACTIONS: Partial<Record<TableRole, readonly string[]
   deadLetters: ['dynamodb:BatchWriteItem'],
 };
 
+/** The objects of the dead letters' full sealed records: `dead-letters/<sha256>` (see `recordKey`). */
+export const DEAD_LETTER_RECORDS = recordKey('*');
+
 export interface PipelineProps {
   readonly stage: string;
   readonly config: VigilConfig;
@@ -108,6 +120,8 @@ export class Pipeline extends Construct {
   readonly tables: Readonly<Record<TableRole, Table>>;
   /** The consumer's on-failure destination: record metadata only (shard, sequence numbers), never the data. */
   readonly deadLetterQueue: Queue;
+  /** The dead letters' full sealed records (the table items hold a bounded excerpt and the key). */
+  readonly deadLetterBucket: Bucket;
   readonly consumer: NodejsFunction;
   readonly consumerLogGroup: LogGroup;
 
@@ -157,6 +171,8 @@ export class Pipeline extends Construct {
         'the failed batch metadata here, and a message that cannot be handled stays for an operator, so it needs no DLQ of its own.',
     });
 
+    this.deadLetterBucket = this.#deadLetterBucket(config.deletionProtection);
+
     this.consumerLogGroup = new LogGroup(this, 'ConsumerLogs', {
       logGroupName: `/aws/lambda/vigil-${stage}-consume-events`,
       retention: config.logRetentionDays,
@@ -191,6 +207,7 @@ export class Pipeline extends Construct {
         // the same names the tables above are created with; TABLE_* overrides are for other setups.
         VIGIL_STAGE: stage,
         VIGIL_PSEUDONYM_SECRET_ARN: props.pseudonymKeySecret.secretArn,
+        [DEAD_LETTER_BUCKET_ENV]: this.deadLetterBucket.bucketName,
         ...(Object.keys(config.detection).length > 0
           ? { VIGIL_DETECTION_CONFIG: JSON.stringify(config.detection) }
           : {}),
@@ -244,6 +261,56 @@ export class Pipeline extends Construct {
       }),
     );
     props.pseudonymKeySecret.grantRead(this.consumer);
+    // The consumer writes records and never reads or deletes one (`vigil dead-letters` and erasure do).
+    this.consumer.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:PutObject'],
+        resources: [this.deadLetterBucket.arnForObjects(DEAD_LETTER_RECORDS)],
+      }),
+    );
+    Validations.of(this.consumer.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.deadLetterBucket.node.defaultChild as CfnBucket)}.Arn>/${DEAD_LETTER_RECORDS}]`,
+      reason:
+        "s3:PutObject on the dead letters' records only; the wildcard stands for the record digest (one object per invalid record).",
+    });
+  }
+
+  /**
+   * The bucket of the dead letters' full sealed records. Not versioned: erasure and redrive
+   * delete records, and a versioned bucket would keep each as a noncurrent version. Objects
+   * expire with the dead letters' items ({@link DEAD_LETTER_RETENTION_DAYS} days; S3 removes
+   * expired objects asynchronously, and the item's TTL the same way:
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html).
+   * S3-managed encryption: the records are sealed by the consumer (AES-256-GCM under a key
+   * derived from the pseudonymisation key) before they reach S3, so a customer-managed key would
+   * add a KMS request per object and guard nothing more.
+   */
+  #deadLetterBucket(deletionProtection: boolean): Bucket {
+    const bucket = new Bucket(this, 'DeadLetterRecords', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: false,
+      lifecycleRules: [
+        {
+          id: 'dead-letter-retention',
+          expiration: Duration.days(DEAD_LETTER_RETENTION_DAYS),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      // As the tables: kept with deletion protection; a dev stack takes it along (when empty).
+      removalPolicy: deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'No server access log bucket: the objects are sealed records that only the consumer (write), vigil dead-letters ' +
+        'and erasure (read, delete) touch, each a role of this stack; a log bucket would keep every record digest for ' +
+        'longer than the records themselves. CloudTrail data events can be enabled on it for an audit.',
+    });
+    return bucket;
   }
 
   #table(stage: string, role: TableRole, deletionProtection: boolean): Table {

@@ -111,6 +111,7 @@ export class VigilStack extends Stack {
       tables: this.pipeline.tables,
       dataKey: this.pipeline.dataKey,
       pseudonymKeySecret: this.pseudonymKeySecret,
+      deadLetterBucket: this.pipeline.deadLetterBucket,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,

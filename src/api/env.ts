@@ -8,6 +8,8 @@
  *   `VIGIL_PSEUDONYM_SECRET_ARN` in AWS, so that the key is never an environment variable there,
  *   or `VIGIL_PSEUDONYM_KEY` (`<version>:<base64>`) in the local stack;
  * - `VIGIL_DETECTION_CONFIG` (JSON detection overrides, the consumer's), for the score endpoint;
+ * - `VIGIL_DEAD_LETTER_BUCKET` (AWS) or `VIGIL_DEAD_LETTER_DIR` (local), for erasure: the dead
+ *   letters' sealed records;
  * - `VIGIL_SCORE_BUDGET_MS` (default 150) and `VIGIL_SCORE_FAIL_POLICY` (`open`, the default, or `closed`);
  * - the AWS SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
  */
@@ -132,11 +134,30 @@ export async function rightsDepsFromEnv(): Promise<RightsDeps> {
   const client = dynamoClient();
   const store = new DynamoProfileStore({ client, tables: names });
   const receipts = new DynamoReceiptStore({ client, table: names.profiles });
+  const key = await loadPseudonymKey(process.env);
+  const env = process.env;
+  // Imported here: the S3 client they bring is for the rights functions, not the alerts ones.
+  const [
+    { DEAD_LETTER_BUCKET_ENV, DEAD_LETTER_DIR_ENV, DynamoDeadLetters, deadLetterRecordsFromEnv },
+    { RecordSealer },
+  ] = await Promise.all([
+    import('../shared/pipeline/dead-letters.ts'),
+    import('../shared/pipeline/sealed-records.ts'),
+  ]);
+  // Only the erasure function is given the record store (it alone reads and deletes records).
+  const records =
+    env[DEAD_LETTER_BUCKET_ENV] || env[DEAD_LETTER_DIR_ENV] ? deadLetterRecordsFromEnv(env) : undefined;
   const rights = new SubjectRights({
     store,
     receipts,
     alerts: new DynamoSubjectAlerts({ client, table: names.alerts }),
-    pseudonymiser: new Pseudonymiser(await loadPseudonymKey(process.env)),
+    deadLetters: new DynamoDeadLetters({
+      client,
+      table: names.deadLetters,
+      sealer: new RecordSealer(key),
+      ...(records ? { records } : {}),
+    }),
+    pseudonymiser: new Pseudonymiser(key),
   });
   return { rights, receipts, audit: new DynamoAuditLog({ client, table: names.audit }) };
 }

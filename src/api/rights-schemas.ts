@@ -43,6 +43,12 @@ export const ReceiptSchema = z
       .min(0)
       .describe("Profiles that held any of them: the customer's own and the entities'"),
     alerts: z.number().int().min(0).optional().describe('Alerts deleted (erasure)'),
+    deadLetters: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("Invalid events of the customer's deleted with their sealed records (erasure)"),
   })
   .strict();
 

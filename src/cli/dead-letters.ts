@@ -1,39 +1,48 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
+import { type BlobStore, FolderBlobStore, S3BlobStore } from '../shared/blobs.ts';
 import { parseEventLine } from '../shared/contract/events.ts';
 import { DEFAULT_LOCAL_KEY_FILE, resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient, putRecordsAll } from '../shared/kinesis.ts';
+import {
+  DEAD_LETTER_BUCKET_ENV,
+  DEAD_LETTER_DIR_ENV,
+  DynamoDeadLetters,
+  type StoredDeadLetter,
+} from '../shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
-import type { DeadLetter } from '../shared/pipeline/writers.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
-import { tableName, TTL_ATTRIBUTE } from '../shared/tables.ts';
+import { tableName } from '../shared/tables.ts';
 import { explainRefused, partitionKeyOf, resolveTarget } from './send.ts';
 
 export const DEAD_LETTERS_HELP = `Usage: vigil dead-letters [list] [options]
        vigil dead-letters redrive <sha256 or a unique prefix> [options]
 
 The stream records the consumer could not accept (bad base64, UTF-8 or JSON,
-or a contract violation), kept a week with their field-named reason, sequence
-number and arrival time, the SHA-256 of the record, and the record itself
-sealed (AES-256-GCM under a key derived from the pseudonymisation key), never
-in clear.
+or a contract violation), kept a week: in the dead-letter table their
+field-named reason, sequence number, arrival time, size, the SHA-256 of the
+record and its first bytes sealed; the whole record sealed (AES-256-GCM under
+a key derived from the pseudonymisation key) in the record store (S3 in AWS,
+a folder in the local stack). Never in clear.
 
 list (the default) writes one JSON line per dead letter to stdout, oldest
-first: sha256, reason, field, eventId, sequenceNumber, arrivedAt, redrivable;
-and a count by field to stderr.
+first: sha256, reason, field, eventId, sequenceNumber, arrivedAt, size,
+redrivable; and a count by field to stderr.
 
-redrive opens one sealed record, checks it against the current contract (it
-refuses while the record is still invalid, naming the field), writes it to the
-event stream again with its partition key (customerId, else sessionId, else
-ip) and deletes the dead letter. Use it after a fix on the consumer's side (a
-contract or parser change) has been deployed. --dry-run checks only.
+redrive reads one record from the record store, opens it, checks it against
+the current contract (it refuses while the record is still invalid, naming the
+field), writes it to the event stream again with its partition key
+(customerId, else sessionId, else ip) and deletes the dead letter and its
+record. Use it after a fix on the consumer's side (a contract or parser
+change) has been deployed. --dry-run checks only.
 
 Where it reads, first match wins: --endpoint, else AWS_ENDPOINT_URL_DYNAMODB /
 AWS_ENDPOINT_URL, else the local stack's ${LOCAL_STACK_FILE}, else real AWS. The
-stream of a redrive is found as 'vigil send' finds it (--kinesis-endpoint for
+record store: --bucket, else ${DEAD_LETTER_BUCKET_ENV}, else ${DEAD_LETTER_DIR_ENV}, else the
+local stack's folder. The stream of a redrive is found as 'vigil send' finds it (--kinesis-endpoint for
 its --endpoint). The key to open a record:
 the secret VIGIL_PSEUDONYM_SECRET_ARN names, else VIGIL_PSEUDONYM_KEY, else
 ${DEFAULT_LOCAL_KEY_FILE}.
@@ -42,6 +51,7 @@ Options:
   --table <name>      dead-letter table (default: the local stack's, else vigil-<stage>-dead-letters)
   --stage <stage>     stage of the default names (default: local)
   --endpoint <url>    DynamoDB endpoint
+  --bucket <name>     the S3 bucket of the sealed records (the stack's DeadLetterBucketName)
   --region <region>   default: the local stack's, else AWS_REGION, else ${DEFAULT_REGION}
   --stream <name>     redrive: the stream (default as 'vigil send')
   --kinesis-endpoint <url>  redrive: the Kinesis endpoint (default as 'vigil send')
@@ -51,22 +61,32 @@ Options:
 
 interface LocalStackFile {
   dynamodb?: { endpoint?: string; region?: string; tables?: { deadLetters?: string } };
+  deadLetterDir?: string;
 }
 
-type StoredLetter = DeadLetter & { pk: string; [TTL_ATTRIBUTE]: number };
-
-/** The dead-letter table and a client for it: options, then the environment, then the local stack, then AWS. */
-function connect(values: { table?: string; stage?: string; endpoint?: string; region?: string }) {
+/**
+ * The dead letters and a client for their table: options, then the environment, then the local
+ * stack, then AWS.
+ */
+function connect(values: {
+  table?: string;
+  stage?: string;
+  endpoint?: string;
+  region?: string;
+  bucket?: string;
+}) {
   const envEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB || process.env.AWS_ENDPOINT_URL || undefined;
-  let local: LocalStackFile['dynamodb'];
+  let stackFile: LocalStackFile = {};
   if (existsSync(LOCAL_STACK_FILE)) {
-    local = (JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as LocalStackFile).dynamodb;
+    stackFile = JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as LocalStackFile;
   }
+  const local = stackFile.dynamodb;
   const endpoint = values.endpoint ?? envEndpoint ?? local?.endpoint;
   const loopback =
     endpoint !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(endpoint);
+  const region = values.region ?? local?.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
   const client = dynamoClient({
-    region: values.region ?? local?.region ?? process.env.AWS_REGION ?? DEFAULT_REGION,
+    region,
     ...(endpoint ? { endpoint } : {}),
     // Any key works against the emulators, but the SDK insists on having one.
     ...(loopback && !process.env.AWS_ACCESS_KEY_ID ? { credentials: LOCAL_CREDENTIALS } : {}),
@@ -80,24 +100,23 @@ function connect(values: { table?: string; stage?: string; endpoint?: string; re
       : endpoint
         ? LOCAL_STACK_FILE
         : 'AWS';
-  return { client, table, target: { endpoint, via } };
+  const bucket = values.bucket ?? process.env[DEAD_LETTER_BUCKET_ENV];
+  const dir = process.env[DEAD_LETTER_DIR_ENV] ?? stackFile.deadLetterDir;
+  let records: BlobStore | undefined;
+  if (bucket) records = new S3BlobStore({ bucket, client: new S3Client({ region }) });
+  else if (dir) records = new FolderBlobStore(dir);
+  return {
+    client,
+    table,
+    letters: new DynamoDeadLetters({ client, table, ...(records ? { records } : {}) }),
+    target: { endpoint, via },
+  };
 }
 
-/** Every unexpired dead letter (DynamoDB deletes expired items late, dynalite never), oldest first. */
-async function scanLetters(client: DynamoDBDocumentClient, table: string): Promise<StoredLetter[]> {
-  const letters: StoredLetter[] = [];
-  const nowS = Date.now() / 1000;
-  for await (const page of paginateScan({ client }, { TableName: table })) {
-    for (const item of (page.Items ?? []) as StoredLetter[])
-      if (item[TTL_ATTRIBUTE] > nowS) letters.push(item);
-  }
-  return letters.sort((a, b) => a.arrivedAt - b.arrivedAt);
-}
-
-async function list(client: DynamoDBDocumentClient, table: string): Promise<number> {
-  const letters = await scanLetters(client, table);
+async function list(letters: DynamoDeadLetters, table: string): Promise<number> {
+  const all = await letters.list();
   const byField = new Map<string, number>();
-  for (const l of letters) {
+  for (const l of all) {
     byField.set(l.field, (byField.get(l.field) ?? 0) + 1);
     const line = {
       sha256: l.sha256,
@@ -106,20 +125,20 @@ async function list(client: DynamoDBDocumentClient, table: string): Promise<numb
       ...(l.eventId !== undefined ? { eventId: l.eventId } : {}),
       sequenceNumber: l.sequenceNumber,
       arrivedAt: new Date(l.arrivedAt).toISOString(),
-      redrivable: l.sealed !== undefined,
+      size: l.size,
+      redrivable: l.record !== undefined,
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
   const fields = [...byField].sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f} ${n}`);
   process.stderr.write(
-    `dead-letters: ${letters.length} in ${table}${fields.length ? ` (${fields.join(', ')})` : ''}\n`,
+    `dead-letters: ${all.length} in ${table}${fields.length ? ` (${fields.join(', ')})` : ''}\n`,
   );
   return 0;
 }
 
 async function redrive(
-  client: DynamoDBDocumentClient,
-  table: string,
+  letters: DynamoDeadLetters,
   prefix: string,
   values: {
     stream?: string;
@@ -135,10 +154,8 @@ async function redrive(
   }
   const matches =
     prefix.length === 64
-      ? [(await client.send(new GetCommand({ TableName: table, Key: { pk: `dl#${prefix}` } }))).Item].filter(
-          (item): item is StoredLetter => item !== undefined,
-        )
-      : (await scanLetters(client, table)).filter((l) => l.sha256.startsWith(prefix));
+      ? [await letters.get(prefix)].filter((l): l is StoredDeadLetter => l !== undefined)
+      : (await letters.list()).filter((l) => l.sha256.startsWith(prefix));
   if (matches.length !== 1) {
     process.stderr.write(
       `vigil dead-letters redrive: ${matches.length === 0 ? 'no' : `${matches.length}`} dead letters match ${prefix}\n`,
@@ -146,8 +163,21 @@ async function redrive(
     return 1;
   }
   const letter = matches[0]!;
-  if (!letter.sealed) {
+  if (letter.record === undefined) {
     process.stderr.write(`vigil dead-letters redrive: ${letter.sha256} kept no sealed record (hash only)\n`);
+    return 1;
+  }
+  if (!letters.options.records) {
+    process.stderr.write(
+      `vigil dead-letters redrive: no record store: give --bucket, or set ${DEAD_LETTER_BUCKET_ENV} or ${DEAD_LETTER_DIR_ENV}\n`,
+    );
+    return 1;
+  }
+  const sealed = await letters.sealedRecord(letter);
+  if (sealed === undefined) {
+    process.stderr.write(
+      `vigil dead-letters redrive: ${letter.sha256}: its record is missing from the record store\n`,
+    );
     return 1;
   }
   if (
@@ -161,7 +191,7 @@ async function redrive(
     return 1;
   }
   const key = process.env.VIGIL_PSEUDONYM_SECRET_ARN ? await loadPseudonymKey() : resolveLocalKey();
-  const bytes = new RecordSealer(key).open(letter.sealed);
+  const bytes = new RecordSealer(key).open(sealed);
   let line: string;
   try {
     line = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -206,7 +236,7 @@ async function redrive(
   } finally {
     kinesis.destroy();
   }
-  await client.send(new DeleteCommand({ TableName: table, Key: { pk: letter.pk } }));
+  await letters.remove([letter]);
   process.stderr.write(
     `dead-letters: ${letter.sha256} (event ${parsed.event.eventId}) sent to ${target.stream} again\n`,
   );
@@ -222,6 +252,7 @@ export async function deadLetters(argv: string[]): Promise<number> {
       table: { type: 'string' },
       stage: { type: 'string' },
       endpoint: { type: 'string' },
+      bucket: { type: 'string' },
       region: { type: 'string' },
       stream: { type: 'string' },
       'kinesis-endpoint': { type: 'string' },
@@ -238,9 +269,9 @@ export async function deadLetters(argv: string[]): Promise<number> {
     process.stderr.write(`vigil dead-letters: expected 'list' or 'redrive <sha256>'\n\n${DEAD_LETTERS_HELP}`);
     return 2;
   }
-  const { client, table, target } = connect(values);
+  const { client, table, letters, target } = connect(values);
   try {
-    return command === 'list' ? await list(client, table) : await redrive(client, table, rest[0]!, values);
+    return command === 'list' ? await list(letters, table) : await redrive(letters, rest[0]!, values);
   } catch (err) {
     throw explainRefused(err, target);
   } finally {

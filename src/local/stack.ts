@@ -19,6 +19,8 @@
  * the owner's only (`private-files.ts`). docs/local-stack.md says what persists where.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { CreateTableCommand, ResourceInUseException as TableInUse } from '@aws-sdk/client-dynamodb';
@@ -34,6 +36,7 @@ import type { Role } from '../api/roles.ts';
 import { DEFAULT_REGION, type DynamoClient, dynamoClient } from '../shared/aws.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient } from '../shared/kinesis.ts';
+import { DEAD_LETTER_DIR_ENV } from '../shared/pipeline/dead-letters.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
 import { FileCheckpoints } from './checkpoints.ts';
@@ -57,13 +60,16 @@ export interface LocalStackInfo {
   apiUrl: string;
   /** The bearer token of each role, new on every start. */
   tokens: Record<Role, string>;
+  /** The folder of the dead letters' full sealed records (S3 in AWS). */
+  deadLetterDir: string;
 }
 
 export interface LocalStackOptions {
   /**
-   * Persist the emulators' data in `<dataDir>/kinesis` and `<dataDir>/dynamodb`, and the poller's
-   * position in each shard in `<dataDir>/checkpoints`. Default: in memory (`vigil start` defaults
-   * to `.vigil`).
+   * Persist the emulators' data in `<dataDir>/kinesis` and `<dataDir>/dynamodb`, the poller's
+   * position in each shard in `<dataDir>/checkpoints`, and the dead letters' records in
+   * `<dataDir>/dead-letters`. Default: in memory, the records in a temporary folder removed on
+   * close (`vigil start` defaults to `.vigil`).
    */
   dataDir?: string;
   /** Names `vigil-<stage>-…`. Default `local`. */
@@ -143,6 +149,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const paths = dataDir
     ? { kinesis: join(dataDir, 'kinesis'), dynamodb: join(dataDir, 'dynamodb') }
     : undefined;
+  if (paths) for (const dir of Object.values(paths)) mkdirSync(dir, { recursive: true });
+  const deadLetterDir = dataDir
+    ? join(dataDir, 'dead-letters')
+    : mkdtempSync(join(tmpdir(), 'vigil-dead-letters-'));
 
   const locks: (() => Promise<void>)[] = [];
   const emulators: RunningEmulator[] = [];
@@ -168,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ]);
       restoreEnv();
       for (const release of locks.splice(0)) await release();
+      if (!dataDir) rmSync(deadLetterDir, { recursive: true, force: true });
     }
   };
 
@@ -243,6 +254,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const env: Record<string, string | undefined> = {
       VIGIL_STAGE: stage,
       VIGIL_PSEUDONYM_KEY: `${key.version}:${key.secret.toString('base64')}`,
+      [DEAD_LETTER_DIR_ENV]: deadLetterDir,
       AWS_REGION: region,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -301,6 +313,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodb: { endpoint: dynamoEndpoint, region, tables },
       apiUrl: gateway.url,
       tokens: gateway.tokens,
+      deadLetterDir,
     };
     const text = `${JSON.stringify(info, null, 2)}\n`;
     writePrivateFile(file, text);

@@ -91,12 +91,22 @@ export const TABLES: Readonly<Record<TableRole, TableDefinition>> = {
   },
   /**
    * One item per invalid stream record (`pk` = `dl#<sha256 of the raw record>`): the reason, sequence
-   * number, arrival time and the record sealed, never in clear. Kept 7 days (`ttl`).
+   * number, arrival time, a sealed excerpt and the key of the full sealed record in the record
+   * store (never in clear, and bounded whatever the record's size). Kept 7 days (`ttl`). The
+   * sparse index `bySubject` finds the dead letters of a customer (the pseudonym of the record's
+   * customer id, when it has one) for erasure.
    */
   deadLetters: {
     role: 'deadLetters',
     suffix: 'dead-letters',
     partitionKey: { name: 'pk', type: 'S' },
+    indexes: [
+      {
+        name: 'bySubject',
+        partitionKey: { name: 'subject', type: 'S' },
+        sortKey: { name: 'arrivedAt', type: 'N' },
+      },
+    ],
     billing: 'PAY_PER_REQUEST',
     ttlAttribute: TTL_ATTRIBUTE,
   },

@@ -3,7 +3,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS, type ApiRoute, AUTHORIZER_CACHE_TTL, VigilApi } from '../../infra/api.ts';
-import { accessOf, API_FUNCTION_ACCESS, PRIVACY_SERVICE_ACCESS } from '../../infra/api-access.ts';
+import {
+  accessOf,
+  API_FUNCTION_ACCESS,
+  ERASURE_ACCESS,
+  PRIVACY_SERVICE_ACCESS,
+} from '../../infra/api-access.ts';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { API_LATENCY_ALARM_MS, SCORE_LATENCY_ALARM_MS } from '../../infra/monitoring.ts';
 import { IP_DATA_DIR, Pipeline } from '../../infra/pipeline.ts';
@@ -11,6 +16,7 @@ import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { authRoutes, credentialOf } from '../../src/api/authorizer.ts';
 import { ROUTES } from '../../src/api/routes.ts';
 import { DEFAULT_SCORE_BUDGET_MS } from '../../src/api/score.ts';
+import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/pipeline/dead-letters.ts';
 import { CDK_JSON_CONTEXT, logicalId, NO_BUNDLING, vigilApp } from './support.ts';
 
 interface Statement {
@@ -148,6 +154,7 @@ function standaloneApi(apiRoutes: readonly ApiRoute[]) {
     tables: pipeline.tables,
     dataKey: pipeline.dataKey,
     pseudonymKeySecret: secret,
+    deadLetterBucket: pipeline.deadLetterBucket,
     routes: apiRoutes,
   });
   return { stack, api, pipeline, secret, template: Template.fromStack(stack) };
@@ -424,14 +431,18 @@ describe('Api: least privilege per function', () => {
     const statements = statementsOf(stack, template, lambda.role!);
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
 
-    // Assess
-    expect(dynamo.map((s) => ({ actions: actionsOf(s).sort(), resource: s.Resource }))).toEqual(
-      access.grants.map((g) => ({
-        actions: [...g.actions].sort(),
-        resource: g.index
-          ? { 'Fn::Join': ['', [tableArn(g.table), `/index/${g.index}`]] }
-          : tableArn(g.table),
-      })),
+    // Assess: one pair per action and resource (CDK merges statements of the same actions)
+    const pairs = (actions: readonly string[], resources: unknown) =>
+      actions.flatMap((a) => [resources].flat().map((r) => `${a} ${JSON.stringify(r)}`));
+    expect(dynamo.flatMap((s) => pairs(actionsOf(s), s.Resource)).sort()).toEqual(
+      access.grants
+        .flatMap((g) =>
+          pairs(
+            g.actions,
+            g.index ? { 'Fn::Join': ['', [tableArn(g.table), `/index/${g.index}`]] } : tableArn(g.table),
+          ),
+        )
+        .sort(),
     );
     const secretRead = statements.some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'));
     expect(secretRead).toBe(access.pseudonymKey);
@@ -503,6 +514,43 @@ describe('Api: least privilege per function', () => {
       'dynamodb:PutItem',
     ]);
     expect(added).toHaveLength(routes.filter((r) => credentialOf(r) !== 'iam').length + 1);
+  });
+});
+
+describe('Api: the dead letters of erasure', () => {
+  it("lets erase-subject alone read and delete the dead letters' records, and tells it the bucket", () => {
+    // Prepare
+    const { stack, template } = synth();
+    const bucketId = logicalId(stack, stack.pipeline.deadLetterBucket);
+
+    // Act
+    const s3 = functionNames.map((fn): [string, Statement[]] => [
+      fn,
+      statementsOf(stack, template, stack.api.functions.get(fn)!.role!).filter((s) =>
+        actionsOf(s).some((a) => a.startsWith('s3:')),
+      ),
+    ]);
+    const erase = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { FunctionName: 'vigil-dev-erase-subject' },
+      }),
+    )[0]!;
+
+    // Assess
+    expect(s3.filter(([, statements]) => statements.length > 0)).toEqual([
+      [
+        'erase-subject',
+        [
+          {
+            Effect: 'Allow',
+            Action: ['s3:DeleteObject', 's3:GetObject'],
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/dead-letters/*']] },
+          },
+        ],
+      ],
+    ]);
+    expect(erase.Properties.Environment.Variables[DEAD_LETTER_BUCKET_ENV]).toEqual({ Ref: bucketId });
+    expect(API_FUNCTION_ACCESS['erase-subject']).toBe(ERASURE_ACCESS);
   });
 });
 

@@ -6,6 +6,8 @@ import { CONSUMER_TABLE_ACTIONS, IP_DATA_DIR } from '../../infra/pipeline.ts';
 import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { METRICS_NAMESPACE } from '../../src/shared/observability.ts';
 import { EVENT_STREAM } from '../../src/shared/streams.ts';
+import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_RETENTION_DAYS } from '../../src/shared/pipeline/writers.ts';
 import { TABLE_ROLES, TABLES, tableName } from '../../src/shared/tables.ts';
 import { logicalId, vigilApp } from './support.ts';
 
@@ -209,6 +211,7 @@ describe('Pipeline: the consumer function', () => {
     expect(env).toEqual({
       VIGIL_STAGE: 'dev',
       VIGIL_PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack, stack.pseudonymKeySecret) },
+      [DEAD_LETTER_BUCKET_ENV]: { Ref: logicalId(stack, stack.pipeline.deadLetterBucket) },
       VIGIL_IP_DATA_DIR: `/var/task/${IP_DATA_DIR}`,
       POWERTOOLS_SERVICE_NAME: 'vigil',
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
@@ -307,6 +310,68 @@ describe('Pipeline: the event source mapping', () => {
         ]),
       },
     });
+  });
+});
+
+describe("Pipeline: the dead letters' record bucket", () => {
+  it('is encrypted, private, TLS only, unversioned, and expires records with the dead letters', () => {
+    // Prepare
+    const { stack, template } = synth();
+    const bucketId = logicalId(stack, stack.pipeline.deadLetterBucket);
+
+    // Act
+    const bucket = template.findResources('AWS::S3::Bucket')[bucketId];
+
+    // Assess
+    expect(bucket?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Status: 'Enabled',
+            ExpirationInDays: DEAD_LETTER_RETENTION_DAYS,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+    });
+    expect(bucket?.Properties.VersioningConfiguration).toBeUndefined();
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the consumer put records and nothing else of S3', () => {
+    // Prepare
+    const { stack, template } = synth();
+    const bucketId = logicalId(stack, stack.pipeline.deadLetterBucket);
+
+    // Act
+    const s3 = consumerStatements(stack, template).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('s3:')),
+    );
+
+    // Assess
+    expect(s3).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [getAtt(bucketId), '/dead-letters/*']] },
+      },
+    ]);
   });
 });
 

@@ -220,7 +220,7 @@ describe('VigilStack: cdk-nag AwsSolutions', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only SMG4 on the secret, SQS3 on the DLQ and KDS3 on the stream outside the API (test/infra/api.test.ts), each with a written reason', () => {
+  it('acknowledges only SMG4 on the secret, SQS3 on the DLQ, KDS3 on the stream, S1 on the dead-letter bucket and IAM5 on its objects outside the API (test/infra/api.test.ts), each with a written reason', () => {
     // Prepare
     const { app } = vigilApp();
 
@@ -238,6 +238,11 @@ describe('VigilStack: cdk-nag AwsSolutions', () => {
       ['Vigil-dev/PseudonymKeySecret', 'AwsSolutions-SMG4'],
       ['Vigil-dev/Pipeline/EventStream', 'AwsSolutions-KDS3'],
       ['Vigil-dev/Pipeline/ConsumerDlq', 'AwsSolutions-SQS3'],
+      ['Vigil-dev/Pipeline/DeadLetterRecords', 'AwsSolutions-S1'],
+      [
+        'Vigil-dev/Pipeline/ConsumerRole',
+        expect.stringMatching(/^<PipelineDeadLetterRecords\w+\.Arn>\/dead-letters\/\*\]$/),
+      ],
     ]);
     for (const { reason } of acknowledgements) {
       expect(typeof reason === 'string' ? reason.trim().length : 0).toBeGreaterThan(40);

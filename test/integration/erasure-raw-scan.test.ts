@@ -15,6 +15,12 @@ import { resolveConfig } from '../../src/shared/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
 import { toFacts } from '../../src/shared/enrich.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FolderBlobStore } from '../../src/shared/blobs.ts';
+import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
+import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
@@ -22,7 +28,8 @@ import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
-import { testPseudonymiser } from '../unit/core/support.ts';
+import { testKey, testPseudonymiser } from '../unit/core/support.ts';
+import { withField } from '../factories/events.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 import { type RawItem, scanRaw, stringsOf } from '../support/raw-scan.ts';
 
@@ -41,6 +48,8 @@ const SCANNED: Partial<Record<TableRole, (item: RawItem) => string | undefined>>
   alerts: () => undefined,
   // Every rights request is audited with the pseudonym as its target.
   audit: () => 'target',
+  // Invalid records of the customer: attributed to the pseudonym, deleted with their sealed record.
+  deadLetters: () => undefined,
 };
 
 const PRIVACY: Caller = { principalId: 'privacy-service:account-portal', role: 'privacy-service' };
@@ -61,13 +70,17 @@ async function aStage() {
   const client: DynamoClient = local.client();
   const now = () => FIXTURE_NOW_MS;
   const store = new DynamoProfileStore({ client, tables, now });
+  const recordsDir = mkdtempSync(join(tmpdir(), 'vigil-erasure-scan-'));
+  const records = new FolderBlobStore(recordsDir);
+  const sealer = new RecordSealer(testKey());
   const deps: ConsumeDeps = {
     store,
     subjects: store,
     pseudonymiser,
     config: resolveConfig(),
     alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
-    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now }),
+    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now, records }),
+    sealer,
     now,
   };
   const receipts = new DynamoReceiptStore({ client, table: tables.profiles });
@@ -76,13 +89,19 @@ async function aStage() {
       store,
       receipts,
       alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
+      deadLetters: new DynamoDeadLetters({ client, table: tables.deadLetters, records, sealer, now }),
       pseudonymiser,
       now,
     }),
     receipts,
     audit: new DynamoAuditLog({ client, table: tables.audit, now }),
   };
-  const consume = async (events: readonly VigilEvent[]) => {
+  /** The sealed records still in the record folder, opened. */
+  const openRecords = () =>
+    readdirSync(recordsDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => sealer.open(readFileSync(join(entry.parentPath, entry.name), 'utf8')).toString('utf8'));
+  const consume = async (events: readonly unknown[]) => {
     const result = await consumeBatch(toStreamRecords(aKinesisEvent(events)), deps);
     expect(result.batchItemFailures).toEqual([]);
     return result;
@@ -102,7 +121,7 @@ async function aStage() {
     }
     return found;
   };
-  return { consume, rights, holding };
+  return { consume, rights, holding, openRecords };
 }
 
 const at = (minute: number) => `2026-11-24T08:${String(minute).padStart(2, '0')}:00Z`;
@@ -144,6 +163,12 @@ function theCustomersEvents(customerId: string): VigilEvent[] {
   ];
 }
 
+/** Two invalid records of the customer: one attributable (a bad amount), one not (cut JSON). */
+function theCustomersInvalidRecords(customerId: string): unknown[] {
+  const bad = withField(anOrder({ customerId, occurredAt: at(7) }), 'order.amountMinor', -1);
+  return [bad, JSON.stringify(aLogin({ customerId, occurredAt: at(8) })).slice(0, -20)];
+}
+
 /** A neighbour's events from the shared address. */
 const theNeighboursEvents = (): VigilEvent[] => [
   aLogin({ customerId: 'C4000002', deviceId: 'd-neighbour', ip: SHARED_IP, occurredAt: at(5) }),
@@ -173,9 +198,10 @@ describe('a raw scan of every table', () => {
     const s = await aStage();
     const customer = theCustomersEvents('C4000001');
     const neighbour = theNeighboursEvents();
-    await s.consume([...customer, ...neighbour]);
+    await s.consume([...customer, ...theCustomersInvalidRecords('C4000001'), ...neighbour]);
     const pseudonyms = onlyTheCustomers(customer, neighbour);
     const before = await s.holding(pseudonyms);
+    const recordsBefore = s.openRecords();
 
     // Act
     await eraseSubject(s.rights, PRIVACY, 'C4000001');
@@ -184,7 +210,10 @@ describe('a raw scan of every table', () => {
     const leftovers = (await s.holding(pseudonyms)).filter((found) => !sameAttributes(found));
     expect(before.filter((f) => f.table === 'profiles').length).toBeGreaterThan(8);
     expect(before.filter((f) => f.table === 'alerts').length).toBeGreaterThan(0);
+    expect(before.filter((f) => f.table === 'deadLetters').length).toBeGreaterThan(0);
     expect(leftovers).toEqual([]);
+    expect(recordsBefore.filter((r) => r.includes('C4000001'))).toHaveLength(2);
+    expect(s.openRecords().filter((r) => r.includes('C4000001'))).toEqual([]);
     expect(await s.holding(pseudonymsOf(neighbour))).not.toEqual([]);
   });
 

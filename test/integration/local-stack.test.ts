@@ -98,6 +98,7 @@ describe('local stack', () => {
           },
         },
         apiUrl: stack.apiUrl,
+        deadLetterDir: stack.deadLetterDir,
         tokens: stack.tokens,
       });
       expect(stack.kinesis.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

@@ -100,6 +100,7 @@ export function describeMapKeysContract(
                 store,
                 receipts: { saveReceipt: async () => {}, findReceipt: async () => undefined },
                 alerts: { ofSubject: async () => [], eraseSubject: async () => 0 },
+                deadLetters: { eraseSubject: async () => 0 },
                 pseudonymiser,
                 now: () => T0,
               });

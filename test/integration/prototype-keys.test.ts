@@ -10,6 +10,7 @@ import { resolveConfig } from '../../src/shared/config.ts';
 import { EVENT_ID_PATTERN, type VigilEvent } from '../../src/shared/contract/events.ts';
 import { PROTOTYPE_NAMES } from '../../src/shared/map-keys.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
@@ -48,6 +49,7 @@ async function aStage() {
     store,
     receipts: new DynamoReceiptStore({ client, table: tables.profiles }),
     alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
+    deadLetters: new DynamoDeadLetters({ client, table: tables.deadLetters, now }),
     pseudonymiser: testPseudonymiser(),
     now,
   });

@@ -3,59 +3,78 @@
  * objection (forget, and keep forgetting), restriction and its lifting, erasure, access, and an
  * objection racing the consumer.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/shared/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
+import { FolderBlobStore } from '../../src/shared/blobs.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
+import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS } from '../factories/events.ts';
-import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
-import { testPseudonymiser } from '../unit/core/support.ts';
+import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
+import { testKey, testPseudonymiser } from '../unit/core/support.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 
 type Item = Record<string, unknown>;
 
 let local: LocalDynamo;
 let stages = 0;
+/** The stages' dead-letter record stores, one folder each. */
+let recordsRoot: string;
 
 beforeAll(async () => {
   local = await startDynalite();
+  recordsRoot = mkdtempSync(join(tmpdir(), 'vigil-rights-test-'));
 });
 afterAll(async () => {
   await local.close();
+  rmSync(recordsRoot, { recursive: true, force: true });
 });
 
 /** The consumer and the rights service on the tables of a fresh stage. */
 async function aStage() {
-  const tables = await local.createTables(`sr${++stages}`);
+  const stage = `sr${++stages}`;
+  const tables = await local.createTables(stage);
   const client: DynamoClient = local.client();
   const now = () => FIXTURE_NOW_MS;
   const store = new DynamoProfileStore({ client, tables, now });
+  const recordsDir = join(recordsRoot, stage);
+  const records = new FolderBlobStore(recordsDir);
+  const sealer = new RecordSealer(testKey());
   const deps: ConsumeDeps = {
     store,
     subjects: store,
     pseudonymiser: testPseudonymiser(),
     config: resolveConfig(),
     alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
-    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now }),
+    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now, records }),
+    sealer,
     now,
   };
   const rights = new SubjectRights({
     store,
     receipts: new DynamoReceiptStore({ client, table: tables.profiles }),
     alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
+    deadLetters: new DynamoDeadLetters({ client, table: tables.deadLetters, records, sealer, now }),
     pseudonymiser: testPseudonymiser(),
     now,
   });
-  const consume = (events: readonly VigilEvent[]) =>
-    consumeBatch(toStreamRecords(aKinesisEvent(events)), deps);
+  const consume = (events: readonly (VigilEvent | string)[]) =>
+    consumeBatch(
+      toStreamRecords(aKinesisEvent(events.map((e) => (typeof e === 'string' ? aKinesisRecord(e) : e)))),
+      deps,
+    );
   const scan = async (role: TableRole): Promise<Item[]> =>
     (await client.send(new ScanCommand({ TableName: tables[role], ConsistentRead: true }))).Items ?? [];
   /** Every observation of the subject in any profile item, and any item that still links to it. */
@@ -71,7 +90,7 @@ async function aStage() {
     const subjectItem = items.find((i) => i.pk === `subject#${subject}`);
     return { observations, links: Object.keys((subjectItem?.links ?? {}) as object) };
   };
-  return { tables, client, store, deps, rights, consume, scan, traces };
+  return { tables, client, store, deps, rights, consume, scan, traces, recordsDir, sealer };
 }
 
 const at = (minute: number) => `2026-11-24T08:${String(minute).padStart(2, '0')}:00Z`;
@@ -325,5 +344,57 @@ describe('erasure and access', () => {
         receipt.requestId,
       ),
     ).toEqual(receipt);
+  });
+});
+
+describe('erasure of dead letters', () => {
+  /** Every record file under the record store, as text. */
+  const recordFiles = (dir: string): string[] => {
+    const folder = join(dir, 'dead-letters');
+    return readdirSync(folder).map((name) => readFileSync(join(folder, name), 'utf8'));
+  };
+
+  it("deletes the subject's dead letters, attributed or found in records attributed to no one, and nothing else", async () => {
+    // Prepare
+    const s = await aStage();
+    const subject = s.rights.subjectOf('C1000231');
+    const other = s.rights.subjectOf('C1000232');
+    const own = [
+      // Valid JSON with a string customerId, another field invalid: attributed.
+      JSON.stringify({ ...aLogin({ customerId: 'C1000231' }), ip: 'not-an-ip' }),
+      // Cut JSON with a customerId member: attributed.
+      '{"schemaVersion":1,"eventId":"e-cut","customerId":"C1000231","ip":"145.53.12.7","login":{"username":"anna@',
+      // JSON without a top-level customerId: attributed to no one, the id inside.
+      '{"schemaVersion":1,"type":"login","account":{"id":"C1000231"},"ip":"145.53.12.7"}',
+    ];
+    const others = [
+      JSON.stringify({ ...aLogin({ customerId: 'C1000232' }), ip: 'not-an-ip' }),
+      'not json at all',
+      '{"schemaVersion":1,"account":{"id":"C10002311"}}',
+    ];
+    const result = await s.consume([...own, ...aMorning('C1000231'), ...others]);
+    const before = await s.scan('deadLetters');
+
+    // Act
+    const receipt = await s.rights.erase('C1000231');
+
+    // Assess
+    expect(result.invalid).toHaveLength(6);
+    expect(before.filter((l) => l.subject === subject)).toHaveLength(2);
+    expect(receipt.deadLetters).toBe(3);
+    const after = await s.scan('deadLetters');
+    expect(after).toHaveLength(3);
+    expect(after.filter((l) => l.subject === other)).toHaveLength(1);
+    const files = recordFiles(s.recordsDir);
+    expect(files).toHaveLength(3);
+    // A raw look at the table and the folder: no pseudonym of the subject, and, opened with the
+    // key, no record or excerpt that holds its customer id.
+    expect(JSON.stringify(after)).not.toContain(subject);
+    expect(files.join('\n')).not.toContain(subject);
+    const opened = [...files, ...after.map((l) => l.excerpt as string)].map((sealed) =>
+      s.sealer.open(sealed).toString('utf8'),
+    );
+    expect(opened.filter((text) => text.includes('"C1000231"'))).toEqual([]);
+    expect(opened).toContain('not json at all');
   });
 });

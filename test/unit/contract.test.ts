@@ -77,11 +77,11 @@ describe('contract examples', () => {
 
 describe('schemaVersion', () => {
   it.each([
-    [2, 'schemaVersion: unsupported version 2; this consumer accepts 1'],
-    ['1', 'schemaVersion: unsupported version "1"; this consumer accepts 1'],
-    [0, 'schemaVersion: unsupported version 0; this consumer accepts 1'],
-    [1.5, 'schemaVersion: unsupported version 1.5; this consumer accepts 1'],
-    [null, 'schemaVersion: unsupported version null; this consumer accepts 1'],
+    [2, 'schemaVersion: unsupported version; this consumer accepts 1'],
+    ['1', 'schemaVersion: expected the number 1, got string'],
+    [0, 'schemaVersion: unsupported version; this consumer accepts 1'],
+    [1.5, 'schemaVersion: unsupported version; this consumer accepts 1'],
+    [null, 'schemaVersion: expected the number 1, got null'],
     [undefined, 'schemaVersion: required'],
   ])('rejects schemaVersion %j', (version, message) => {
     // Prepare
@@ -103,7 +103,7 @@ describe('schemaVersion', () => {
     const result = rejected(parseEvent(input, NOW));
 
     // Assess
-    expect(result.error).toBe('schemaVersion: unsupported version 2; this consumer accepts 1');
+    expect(result.error).toBe('schemaVersion: unsupported version; this consumer accepts 1');
   });
 
   it('accepts 1.0 on the wire, which JSON reads as the integer 1', () => {
@@ -1010,7 +1010,7 @@ describe('error reporting', () => {
 
     // Assess
     expect(result.field).toBe('(json)');
-    expect(result.error).toMatch(/^\(json\): invalid JSON: \S/);
+    expect(result.error).toBe('(json): invalid JSON; expected one JSON object per record');
     expect(result.error).not.toContain('\n');
   });
 

@@ -9,9 +9,10 @@
  * - Unknown fields (top level and inside `login`/`browse`/`order`) are
  *   stripped by zod's default object behaviour: forward compatible, and they
  *   can never reach storage.
- * - Every rejection is one line `<field path>: <problem>`. Messages never echo
- *   the offending value (usernames, IPs, ids must not leak into logs), except
- *   for `schemaVersion`, which is not personal data.
+ * - Every rejection is one line `<field path>: <problem>`. Messages name the
+ *   field and what was expected, and never echo any part of a value (usernames,
+ *   IPs, ids must not leak into dead letters or logs): not even `schemaVersion`,
+ *   whose field may hold anything a producer put there.
  * - No normalisation happens here (IP canonicalisation, lower-casing, …);
  *   values are validated and passed through unchanged.
  */
@@ -187,14 +188,11 @@ function rule(expected: string, missing = 'required'): (iss: { readonly input?: 
   return (iss) => (iss.input === undefined ? missing : expected);
 }
 
-function describeVersion(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 16 ? `${v.slice(0, 16)}…` : v);
-  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
-}
-
 function schemaVersionProblem(v: unknown): string {
-  return v === undefined ? 'required' : `unsupported version ${describeVersion(v)}; this consumer accepts 1`;
+  if (v === undefined) return 'required';
+  return typeof v === 'number'
+    ? 'unsupported version; this consumer accepts 1'
+    : `expected the number 1, got ${kindOf(v)}`;
 }
 
 function boundedString(min: number, max: number): z.ZodString {
@@ -454,22 +452,19 @@ export function parseEvent(input: unknown, nowMs: number): ParseResult {
   return { ok: true, event, occurredAtMs };
 }
 
-const JSON_SNIPPET = /^(.*?), ".*" is not valid JSON$/s;
-
 /**
  * `JSON.parse` + {@link parseEvent} for one NDJSON line or stream record.
- * Invalid JSON gives `field: '(json)'`; the message omits the engine's
- * excerpt of the input so raw personal data does not end up in error logs.
- * A leading UTF-8 byte-order mark is ignored.
+ * Invalid JSON gives `field: '(json)'` and a fixed message: the engine's own
+ * quotes the input (`Unexpected token 'a', "abc" is not valid JSON`, and an
+ * excerpt around the error for longer text), and no message may carry raw
+ * personal data. A leading UTF-8 byte-order mark is ignored.
  */
 export function parseEventLine(line: string, nowMs: number): ParseResult {
   let input: unknown;
   try {
     input = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-  } catch (e) {
-    const raw = e instanceof Error ? e.message : String(e);
-    const msg = (JSON_SNIPPET.exec(raw)?.[1] ?? raw).replace(/\s+/g, ' ').slice(0, 200);
-    return { ok: false, field: '(json)', error: `(json): invalid JSON: ${msg}` };
+  } catch {
+    return { ok: false, field: '(json)', error: '(json): invalid JSON; expected one JSON object per record' };
   }
   return parseEvent(input, nowMs);
 }

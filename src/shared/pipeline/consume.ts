@@ -9,8 +9,9 @@ import type { ProfileKey } from '../profile/model.ts';
 import { profileKeysOf } from '../profile/observe.ts';
 import type { ProfileStore, SubjectDataStore } from '../profile/store.ts';
 import { forgetControlled } from '../rights/subject-rights.ts';
-import type { Pseudonymiser } from '../pseudonymise.ts';
+import type { Pseudonymiser, SubjectPseudonym } from '../pseudonymise.ts';
 import { BatchingProfileStore } from './batching-store.ts';
+import { DEAD_LETTER_EXCERPT_BYTES } from './dead-letters.ts';
 import type { RecordSealer } from './sealed-records.ts';
 import type { Alert, AlertWriter, DeadLetter, DeadLetterWriter } from './writers.ts';
 
@@ -43,8 +44,8 @@ export interface ConsumeDeps {
    */
   subjects?: SubjectDataStore;
   /**
-   * Seals the raw bytes of an invalid record into its dead letter, for a redrive after a fix.
-   * Without it a dead letter keeps only the record's hash.
+   * Seals the raw bytes of an invalid record (and an excerpt of them) into its dead letter, for a
+   * redrive after a fix. Without it a dead letter keeps only the record's hash.
    */
   sealer?: RecordSealer;
   /** The processing clock, epoch ms. Default `Date.now`. */
@@ -85,8 +86,11 @@ const sha256 = (data: Buffer | string): string => createHash('sha256').update(da
  * - An invalid record (bad base64, UTF-8, JSON or contract) is acknowledged, never reported as
  *   a failure (it would fail again forever and block its shard), and written to the dead
  *   letters with its field-named reason, sequence number, arrival time, the SHA-256 of the raw
- *   record and, with a `sealer`, the record encrypted (never in clear: it is personal data), so
- *   that `vigil dead-letters redrive` can send it again after a fix.
+ *   record, the pseudonym of its customer id when it has one (for erasure) and, with a
+ *   `sealer`, the record encrypted (never in clear: it is personal data), so that
+ *   `vigil dead-letters redrive` can send it again after a fix. The dead-letter writer keeps the
+ *   table item bounded (the full sealed record goes to a record store), so that however large
+ *   an invalid record is, its dead letter fits and its neighbours are decided.
  * - Writes are idempotent, so a retried batch leaves the same state: alerts and dead letters
  *   are keyed by eventId and record hash, observations by eventId, and the decisions go last
  *   as the events' completion markers (a redelivered decided event is a duplicate).
@@ -115,7 +119,7 @@ export async function consumeBatch(
 
   for (const [i, { record, parsed }] of decoded.entries()) {
     if (!parsed.ok) {
-      result.invalid.push(deadLetter(decoded[i]!, parsed, deps.sealer));
+      result.invalid.push(deadLetter(decoded[i]!, parsed, deps));
       continue;
     }
     try {
@@ -124,7 +128,7 @@ export async function consumeBatch(
         result.decisions.push({ decision: verdict.decision, duplicate: verdict.duplicate });
       } else {
         // Unreachable: the event was parsed already. Handled as invalid all the same.
-        result.invalid.push(deadLetter(decoded[i]!, { ok: false, ...verdict }, deps.sealer));
+        result.invalid.push(deadLetter(decoded[i]!, { ok: false, ...verdict }, deps));
       }
     } catch (error) {
       deps.log?.error('record failed; the shard restarts from it', {
@@ -207,18 +211,54 @@ async function prefetch(store: BatchingProfileStore, decoded: Decoded[], pseudon
 function deadLetter(
   { record, bytes }: Decoded,
   parsed: Extract<ParseResult, { ok: false }>,
-  sealer: RecordSealer | undefined,
+  { sealer, pseudonymiser }: Pick<ConsumeDeps, 'sealer' | 'pseudonymiser'>,
 ): DeadLetter {
+  const raw = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   const letter: DeadLetter = {
     sha256: sha256(bytes),
     reason: parsed.error,
     field: parsed.field,
     sequenceNumber: record.sequenceNumber,
     arrivedAt: record.arrivedAt,
+    size: raw.length,
   };
   if (parsed.eventId !== undefined) letter.eventId = parsed.eventId;
-  if (sealer) letter.sealed = sealer.seal(bytes);
+  const customerId = customerIdOf(raw);
+  if (customerId !== undefined) letter.subject = pseudonymiser.of('subject', customerId) as SubjectPseudonym;
+  if (sealer) {
+    letter.sealed = sealer.seal(raw);
+    letter.excerpt = sealer.seal(raw.subarray(0, DEAD_LETTER_EXCERPT_BYTES));
+  }
   return letter;
+}
+
+/** `"customerId": "<JSON string>"` anywhere in a text, for records that are not valid JSON. */
+const CUSTOMER_ID_MEMBER = /"customerId"\s*:\s*("(?:[^"\\\n]|\\.){1,1024}")/;
+
+/**
+ * The customer id of an invalid record, best effort: a JSON object's string `customerId` (whatever
+ * else is wrong with it), else the first `"customerId": "…"` member in text that is not JSON (cut
+ * or garbled). Only ids the contract could hold (1–128 characters) count: nothing else can be
+ * the customer id an erasure request names.
+ */
+function customerIdOf(raw: Buffer): string | undefined {
+  const text = raw.toString('utf8');
+  let id: unknown;
+  try {
+    const value: unknown = JSON.parse(text);
+    id =
+      typeof value === 'object' && value !== null
+        ? (value as { customerId?: unknown }).customerId
+        : undefined;
+  } catch {
+    const literal = CUSTOMER_ID_MEMBER.exec(text)?.[1];
+    try {
+      id = literal === undefined ? undefined : JSON.parse(literal);
+    } catch {
+      id = undefined;
+    }
+  }
+  return typeof id === 'string' && id.length >= 1 && id.length <= 128 ? id : undefined;
 }
 
 /** The alert of a review/deny decision: only pseudonyms of the facts, never raw identifiers. */

@@ -3,10 +3,12 @@ import type { Outcome } from '../../rules/decide.ts';
 import { statusPartitionOf } from '../alerts/partitions.ts';
 import type { Reason } from '../../rules/rule.ts';
 import type { EventType } from '../contract/events.ts';
+import type { BlobStore } from '../blobs.ts';
 import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
 import { type RetryPolicy, batchWriteAll } from '../dynamo-batch.ts';
 import { runLimited } from '../run-limited.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
+import { recordKey, type StoredDeadLetter } from './dead-letters.ts';
 
 /**
  * Dead letters are kept a week: long enough to notice (the dead-letter metric and alarm), fix
@@ -45,19 +47,31 @@ export interface Alert {
  * An invalid stream record. It holds no raw record in clear: the record is personal data
  * (customer ids, IPs, user agents), and a dead-letter place must not become a readable copy of
  * the stream. The SHA-256 lets a producer-side copy be matched to it; `sealed`, when the consumer
- * has a sealer, is the record encrypted for a redrive (see `RecordSealer`).
+ * has a sealer, is the record encrypted for a redrive (see `RecordSealer`), `excerpt` its first
+ * `DEAD_LETTER_EXCERPT_BYTES` bytes sealed. The table item keeps everything but `sealed`,
+ * which goes to the record store (see {@link DynamoDeadLetterWriter}): a record may be up to
+ * 1 MiB, an item at most 400 KB.
  */
 export interface DeadLetter {
   /** SHA-256 of the raw record bytes, hex. */
   sha256: string;
-  /** The field-named reason (`order.amountMinor: expected integer ≥ 0`, `(json): invalid JSON: …`). */
+  /** The field-named reason (`order.amountMinor: expected integer ≥ 0`), never quoting a value. */
   reason: string;
   field: string;
   /** The event's own id when it was valid. */
   eventId?: string;
+  /**
+   * The keyed pseudonym of the record's customer id, when the record yields one (a string
+   * `customerId` in it, even if other fields are invalid), so that erasure finds it.
+   */
+  subject?: SubjectPseudonym;
   sequenceNumber: string;
+  /** The raw record's size, bytes. */
+  size: number;
   /** The raw record, AES-256-GCM under a key derived from the pseudonymisation key. */
   sealed?: string;
+  /** The raw record's first bytes, sealed likewise. */
+  excerpt?: string;
   // No partition key, not even hashed: it is a customer id, session id or IP, and an
   // unkeyed hash of an IP or a customer number is reversed by trying them all.
   /** When the record reached the stream, epoch ms. */
@@ -147,12 +161,29 @@ export class DynamoAlertWriter implements AlertWriter {
   }
 }
 
-/** Dead letters in the `deadLetters` table: `pk` = `dl#<sha256>`, kept {@link DEAD_LETTER_RETENTION_DAYS}. */
+/**
+ * Dead letters in the `deadLetters` table, `pk` = `dl#<sha256>`, kept {@link DEAD_LETTER_RETENTION_DAYS}:
+ * each full sealed record is put in `records` first (S3, or a folder locally; the bucket expires
+ * it after the same days), then the item, bounded whatever the record's size, with the record's
+ * key. An item never names a record that is not there yet, and a retried batch writes both again.
+ */
 export class DynamoDeadLetterWriter implements DeadLetterWriter {
-  constructor(readonly options: DynamoWriterOptions) {}
+  constructor(readonly options: DynamoWriterOptions & { records?: BlobStore }) {}
   async write(letters: readonly DeadLetter[]): Promise<void> {
     const ttl = Math.floor((this.options.now ?? Date.now)() / 1000) + DEAD_LETTER_RETENTION_DAYS * 86_400;
-    const items = letters.map((letter) => ({ pk: `dl#${letter.sha256}`, ...letter, [TTL_ATTRIBUTE]: ttl }));
+    const items: StoredDeadLetter[] = [];
+    const puts: (() => Promise<void>)[] = [];
+    for (const { sealed, ...letter } of letters) {
+      const item: StoredDeadLetter = { pk: `dl#${letter.sha256}`, ...letter, [TTL_ATTRIBUTE]: ttl };
+      if (sealed !== undefined) {
+        const records = this.options.records;
+        if (!records) throw new Error('dead letters: a sealed record needs a record store');
+        item.record = recordKey(letter.sha256);
+        puts.push(() => records.put(item.record!, sealed));
+      }
+      items.push(item);
+    }
+    await runLimited(puts, 8);
     await batchWriteAll(this.options.client, this.options.table, items, this.options.unprocessedRetry);
   }
 }

@@ -25,6 +25,8 @@ export interface RightsReceipt {
   profiles: number;
   /** Alerts deleted (erasure only). */
   alerts?: number;
+  /** Dead letters deleted, each with its sealed record (erasure only). */
+  deadLetters?: number;
 }
 
 /** Where receipts are kept, so that `GET` on a receipt shows it. */
@@ -46,10 +48,24 @@ export interface SubjectAlerts {
   eraseSubject(subject: SubjectPseudonym, eventIds: readonly string[]): Promise<number>;
 }
 
+/**
+ * The dead letters about a subject: invalid stream records kept sealed for a redrive, which
+ * hold the customer id, IP and username in clear once opened.
+ */
+export interface SubjectDeadLetters {
+  /**
+   * Deletes every dead letter of the customer (item and sealed record): those attributed to its
+   * pseudonym, and those attributed to no one whose record holds the customer id.
+   * @returns how many were deleted.
+   */
+  eraseSubject(subject: SubjectPseudonym, customerId: string): Promise<number>;
+}
+
 export interface SubjectRightsDeps {
   store: SubjectDataStore & Pick<ProfileStore, 'record'>;
   receipts: ReceiptStore;
   alerts: SubjectAlerts;
+  deadLetters: SubjectDeadLetters;
   pseudonymiser: Pseudonymiser;
   /** Epoch ms. Default `Date.now`. */
   now?: () => number;
@@ -127,7 +143,7 @@ const PLAIN_WORDS =
  *
  * @example
  * ```ts
- * const rights = new SubjectRights({ store, receipts: store, alerts, pseudonymiser });
+ * const rights = new SubjectRights({ store, receipts: store, alerts, deadLetters, pseudonymiser });
  * const receipt = await rights.object('C1000231', 'profiling');
  * receipt.observations; // { login: 12, browse: 40, search: 3, order: 2 }
  * ```
@@ -199,20 +215,28 @@ export class SubjectRights {
   }
 
   /**
-   * Erasure (GDPR Art. 17): every signal in every profile, whatever was set aside, and the alerts
-   * about the subject. Kept: an objection marker (pseudonym and scope only), because honouring
-   * the objection needs it, and this receipt (the request's own record, for accountability).
+   * Erasure (GDPR Art. 17): every signal in every profile, whatever was set aside, the alerts
+   * about the subject and its dead letters. Kept: an objection marker (pseudonym and scope only),
+   * because honouring the objection needs it, and this receipt (the request's own record, for
+   * accountability); docs/privacy.md lists what else is kept and why.
    */
   async erase(customerId: string): Promise<RightsReceipt> {
     const subject = this.subjectOf(customerId);
-    const { store, alerts } = this.#deps;
+    const { store, alerts, deadLetters } = this.#deps;
     const eventIds = await this.#eventIds(subject);
     const counts = await store.forget(subject, SIGNAL_KINDS);
     await store.dropAside(subject);
     const { objection } = (await store.controls([subject])).get(subject) ?? {};
     await store.setControls(subject, objection ? { objection } : {});
     const erasedAlerts = await alerts.eraseSubject(subject, eventIds);
-    return this.#receipt({ request: 'erasure', subject, ...counts, alerts: erasedAlerts });
+    const erasedDeadLetters = await deadLetters.eraseSubject(subject, customerId);
+    return this.#receipt({
+      request: 'erasure',
+      subject,
+      ...counts,
+      alerts: erasedAlerts,
+      deadLetters: erasedDeadLetters,
+    });
   }
 
   /** Access and portability (GDPR Art. 15 and 20): everything stored about the subject, in plain words. */

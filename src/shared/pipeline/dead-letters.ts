@@ -1,0 +1,192 @@
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  paginateScan,
+} from '@aws-sdk/lib-dynamodb';
+import { type BlobStore, FolderBlobStore, S3BlobStore } from '../blobs.ts';
+import type { SubjectPseudonym } from '../pseudonymise.ts';
+import type { SubjectDeadLetters } from '../rights/subject-rights.ts';
+import { TTL_ATTRIBUTE } from '../tables.ts';
+import type { RecordSealer } from './sealed-records.ts';
+import type { DeadLetter } from './writers.ts';
+
+/** The bucket of the dead letters' full sealed records (AWS). */
+export const DEAD_LETTER_BUCKET_ENV = 'VIGIL_DEAD_LETTER_BUCKET';
+/** The folder of the dead letters' full sealed records (the local stack). */
+export const DEAD_LETTER_DIR_ENV = 'VIGIL_DEAD_LETTER_DIR';
+
+/**
+ * The raw bytes a dead letter's item keeps (sealed) in the table: enough to see what kind of
+ * record it was, small enough that an item stays a few KB whatever the record's size (a Kinesis
+ * record holds up to 1 MiB, a DynamoDB item 400 KB).
+ */
+export const DEAD_LETTER_EXCERPT_BYTES = 4096;
+
+/** The blob key of a dead letter's full sealed record. */
+export const recordKey = (sha256: string): string => `dead-letters/${sha256}`;
+
+/** The dead letters' record store the environment names: S3 in AWS, a folder locally. */
+export function deadLetterRecordsFromEnv(env: NodeJS.ProcessEnv = process.env): BlobStore {
+  const bucket = env[DEAD_LETTER_BUCKET_ENV];
+  if (bucket) return new S3BlobStore({ bucket });
+  const dir = env[DEAD_LETTER_DIR_ENV];
+  if (dir) return new FolderBlobStore(dir);
+  throw new Error(`dead letters: set ${DEAD_LETTER_BUCKET_ENV} (AWS) or ${DEAD_LETTER_DIR_ENV} (local)`);
+}
+
+/**
+ * A dead letter as its table item holds it: bounded whatever the record's size. The full
+ * sealed record is in the record store under `record`.
+ */
+export type StoredDeadLetter = Omit<DeadLetter, 'sealed'> & {
+  pk: string;
+  /** The blob key of the full sealed record; absent when none was kept (no sealer). */
+  record?: string;
+  [TTL_ATTRIBUTE]: number;
+};
+
+/** BatchWriteItem takes at most 25 requests. */
+const BATCH_WRITE_MAX_ITEMS = 25;
+
+/**
+ * The dead letters: the items in the `deadLetters` table and the full sealed records in the
+ * record store, read and deleted together (`vigil dead-letters`, erasure).
+ *
+ * @example
+ * ```ts
+ * const letters = new DynamoDeadLetters({ client, table: tables.deadLetters, records: deadLetterRecordsFromEnv() });
+ * for (const l of await letters.list()) console.log(l.sha256, l.reason);
+ * ```
+ */
+export class DynamoDeadLetters implements SubjectDeadLetters {
+  constructor(
+    readonly options: {
+      client: DynamoDBDocumentClient;
+      table: string;
+      /** Where the full sealed records are; needed to read or delete a letter that has one. */
+      records?: BlobStore;
+      /** Opens sealed records; needed for erasure (the records attributed to no one are searched). */
+      sealer?: RecordSealer;
+      /** The clock, epoch ms (which letters have expired). Default `Date.now`. */
+      now?: () => number;
+    },
+  ) {}
+
+  /** Every unexpired dead letter (DynamoDB deletes expired items late, dynalite never), oldest first. */
+  async list(): Promise<StoredDeadLetter[]> {
+    return (await this.#scan({})).filter((l) => this.#live(l));
+  }
+
+  /** The dead letter of this record, strongly consistent. */
+  async get(sha256: string): Promise<StoredDeadLetter | undefined> {
+    const { Item } = await this.options.client.send(
+      new GetCommand({ TableName: this.options.table, Key: { pk: `dl#${sha256}` }, ConsistentRead: true }),
+    );
+    return Item && this.#live(Item as StoredDeadLetter) ? (Item as StoredDeadLetter) : undefined;
+  }
+
+  /** The full sealed record of a dead letter, or `undefined` when none was kept. */
+  async sealedRecord(letter: StoredDeadLetter): Promise<string | undefined> {
+    if (letter.record === undefined) return undefined;
+    return (await this.#records().get(letter.record))?.toString('utf8');
+  }
+
+  /** The dead letters attributed to a subject, expired or not (index `bySubject`, eventually consistent). */
+  async ofSubject(subject: SubjectPseudonym): Promise<StoredDeadLetter[]> {
+    const letters: StoredDeadLetter[] = [];
+    const pages = paginateQuery(
+      { client: this.options.client },
+      {
+        TableName: this.options.table,
+        IndexName: 'bySubject',
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'subject' },
+        ExpressionAttributeValues: { ':s': subject },
+      },
+    );
+    for await (const page of pages) letters.push(...((page.Items ?? []) as StoredDeadLetter[]));
+    return letters;
+  }
+
+  /**
+   * The dead letters no subject could be derived from (not JSON, no string customerId), expired
+   * or not: an expired item is still there until DynamoDB's TTL deletes it.
+   */
+  async unattributed(): Promise<StoredDeadLetter[]> {
+    return this.#scan({
+      FilterExpression: 'attribute_not_exists(#s)',
+      ExpressionAttributeNames: { '#s': 'subject' },
+    });
+  }
+
+  /**
+   * Deletes dead letters: each one's record first, then its item, so that a failure part way
+   * leaves items that still lead to whatever is left (a retry finds and finishes them).
+   */
+  async remove(letters: readonly StoredDeadLetter[]): Promise<void> {
+    const keys = letters.flatMap((l) => (l.record === undefined ? [] : [l.record]));
+    if (keys.length > 0) await Promise.all(keys.map((key) => this.#records().delete(key)));
+    for (let i = 0; i < letters.length; i += BATCH_WRITE_MAX_ITEMS) {
+      let requests = letters
+        .slice(i, i + BATCH_WRITE_MAX_ITEMS)
+        .map((l) => ({ DeleteRequest: { Key: { pk: l.pk } } }));
+      // Unprocessed deletes (throttling) are sent again, a bounded number of times.
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`deleting dead letters: ${requests.length} deletes unprocessed`);
+        const { UnprocessedItems } = await this.options.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.options.table]: requests } }),
+        );
+        requests = (UnprocessedItems?.[this.options.table] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  /**
+   * Erasure: deletes the subject's dead letters, those attributed to its pseudonym and those
+   * without a subject whose sealed record (opened with the sealer) holds the customer id as a
+   * JSON string. Reads the whole table for the latter (a consistent Scan): it holds a week of
+   * invalid records at most. @returns how many were deleted.
+   */
+  async eraseSubject(subject: SubjectPseudonym, customerId: string): Promise<number> {
+    const { sealer } = this.options;
+    if (!sealer) throw new Error('dead letters: erasure needs the sealer to search unattributed records');
+    const [own, unattributed] = await Promise.all([this.ofSubject(subject), this.unattributed()]);
+    const needle = Buffer.from(JSON.stringify(customerId));
+    const mentioning: StoredDeadLetter[] = [];
+    for (const letter of unattributed) {
+      const sealed = (await this.sealedRecord(letter)) ?? letter.excerpt;
+      if (sealed !== undefined && sealer.open(sealed).includes(needle)) mentioning.push(letter);
+    }
+    await this.remove([...own, ...mentioning]);
+    return own.length + mentioning.length;
+  }
+
+  async #scan(filter: {
+    FilterExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+  }): Promise<StoredDeadLetter[]> {
+    const letters: StoredDeadLetter[] = [];
+    const pages = paginateScan(
+      { client: this.options.client },
+      { TableName: this.options.table, ConsistentRead: true, ...filter },
+    );
+    for await (const page of pages) letters.push(...((page.Items ?? []) as StoredDeadLetter[]));
+    return letters.sort((a, b) => a.arrivedAt - b.arrivedAt);
+  }
+
+  #records(): BlobStore {
+    const { records } = this.options;
+    if (!records) {
+      throw new Error(
+        `dead letters: no record store (set ${DEAD_LETTER_BUCKET_ENV} or ${DEAD_LETTER_DIR_ENV})`,
+      );
+    }
+    return records;
+  }
+
+  #live(letter: StoredDeadLetter): boolean {
+    return letter[TTL_ATTRIBUTE] > (this.options.now ?? Date.now)() / 1000;
+  }
+}
