@@ -11,13 +11,14 @@ import { EVENT_ID_PATTERN, type VigilEvent } from '../../src/shared/contract/eve
 import { PROTOTYPE_NAMES } from '../../src/shared/map-keys.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
+import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import { aBrowse, aLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
-import { testPseudonymiser } from '../unit/core/support.ts';
+import { testKey, testPseudonymiser } from '../unit/core/support.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 import { scanRaw, stringsOf } from '../support/raw-scan.ts';
 
@@ -49,7 +50,12 @@ async function aStage() {
     store,
     receipts: new DynamoReceiptStore({ client, table: tables.profiles }),
     alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
-    deadLetters: new DynamoDeadLetters({ client, table: tables.deadLetters, now }),
+    deadLetters: new DynamoDeadLetters({
+      client,
+      table: tables.deadLetters,
+      sealer: new RecordSealer(testKey()),
+      now,
+    }),
     pseudonymiser: testPseudonymiser(),
     now,
   });
