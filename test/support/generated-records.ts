@@ -231,7 +231,8 @@ const invalidRecord = (eventId: string): fc.Arbitrary<{ bytes: Buffer; expect: E
       const bad = typeof m.value === 'string' ? [m.value] : [];
       return invalid(utf8(withField(base, m.field, m.value)), [m.field], bad);
     });
-    const { padding: _, ...slim } = base;
+    const slim = { ...base };
+    delete slim.padding;
     const line = JSON.stringify(base);
     const slimLine = JSON.stringify(slim);
     const nested = (depth: number) => `"schemaVersion":${'['.repeat(depth)}${']'.repeat(depth)}`;
