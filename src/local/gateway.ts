@@ -171,7 +171,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
-    const url = requestUrl(req.url ?? '/');
     const method = req.method ?? 'GET';
     const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const role = token === undefined ? undefined : roleOf.get(token);
@@ -183,6 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         'Authorization',
       );
     }
+    const url = requestUrl(req.url ?? '/');
     const found = match(method, url.pathname);
     if (!found) throw new ApiError(404, 'NOT_FOUND', '(path): no such route', '(path)');
     const body = await readBody(req);
