@@ -125,10 +125,10 @@ describe('DynamoAlertRepository cursors', () => {
     ['an empty alert id', cursorOf({ open: after('', second(1), statusShard('')) })],
     ['a time that is no event time', cursorOf({ open: after(alertId, 'zzzz') })],
     [
-      'a position of the old shape',
+      'a key of another status partition, in the old shape',
       cursorOf({ open: { at: 'after', key: { pk: alertId, gsi1pk: 'status#closed', gsi1sk: second(1) } } }),
     ],
-    ['a key of another partition in the old shape', cursorOf({ open: { at: 'after', key: {} } })],
+    ['an empty key, in the old shape', cursorOf({ open: { at: 'after', key: {} } })],
   ])('refuses %s with InvalidCursorError before any request', async (_, cursor) => {
     // Prepare
     const { alerts, client } = await aStore();
