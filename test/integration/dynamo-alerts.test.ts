@@ -3,6 +3,7 @@
  * partition, dispositions keeping the shard, and cursors checked before any request.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertRepository } from '../../src/shared/alerts/dynamo-alerts.ts';
 import { type AlertFilter, InvalidCursorError } from '../../src/shared/alerts/model.ts';
@@ -89,6 +90,41 @@ describe('DynamoAlertRepository listing over write shards', () => {
     );
   });
 
+  it('pages any mix of times, ties and statuses completely, newest first, each alert once', async () => {
+    // Prepare: a store; each generated case writes its alerts (many on the same second, some closed) in a window of its own
+    const { alerts, writer } = await aStore();
+    let round = 0;
+    const run = fc.asyncProperty(
+      fc.array(fc.record({ at: fc.nat(20), closed: fc.boolean() }), { maxLength: 60 }),
+      fc.integer({ min: 1, max: 9 }),
+      fc.constantFrom<AlertFilter['status']>(undefined, 'open', 'closed'),
+      async (specs, limit, status) => {
+        // Prepare
+        const from = second(++round * 100);
+        const written = specs.map((spec) => ({
+          ...spec,
+          alert: anAlert({ occurredAt: second(round * 100 + spec.at) }),
+        }));
+        await writer.write(written.map((w) => w.alert));
+        for (const w of written.filter((w) => w.closed)) {
+          await alerts.dispose(w.alert.alertId, { verdict: 'fraud', note: '', by: 'analyst', at: from });
+        }
+
+        // Act
+        const { listed } = await allPages(alerts, { status, from, to: second(round * 100 + 99) }, limit);
+
+        // Assess
+        const expected = written.filter((w) => status === undefined || (status === 'closed') === w.closed);
+        expect([...listed].sort()).toEqual(expected.map((w) => w.alert.alertId).sort());
+        const times = listed.map((id) => written.find((w) => w.alert.alertId === id)!.alert.occurredAt);
+        expect(times).toEqual([...times].sort().reverse());
+      },
+    );
+
+    // Act, Assess: every case
+    await fc.assert(run, { numRuns: 12 });
+  }, 120_000);
+
   it('keeps an alert in its shard when it is disposed of', async () => {
     // Prepare
     const { alerts, writer, client, table } = await aStore();
@@ -125,10 +161,10 @@ describe('DynamoAlertRepository cursors', () => {
     ['an empty alert id', cursorOf({ open: after('', second(1), statusShard('')) })],
     ['a time that is no event time', cursorOf({ open: after(alertId, 'zzzz') })],
     [
-      'a position of the old shape',
+      'a key of another status partition, in the old shape',
       cursorOf({ open: { at: 'after', key: { pk: alertId, gsi1pk: 'status#closed', gsi1sk: second(1) } } }),
     ],
-    ['a key of another partition in the old shape', cursorOf({ open: { at: 'after', key: {} } })],
+    ['an empty key, in the old shape', cursorOf({ open: { at: 'after', key: {} } })],
   ])('refuses %s with InvalidCursorError before any request', async (_, cursor) => {
     // Prepare
     const { alerts, client } = await aStore();

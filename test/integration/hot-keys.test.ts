@@ -98,7 +98,7 @@ describe('hot keys under a credential-stuffing wave', () => {
     // The hot items stay bounded in size: the newest logins only.
     for (const item of ipItems) expect(Object.keys(item.obs as object)).toHaveLength(PROFILE_LIMITS.login);
     client.destroy();
-  });
+  }, 120_000);
 
   it('writes a hot item at most twice per batch when another shard wrote it since the batch read it', async () => {
     // Prepare: two shards' stores read the three addresses' items; the later shard writes first
