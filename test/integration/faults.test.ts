@@ -12,7 +12,9 @@ import { SHOP_WIDE_RULES } from '../../src/rules/shop-wide.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { type ConsumeDeps, type StreamRecord, consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
+import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
+import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import { TABLE_ROLES, type TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS, withField } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
@@ -78,6 +80,8 @@ const BATCHES: StreamRecord[][] = (() => {
 
 interface Pipeline {
   deps: ConsumeDeps;
+  store: DynamoProfileStore;
+  tables: Record<TableRole, string>;
   /** What the consumer logged as failed (error messages). */
   errors: string[];
   /** Every table's items, sorted by pk (read with a client of its own, without faults). */
@@ -113,7 +117,7 @@ async function aPipeline(client: DynamoClient): Promise<Pipeline> {
   };
   const state = async () =>
     Object.fromEntries(await Promise.all(TABLE_ROLES.map(async (r) => [r, await scan(r)] as const))) as State;
-  return { deps, errors, state };
+  return { deps, store, tables, errors, state };
 }
 
 /**
@@ -248,4 +252,54 @@ describe('consumeBatch under throttling and partial batch results', () => {
     },
     60_000,
   );
+});
+
+describe('erasure under throttling and partial batch results', () => {
+  /** The observations of `subject` in any profile, and its alerts. */
+  const traces = (state: State, subject: string) => ({
+    observations: state.profiles.flatMap((item) =>
+      Object.entries((item.obs ?? {}) as Record<string, string>)
+        .map(([id, o]) => decodeObservation(o, id))
+        .filter((o) => o.subject === subject),
+    ),
+    alerts: state.alerts.filter((a) => a.subject === subject),
+  });
+
+  it("leaves nothing of the customer's in the profiles or the alerts, the request repeated until it completes", async () => {
+    // Prepare: the traffic consumed without faults, then a third of the attempts throttled, half the batches partial
+    const faults = faultyClient(local.endpoint, { throttle: 0, partial: 0 });
+    const { deps, store, tables, state } = await aPipeline(faults.client);
+    for (const batch of BATCHES) await deliver(batch, deps);
+    const rights = new SubjectRights({
+      store,
+      receipts: new DynamoReceiptStore({ client: faults.client, table: tables.profiles }),
+      alerts: new DynamoSubjectAlerts({
+        client: faults.client,
+        table: tables.alerts,
+        unprocessedRetry: NO_PAUSE,
+      }),
+      pseudonymiser: testPseudonymiser(),
+      now: () => FIXTURE_NOW_MS,
+    });
+    const subject = rights.subjectOf('C310000');
+    const before = traces(await state(), subject);
+    faults.plan({ throttle: 0.35, partial: 0.5 });
+
+    // Act: as the privacy service repeats a request that failed
+    let requests = 0;
+    for (let done = false; !done && requests < 20; requests++) {
+      done = await rights.erase('C310000').then(
+        () => true,
+        () => false,
+      );
+    }
+
+    // Assess
+    expect(before.observations.length).toBeGreaterThan(0);
+    expect(before.alerts.length).toBeGreaterThan(0);
+    expect(faults.counts.partial.BatchGetItemCommand).toBeGreaterThan(0);
+    expect(faults.counts.maxAttempts).toBeLessThanOrEqual(SDK_ATTEMPTS);
+    expect(requests).toBeLessThan(20);
+    expect(traces(await state(), subject)).toEqual({ observations: [], alerts: [] });
+  }, 60_000);
 });
