@@ -11,6 +11,8 @@ import type { DynamoClient } from '../../src/shared/aws.ts';
 import { SHOP_WIDE_RULES } from '../../src/rules/shop-wide.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { type ConsumeDeps, type StreamRecord, consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
+import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
@@ -18,7 +20,7 @@ import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import { TABLE_ROLES, type TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS, withField } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
-import { testPseudonymiser } from '../unit/core/support.ts';
+import { testKey, testPseudonymiser } from '../unit/core/support.ts';
 import { type FaultPlan, NO_PAUSE, SDK_ATTEMPTS, faultyClient } from '../support/faults.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 
@@ -277,6 +279,12 @@ describe('erasure under throttling and partial batch results', () => {
         client: faults.client,
         table: tables.alerts,
         unprocessedRetry: NO_PAUSE,
+      }),
+      deadLetters: new DynamoDeadLetters({
+        client: faults.client,
+        table: tables.deadLetters,
+        sealer: new RecordSealer(testKey()),
+        now: () => FIXTURE_NOW_MS,
       }),
       pseudonymiser: testPseudonymiser(),
       now: () => FIXTURE_NOW_MS,
