@@ -21,6 +21,7 @@ import { ROUTES, type RouteSpec } from '../src/api/routes.ts';
 import { startEmulator } from '../src/local/emulator.ts';
 import { type DynamoClient, dynamoClient } from '../src/shared/aws.ts';
 import { IP_DATA_DIR_ENV } from '../src/shared/ip-data/load.ts';
+import { DEAD_LETTER_DIR_ENV } from '../src/shared/pipeline/dead-letters.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../src/shared/tables.ts';
 
 /** Targets of issue 5 for the consumer and score functions. */
@@ -380,7 +381,11 @@ export function firstInvocation(bundle: Pick<FunctionBundle, 'fn'>): {
         'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
       login: { username: 'bench@example.nl', outcome: 'success', method: 'password' },
     };
-    return { event: kinesisEvent(login), env: {} };
+    // The full sealed records of dead letters: a folder here, the bucket in AWS (a token in the template).
+    return {
+      event: kinesisEvent(login),
+      env: { [DEAD_LETTER_DIR_ENV]: join(tmpdir(), 'vigil-bench-dead-letters') },
+    };
   }
   if (bundle.fn === INIT_FLOOR) return { event: {}, env: {} };
   if (bundle.fn === 'authorize-request') {

@@ -15,6 +15,7 @@ import { ROLES } from '../../src/api/roles.ts';
 import { ROUTES, type RouteId, type RouteSpec } from '../../src/api/routes.ts';
 import { withField } from '../factories/events.ts';
 import { aRecentOrder } from './factories.ts';
+import { PROTOTYPE_NAMES } from '../support/generated-records.ts';
 
 export type Caller = Role | 'no token' | 'unknown token' | 'malformed';
 
@@ -38,15 +39,6 @@ export const markersOf = (request: GeneratedRequest): string[] => [
       .join(' ')
       .match(MARKER) ?? [],
   ),
-];
-
-export const PROTOTYPE_NAMES = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
 ];
 
 const marker = fc.stringMatching(/^[a-z0-9]{8}$/).map((s) => `MK${s}`);

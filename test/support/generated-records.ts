@@ -6,6 +6,7 @@
  * with none of the record's own values in the reason.
  */
 import fc from 'fast-check';
+import { PROTOTYPE_NAMES as OBJECT_PROTOTYPE_NAMES } from '../../src/shared/map-keys.ts';
 import { FIXTURE_NOW_MS, withField } from '../factories/events.ts';
 
 /** What the consumer must make of a record. */
@@ -20,17 +21,8 @@ export interface GeneratedRecord {
   expect: Expectation;
 }
 
-/** Names that a plain object turns into its prototype's members. */
-export const PROTOTYPE_NAMES = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-  '__defineGetter__',
-  'isPrototypeOf',
-];
+/** Names that a plain object turns into its prototype's members (and `prototype`, a function's). */
+export const PROTOTYPE_NAMES = [...OBJECT_PROTOTYPE_NAMES, 'prototype'];
 
 /** Kinesis takes data blobs of up to 1 MiB. */
 const MAX_RECORD_BYTES = 1024 * 1024;
