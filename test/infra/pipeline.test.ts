@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/monitoring.ts';
 import { CONSUMER_TABLE_ACTIONS, IP_DATA_DIR } from '../../infra/pipeline.ts';
@@ -44,6 +44,12 @@ function consumerStatements(stack: VigilStack, template: Template): Statement[] 
     (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
   );
 }
+
+// The first synthesis loads most of aws-cdk-lib and takes many seconds on a busy machine: done
+// here, with room to spare, so that no test's own time depends on the machine's load.
+beforeAll(() => {
+  synth();
+}, 180_000);
 
 describe('Pipeline: the event stream', () => {
   it('is on demand, keeps records for the definition retention and is KMS-encrypted with the data key', () => {
