@@ -381,6 +381,54 @@ describe("Pipeline: the dead letters' record bucket", () => {
   });
 });
 
+describe('the dead-letter operator role', () => {
+  it('may list, read, delete and redrive dead letters and nothing more, and is named in the outputs', () => {
+    // Prepare
+    const { stack, template } = synth();
+    const role = stack.deadLetterOperator.role;
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: logicalId(stack, role) }]) },
+    });
+    const bucketArn = getAtt(logicalId(stack, stack.pipeline.deadLetterBucket));
+
+    // Act
+    const statements = Object.values(policies).flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    const grants = statements.map((s) => [actionsOf(s).sort().join(' '), JSON.stringify(s.Resource)]);
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        [
+          'dynamodb:BatchWriteItem dynamodb:GetItem dynamodb:Scan',
+          JSON.stringify(getAtt(logicalId(stack, stack.pipeline.tables.deadLetters))),
+        ],
+        [
+          's3:DeleteObject s3:GetObject',
+          JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/dead-letters/*']] }),
+        ],
+        ['kinesis:PutRecords', JSON.stringify(getAtt(logicalId(stack, stack.pipeline.stream)))],
+      ]),
+    );
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((a) => /^(dynamodb|s3|kinesis):/.test(a)).sort()).toEqual([
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetItem',
+      'dynamodb:Scan',
+      'kinesis:PutRecords',
+      's3:DeleteObject',
+      's3:GetObject',
+    ]);
+    expect(actions.some((a) => a.includes('*'))).toBe(false);
+    expect(outputs.DeadLetterOperatorRoleArn?.Value).toEqual(getAtt(logicalId(stack, role)));
+    expect(outputs.DeadLetterBucketName?.Value).toEqual({
+      Ref: logicalId(stack, stack.pipeline.deadLetterBucket),
+    });
+  });
+});
+
 describe('Pipeline: least privilege', () => {
   it('lets the consumer send exactly the DynamoDB actions its adapters use, on exactly those tables', () => {
     // Prepare

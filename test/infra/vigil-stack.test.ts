@@ -226,7 +226,7 @@ describe('VigilStack: cdk-nag AwsSolutions', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only SMG4 on the secret, SQS3 on the DLQ, KDS3 on the stream, S1 on the dead-letter bucket and IAM5 on its objects outside the API (test/infra/api.test.ts), each with a written reason', () => {
+  it('acknowledges only SMG4 on the secret, SQS3 on the DLQ, KDS3 on the stream, S1 on the dead-letter bucket and IAM5 on its objects (consumer, operator) outside the API (test/infra/api.test.ts), each with a written reason', () => {
     // Prepare
     const { app } = vigilApp();
 
@@ -247,6 +247,10 @@ describe('VigilStack: cdk-nag AwsSolutions', () => {
       ['Vigil-dev/Pipeline/DeadLetterRecords', 'AwsSolutions-S1'],
       [
         'Vigil-dev/Pipeline/ConsumerRole',
+        expect.stringMatching(/^<PipelineDeadLetterRecords\w+\.Arn>\/dead-letters\/\*\]$/),
+      ],
+      [
+        'Vigil-dev/DeadLetterOperator/Role',
         expect.stringMatching(/^<PipelineDeadLetterRecords\w+\.Arn>\/dead-letters\/\*\]$/),
       ],
     ]);
