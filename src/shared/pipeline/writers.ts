@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Outcome } from '../../rules/decide.ts';
 import type { Reason } from '../../rules/rule.ts';
 import type { EventType } from '../contract/events.ts';
@@ -202,13 +207,46 @@ export async function batchWriteAll(
   attempts = 8,
 ): Promise<void> {
   const unique = [...new Map(items.map((item) => [item.pk as string, item])).values()];
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < unique.length; i += BATCH_WRITE_MAX_ITEMS) {
-    chunks.push(unique.slice(i, i + BATCH_WRITE_MAX_ITEMS));
+  await sendWrites(
+    client,
+    table,
+    unique.map((Item) => ({ PutRequest: { Item } })),
+    attempts,
+  );
+}
+
+/**
+ * Deletes items by `pk` with BatchWriteItem, as {@link batchWriteAll} puts them (each key once,
+ * unprocessed deletes sent again with backoff). A missing item is no error.
+ *
+ * @throws Error when deletes are still unprocessed after `attempts` requests.
+ */
+export async function batchDeleteAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  pks: readonly string[],
+  attempts = 8,
+): Promise<void> {
+  const requests = [...new Set(pks)].map((pk) => ({ DeleteRequest: { Key: { pk } } }));
+  await sendWrites(client, table, requests, attempts);
+}
+
+type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/** Sends write requests 25 per BatchWriteItem, in parallel, retrying what comes back unprocessed. */
+async function sendWrites(
+  client: DynamoDBDocumentClient,
+  table: string,
+  all: readonly WriteRequest[],
+  attempts: number,
+): Promise<void> {
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < all.length; i += BATCH_WRITE_MAX_ITEMS) {
+    chunks.push(all.slice(i, i + BATCH_WRITE_MAX_ITEMS));
   }
   await Promise.all(
     chunks.map(async (chunk) => {
-      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      let requests = chunk;
       for (let attempt = 1; ; attempt++) {
         const { UnprocessedItems } = await client.send(
           new BatchWriteCommand({ RequestItems: { [table]: requests } }),
@@ -220,7 +258,7 @@ export async function batchWriteAll(
             `BatchWriteItem ${table}: ${left.length} items unprocessed after ${attempts} requests`,
           );
         }
-        requests = left as typeof requests;
+        requests = left;
         await sleep(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
       }
     }),

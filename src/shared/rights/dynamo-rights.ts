@@ -1,11 +1,6 @@
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoClient } from '../aws.ts';
+import { batchDeleteAll } from '../pipeline/writers.ts';
 import { batchGetAll } from '../profile/dynamo-store.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
@@ -98,18 +93,7 @@ export class DynamoSubjectAlerts implements SubjectAlerts {
 
   async eraseSubject(subject: SubjectPseudonym, eventIds: readonly string[]): Promise<number> {
     const ids = (await this.ofSubject(subject, eventIds)).map((a) => a.alertId as string);
-    for (let i = 0; i < ids.length; i += 25) {
-      const chunk = ids.slice(i, i + 25);
-      let requests = chunk.map((pk) => ({ DeleteRequest: { Key: { pk } } }));
-      // Unprocessed deletes (throttling) are sent again, a bounded number of times.
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`erasing alerts: ${requests.length} deletes unprocessed`);
-        const { UnprocessedItems } = await this.options.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.options.table]: requests } }),
-        );
-        requests = (UnprocessedItems?.[this.options.table] ?? []) as typeof requests;
-      }
-    }
+    await batchDeleteAll(this.options.client, this.options.table, ids);
     return ids.length;
   }
 }
