@@ -432,6 +432,9 @@ function initOnce(bundle: FunctionBundle, endpoint: string): InitSample {
     PATH: process.env.PATH,
     ...bundle.environment,
     ...(bundle.environment[IP_DATA_DIR_ENV] ? { [IP_DATA_DIR_ENV]: join(bundle.dir, IP_DATA_DIR) } : {}),
+    // The dead letters' records in a folder instead of the template's bucket (a token, left out:
+    // no S3 here); the bench's events are valid, so none is written.
+    [DEAD_LETTER_DIR_ENV]: join(tmpdir(), 'vigil-bench-dead-letters'),
     VIGIL_PSEUDONYM_KEY: BENCH_KEY,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,

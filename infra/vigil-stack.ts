@@ -5,6 +5,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { VigilApi } from './api.ts';
 import { DEFAULT_CONFIG, type VigilConfig } from './config.ts';
+import { DeadLetterOperator } from './dead-letter-operator.ts';
 import { Monitoring } from './monitoring.ts';
 import { Pipeline } from './pipeline.ts';
 
@@ -55,6 +56,8 @@ export class VigilStack extends Stack {
   /** The REST API of the score, alerts and customers'-rights routes. */
   readonly api: VigilApi;
   readonly monitoring: Monitoring;
+  /** The role `vigil dead-letters` runs as in AWS. */
+  readonly deadLetterOperator: DeadLetterOperator;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     const { stage, config = DEFAULT_CONFIG, ...stackProps } = props;
@@ -113,6 +116,11 @@ export class VigilStack extends Stack {
       pseudonymKeySecret: this.pseudonymKeySecret,
       deadLetterBucket: this.pipeline.deadLetterBucket,
     });
+    this.deadLetterOperator = new DeadLetterOperator(this, 'DeadLetterOperator', {
+      stage,
+      pipeline: this.pipeline,
+      pseudonymKeySecret: this.pseudonymKeySecret,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       pipeline: this.pipeline,
@@ -130,6 +138,14 @@ export class VigilStack extends Stack {
     new CfnOutput(this, 'DataKeyArn', {
       value: this.pipeline.dataKey.keyArn,
       description: 'Producers: kms:GenerateDataKey on this key (the stream is encrypted with it)',
+    });
+    new CfnOutput(this, 'DeadLetterBucketName', {
+      value: this.pipeline.deadLetterBucket.bucketName,
+      description: "Operators: the dead letters' sealed records (vigil dead-letters --bucket)",
+    });
+    new CfnOutput(this, 'DeadLetterOperatorRoleArn', {
+      value: this.deadLetterOperator.role.roleArn,
+      description: 'Operators: assume this role to list and redrive dead letters (vigil dead-letters)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.alarmTopic.topicArn,

@@ -1,7 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS, type ApiRoute, AUTHORIZER_CACHE_TTL, VigilApi } from '../../infra/api.ts';
 import {
   accessOf,
@@ -66,6 +66,12 @@ function statementsOf(stack: Stack, template: Template, role: { node: { defaultC
     (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
   );
 }
+
+// The first synthesis loads most of aws-cdk-lib and takes many seconds on a busy machine: done
+// here, with room to spare, so that no test's own time depends on the machine's load.
+beforeAll(() => {
+  synth();
+}, 180_000);
 
 describe('Api: routes from src/api/routes.ts', () => {
   it('has one method per route on its resource path, and nothing else', () => {

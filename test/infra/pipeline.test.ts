@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/monitoring.ts';
 import { CONSUMER_TABLE_ACTIONS, IP_DATA_DIR } from '../../infra/pipeline.ts';
@@ -44,6 +44,12 @@ function consumerStatements(stack: VigilStack, template: Template): Statement[] 
     (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
   );
 }
+
+// The first synthesis loads most of aws-cdk-lib and takes many seconds on a busy machine: done
+// here, with room to spare, so that no test's own time depends on the machine's load.
+beforeAll(() => {
+  synth();
+}, 180_000);
 
 describe('Pipeline: the event stream', () => {
   it('is on demand, keeps records for the definition retention and is KMS-encrypted with the data key', () => {
@@ -372,6 +378,54 @@ describe("Pipeline: the dead letters' record bucket", () => {
         Resource: { 'Fn::Join': ['', [getAtt(bucketId), '/dead-letters/*']] },
       },
     ]);
+  });
+});
+
+describe('the dead-letter operator role', () => {
+  it('may list, read, delete and redrive dead letters and nothing more, and is named in the outputs', () => {
+    // Prepare
+    const { stack, template } = synth();
+    const role = stack.deadLetterOperator.role;
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: Match.arrayWith([{ Ref: logicalId(stack, role) }]) },
+    });
+    const bucketArn = getAtt(logicalId(stack, stack.pipeline.deadLetterBucket));
+
+    // Act
+    const statements = Object.values(policies).flatMap(
+      (p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    // Assess
+    const grants = statements.map((s) => [actionsOf(s).sort().join(' '), JSON.stringify(s.Resource)]);
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        [
+          'dynamodb:BatchWriteItem dynamodb:GetItem dynamodb:Scan',
+          JSON.stringify(getAtt(logicalId(stack, stack.pipeline.tables.deadLetters))),
+        ],
+        [
+          's3:DeleteObject s3:GetObject',
+          JSON.stringify({ 'Fn::Join': ['', [bucketArn, '/dead-letters/*']] }),
+        ],
+        ['kinesis:PutRecords', JSON.stringify(getAtt(logicalId(stack, stack.pipeline.stream)))],
+      ]),
+    );
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((a) => /^(dynamodb|s3|kinesis):/.test(a)).sort()).toEqual([
+      'dynamodb:BatchWriteItem',
+      'dynamodb:GetItem',
+      'dynamodb:Scan',
+      'kinesis:PutRecords',
+      's3:DeleteObject',
+      's3:GetObject',
+    ]);
+    expect(actions.some((a) => a.includes('*'))).toBe(false);
+    expect(outputs.DeadLetterOperatorRoleArn?.Value).toEqual(getAtt(logicalId(stack, role)));
+    expect(outputs.DeadLetterBucketName?.Value).toEqual({
+      Ref: logicalId(stack, stack.pipeline.deadLetterBucket),
+    });
   });
 });
 

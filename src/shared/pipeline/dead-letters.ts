@@ -1,15 +1,10 @@
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  paginateQuery,
-  paginateScan,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { type BlobStore, FolderBlobStore, S3BlobStore } from '../blobs.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import type { SubjectDeadLetters } from '../rights/subject-rights.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { RecordSealer } from './sealed-records.ts';
+import { batchDeleteAll } from '../dynamo-batch.ts';
 import type { DeadLetter } from './writers.ts';
 
 /** The bucket of the dead letters' full sealed records (AWS). */
@@ -46,9 +41,6 @@ export type StoredDeadLetter = Omit<DeadLetter, 'sealed'> & {
   record?: string;
   [TTL_ATTRIBUTE]: number;
 };
-
-/** BatchWriteItem takes at most 25 requests. */
-const BATCH_WRITE_MAX_ITEMS = 25;
 
 /**
  * The dead letters: the items in the `deadLetters` table and the full sealed records in the
@@ -128,19 +120,11 @@ export class DynamoDeadLetters implements SubjectDeadLetters {
   async remove(letters: readonly StoredDeadLetter[]): Promise<void> {
     const keys = letters.flatMap((l) => (l.record === undefined ? [] : [l.record]));
     if (keys.length > 0) await Promise.all(keys.map((key) => this.#records().delete(key)));
-    for (let i = 0; i < letters.length; i += BATCH_WRITE_MAX_ITEMS) {
-      let requests = letters
-        .slice(i, i + BATCH_WRITE_MAX_ITEMS)
-        .map((l) => ({ DeleteRequest: { Key: { pk: l.pk } } }));
-      // Unprocessed deletes (throttling) are sent again, a bounded number of times.
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`deleting dead letters: ${requests.length} deletes unprocessed`);
-        const { UnprocessedItems } = await this.options.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.options.table]: requests } }),
-        );
-        requests = (UnprocessedItems?.[this.options.table] ?? []) as typeof requests;
-      }
-    }
+    await batchDeleteAll(
+      this.options.client,
+      this.options.table,
+      letters.map((l) => l.pk),
+    );
   }
 
   /**
