@@ -381,11 +381,7 @@ export function firstInvocation(bundle: Pick<FunctionBundle, 'fn'>): {
         'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
       login: { username: 'bench@example.nl', outcome: 'success', method: 'password' },
     };
-    // The full sealed records of dead letters: a folder here, the bucket in AWS (a token in the template).
-    return {
-      event: kinesisEvent(login),
-      env: { [DEAD_LETTER_DIR_ENV]: join(tmpdir(), 'vigil-bench-dead-letters') },
-    };
+    return { event: kinesisEvent(login), env: {} };
   }
   if (bundle.fn === INIT_FLOOR) return { event: {}, env: {} };
   if (bundle.fn === 'authorize-request') {
