@@ -245,7 +245,7 @@ export class VigilApi extends Construct {
     this.userPool = this.#userPool(stage);
     this.userPoolClient = this.userPool.addClient('CliClient', {
       userPoolClientName: `vigil-${stage}-cli`,
-      // SRP for applications; username-password for the AWS CLI (README): over TLS to Cognito, MFA still required.
+      // SRP for applications; username-password for the AWS CLI (docs/deploy.md "API access"): over TLS to Cognito, MFA still required.
       authFlows: { userSrp: true, userPassword: true },
       generateSecret: false,
       accessTokenValidity: Duration.hours(1),

@@ -98,7 +98,7 @@ export class VigilStack extends Stack {
     Validations.of(this.pseudonymKeySecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The pseudonymisation key is rotated by a documented manual key-version roll-out (README "Deploy on AWS": a new ' +
+        'The pseudonymisation key is rotated by a documented manual key-version roll-out (docs/deploy.md "Rotating the pseudonymisation key": a new ' +
         'version label, new pseudonyms start new profiles while the old ones expire by TTL), never by a Secrets Manager ' +
         'rotation Lambda: a scheduled in-place replacement would silently orphan every stored pseudonym.',
     });
@@ -151,7 +151,7 @@ export class VigilStack extends Stack {
       value: this.monitoring.alarmTopic.topicArn,
       description: 'Subscribe on-call here',
     });
-    // What the API's callers and its administrators need (README "Deploy on AWS", the API).
+    // What the API's callers and its administrators need (docs/deploy.md "API access").
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.restApi.url,
       description: 'The REST API: <ApiUrl>v1/score, <ApiUrl>v1/alerts, …',

@@ -12,7 +12,7 @@ export type SecretFetcher = (secretId: string) => Promise<string | undefined>;
 /**
  * How long Powertools may serve the secret from its cache, seconds. The value
  * never changes in place (a key rotation is a new version label rolled out by a
- * deployment, see README "Deploy on AWS"), so one read per execution
+ * deployment, see docs/deploy.md "Rotating the pseudonymisation key"), so one read per execution
  * environment is enough: 12 hours outlives any Lambda execution environment.
  * https://docs.aws.amazon.com/powertools/typescript/latest/features/parameters/#adjusting-cache-ttl
  */
