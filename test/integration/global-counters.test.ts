@@ -192,6 +192,22 @@ describe('GlobalCounters', () => {
     expect(await stage.bucket()).toMatchObject({ logins: 2, 'hw#shardId-000000000007': '100' });
   });
 
+  it('adds only what is still above the mark when a redelivery of the shard moved it meanwhile', async () => {
+    // Prepare: a slow attempt read the bucket empty; the redelivery counts records 1–5 first
+    const stage = await aStage();
+    const aCounters = () => new GlobalCounters({ client: stage.client, table: stage.tables.profiles });
+    const [slow, redelivery] = [aCounters(), aCounters()];
+    slow.observe(HOUR, undefined);
+    const logins = Array.from({ length: 8 }, (_, i) => loginAt(`e${i + 1}`, String(i + 1)));
+    await redelivery.add(logins.slice(0, 5));
+
+    // Act
+    await slow.add(logins);
+
+    // Assess
+    expect(await stage.bucket()).toMatchObject({ logins: 8, 'hw#shardId-000000000007': '8' });
+  });
+
   it('adds writes without a stream position every time (a plain ADD)', async () => {
     // Prepare
     const stage = await aStage();

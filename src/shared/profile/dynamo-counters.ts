@@ -29,11 +29,20 @@ export const globalPk = (start: number): string => `${GLOBAL_PREFIX}${start}`;
 
 type Login = NonNullable<ProfileWrite['login']>;
 
-/** The logins one shard (or, without a shard, a caller that is not a stream) adds to one bucket. */
+/** A login and the sequence number of its record (0 for a write without a stream position). */
+interface Counted {
+  login: Login;
+  sequence: bigint;
+}
+
+const loginOf = (c: Counted): Login => c.login;
+
+/** The logins of one hour from one shard, or (no shard) from a caller that is not a stream. */
 interface Group {
+  start: number;
   shard: string | undefined;
   /** By eventId: the same event twice in one call counts once. */
-  logins: Map<string, { login: Login; sequence: bigint }>;
+  logins: Map<string, Counted>;
 }
 
 /** What was last read of a bucket item: the shards' marks, and the legacy attributes it holds. */
@@ -116,41 +125,34 @@ export class GlobalCounters {
 
   /** Adds the logins among these writes to their hour buckets, each positioned one at most once. */
   async add(writes: readonly ProfileWrite[]): Promise<void> {
-    const groups = new Map<string, { start: number; group: Group }>();
+    const groups = new Map<string, Group>();
     for (const { observation, login, position } of writes) {
       if (!login) continue;
       const start = bucketStart(observation.at);
       const id = `${start}:${position?.shard ?? ''}`;
-      let entry = groups.get(id);
-      if (!entry) groups.set(id, (entry = { start, group: { shard: position?.shard, logins: new Map() } }));
-      entry.group.logins.set(observation.eventId, { login, sequence: BigInt(position?.sequence ?? 0) });
+      let group = groups.get(id);
+      if (!group) groups.set(id, (group = { start, shard: position?.shard, logins: new Map() }));
+      group.logins.set(observation.eventId, { login, sequence: BigInt(position?.sequence ?? 0) });
     }
     await Promise.all(
-      [...groups.values()].map(({ start, group }) =>
-        group.shard === undefined
-          ? this.#update(
-              start,
-              [...group.logins.values()].map((l) => l.login),
-            )
-          : this.#addFromShard(start, group.shard, [...group.logins.values()]),
-      ),
+      [...groups.values()].map(({ start, shard, logins }) => {
+        const counted = [...logins.values()];
+        if (shard !== undefined) return this.#addFromShard(start, shard, counted);
+        return this.#update(start, counted.map(loginOf));
+      }),
     );
   }
 
-  async #addFromShard(start: number, shard: string, logins: { login: Login; sequence: bigint }[]) {
+  /** Adds the logins above the shard's mark and moves the mark, re-reading while it moved meanwhile. */
+  async #addFromShard(start: number, shard: string, logins: Counted[]): Promise<void> {
     let state = this.#states.get(start) ?? (await this.#read(start));
     for (let round = 1; ; round++) {
       const read = state.marks.get(shard);
       const mark = read === undefined ? -1n : BigInt(read);
-      const fresh = logins.filter((l) => l.sequence > mark);
+      const fresh = logins.filter((c) => c.sequence > mark);
       if (fresh.length === 0) return;
-      const max = String(fresh.reduce((m, l) => (l.sequence > m ? l.sequence : m), mark));
-      const written = await this.#update(
-        start,
-        fresh.map((l) => l.login),
-        { shard, read, max, legacy: state.legacy },
-      );
-      if (written) {
+      const max = String(fresh.reduce((m, c) => (c.sequence > m ? c.sequence : m), mark));
+      if (await this.#update(start, fresh.map(loginOf), { shard, read, max, legacy: state.legacy })) {
         this.#states.set(start, { marks: new Map(state.marks).set(shard, max), legacy: [] });
         return;
       }
