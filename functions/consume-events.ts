@@ -6,7 +6,7 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import { dynamoClient } from '../src/shared/aws.ts';
 import { resolveConfig } from '../src/shared/config.ts';
 import { logger, metrics } from '../src/shared/observability.ts';
-import { type ConsumeDeps, consumeBatch } from '../src/shared/pipeline/consume.ts';
+import { type ConsumeDeps, consumeBatch, shardOfEventId } from '../src/shared/pipeline/consume.ts';
 import { deadLetterRecordsFromEnv } from '../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../src/shared/pipeline/writers.ts';
@@ -78,6 +78,7 @@ async function consumeEvents(
   });
   const ready = await deps;
   const records = event.Records.map((r) => ({
+    shard: shardOfEventId(r.eventID),
     sequenceNumber: r.kinesis.sequenceNumber,
     partitionKey: r.kinesis.partitionKey,
     // Base64 text: consumeBatch decodes it strictly, so bad base64 becomes a dead letter.

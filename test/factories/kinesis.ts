@@ -3,7 +3,7 @@
  * ./events.ts), as the Kinesis event source hands them to the consumer.
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import type { StreamRecord } from '../../src/shared/pipeline/consume.ts';
+import { type StreamRecord, shardOfEventId } from '../../src/shared/pipeline/consume.ts';
 
 /** The stream's arrival clock the records carry: an hour after the fixture events. */
 export const ARRIVAL_MS = Date.parse('2026-11-24T09:30:00Z');
@@ -24,7 +24,12 @@ function partitionKeyOf(data: unknown): string {
   return 'unknown';
 }
 
+/** The shard test records come from unless told: Lambda's `eventID` names it. */
+export const TEST_SHARD = 'shardId-000000000000';
+
 export interface RecordOptions {
+  /** Default {@link TEST_SHARD}. */
+  shard?: string;
   sequenceNumber?: string;
   partitionKey?: string;
   /** Epoch ms. Default {@link ARRIVAL_MS}. */
@@ -42,7 +47,7 @@ export function aKinesisRecord(data: unknown, options: RecordOptions = {}): Kine
   const sequenceNumber = options.sequenceNumber ?? nextSequenceNumber();
   return {
     awsRegion: 'eu-central-1',
-    eventID: `shardId-000000000000:${sequenceNumber}`,
+    eventID: `${options.shard ?? TEST_SHARD}:${sequenceNumber}`,
     eventName: 'aws:kinesis:record',
     eventSource: 'aws:kinesis',
     eventSourceARN: 'arn:aws:kinesis:eu-central-1:123456789012:stream/vigil-test-events',
@@ -66,6 +71,7 @@ export function aKinesisEvent(items: readonly (KinesisStreamRecord | unknown)[])
 /** The consumer's record shape, as the handler maps a Lambda event. */
 export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
   return event.Records.map((r) => ({
+    shard: shardOfEventId(r.eventID),
     sequenceNumber: r.kinesis.sequenceNumber,
     partitionKey: r.kinesis.partitionKey,
     data: r.kinesis.data,

@@ -17,7 +17,7 @@ import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import type { ProfileStore } from '../../src/shared/profile/store.ts';
 import { TABLE_ROLES, type TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, FIXTURE_NOW_MS, withField } from '../factories/events.ts';
-import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
+import { aKinesisEvent, aKinesisRecord, TEST_SHARD, toStreamRecords } from '../factories/kinesis.ts';
 import { TEST_KEY_TEXT, testPseudonymiser } from '../unit/core/support.ts';
 import {
   LOCAL_CREDENTIALS,
@@ -327,7 +327,11 @@ describe('the consume-events handler', () => {
       events.map((e) => e.eventId).sort(),
     );
     expect(await scan(tables.deadLetters)).toHaveLength(1);
-    expect(observedIds(await scan(tables.profiles))).toEqual(new Set(events.map((e) => e.eventId)));
+    const profiles = await scan(tables.profiles);
+    expect(observedIds(profiles)).toEqual(new Set(events.map((e) => e.eventId)));
+    // The logins were counted with their stream position: the shard from each record's eventID.
+    const marks = profiles.flatMap((p) => Object.keys(p).filter((name) => name.startsWith('hw#')));
+    expect(new Set(marks)).toEqual(new Set([`hw#${TEST_SHARD}`]));
   });
 });
 

@@ -61,15 +61,26 @@ function aWrite(observation: Observation, keys: ProfileKey[] = [IP_KEY]): Profil
 }
 
 /** A login write at `at` with its shop-wide counters. */
-function aLoginWrite(at: number, login: NonNullable<ProfileWrite['login']>): ProfileWrite {
+/** A login's write; with `position`, as the consumer records it from a stream record. */
+function aLoginWrite(
+  at: number,
+  login: NonNullable<ProfileWrite['login']>,
+  position?: ProfileWrite['position'],
+): ProfileWrite {
   const observation = anObservation({
     kind: 'login',
     at,
     outcome: login.outcome,
     expiresAt: at / 1000 + 90 * DAY_S,
   });
-  return { observation, keys: [IP_KEY], login };
+  return { observation, keys: [IP_KEY], login, ...(position ? { position } : {}) };
 }
+
+/** Record `sequence` of a test shard. */
+const onShard = (shard: number, sequence: number): ProfileWrite['position'] => ({
+  shard: `shardId-${String(shard).padStart(12, '0')}`,
+  sequence: String(sequence),
+});
 
 function aDecision(eventId: string): Decision {
   return {
@@ -281,10 +292,14 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
       // Prepare
       const store = await open();
       const writes = [
-        aLoginWrite(T0 + 1000, { outcome: 'failure', unknownUser: true, country: 'BR' }),
-        aLoginWrite(T0 + 2000, { outcome: 'success', unknownUser: false, country: 'NL' }),
+        aLoginWrite(T0 + 1000, { outcome: 'failure', unknownUser: true, country: 'BR' }, onShard(0, 1)),
+        aLoginWrite(T0 + 2000, { outcome: 'success', unknownUser: false, country: 'NL' }, onShard(0, 2)),
       ];
-      const more = aLoginWrite(T0 + 3000, { outcome: 'success', unknownUser: false, country: 'NL' });
+      const more = aLoginWrite(
+        T0 + 3000,
+        { outcome: 'success', unknownUser: false, country: 'NL' },
+        onShard(0, 3),
+      );
 
       // Act
       await store.record(writes);
@@ -308,7 +323,7 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
       // Prepare
       const store = await open();
       const writes = Array.from({ length: 12 }, (_, i) =>
-        aLoginWrite(T0 + i * 1000, { outcome: 'failure', unknownUser: false }),
+        aLoginWrite(T0 + i * 1000, { outcome: 'failure', unknownUser: false }, onShard(i, 1)),
       );
 
       // Act

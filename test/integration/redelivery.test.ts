@@ -105,11 +105,14 @@ async function deliver(deps: ConsumeDeps, events: ReturnType<typeof traffic>): P
   return poller;
 }
 
-/** What a table holds that a redelivery must not change: the profiles' observations and counts. */
+/**
+ * What a table holds that a redelivery must not change: the profiles' observations and counts
+ * (not the shards' marks: sequence numbers differ from stream to stream).
+ */
 const profileState = (items: Item[]) =>
   items.map((item) =>
     String(item.pk).startsWith('global#')
-      ? Object.fromEntries(Object.entries(item).filter(([name]) => !/^(applied#|v$)/.test(name)))
+      ? Object.fromEntries(Object.entries(item).filter(([name]) => !name.startsWith('hw#')))
       : { pk: item.pk, obs: item.obs, ttl: item.ttl },
   );
 

@@ -2,7 +2,7 @@ import type { Decision } from '../../rules/decide.ts';
 import type { GlobalBucket, ProfileKey, ProfileSnapshot, SubjectControls } from '../profile/model.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { InMemoryProfileStore } from '../profile/memory-store.ts';
-import type { ProfileWrite } from '../profile/observe.ts';
+import type { ProfileWrite, StreamPosition } from '../profile/observe.ts';
 import {
   findEach,
   GLOBAL_BUCKET_MS,
@@ -23,7 +23,8 @@ const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * 
  *   (BatchGetItem underneath) and the decisions of its event ids;
  * - `load` serves from that cache (asking `inner` only for a key that was not prefetched);
  * - `record` applies the writes to the cache at once, so event n+1 sees event n's
- *   observations exactly as with the in-memory store, and buffers them;
+ *   observations exactly as with the in-memory store, and buffers them, stamped with the
+ *   stream position the consumer gave to {@link readFrom};
  * - `saveDecision` buffers; {@link flush} sends all writes in one `inner.record`
  *   (the DynamoDB adapter groups them per profile), then the decisions.
  *
@@ -48,6 +49,7 @@ export class BatchingProfileStore implements ProfileStore {
   /** The controls of the subjects among the fetched keys (only those that have any). */
   readonly #controls = new Map<SubjectPseudonym, SubjectControls>();
   readonly #writes: ProfileWrite[] = [];
+  #position: StreamPosition | undefined;
   readonly #decisions = new Map<string, { decision: Decision; expiresAt: number }>();
 
   readonly #now: () => number;
@@ -100,9 +102,18 @@ export class BatchingProfileStore implements ProfileStore {
     return { profiles: snapshot.profiles, global: { buckets }, ...withControls };
   }
 
+  /**
+   * The stream record whose event is processed next: the writes recorded from now on carry its
+   * position, by which the shop-wide counters count each login once.
+   */
+  readFrom(position: StreamPosition): void {
+    this.#position = position;
+  }
+
   async record(writes: readonly ProfileWrite[]): Promise<void> {
     await this.#overlay.record(writes);
-    this.#writes.push(...writes);
+    const position = this.#position;
+    this.#writes.push(...(position ? writes.map((w) => ({ ...w, position })) : writes));
   }
 
   async findDecision(eventId: string): Promise<Decision | undefined> {

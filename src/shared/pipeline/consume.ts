@@ -17,12 +17,24 @@ import type { Alert, AlertWriter, DeadLetter, DeadLetterWriter } from './writers
 
 /** One stream record, as much of it as the consumer needs (no AWS types). */
 export interface StreamRecord {
+  /** The shard the record was read from (`shardId-000000000006`). */
+  shard: string;
   sequenceNumber: string;
   partitionKey: string;
   /** The record's bytes, or its base64 text as Lambda delivers it (decoded strictly here). */
   data: Buffer | string;
   /** When the record reached the stream, epoch ms. */
   arrivedAt: number;
+}
+
+/**
+ * The shard of a Lambda Kinesis record, from its `eventID` (`shardId-000000000006:<sequence number>`):
+ * the event source puts no shard field of its own on the record.
+ */
+export function shardOfEventId(eventID: string): string {
+  const colon = eventID.indexOf(':');
+  if (colon <= 0) throw new Error('eventID: expected <shard id>:<sequence number>');
+  return eventID.slice(0, colon);
 }
 
 /** What a retryable failure is logged with: never the record, only where it was. */
@@ -123,6 +135,7 @@ export async function consumeBatch(
       continue;
     }
     try {
+      store.readFrom({ shard: record.shard, sequence: record.sequenceNumber });
       const verdict = await detector.process(parsed.event);
       if (verdict.kind === 'decision') {
         result.decisions.push({ decision: verdict.decision, duplicate: verdict.duplicate });

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { GlobalBucket } from './model.ts';
@@ -13,49 +11,47 @@ type Item = Record<string, unknown>;
 const GLOBAL_TTL_S = 8 * 86_400;
 const GLOBAL_PREFIX = 'global#';
 const COUNTRY_PREFIX = 'country:';
-/** The ledger: one string set per {@link LEDGER_SLOT_MS} of processing time, `applied#<slot>`. */
-const LEDGER_PREFIX = 'applied#';
+/** A shard's high-water mark: `hw#<shard id>` = the highest sequence number it counted (a string). */
+const MARK_PREFIX = 'hw#';
 /**
- * Ledger slots are five minutes of processing time, and the current slot plus the two before it
- * are kept: an event id is remembered 10 to 15 minutes after its login was counted. Lambda
- * retries a failed batch within seconds to minutes (bounded by the event source mapping's retry
- * attempts and maximum record age), so a retry finds its logins in the ledger; a retry later
- * than that would count them again. The bound keeps the item small: at 20,000 logins an hour,
- * 15 minutes of 12-character ids is about 100 KB, well below DynamoDB's 400 KB item limit.
+ * What items written before the marks carried: a ledger of counted ids per five minutes and a
+ * version. Reads ignore them; the first write of a shard into such an item removes them.
  */
-const LEDGER_SLOT_MS = 5 * 60_000;
-const LEDGER_SLOTS_KEPT = 3;
+const LEGACY = /^(applied#|v$)/;
 /**
- * Optimistic-concurrency rounds before giving up (each after the first is a GetItem and an
- * UpdateItem, after a jittered pause so that contending shards spread out).
+ * Conditional rounds before giving up. A round fails only when the shard's own mark moved since
+ * it was read: a stale cached read, or a redelivery of the shard racing a slow attempt.
  */
-const MAX_ROUNDS = 10;
+const MAX_ROUNDS = 5;
 
 export const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
 export const globalPk = (start: number): string => `${GLOBAL_PREFIX}${start}`;
 
-/**
- * The ledger id of an event: 72 bits of SHA-256 of its eventId, 12 base64url characters.
- * Shorter than most eventIds (the ledger is bounded by size), and collision-free in practice
- * among the few thousand ids of a 15-minute window (about 2^-50 for 10,000 ids).
- */
-export const ledgerId = (eventId: string): string =>
-  createHash('sha256').update(eventId).digest('base64url').slice(0, 12);
+type Login = NonNullable<ProfileWrite['login']>;
 
-/** One login's contribution to its hour bucket. */
-interface Contribution {
-  id: string;
-  login: NonNullable<ProfileWrite['login']>;
+/** A login and the sequence number of its record (0 for a write without a stream position). */
+interface Counted {
+  login: Login;
+  sequence: bigint;
 }
 
-/** What was last read of a bucket item: its version and the ids its ledger holds. */
+const loginOf = (c: Counted): Login => c.login;
+
+/** The logins of one hour from one shard, or (no shard) from a caller that is not a stream. */
+interface Group {
+  start: number;
+  shard: string | undefined;
+  /** By eventId: the same event twice in one call counts once. */
+  logins: Map<string, Counted>;
+}
+
+/** What was last read of a bucket item: the shards' marks, and the legacy attributes it holds. */
 interface BucketState {
-  version: number | undefined;
-  ledger: Set<string>;
-  slots: string[];
+  marks: Map<string, string>;
+  legacy: string[];
 }
 
-/** A stored bucket item as the port's GlobalBucket (the version and the ledger left out). */
+/** A stored bucket item as the port's GlobalBucket (the marks and any legacy attributes left out). */
 export function toBucket(start: number, item: Item): GlobalBucket {
   const countries: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) {
@@ -73,39 +69,52 @@ export function toBucket(start: number, item: Item): GlobalBucket {
 }
 
 /**
- * The shop-wide login counters on DynamoDB, counted exactly once per event.
+ * The shop-wide login counters on DynamoDB, counted exactly once per stream record.
  *
  * One item per hour of event time in the profiles table (`pk` = `global#<start ms>`): the
  * counts as top-level numbers (`logins`, `failures`, `unknownUserFailures`, `locatedSuccesses`,
- * one `country:<code>` per country), `ttl`, a version `v`, and a ledger of the ids of the logins
- * it counted (see {@link LEDGER_SLOT_MS}). A batch adds only the logins its ledger does not hold
- * yet, in one UpdateItem conditioned on the version it read (`ADD` the counts and the ids,
- * `SET v = v + 1`); a writer that lost the race reads the item again and retries with what is
- * still missing. So a batch redelivered after a crash between this write and its decisions
- * (the completion markers) does not count its logins twice, and concurrent shards lose nothing.
- * A plain `ADD` would be atomic but not idempotent; transactions would do, but dynalite has none,
- * and the ledger costs no extra request.
+ * one `country:<code>` per country), `ttl`, and per shard that wrote into it a high-water mark
+ * `hw#<shard id>`: the highest sequence number whose login it counted.
  *
- * The consumer reads the current bucket with every batch (the rules need it), so the version and
- * ledger usually come for free from that read ({@link observe}); otherwise one GetItem.
+ * Why a mark is exact: Lambda hands a shard's records to one invocation at a time, in order
+ * (parallelization factor 1), and after a failure restarts the shard from the lowest sequence
+ * number the batch reported, or from its first record
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html).
+ * The consumer writes the events before the failed record and nothing after it, so what a shard
+ * has counted is always a prefix of the shard up to its mark: a redelivered record at or below
+ * the mark was counted, one above it was not. A batch adds, per bucket, only its logins above
+ * the mark it read, in one UpdateItem that `ADD`s the counts and sets the mark to the highest
+ * sequence number added, conditioned on the mark still being what was read; a failed condition
+ * (a redelivery of the same shard raced it) reads the item again and retries with what is
+ * still above the mark. Other shards never contend (no item-wide version), and the item holds
+ * one mark per shard that wrote into the hour, whatever the login rate. With a parallelization
+ * factor above 1, batches of one shard run concurrently and a mark could pass logins not yet
+ * counted (they would be missed, never counted twice).
+ *
+ * Sequence numbers are decimal strings of up to 128 digits: they are compared as BigInt, and
+ * the mark is stored as a string (a DynamoDB number keeps 38 digits).
+ *
+ * Writes without a stream position (a caller that is not a stream: tests, a backfill) are a
+ * plain `ADD`, atomic but not idempotent: such a caller must not send a login twice.
+ *
+ * The consumer reads the current bucket with every batch (the rules need it), so the marks
+ * usually come for free from that read ({@link observe}); otherwise one GetItem.
  *
  * @example
  * ```ts
  * const counters = new GlobalCounters({ client, table: tables.profiles });
- * counters.observe(start, item);                       // after reading the bucket item
- * await counters.add([{ observation, keys, login }]);   // counts each login once
+ * counters.observe(start, item);            // after reading the bucket item
+ * await counters.add(writes);               // counts each positioned login once
  * ```
  */
 export class GlobalCounters {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
-  readonly #now: () => number;
   readonly #states = new Map<number, BucketState>();
 
-  constructor(options: { client: DynamoDBDocumentClient; table: string; now?: () => number }) {
+  constructor(options: { client: DynamoDBDocumentClient; table: string }) {
     this.#client = options.client;
     this.#table = options.table;
-    this.#now = options.now ?? Date.now;
   }
 
   /** Remembers what a read of a bucket item found (undefined: no item). */
@@ -114,34 +123,42 @@ export class GlobalCounters {
     this.#states.set(start, stateOf(item));
   }
 
-  /** Adds the logins among these writes to their hour buckets, each event at most once. */
+  /** Adds the logins among these writes to their hour buckets, each positioned one at most once. */
   async add(writes: readonly ProfileWrite[]): Promise<void> {
-    const byBucket = new Map<number, Map<string, Contribution>>();
-    for (const { observation, login } of writes) {
+    const groups = new Map<string, Group>();
+    for (const { observation, login, position } of writes) {
       if (!login) continue;
       const start = bucketStart(observation.at);
-      let contributions = byBucket.get(start);
-      if (!contributions) byBucket.set(start, (contributions = new Map()));
-      const id = ledgerId(observation.eventId);
-      contributions.set(id, { id, login });
+      const id = `${start}:${position?.shard ?? ''}`;
+      let group = groups.get(id);
+      if (!group) groups.set(id, (group = { start, shard: position?.shard, logins: new Map() }));
+      group.logins.set(observation.eventId, { login, sequence: BigInt(position?.sequence ?? 0) });
     }
-    await Promise.all([...byBucket].map(([start, c]) => this.#addToBucket(start, [...c.values()])));
+    await Promise.all(
+      [...groups.values()].map(({ start, shard, logins }) => {
+        const counted = [...logins.values()];
+        if (shard !== undefined) return this.#addFromShard(start, shard, counted);
+        return this.#update(start, counted.map(loginOf));
+      }),
+    );
   }
 
-  async #addToBucket(start: number, contributions: Contribution[]): Promise<void> {
+  /** Adds the logins above the shard's mark and moves the mark, re-reading while it moved meanwhile. */
+  async #addFromShard(start: number, shard: string, logins: Counted[]): Promise<void> {
     let state = this.#states.get(start) ?? (await this.#read(start));
     for (let round = 1; ; round++) {
-      const fresh = contributions.filter((c) => !state.ledger.has(c.id));
+      const read = state.marks.get(shard);
+      const mark = read === undefined ? -1n : BigInt(read);
+      const fresh = logins.filter((c) => c.sequence > mark);
       if (fresh.length === 0) return;
-      if (await this.#update(start, state, fresh)) {
-        const ledger = new Set([...state.ledger, ...fresh.map((c) => c.id)]);
-        this.#states.set(start, { version: (state.version ?? 0) + 1, ledger, slots: state.slots });
+      const max = String(fresh.reduce((m, c) => (c.sequence > m ? c.sequence : m), mark));
+      if (await this.#update(start, fresh.map(loginOf), { shard, read, max, legacy: state.legacy })) {
+        this.#states.set(start, { marks: new Map(state.marks).set(shard, max), legacy: [] });
         return;
       }
       if (round >= MAX_ROUNDS) {
-        throw new Error(`global counters ${globalPk(start)}: still contended after ${MAX_ROUNDS} rounds`);
+        throw new Error(`global counters ${globalPk(start)}: mark still moving after ${MAX_ROUNDS} rounds`);
       }
-      await sleep(Math.random() * Math.min(1_000, 10 * 2 ** round));
       state = await this.#read(start);
     }
   }
@@ -155,49 +172,37 @@ export class GlobalCounters {
     return state;
   }
 
-  /** One conditional UpdateItem; false when another writer changed the item since `state` was read. */
-  async #update(start: number, state: BucketState, fresh: Contribution[]): Promise<boolean> {
-    const c = { logins: 0, failures: 0, unknownUserFailures: 0, locatedSuccesses: 0 };
-    const countries: Record<string, number> = {};
-    for (const { login } of fresh) {
-      c.logins++;
-      if (login.outcome === 'failure') c.failures++;
-      if (login.unknownUser) c.unknownUserFailures++;
-      // Only successful logins describe where customers really are (as the in-memory adapter).
-      if (login.outcome === 'success' && login.country) {
-        c.locatedSuccesses++;
-        countries[login.country] = (countries[login.country] ?? 0) + 1;
-      }
-    }
-    const slot = Math.floor(this.#now() / LEDGER_SLOT_MS);
-    const names: Record<string, string> = {
-      '#ttl': TTL_ATTRIBUTE,
-      '#v': 'v',
-      '#slot': `${LEDGER_PREFIX}${slot}`,
-    };
-    const values: Record<string, unknown> = {
-      ':ttl': Math.floor(start / 1000) + GLOBAL_TTL_S,
-      ':one': 1,
-      ':ids': new Set(fresh.map((f) => f.id)),
-    };
-    const adds = ['#slot :ids', '#v :one'];
-    for (const [name, n] of Object.entries({ ...c, ...prefixed(countries) })) {
-      if (n === 0) continue;
+  /**
+   * One UpdateItem adding these logins; with a mark, also moving it from `read` to `max` on the
+   * condition that it is still `read` (false when it is not).
+   */
+  async #update(
+    start: number,
+    logins: Login[],
+    mark?: { shard: string; read: string | undefined; max: string; legacy: string[] },
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#ttl': TTL_ATTRIBUTE };
+    const values: Record<string, unknown> = { ':ttl': Math.floor(start / 1000) + GLOBAL_TTL_S };
+    const adds: string[] = [];
+    for (const [name, n] of Object.entries(countsOf(logins))) {
       const i = adds.length;
       names[`#a${i}`] = name;
       values[`:a${i}`] = n;
       adds.push(`#a${i} :a${i}`);
     }
-    const stale = state.slots.filter(
-      (s) => Number(s.slice(LEDGER_PREFIX.length)) <= slot - LEDGER_SLOTS_KEPT,
-    );
-    stale.forEach((s, i) => (names[`#old${i}`] = s));
     let expression = `ADD ${adds.join(', ')} SET #ttl = :ttl`;
-    if (stale.length > 0) expression += ` REMOVE ${stale.map((_, i) => `#old${i}`).join(', ')}`;
-    let condition = 'attribute_not_exists(#v)';
-    if (state.version !== undefined) {
-      condition = '#v = :v';
-      values[':v'] = state.version;
+    let condition: string | undefined;
+    if (mark) {
+      names['#hw'] = MARK_PREFIX + mark.shard;
+      values[':max'] = mark.max;
+      expression += ', #hw = :max';
+      condition = 'attribute_not_exists(#hw)';
+      if (mark.read !== undefined) {
+        condition = '#hw = :read';
+        values[':read'] = mark.read;
+      }
+      mark.legacy.forEach((name, i) => (names[`#old${i}`] = name));
+      if (mark.legacy.length > 0) expression += ` REMOVE ${mark.legacy.map((_, i) => `#old${i}`).join(', ')}`;
     }
     try {
       await this.#client.send(
@@ -218,16 +223,29 @@ export class GlobalCounters {
   }
 }
 
-const prefixed = (countries: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(Object.entries(countries).map(([code, n]) => [COUNTRY_PREFIX + code, n]));
+/** The counts these logins add, by attribute name (none that would add 0). */
+function countsOf(logins: readonly Login[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  const inc = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
+  for (const login of logins) {
+    inc('logins');
+    if (login.outcome === 'failure') inc('failures');
+    if (login.unknownUser) inc('unknownUserFailures');
+    // Only successful logins describe where customers really are (as the in-memory adapter).
+    if (login.outcome === 'success' && login.country) {
+      inc('locatedSuccesses');
+      inc(COUNTRY_PREFIX + login.country);
+    }
+  }
+  return Object.fromEntries(counts);
+}
 
 function stateOf(item: Item | undefined): BucketState {
-  const ledger = new Set<string>();
-  const slots: string[] = [];
+  const marks = new Map<string, string>();
+  const legacy: string[] = [];
   for (const [name, value] of Object.entries(item ?? {})) {
-    if (!name.startsWith(LEDGER_PREFIX)) continue;
-    slots.push(name);
-    for (const id of value as Set<string>) ledger.add(id);
+    if (name.startsWith(MARK_PREFIX)) marks.set(name.slice(MARK_PREFIX.length), value as string);
+    else if (LEGACY.test(name)) legacy.push(name);
   }
-  return { version: item?.v as number | undefined, ledger, slots };
+  return { marks, legacy };
 }

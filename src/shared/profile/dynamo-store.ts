@@ -132,7 +132,7 @@ export interface DynamoProfileStoreOptions {
  * expired observation inside a live item stays until the next write to that profile removes it.
  *
  * **Shop-wide counters**: one item per hour bucket in the same table, `pk` = `global#<start ms>`,
- * counted exactly once per event by {@link GlobalCounters}. `load` reads the week's 168 buckets by
+ * counted exactly once per stream record by {@link GlobalCounters}. `load` reads the week's 168 buckets by
  * key; past buckets are cached for {@link DynamoProfileStoreOptions.globalCacheMs}, so a warm load
  * is one BatchGetItem (the profiles and the current bucket).
  *
@@ -166,11 +166,7 @@ export class DynamoProfileStore implements ProfileStore, SubjectDataStore {
     this.#retry = options.unprocessedRetry ?? UNPROCESSED_RETRY;
     this.#writeConcurrency = options.writeConcurrency ?? 16;
     this.#writes = options.writes ?? true;
-    this.#counters = new GlobalCounters({
-      client: this.#client,
-      table: this.#tables.profiles,
-      now: this.#now,
-    });
+    this.#counters = new GlobalCounters({ client: this.#client, table: this.#tables.profiles });
   }
 
   async load(keys: readonly ProfileKey[], at: number, options?: LoadOptions): Promise<ProfileSnapshot> {

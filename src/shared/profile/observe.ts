@@ -14,6 +14,18 @@ export interface ProfileWrite {
   keys: ProfileKey[];
   /** The shop-wide login counters it adds to (logins only). */
   login?: { outcome: 'success' | 'failure'; unknownUser: boolean; country?: string };
+  /**
+   * Where the event was read from, when it came from a stream: the shop-wide counters count
+   * each login once by remembering, per shard, the highest sequence number counted. Without it
+   * (a caller that is not a stream) a login is added every time it is recorded.
+   */
+  position?: StreamPosition;
+}
+
+/** A record's place in the event stream: its shard id and its sequence number (a decimal string). */
+export interface StreamPosition {
+  shard: string;
+  sequence: string;
 }
 
 /** The signal kind an event is stored as; it decides retention and objection scope. */

@@ -48,8 +48,8 @@ export async function saveEach(
 export interface LoadOptions {
   /**
    * Read the shop-wide login counters too (default true). Only a few login rules use them, and on
-   * DynamoDB the current hour's item carries the ledger of recent logins (up to about 100 KB): the
-   * score endpoint, which scores orders, leaves it out.
+   * DynamoDB they are a week of hour items (the current one read with every load): the score
+   * endpoint, which scores orders, leaves them out.
    */
   readonly shopWide?: boolean;
 }
