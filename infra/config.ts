@@ -143,7 +143,17 @@ const fieldsSchema = z
       .refine((n) => n === -1 || (n >= 60 && n <= 604_800), {
         message: 'expected -1 or 60 to 604800',
       }),
-    parallelizationFactor: positiveInt(1, 10),
+    // Lambda allows 1 to 10, but the consumer needs 1: the shop-wide counters remember what they
+    // counted as one high-water mark per shard (src/shared/profile/dynamo-counters.ts), exact only
+    // when a shard's batches run one at a time. Throughput grows with shards instead
+    // (docs/capacity.md).
+    parallelizationFactor: z.coerce
+      .number()
+      .int()
+      .refine((n) => n === 1, {
+        message:
+          'expected 1 (one batch per shard at a time: the counters count per shard; add shards instead)',
+      }),
     logRetentionDays: z.coerce.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
       message: `expected one of ${LOG_RETENTION_DAYS.join(', ')}`,
     }),

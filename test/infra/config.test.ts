@@ -62,7 +62,7 @@ describe('resolveVigilConfig', () => {
   it.each([
     [{ batchSize: 'many' }, /Vigil config \(CDK context\): batchSize: /],
     [{ batchSize: 20_000 }, /batchSize: .*10000/],
-    [{ parallelizationFactor: 11 }, /parallelizationFactor: /],
+    [{ parallelizationFactor: 2 }, /parallelizationFactor: expected 1/],
     [{ streamMode: 'serverless' }, /streamMode: /],
     [{ logRetentionDays: 42 }, /logRetentionDays: expected one of 1, 3, 5/],
     [{ alarmEmail: 'ops' }, /alarmEmail: /],

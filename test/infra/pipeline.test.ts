@@ -271,14 +271,13 @@ describe('Pipeline: the event source mapping', () => {
     expect(c.maxRecordAgeSeconds).toBeLessThan(EVENT_STREAM.retentionHours * 3600);
   });
 
-  it('takes batch size, window, retries, record age and parallelization from context', () => {
+  it('takes batch size, window, retries and record age from context, one batch per shard at a time', () => {
     // Prepare
     const context = {
       batchSize: '500',
       maxBatchingWindowSeconds: '5',
       retryAttempts: '3',
       maxRecordAgeSeconds: '3600',
-      parallelizationFactor: '4',
     };
 
     // Act
@@ -290,7 +289,7 @@ describe('Pipeline: the event source mapping', () => {
       MaximumBatchingWindowInSeconds: 5,
       MaximumRetryAttempts: 3,
       MaximumRecordAgeInSeconds: 3600,
-      ParallelizationFactor: 4,
+      ParallelizationFactor: 1,
     });
   });
 
