@@ -4,24 +4,16 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoAlertRepository } from '../../src/shared/alerts/dynamo-alerts.ts';
 import { type AlertFilter, InvalidCursorError } from '../../src/shared/alerts/model.ts';
 import { ALERT_STATUS_SHARDS, statusPartitionOf, statusShard } from '../../src/shared/alerts/partitions.ts';
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import { type Alert, DynamoAlertWriter } from '../../src/shared/pipeline/writers.ts';
 import { anAlert } from '../api/factories.ts';
-import { type LocalDynamo, countCommands, startDynalite } from '../support/local-dynamo.ts';
+import { countCommands, useDynalite } from '../support/local-dynamo.ts';
 
-let local: LocalDynamo;
-let stages = 0;
-
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynalite = useDynalite('a');
 
 /** A repository and the pipeline's writer on an alerts table of their own. */
 async function aStore(): Promise<{
@@ -30,8 +22,8 @@ async function aStore(): Promise<{
   client: DynamoClient;
   table: string;
 }> {
-  const table = (await local.createTables(`a${++stages}`)).alerts;
-  const client = local.client();
+  const table = (await dynalite.newTables()).alerts;
+  const client = dynalite.local.client();
   return {
     alerts: new DynamoAlertRepository({ client, table }),
     writer: new DynamoAlertWriter({ client, table }),

@@ -6,7 +6,7 @@
  * key such as `__proto__` is seen too) for the pseudonyms that only this customer's events
  * produced. What the README's rights section says is kept, and why, is the only exception.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoAuditLog } from '../../src/api/audit.ts';
 import { eraseSubject, objectToProfiling } from '../../src/api/rights.ts';
 import type { Caller } from '../../src/api/roles.ts';
@@ -30,7 +30,7 @@ import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS } from '../facto
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testKey, testPseudonymiser } from '../unit/core/support.ts';
 import { withField } from '../factories/events.ts';
-import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { useDynalite } from '../support/local-dynamo.ts';
 import { type RawItem, scanRaw, stringsOf } from '../support/raw-scan.ts';
 
 /**
@@ -55,19 +55,11 @@ const SCANNED: Partial<Record<TableRole, (item: RawItem) => string | undefined>>
 const PRIVACY: Caller = { principalId: 'privacy-service:account-portal', role: 'privacy-service' };
 const pseudonymiser = testPseudonymiser();
 
-let local: LocalDynamo;
-let stages = 0;
-
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynalite = useDynalite('er');
 
 async function aStage() {
-  const tables = await local.createTables(`er${++stages}`);
-  const client: DynamoClient = local.client();
+  const tables = await dynalite.newTables();
+  const client: DynamoClient = dynalite.local.client();
   const now = () => FIXTURE_NOW_MS;
   const store = new DynamoProfileStore({ client, tables, now });
   const recordsDir = mkdtempSync(join(tmpdir(), 'vigil-erasure-scan-'));
@@ -110,7 +102,7 @@ async function aStage() {
   const holding = async (pseudonyms: ReadonlySet<string>) => {
     const found: { table: TableRole; key: string; attributes: string[]; kept?: string }[] = [];
     for (const [table, keptAs] of Object.entries(SCANNED) as [TableRole, (item: RawItem) => string][]) {
-      for (const item of await scanRaw(local.endpoint, tables[table])) {
+      for (const item of await scanRaw(dynalite.local.endpoint, tables[table])) {
         const attributes = Object.keys(item).filter((name) =>
           stringsOf({ [name]: item[name]! }).some((s) => [...pseudonyms].some((p) => s.includes(p))),
         );

@@ -6,7 +6,7 @@
  * that of a run without them; while they last, nothing may be acknowledged that is not written.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import { SHOP_WIDE_RULES } from '../../src/rules/shop-wide.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
@@ -22,7 +22,7 @@ import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS, withField } fro
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testKey, testPseudonymiser } from '../unit/core/support.ts';
 import { type FaultPlan, NO_PAUSE, SDK_ATTEMPTS, faultyClient } from '../support/faults.ts';
-import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { useDynalite } from '../support/local-dynamo.ts';
 
 type Item = Record<string, unknown>;
 type State = Record<TableRole, Item[]>;
@@ -37,8 +37,7 @@ const CONFIG = resolveConfig({
   rules: Object.fromEntries([...SHOP_WIDE_RULES].map((code) => [code, { enabled: false }])),
 });
 
-let local: LocalDynamo;
-let stages = 0;
+const dynalite = useDynalite('f');
 
 /** A morning of five customers (logins, page views, orders), a credential-stuffing burst and bad records. */
 function traffic(): unknown[] {
@@ -92,7 +91,7 @@ interface Pipeline {
 
 /** The consumer's DynamoDB adapters, on a fresh stage, over `client`. */
 async function aPipeline(client: DynamoClient): Promise<Pipeline> {
-  const tables = await local.createTables(`f${++stages}`);
+  const tables = await dynalite.newTables();
   const now = () => FIXTURE_NOW_MS;
   const store = new DynamoProfileStore({ client, tables, now, unprocessedRetry: NO_PAUSE });
   const errors: string[] = [];
@@ -111,7 +110,7 @@ async function aPipeline(client: DynamoClient): Promise<Pipeline> {
     now,
     log: { error: (_, fields) => void errors.push((fields.error as { message: string }).message) },
   };
-  const reader = local.client();
+  const reader = dynalite.local.client();
   const scan = async (role: TableRole) => {
     const { Items = [] } = await reader.send(new ScanCommand({ TableName: tables[role] }));
     // The counters' version counts the conditional writes, which a redelivery may split in two.
@@ -141,7 +140,7 @@ async function deliver(records: readonly StreamRecord[], deps: ConsumeDeps, max 
 
 /** The end state of the batches consumed without faults. */
 async function cleanRun(batches: readonly StreamRecord[][]): Promise<State> {
-  const pipeline = await aPipeline(local.client());
+  const pipeline = await aPipeline(dynalite.local.client());
   for (const batch of batches) expect(await deliver(batch, pipeline.deps, 1)).toBe(1);
   return pipeline.state();
 }
@@ -161,19 +160,15 @@ let clean: State;
 let cleanFirst: State;
 
 beforeAll(async () => {
-  local = await startDynalite();
   clean = await cleanRun(BATCHES);
   cleanFirst = await cleanRun(BATCHES.slice(0, 1));
 }, 120_000);
-afterAll(async () => {
-  await local.close();
-});
 
 describe('consumeBatch under throttling and partial batch results', () => {
   it('decides every event once and applies every write, the retries bounded', async () => {
     // Prepare: a third of the attempts throttled (about one command in 70 past the SDK's retries:
     // its batch is delivered again), half of the batch requests answered in part
-    const faults = faultyClient(local.endpoint, { throttle: 0.35, partial: 0.5 });
+    const faults = faultyClient(dynalite.local.endpoint, { throttle: 0.35, partial: 0.5 });
     const pipeline = await aPipeline(faults.client);
 
     // Act
@@ -214,7 +209,7 @@ describe('consumeBatch under throttling and partial batch results', () => {
     'reports the batch failed when %s, acknowledges nothing unwritten, and completes once the fault ends',
     async (_, plan, error) => {
       // Prepare
-      const faults = faultyClient(local.endpoint, plan);
+      const faults = faultyClient(dynalite.local.endpoint, plan);
       const pipeline = await aPipeline(faults.client);
       const [batch] = BATCHES;
 
@@ -269,7 +264,7 @@ describe('erasure under throttling and partial batch results', () => {
 
   it("leaves nothing of the customer's in the profiles or the alerts, the request repeated until it completes", async () => {
     // Prepare: the traffic consumed without faults, then a third of the attempts throttled, half the batches partial
-    const faults = faultyClient(local.endpoint, { throttle: 0, partial: 0 });
+    const faults = faultyClient(dynalite.local.endpoint, { throttle: 0, partial: 0 });
     const { deps, store, tables, state } = await aPipeline(faults.client);
     for (const batch of BATCHES) await deliver(batch, deps);
     const rights = new SubjectRights({

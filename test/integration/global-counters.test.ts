@@ -4,7 +4,7 @@
  * whatever the login rate, however a batch is redelivered, and with shards writing side by side.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { type ConsumeDeps, consumeBatch, type StreamRecord } from '../../src/shared/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
@@ -15,17 +15,9 @@ import type { ProfileStore } from '../../src/shared/profile/store.ts';
 import { aFailedLogin, aLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../unit/core/support.ts';
-import { countWritesByKey, type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { countWritesByKey, useDynalite } from '../support/local-dynamo.ts';
 
-let local: LocalDynamo;
-let stages = 0;
-
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynalite = useDynalite('gc');
 
 /** The hour every login of these tests falls in: 2026-11-24 08:00Z. */
 const HOUR = Date.parse('2026-11-24T08:00:00Z');
@@ -53,8 +45,8 @@ const recordsOf = (shard: string, from: number, to: number): StreamRecord[] =>
 
 /** Consumer deps on a fresh stage, one profile store per shard (as separate Lambda instances). */
 async function aStage() {
-  const tables = await local.createTables(`gc${++stages}`);
-  const client = local.client();
+  const tables = await dynalite.newTables();
+  const client = dynalite.local.client();
   const now = () => FIXTURE_NOW_MS;
   const depsOf = (wrap: (store: ProfileStore) => ProfileStore = (s) => s): ConsumeDeps => ({
     store: wrap(new DynamoProfileStore({ client, tables, now })),

@@ -4,7 +4,7 @@
  * per batch and per `gsi1` partition must stay bounded (the bounds per second: docs/capacity.md).
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALERT_STATUS_SHARDS, statusPartition } from '../../src/shared/alerts/partitions.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
@@ -17,22 +17,15 @@ import { anAlert } from '../api/factories.ts';
 import { aFailedLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../unit/core/support.ts';
-import { type LocalDynamo, countWritesByKey, startDynalite } from '../support/local-dynamo.ts';
+import { countWritesByKey, useDynalite } from '../support/local-dynamo.ts';
 
 type Item = Record<string, unknown>;
 
-let local: LocalDynamo;
-
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynalite = useDynalite('hk');
 
 /** Every item of a table (all pages). */
 async function scanAll(table: string, projection: string): Promise<Item[]> {
-  const client = local.client();
+  const client = dynalite.local.client();
   const items: Item[] = [];
   let start: Item | undefined;
   do {
@@ -62,8 +55,8 @@ const anAttempt = (n: number) =>
 describe('hot keys under a credential-stuffing wave', () => {
   it('writes each profile item and the shop-wide counters once per batch, however many attempts hit it', async () => {
     // Prepare: two batches of 500 attempts from 3 addresses
-    const tables = await local.createTables('hot1');
-    const client = local.client();
+    const tables = await dynalite.newTables();
+    const client = dynalite.local.client();
     const now = () => FIXTURE_NOW_MS;
     const deps: ConsumeDeps = {
       store: new DynamoProfileStore({ client, tables, now }),
@@ -102,8 +95,8 @@ describe('hot keys under a credential-stuffing wave', () => {
 
   it('writes a hot item at most twice per batch when another shard wrote it since the batch read it', async () => {
     // Prepare: two shards' stores read the three addresses' items; the later shard writes first
-    const tables = await local.createTables('hot3');
-    const client = local.client();
+    const tables = await dynalite.newTables();
+    const client = dynalite.local.client();
     const aStore = () => new DynamoProfileStore({ client, tables, now: () => FIXTURE_NOW_MS });
     const [early, late] = [aStore(), aStore()];
     const ips = ADDRESSES.map((_, i): ProfileKey => `ip#v1:hot-${i}`);
@@ -137,8 +130,8 @@ describe('hot keys under a credential-stuffing wave', () => {
 
   it('spreads 10,000 open alerts evenly over the shards of the open partition', async () => {
     // Prepare
-    const tables = await local.createTables('hot2');
-    const client = local.client();
+    const tables = await dynalite.newTables();
+    const client = dynalite.local.client();
     const alerts = Array.from({ length: 10_000 }, (_, i) =>
       anAlert({ occurredAt: new Date(Date.parse('2026-11-24T08:40:00Z') + i).toISOString() }),
     );

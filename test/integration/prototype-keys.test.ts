@@ -4,7 +4,7 @@
  * they must be stored, read, exported and erased like any other id.
  */
 import * as fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import { resolveConfig } from '../../src/shared/config.ts';
 import { EVENT_ID_PATTERN, type VigilEvent } from '../../src/shared/contract/events.ts';
@@ -19,22 +19,14 @@ import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import { aBrowse, aLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testKey, testPseudonymiser } from '../unit/core/support.ts';
-import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { useDynalite } from '../support/local-dynamo.ts';
 import { scanRaw, stringsOf } from '../support/raw-scan.ts';
 
-let local: LocalDynamo;
-let stages = 0;
-
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynalite = useDynalite('pk');
 
 async function aStage() {
-  const tables = await local.createTables(`pk${++stages}`);
-  const client: DynamoClient = local.client();
+  const tables = await dynalite.newTables();
+  const client: DynamoClient = dynalite.local.client();
   const now = () => FIXTURE_NOW_MS;
   const store = new DynamoProfileStore({ client, tables, now });
   const deps: ConsumeDeps = {
@@ -64,13 +56,13 @@ async function aStage() {
   /** The profile items whose observations (raw, not unmarshalled) mention the customer's pseudonym. */
   const holding = async (customerId: string): Promise<string[]> => {
     const subject = rights.subjectOf(customerId);
-    const items = await scanRaw(local.endpoint, tables.profiles);
+    const items = await scanRaw(dynalite.local.endpoint, tables.profiles);
     return items
       .filter((item) => stringsOf({ obs: item.obs ?? { M: {} } }).some((s) => s.includes(subject)))
       .map((item) => item.pk!.S!);
   };
   const profileKeys = async () =>
-    (await scanRaw(local.endpoint, tables.profiles)).map((item) => item.pk!.S!.split('#')[0]);
+    (await scanRaw(dynalite.local.endpoint, tables.profiles)).map((item) => item.pk!.S!.split('#')[0]);
   return { store, rights, consume, holding, profileKeys };
 }
 

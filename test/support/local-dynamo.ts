@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { CreateTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { type DynamoClient, dynamoClient } from '../../src/shared/aws.ts';
 import { TABLE_ROLES, createTableInput, tableNames } from '../../src/shared/tables.ts';
 
@@ -204,4 +205,40 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * dynalite for the test file that calls this at its top level: started before the file's tests,
+ * closed after them. `newTables()` creates the tables of a fresh stage (`<prefix><n>`), so that
+ * tests share no state.
+ *
+ * @example
+ * ```ts
+ * const dynalite = useDynalite('er');
+ * const tables = await dynalite.newTables();
+ * const client = dynalite.local.client();
+ * ```
+ */
+export function useDynalite(prefix: string): {
+  readonly local: LocalDynamo;
+  newTables(): Promise<ReturnType<typeof tableNames>>;
+} {
+  let started: LocalDynamo | undefined;
+  let stages = 0;
+  beforeAll(async () => {
+    started = await startDynalite();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const running = (): LocalDynamo => {
+    if (!started) throw new Error('useDynalite: not started (call it at the top level of a test file)');
+    return started;
+  };
+  return {
+    get local() {
+      return running();
+    },
+    newTables: () => running().createTables(`${prefix}${++stages}`),
+  };
 }
