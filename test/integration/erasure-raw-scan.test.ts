@@ -11,21 +11,19 @@ import { DynamoAuditLog } from '../../src/api/audit.ts';
 import { eraseSubject, objectToProfiling } from '../../src/api/rights.ts';
 import type { Caller } from '../../src/api/roles.ts';
 import type { DynamoClient } from '../../src/shared/aws.ts';
-import { resolveConfig } from '../../src/shared/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
 import { toFacts } from '../../src/shared/enrich.ts';
-import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderBlobStore } from '../../src/shared/blobs.ts';
 import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
+import { consumerOnDynamo } from '../factories/consumer.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testKey, testPseudonymiser } from '../unit/core/support.ts';
@@ -61,20 +59,11 @@ async function aStage() {
   const tables = await dynalite.newTables();
   const client: DynamoClient = dynalite.local.client();
   const now = () => FIXTURE_NOW_MS;
-  const store = new DynamoProfileStore({ client, tables, now });
   const recordsDir = mkdtempSync(join(tmpdir(), 'vigil-erasure-scan-'));
   const records = new FolderBlobStore(recordsDir);
   const sealer = new RecordSealer(testKey());
-  const deps: ConsumeDeps = {
-    store,
-    subjects: store,
-    pseudonymiser,
-    config: resolveConfig(),
-    alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
-    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now, records }),
-    sealer,
-    now,
-  };
+  const deps = consumerOnDynamo(client, tables, { pseudonymiser, records, sealer });
+  const store = deps.store;
   const receipts = new DynamoReceiptStore({ client, table: tables.profiles });
   const rights = {
     rights: new SubjectRights({

@@ -16,19 +16,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FailedRecords, KinesisPoller } from '../../src/local/poller.ts';
 import { FolderBlobStore } from '../../src/shared/blobs.ts';
-import { resolveConfig } from '../../src/shared/config.ts';
 import { putRecordsAll } from '../../src/shared/kinesis.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
-import { FIXTURE_NOW_MS } from '../factories/events.ts';
+import { consumerOnDynamo } from '../factories/consumer.ts';
 import { toStreamRecords } from '../factories/kinesis.ts';
 import { type GeneratedRecord, aRecordBatch, quotes } from '../support/generated-records.ts';
 import { type LocalKinesis, startKinesalite } from '../support/kinesalite.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
-import { testKey, testPseudonymiser } from '../unit/core/support.ts';
+import { testKey } from '../unit/core/support.ts';
 
 type Item = Record<string, unknown>;
 
@@ -51,26 +48,13 @@ afterAll(async () => {
 async function aStage() {
   const tables = await dynamo.createTables(`g${++stages}`);
   const client = dynamo.client();
-  const now = () => FIXTURE_NOW_MS;
-  const store = new DynamoProfileStore({ client, tables, now });
   /** What the consumer logged about records it could not write (why a batch was retried). */
   const errors = new Set<string>();
-  const deps: ConsumeDeps = {
-    store,
-    subjects: store,
-    pseudonymiser: testPseudonymiser(),
-    config: resolveConfig(),
-    alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
-    deadLetters: new DynamoDeadLetterWriter({
-      client,
-      table: tables.deadLetters,
-      now,
-      records: new FolderBlobStore(mkdtempSync(join(tmpdir(), 'vigil-generated-'))),
-    }),
+  const deps = consumerOnDynamo(client, tables, {
+    records: new FolderBlobStore(mkdtempSync(join(tmpdir(), 'vigil-generated-'))),
     sealer: new RecordSealer(testKey()),
-    now,
     log: { error: (message, fields) => void errors.add(`${message}: ${JSON.stringify(fields.error)}`) },
-  };
+  });
   const scan = async (role: TableRole): Promise<Item[]> => {
     const items: Item[] = [];
     let ExclusiveStartKey: Item | undefined;

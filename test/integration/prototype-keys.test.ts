@@ -6,16 +6,14 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DynamoClient } from '../../src/shared/aws.ts';
-import { resolveConfig } from '../../src/shared/config.ts';
 import { EVENT_ID_PATTERN, type VigilEvent } from '../../src/shared/contract/events.ts';
 import { PROTOTYPE_NAMES } from '../../src/shared/map-keys.ts';
-import { type ConsumeDeps, consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { consumeBatch } from '../../src/shared/pipeline/consume.ts';
 import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../../src/shared/rights/subject-rights.ts';
+import { consumerOnDynamo } from '../factories/consumer.ts';
 import { aBrowse, aLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testKey, testPseudonymiser } from '../unit/core/support.ts';
@@ -28,16 +26,8 @@ async function aStage() {
   const tables = await dynalite.newTables();
   const client: DynamoClient = dynalite.local.client();
   const now = () => FIXTURE_NOW_MS;
-  const store = new DynamoProfileStore({ client, tables, now });
-  const deps: ConsumeDeps = {
-    store,
-    subjects: store,
-    pseudonymiser: testPseudonymiser(),
-    config: resolveConfig(),
-    alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
-    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now }),
-    now,
-  };
+  const deps = consumerOnDynamo(client, tables);
+  const store = deps.store;
   const rights = new SubjectRights({
     store,
     receipts: new DynamoReceiptStore({ client, table: tables.profiles }),

@@ -1,0 +1,40 @@
+/**
+ * The stream consumer's collaborators on DynamoDB at the fixtures' clock: the real profile store
+ * (also the subjects' controls), alert and dead-letter writers, the test key's pseudonymiser,
+ * the default detection config. `overrides` replaces any of them (a sealer and a record store
+ * for dead letters that keep their records, a log).
+ */
+import type { DynamoClient } from '../../src/shared/aws.ts';
+import type { BlobStore } from '../../src/shared/blobs.ts';
+import { resolveConfig } from '../../src/shared/config.ts';
+import type { ConsumeDeps } from '../../src/shared/pipeline/consume.ts';
+import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import type { TableRole } from '../../src/shared/tables.ts';
+import { testPseudonymiser } from '../unit/core/support.ts';
+import { FIXTURE_NOW_MS } from './events.ts';
+
+export function consumerOnDynamo(
+  client: DynamoClient,
+  tables: Record<TableRole, string>,
+  overrides: Omit<Partial<ConsumeDeps>, 'store' | 'subjects'> & { records?: BlobStore } = {},
+): ConsumeDeps & { store: DynamoProfileStore } {
+  const now = () => FIXTURE_NOW_MS;
+  const { records, ...rest } = overrides;
+  const store = new DynamoProfileStore({ client, tables, now });
+  return {
+    store,
+    subjects: store,
+    pseudonymiser: testPseudonymiser(),
+    config: resolveConfig(),
+    alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
+    deadLetters: new DynamoDeadLetterWriter({
+      client,
+      table: tables.deadLetters,
+      now,
+      ...(records ? { records } : {}),
+    }),
+    now,
+    ...rest,
+  };
+}
