@@ -3,8 +3,10 @@
  * errors on a chosen share of request attempts (the SDK's own retry sees them), and batch
  * requests of which only part reaches the server, the rest answered as `UnprocessedItems` /
  * `UnprocessedKeys` (the stores' own loop sees them). Every other request reaches dynalite as is.
- * The choice of faults is seeded: a run is repeatable.
+ * The choice of faults is seeded and made from each request's own content, not from the order
+ * of calls: concurrent requests interleave differently from run to run, yet a run is repeatable.
  */
+import { createHash } from 'node:crypto';
 import { ProvisionedThroughputExceededException, ThrottlingException } from '@aws-sdk/client-dynamodb';
 // The SDK's own strategy (its standard one), only with the pause before a retry set: AWS's
 // documented way to tune it (`@smithy/util-retry`, now part of `@smithy/core`, which the clients depend on).
@@ -48,14 +50,19 @@ export interface Faults {
   plan(next: FaultPlan): void;
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32): the same faults on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+/**
+ * A number in [0, 1) drawn for one request: a digest of the seed, the command, its content and
+ * how often that same content was seen before (a retry is a new draw). It does not depend on
+ * which of several concurrent requests comes first.
+ */
+function seeded(seed: number): (name: string, content: string) => number {
+  const seen = new Map<string, number>();
+  return (name, content) => {
+    const key = `${name}\n${content}`;
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    const digest = createHash('sha256').update(`${seed}\n${occurrence}\n${key}`).digest();
+    return digest.readUInt32BE(0) / 4_294_967_296;
   };
 }
 
@@ -83,7 +90,7 @@ export function faultyClient(endpoint: string, plan: FaultPlan, seed = 20): Faul
     maxAttempts: SDK_ATTEMPTS,
     retryStrategy: new ConfiguredRetryStrategy(SDK_ATTEMPTS, 0),
   });
-  const random = seeded(seed);
+  const draw = { partial: seeded(seed), throttle: seeded(seed + 1) };
   let current = plan;
   const counts: FaultCounts = { commands: {}, throttled: {}, partial: {}, maxAttempts: 0 };
   const applies = (name: string) => !current.commands || current.commands.includes(name);
@@ -99,7 +106,7 @@ export function faultyClient(endpoint: string, plan: FaultPlan, seed = 20): Faul
         bump(counts.commands, name);
         const input = args.input as { RequestItems?: Record<string, unknown> };
         const partial =
-          applies(name) && input.RequestItems && random() < current.partial
+          applies(name) && input.RequestItems && draw.partial(name, JSON.stringify(input)) < current.partial
             ? splitBatch(input.RequestItems, current.keep ?? ((n) => Math.ceil(n / 2)))
             : undefined;
         if (!partial) return next(args);
@@ -118,9 +125,16 @@ export function faultyClient(endpoint: string, plan: FaultPlan, seed = 20): Faul
         const attempt = (attempts.get(invocation) ?? 0) + 1;
         attempts.set(invocation, attempt);
         counts.maxAttempts = Math.max(counts.maxAttempts, attempt);
-        if (applies(name) && random() < current.throttle) {
+        const { body } = args.request as { body?: string | Uint8Array };
+        const chance = draw.throttle(
+          name,
+          typeof body === 'string' ? body : Buffer.from(body ?? []).toString(),
+        );
+        if (applies(name) && chance < current.throttle) {
           bump(counts.throttled, name);
-          const Fault = random() < 0.5 ? ProvisionedThroughputExceededException : ThrottlingException;
+          // The lower half of the throttled draws one error, the upper half the other.
+          const Fault =
+            chance < current.throttle / 2 ? ProvisionedThroughputExceededException : ThrottlingException;
           throw new Fault({ message: 'Rate exceeded (injected)', $metadata: { httpStatusCode: 400 } });
         }
         return next(args);
