@@ -2,7 +2,7 @@
  * The order events of the API bench (bench/api.ts), contract v1: each bench customer's earlier
  * orders, which the consumer stores before the score runs, and the orders the score endpoint is
  * asked about. A module of their own, without side effects, so that a test checks every one of
- * them against the contract (test/unit/bench-orders.test.ts): a history order the consumer
+ * them against the contract (test/bench/orders.test.ts): a history order the consumer
  * dead-letters leaves the scores reading an empty profile, and the figures would be those of a
  * lighter read than the one a returning customer's order makes.
  */

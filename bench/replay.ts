@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { resolveConfig } from '../src/shared/config.ts';
-import { Detector } from '../src/shared/detector.ts';
+import { resolveConfig } from '../src/rules/config.ts';
+import { Detector } from '../src/pipeline/detector.ts';
 import { InMemoryProfileStore } from '../src/shared/profile/memory-store.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 

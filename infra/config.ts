@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { resolveConfig } from '../src/shared/config.ts';
+import { resolveConfig } from '../src/rules/config.ts';
 import { CONSUMER_EVENT_SOURCE, EVENT_STREAM } from '../src/shared/streams.ts';
 
 /** What the stack is built from. */

@@ -33,11 +33,11 @@ import {
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ensureIpData } from '../src/shared/ip-data/build.ts';
+import { ensureIpData } from '../src/ip-data-builder/build.ts';
 import { GEO_FILE, IP_DATA_DIR_ENV, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
 import { DEAD_LETTER_BUCKET_ENV, recordKey } from '../src/shared/pipeline/dead-letters.ts';
-import { DEAD_LETTER_RETENTION_DAYS } from '../src/shared/pipeline/writers.ts';
+import { DEAD_LETTER_RETENTION_DAYS } from '../src/shared/ports/dead-letters.ts';
 import { CONSUMER_EVENT_SOURCE, EVENT_STREAM, streamName } from '../src/shared/streams.ts';
 import { type KeyAttribute, TABLE_ROLES, TABLES, type TableRole, tableName } from '../src/shared/tables.ts';
 import type { VigilConfig } from './config.ts';

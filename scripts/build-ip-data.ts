@@ -3,7 +3,7 @@
  * the build cache, or into the directory given, when their sources changed.
  * `npm ci` runs it (postinstall); `npm run build:ip-data [dir]` runs it by hand.
  */
-import { ensureIpData } from '../src/shared/ip-data/build.ts';
+import { ensureIpData } from '../src/ip-data-builder/build.ts';
 
 const { dir, built, files } = ensureIpData(process.argv[2], (line) => console.error(line));
 if (!built) {

@@ -19,7 +19,7 @@ const INTRO = `# Licences of the runtime dependencies
 The production dependencies (package.json \`dependencies\` and everything they pull in) as
 installed, one row per package and version, with the licence their package declares.
 Written by \`npm run licences\` (license-checker-rseidelsohn); do not edit by hand. The unit
-test \`test/unit/licences.test.ts\` fails when a licence is outside the allow-list of
+test \`test/scripts/licences.test.ts\` fails when a licence is outside the allow-list of
 \`scripts/licence-table.ts\` (permissive licences only) or when this table no longer matches
 package-lock.json: run \`npm run licences\` after changing dependencies.
 

@@ -15,11 +15,11 @@
  */
 import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
 import { dynamoClient } from '../shared/aws.ts';
-import { resolveConfig } from '../shared/config.ts';
+import { resolveConfig } from '../rules/config.ts';
 import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo-rights.ts';
-import { SubjectRights } from '../shared/rights/subject-rights.ts';
+import { SubjectRights } from '../rights/subject-rights.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { TABLE_ROLES, type TableRole, tableNames } from '../shared/tables.ts';
 import type { AlertsDeps, ListingDeps } from './alerts.ts';

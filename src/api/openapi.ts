@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BASE_RULESET_VERSION } from '../shared/config.ts';
+import { BASE_RULESET_VERSION } from '../rules/config.ts';
 import { ROUTES, type RouteSpec } from './routes.ts';
 import { ErrorSchema } from './schemas.ts';
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { RightsReceipt, ReceiptStore, SubjectRights } from '../shared/rights/subject-rights.ts';
+import type { SubjectRights } from '../rights/subject-rights.ts';
+import type { RightsReceipt, ReceiptStore } from '../shared/ports/receipts.ts';
 import type { AuditAction, AuditLog } from './audit.ts';
 import { ApiError } from './errors.ts';
 import type { Caller } from './roles.ts';

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DetectionConfig } from '../shared/config.ts';
-import { Detector, type ProfileReader, type ReadOnlyDetector } from '../shared/detector.ts';
+import type { DetectionConfig } from '../rules/config.ts';
+import { Detector, type ProfileReader, type ReadOnlyDetector } from '../pipeline/detector.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { ApiError } from './errors.ts';

@@ -12,7 +12,7 @@ import {
   resolveDemoOptions,
 } from '../demo/traffic.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
-import type { Verdict } from '../shared/detector.ts';
+import type { Verdict } from '../pipeline/detector.ts';
 import { NdjsonWriter } from './io.ts';
 import { DETECTOR_OPTIONS, detectorOptionsHelp, localDetector } from './local-detector.ts';
 import { Progress } from './progress.ts';

@@ -1,5 +1,5 @@
-import { loadConfigFile, resolveConfig } from '../shared/config.ts';
-import { Detector } from '../shared/detector.ts';
+import { loadConfigFile, resolveConfig } from '../rules/config.ts';
+import { Detector } from '../pipeline/detector.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';

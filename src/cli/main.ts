@@ -1,4 +1,4 @@
-import { ensureIpData } from '../shared/ip-data/build.ts';
+import { ensureIpData } from '../ip-data-builder/build.ts';
 import { DEAD_LETTERS_HELP, deadLetters } from './dead-letters.ts';
 import { demo, DEMO_HELP } from './demo.ts';
 import { replay, REPLAY_HELP } from './replay.ts';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Verdict } from '../shared/detector.ts';
+import type { Verdict } from '../pipeline/detector.ts';
 import { NdjsonWriter, readLines } from './io.ts';
 import { DETECTOR_OPTIONS, detectorOptionsHelp, localDetector } from './local-detector.ts';
 import { Progress } from './progress.ts';

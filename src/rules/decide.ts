@@ -1,21 +1,10 @@
 import type { EventType } from '../shared/contract/events.ts';
-import type { DetectionConfig } from '../shared/config.ts';
+import type { DetectionConfig } from './config.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import type { ProfileSnapshot } from '../shared/profile/model.ts';
 import { RULES } from './index.ts';
-import { ProfileView, type Reason, type Rule, type RuleSettings } from './rule.ts';
-
-export type Outcome = 'allow' | 'review' | 'deny';
-
-/** The answer for one event: a 0–100 score, what to do, and why. */
-export interface Decision {
-  eventId: string;
-  eventType: EventType;
-  score: number;
-  decision: Outcome;
-  reasons: Reason[];
-  rulesetVersion: string;
-}
+import type { Decision, Reason } from '../shared/decision.ts';
+import { ProfileView, type Rule, type RuleSettings } from './rule.ts';
 
 type ActiveRules = Record<EventType, [Rule<RuleSettings>, RuleSettings][]>;
 const activeByConfig = new WeakMap<DetectionConfig, ActiveRules>();

@@ -1,4 +1,4 @@
-import type { DetectionConfig } from '../shared/config.ts';
+import type { DetectionConfig } from './config.ts';
 import type { ProfileSnapshot } from '../shared/profile/model.ts';
 
 /**

@@ -3,24 +3,9 @@ import type { EventFacts } from '../shared/facts.ts';
 import type { Observation, Profile, ProfileKind, ProfileSnapshot } from '../shared/profile/model.ts';
 import { emptyProfile, profileKey } from '../shared/profile/model.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
+import type { Evidence, ReasonCode } from '../shared/decision.ts';
 
 const NO_PROFILE = emptyProfile('subject#');
-
-/** A stable, upper-case identifier of why a score was given, e.g. `BRUTE_FORCE`. */
-export type ReasonCode = Uppercase<string>;
-
-/** The values that made a rule fire, for the analyst. Pseudonyms, counts and coarse facts only. */
-export type Evidence = Readonly<Record<string, string | number | boolean>>;
-
-/** One explained contribution to a score. */
-export interface Reason {
-  code: ReasonCode;
-  points: number;
-  message: string;
-  evidence: Evidence;
-  /** Evaluated and reported, but added no points (the rule is in shadow mode). */
-  shadow?: true;
-}
 
 /** Every rule has points, may be disabled or shadowed, and has numeric parameters of its own. */
 export interface RuleSettings {

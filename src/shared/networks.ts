@@ -1,6 +1,5 @@
 import type { ClientIp } from './ip.ts';
-import type { NetworkMeta } from './ip-data/build-networks.ts';
-import { networkTables } from './ip-data/load.ts';
+import { type NetworkMeta, networkTables } from './ip-data/load.ts';
 import { ownerOf } from './ip-data/range-table.ts';
 
 /** Who operates the network an address is in. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorStatuses, jsonSchemaOf, openApiDocument } from '../../src/api/openapi.ts';
 import { ROLES, type Role } from '../../src/api/roles.ts';
 import { ROUTES, type RouteId, type RouteSpec } from '../../src/api/routes.ts';
-import { aRecentOrder } from './factories.ts';
+import { aRecentOrder } from '../factories/api.ts';
 import { type ApiHarness, startApi } from './support.ts';
 
 let api: ApiHarness;

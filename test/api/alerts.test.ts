@@ -1,14 +1,15 @@
 import './quiet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditLog } from '../../src/api/audit.ts';
-import { resolveConfig } from '../../src/shared/config.ts';
-import { consumeBatch } from '../../src/shared/pipeline/consume.ts';
-import { type Alert, DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { resolveConfig } from '../../src/rules/config.ts';
+import { consumeBatch } from '../../src/pipeline/consume.ts';
+import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { type Alert } from '../../src/shared/ports/alerts.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { aFailedLogin } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
-import { testPseudonymiser } from '../unit/core/support.ts';
-import { anAlert } from './factories.ts';
+import { testPseudonymiser } from '../factories/pipeline.ts';
+import { anAlert } from '../factories/api.ts';
 import { type ApiHarness, startApi } from './support.ts';
 
 let api: ApiHarness;

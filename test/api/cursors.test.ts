@@ -3,7 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditLog, InvalidAuditCursorError, MAX_AUDIT_QUERIES_PER_PAGE } from '../../src/api/audit.ts';
 import { DynamoAlertWriter } from '../../src/shared/pipeline/writers.ts';
-import { anAlert } from './factories.ts';
+import { anAlert } from '../factories/api.ts';
 import { type ApiHarness, startApi } from './support.ts';
 
 let api: ApiHarness;

@@ -1,14 +1,14 @@
 import './quiet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/shared/config.ts';
+import { resolveConfig } from '../../src/rules/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
-import { consumeBatch } from '../../src/shared/pipeline/consume.ts';
+import { consumeBatch } from '../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
 import type { Observation } from '../../src/shared/profile/model.ts';
 import { aBrowse, aFailedLogin, aLogin } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
-import { testPseudonymiser } from '../unit/core/support.ts';
+import { testPseudonymiser } from '../factories/pipeline.ts';
 import { type ApiHarness, startApi } from './support.ts';
 
 let api: ApiHarness;

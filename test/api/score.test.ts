@@ -8,13 +8,13 @@ import { PROFILE_FREE_RULES } from '../../src/rules/profile-free.ts';
 import { ScoreResponseSchema } from '../../src/api/schemas.ts';
 import { RULES } from '../../src/rules/index.ts';
 import { ProfileView } from '../../src/rules/rule.ts';
-import { resolveConfig } from '../../src/shared/config.ts';
-import { Detector } from '../../src/shared/detector.ts';
+import { resolveConfig } from '../../src/rules/config.ts';
+import { Detector } from '../../src/pipeline/detector.ts';
 import type { ProfileSnapshot } from '../../src/shared/profile/model.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { anOrder } from '../factories/events.ts';
-import { factsOf, testPseudonymiser } from '../unit/core/support.ts';
-import { aRecentOrder } from './factories.ts';
+import { factsOf, testPseudonymiser } from '../factories/pipeline.ts';
+import { aRecentOrder } from '../factories/api.ts';
 import { countCommands } from '../support/local-dynamo.ts';
 import { type ApiHarness, itemCounts, startApi } from './support.ts';
 

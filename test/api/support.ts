@@ -14,7 +14,7 @@ import { type ApiHandler, type Gateway, startGateway } from '../../src/local/gat
 import type { TableRole } from '../../src/shared/tables.ts';
 import { TABLE_ROLES } from '../../src/shared/tables.ts';
 import { LOCAL_CREDENTIALS, type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
-import { TEST_KEY_TEXT } from '../unit/core/support.ts';
+import { TEST_KEY_TEXT } from '../factories/pipeline.ts';
 
 let harnesses = 0;
 

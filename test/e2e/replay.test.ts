@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE_RULESET_VERSION } from '../../src/shared/config.ts';
+import { BASE_RULESET_VERSION } from '../../src/rules/config.ts';
 import { type Run, runVigil, testKey } from './support.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, toLine, withField } from '../factories/events.ts';
 

@@ -6,12 +6,12 @@
  */
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import type { BlobStore } from '../../src/shared/blobs.ts';
-import { resolveConfig } from '../../src/shared/config.ts';
-import type { ConsumeDeps } from '../../src/shared/pipeline/consume.ts';
+import { resolveConfig } from '../../src/rules/config.ts';
+import type { ConsumeDeps } from '../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
-import { testPseudonymiser } from '../unit/core/support.ts';
+import { testPseudonymiser } from './pipeline.ts';
 import { FIXTURE_NOW_MS } from './events.ts';
 
 export function consumerOnDynamo(

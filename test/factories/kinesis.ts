@@ -3,7 +3,7 @@
  * ./events.ts), as the Kinesis event source hands them to the consumer.
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { type StreamRecord, shardOfEventId } from '../../src/shared/pipeline/consume.ts';
+import { type StreamRecord, shardOfEventId } from '../../src/pipeline/consume.ts';
 
 /** The stream's arrival clock the records carry: an hour after the fixture events. */
 export const ARRIVAL_MS = Date.parse('2026-11-24T09:30:00Z');

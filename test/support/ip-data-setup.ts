@@ -1,4 +1,4 @@
-import { ensureIpData } from '../../src/shared/ip-data/build.ts';
+import { ensureIpData } from '../../src/ip-data-builder/build.ts';
 
 /**
  * Vitest global setup: the IP data tables, built from the current sources

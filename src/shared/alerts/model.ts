@@ -1,4 +1,4 @@
-import type { Alert } from '../pipeline/writers.ts';
+import type { Alert } from '../ports/alerts.ts';
 
 /** An analyst's verdict on an alert. */
 export const VERDICTS = ['fraud', 'legitimate', 'unsure'] as const;

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Column, type Container, openContainer } from './container.ts';
 import type { RangeTable4, RangeTable6 } from './range-table.ts';
-import type { NetworkMeta } from './build-networks.ts';
 
 /*
  * The IP data tables at run time: opened on first use (their headers read,
@@ -112,6 +111,16 @@ export const geoTables = once((): GeoTables => {
     file: container.file,
   };
 });
+
+/** What `networks.ts` needs beside the arrays. */
+export interface NetworkMeta {
+  hostingOwners: { name: string; asn: number }[];
+  crawlerNames: string[];
+  info: {
+    hosting: { source: string; generatedAt: string; asns: number; ranges: number };
+    crawlers: { source: string; recordedAt: string; ranges: number };
+  };
+}
 
 /** The hosting and crawler network tables and their owners. */
 export interface NetworkTables extends NetworkMeta {

@@ -1,11 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { type BlobStore, FolderBlobStore, S3BlobStore } from '../blobs.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
-import type { SubjectDeadLetters } from '../rights/subject-rights.ts';
+import type { SubjectDeadLetters } from '../ports/dead-letters.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { RecordSealer } from './sealed-records.ts';
 import { batchDeleteAll } from '../dynamo-batch.ts';
-import type { DeadLetter } from './writers.ts';
+import type { DeadLetter } from '../ports/dead-letters.ts';
 
 /** The bucket of the dead letters' full sealed records (AWS). */
 export const DEAD_LETTER_BUCKET_ENV = 'VIGIL_DEAD_LETTER_BUCKET';

@@ -1,92 +1,12 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Outcome } from '../../rules/decide.ts';
 import { statusPartitionOf } from '../alerts/partitions.ts';
-import type { Reason } from '../../rules/rule.ts';
-import type { EventType } from '../contract/events.ts';
 import type { BlobStore } from '../blobs.ts';
-import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
 import { type RetryPolicy, batchWriteAll } from '../dynamo-batch.ts';
 import { runLimited } from '../run-limited.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import { recordKey, type StoredDeadLetter } from './dead-letters.ts';
-
-/**
- * Dead letters are kept a week: long enough to notice (the dead-letter metric and alarm), fix
- * and redrive, short because a sealed dead letter still holds a record with personal data.
- */
-export const DEAD_LETTER_RETENTION_DAYS = 7;
-/**
- * Alerts are kept 90 days for the analysts (a placeholder until the alert APIs issue settles
- * the retention with the privacy policy).
- */
-export const ALERT_RETENTION_DAYS = 90;
-
-/** A review or deny decision, for the analysts: pseudonymous, with its full explanation. */
-export interface Alert {
-  /** The eventId. */
-  alertId: string;
-  decision: Exclude<Outcome, 'allow'>;
-  score: number;
-  reasons: Reason[];
-  rulesetVersion: string;
-  eventType: EventType;
-  /** Event time, ISO 8601 UTC. */
-  occurredAt: string;
-  subject?: SubjectPseudonym;
-  /** The pseudonyms of the entities the event involved. */
-  entities: Partial<
-    Record<
-      'ip' | 'network' | 'device' | 'client' | 'userAgent' | 'username' | 'payment' | 'address',
-      Pseudonym
-    >
-  >;
-  status: 'open';
-}
-
-/**
- * An invalid stream record. It holds no raw record in clear: the record is personal data
- * (customer ids, IPs, user agents), and a dead-letter place must not become a readable copy of
- * the stream. The SHA-256 lets a producer-side copy be matched to it; `sealed`, when the consumer
- * has a sealer, is the record encrypted for a redrive (see `RecordSealer`), `excerpt` its first
- * `DEAD_LETTER_EXCERPT_BYTES` bytes sealed. The table item keeps everything but `sealed`,
- * which goes to the record store (see {@link DynamoDeadLetterWriter}): a record may be up to
- * 1 MiB, an item at most 400 KB.
- */
-export interface DeadLetter {
-  /** SHA-256 of the raw record bytes, hex. */
-  sha256: string;
-  /** The field-named reason (`order.amountMinor: expected integer ≥ 0`), never quoting a value. */
-  reason: string;
-  field: string;
-  /** The event's own id when it was valid. */
-  eventId?: string;
-  /**
-   * The keyed pseudonym of the record's customer id, when the record yields one (a string
-   * `customerId` in it, even if other fields are invalid), so that erasure finds it.
-   */
-  subject?: SubjectPseudonym;
-  sequenceNumber: string;
-  /** The raw record's size, bytes. */
-  size: number;
-  /** The raw record, AES-256-GCM under a key derived from the pseudonymisation key. */
-  sealed?: string;
-  /** The raw record's first bytes, sealed likewise. */
-  excerpt?: string;
-  // No partition key, not even hashed: it is a customer id, session id or IP, and an
-  // unkeyed hash of an IP or a customer number is reversed by trying them all.
-  /** When the record reached the stream, epoch ms. */
-  arrivedAt: number;
-}
-
-export interface AlertWriter {
-  /** Writes the alerts; writing the same alert again leaves one item. */
-  write(alerts: readonly Alert[]): Promise<void>;
-}
-
-export interface DeadLetterWriter {
-  /** Writes the dead letters; the same record again leaves one item. */
-  write(letters: readonly DeadLetter[]): Promise<void>;
-}
+import { ALERT_RETENTION_DAYS, type Alert, type AlertWriter } from '../ports/alerts.ts';
+import { DEAD_LETTER_RETENTION_DAYS, type DeadLetter, type DeadLetterWriter } from '../ports/dead-letters.ts';
 
 /** Alerts in memory, by alertId (tests, replay). */
 export class InMemoryAlertWriter implements AlertWriter {

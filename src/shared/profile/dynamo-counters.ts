@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { GlobalBucket } from './model.ts';
-import type { ProfileWrite } from './observe.ts';
+import type { ProfileWrite } from './model.ts';
 import { GLOBAL_BUCKET_MS } from './store.ts';
 
 /** A DynamoDB item as the document client hands it over. */

@@ -6,7 +6,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Decision } from '../../rules/decide.ts';
+import type { Decision } from '../decision.ts';
 import type { DynamoClient } from '../aws.ts';
 import { decodeMapKey, encodeMapKey } from '../map-keys.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
@@ -21,7 +21,7 @@ import type {
   SignalKind,
   SubjectControls,
 } from './model.ts';
-import type { ProfileWrite } from './observe.ts';
+import type { ProfileWrite } from './model.ts';
 import {
   type ForgetCounts,
   GLOBAL_BUCKET_MS,

@@ -1,4 +1,4 @@
-import type { Decision } from '../../rules/decide.ts';
+import type { Decision } from '../decision.ts';
 import { TwoGenerationCache } from '../cache.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import type {
@@ -10,7 +10,7 @@ import type {
   SignalKind,
   SubjectControls,
 } from './model.ts';
-import type { ProfileWrite } from './observe.ts';
+import type { ProfileWrite } from './model.ts';
 import {
   type ForgetCounts,
   GLOBAL_BUCKET_MS,

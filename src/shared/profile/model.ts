@@ -139,3 +139,24 @@ export function controlledKinds(controls: SubjectControls | undefined): readonly
 
 /** A profile that has no observations (yet, or any more). */
 export const emptyProfile = (key: ProfileKey): Profile => ({ key, observations: [] });
+
+/** What one event adds to the stored state. */
+export interface ProfileWrite {
+  observation: Observation;
+  /** Every profile the observation is appended to. */
+  keys: ProfileKey[];
+  /** The shop-wide login counters it adds to (logins only). */
+  login?: { outcome: 'success' | 'failure'; unknownUser: boolean; country?: string };
+  /**
+   * Where the event was read from, when it came from a stream: the shop-wide counters count
+   * each login once by remembering, per shard, the highest sequence number counted. Without it
+   * (a caller that is not a stream) a login is added every time it is recorded.
+   */
+  position?: StreamPosition;
+}
+
+/** A record's place in the event stream: its shard id and its sequence number (a decimal string). */
+export interface StreamPosition {
+  shard: string;
+  sequence: string;
+}

@@ -1,7 +1,7 @@
-import type { Decision } from '../../rules/decide.ts';
+import type { Decision } from '../decision.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import type { Observation, ProfileKey, ProfileSnapshot, SignalKind, SubjectControls } from './model.ts';
-import type { ProfileWrite } from './observe.ts';
+import type { ProfileWrite } from './model.ts';
 
 /**
  * How much one profile may hold, whatever the traffic: the newest N

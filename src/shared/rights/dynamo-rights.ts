@@ -3,7 +3,8 @@ import type { DynamoClient } from '../aws.ts';
 import { type RetryPolicy, batchDeleteAll, batchGetAll } from '../dynamo-batch.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
-import type { ReceiptStore, RightsReceipt, SubjectAlerts } from './subject-rights.ts';
+import type { ReceiptStore, RightsReceipt } from '../ports/receipts.ts';
+import type { SubjectAlerts } from '../ports/alerts.ts';
 
 const RECEIPT_PREFIX = 'receipt#';
 /**

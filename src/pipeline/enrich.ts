@@ -1,0 +1,119 @@
+import { isbot } from 'isbot';
+import { TwoGenerationCache } from '../shared/cache.ts';
+import type { VigilEvent } from '../shared/contract/events.ts';
+import type { EventFacts } from '../shared/facts.ts';
+import { locate } from '../shared/geo.ts';
+import { parseClientIp } from '../shared/ip.ts';
+import { hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
+import type { Pseudonymiser } from '../shared/pseudonymise.ts';
+
+const DAY_MS = 86_400_000;
+/** User agents repeat across events: their classification is kept. */
+const uaClasses = new TwoGenerationCache<string, { bot: boolean; crawlerOperator: string | undefined }>(
+  5_000,
+);
+const classify = (ua: string) =>
+  uaClasses.get(ua) ?? uaClasses.set(ua, { bot: isbot(ua), crawlerOperator: claimedOperator(ua) });
+
+/**
+ * The search-engine crawlers we can verify, by the user-agent tokens their
+ * operators document and the owners (data/crawler-networks.json) whose ranges
+ * count for them. An address only verifies the operator it belongs to: a
+ * "bingbot" from Google's network, or anything from Google's user-triggered
+ * fetchers that does not claim to be Google, is not a verified crawler.
+ */
+const CRAWLER_OPERATORS = [
+  {
+    operator: 'google',
+    claim: /googlebot|google-inspectiontool|googleother|storebot-google/i,
+    owners: /^google/,
+  },
+  { operator: 'bing', claim: /bingbot|adidxbot|bingpreview/i, owners: /^bingbot$/ },
+] as const;
+
+function claimedOperator(ua: string): string | undefined {
+  return CRAWLER_OPERATORS.find((c) => c.claim.test(ua))?.operator;
+}
+
+/**
+ * The "pseudonymise" step of the pipeline: turns a valid event into the facts
+ * the rules see. Every raw identifier is replaced by its keyed pseudonym here
+ * and goes no further; the IP address is reduced to pseudonyms of itself and
+ * of its network, its coarse location and what kind of network it is in.
+ *
+ * @example
+ * ```ts
+ * const facts = toFacts(event, Date.parse(event.occurredAt), pseudonymiser);
+ * facts.ip.id; // 'v1:…'
+ * ```
+ */
+export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventFacts {
+  // The schema has already checked the address; an unparseable one cannot reach this point.
+  const ip = parseClientIp(event.ip)!;
+  const ua = event.userAgent;
+  const facts: EventFacts = {
+    eventId: event.eventId,
+    type: event.type,
+    at,
+    ip: {
+      id: p.of('ip', ip.address),
+      network: p.of('network', ip.network),
+      version: ip.version,
+      range: ip.range,
+    },
+    client: event.sessionId
+      ? p.of('session', event.sessionId)
+      : p.of('session', `ip-ua|${ip.address}|${ua ?? ''}`),
+  };
+  const geo = locate(ip);
+  if (geo) facts.geo = geo;
+  const hosting = hostingNetwork(ip);
+  if (hosting) facts.hosting = hosting;
+  const claimed = ua ? classify(ua).crawlerOperator : undefined;
+  const owner = claimed ? verifiedCrawler(ip) : undefined;
+  if (owner && CRAWLER_OPERATORS.some((c) => c.operator === claimed && c.owners.test(owner.name))) {
+    facts.crawler = owner;
+  }
+  if (!event.sessionId) facts.sessionless = true;
+  if (event.customerId) facts.subject = p.of('subject', event.customerId);
+  if (event.deviceId) facts.device = p.of('device', event.deviceId);
+  if (ua) {
+    const { bot, crawlerOperator } = classify(ua);
+    facts.userAgent = { id: p.of('userAgent', ua), bot, claimsCrawler: crawlerOperator !== undefined };
+  }
+
+  switch (event.type) {
+    case 'login':
+      // Usernames are case-insensitive e-mail addresses or names at the shop: one account, one pseudonym.
+      facts.username = p.of('username', event.login.username.trim().toLowerCase());
+      facts.login = { outcome: event.login.outcome };
+      if (event.login.failureReason) facts.login.failureReason = event.login.failureReason;
+      if (event.login.method) facts.login.method = event.login.method;
+      break;
+    case 'browse':
+      facts.browse = {
+        path: event.browse.path,
+        search: event.browse.kind === 'search' || event.browse.searchQuery !== undefined,
+      };
+      if (event.browse.kind) facts.browse.kind = event.browse.kind;
+      break;
+    case 'order': {
+      const o = event.order;
+      facts.order = {
+        amountMinor: o.amountMinor,
+        currency: o.currency,
+        itemCount: o.itemCount,
+        paymentMethod: o.paymentMethod,
+        billingCountry: o.billingCountry,
+        shippingCountry: o.shippingCountry,
+      };
+      if (o.paymentFingerprint) facts.order.payment = p.of('payment', o.paymentFingerprint);
+      if (o.shippingAddressId) facts.order.address = p.of('address', o.shippingAddressId);
+      if (o.accountCreatedAt) {
+        facts.order.accountAgeDays = Math.max(0, Math.floor((at - Date.parse(o.accountCreatedAt)) / DAY_MS));
+      }
+      break;
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,100 @@
+import { isProbePath } from '../rules/behaviour/probing.ts';
+import type { Decision } from '../shared/decision.ts';
+import type { DetectionConfig } from '../rules/config.ts';
+import type { EventFacts } from '../shared/facts.ts';
+import type { Pseudonym } from '../shared/pseudonymise.ts';
+import {
+  type Observation,
+  type ProfileKey,
+  type ProfileKind,
+  type SignalKind,
+  profileKey,
+} from '../shared/profile/model.ts';
+import type { ProfileWrite } from '../shared/profile/model.ts';
+
+const DAY_S = 86_400;
+
+/** The signal kind an event is stored as; it decides retention and objection scope. */
+export const signalKindOf = (facts: EventFacts): SignalKind =>
+  facts.type === 'browse' ? (facts.browse!.search ? 'search' : 'browse') : facts.type;
+
+/**
+ * The profiles an event is scored against and written to. Browsing is kept
+ * per subject, address and client only (what the bot and travel rules need);
+ * logins and orders also go to the network, device, user agent and payment
+ * profiles that the sharing rules look across.
+ */
+export function profileKeysOf(facts: EventFacts): ProfileKey[] {
+  const keys: ProfileKey[] = [];
+  const add = (kind: ProfileKind, id: Pseudonym | undefined) => {
+    if (id) keys.push(profileKey(kind, id));
+  };
+  add('subject', facts.subject);
+  add('ip', facts.ip.id);
+  add('client', facts.client);
+  if (facts.type === 'browse') return keys;
+  add('network', facts.ip.network);
+  add('device', facts.device);
+  add('userAgent', facts.userAgent?.id);
+  add('username', facts.username);
+  add('payment', facts.order?.payment);
+  add('address', facts.order?.address);
+  return keys;
+}
+
+/**
+ * The "write signals" step: the pseudonymous observation kept for an event,
+ * with its expiry from the retention of its kind, counted from event time.
+ *
+ * @example
+ * ```ts
+ * const write = observe(facts, decision, config);
+ * write.observation.expiresAt; // epoch seconds, occurredAt + 90 days for a login
+ * ```
+ */
+export function observe(
+  facts: EventFacts,
+  decision: Decision,
+  config: DetectionConfig,
+  keys: ProfileKey[] = profileKeysOf(facts),
+): ProfileWrite {
+  const kind = signalKindOf(facts);
+  const o: Observation = {
+    eventId: facts.eventId,
+    kind,
+    at: facts.at,
+    expiresAt: Math.floor(facts.at / 1000) + Math.round(config.retentionDays[kind] * DAY_S),
+    ip: facts.ip.id,
+    network: facts.ip.network,
+  };
+  if (facts.subject) o.subject = facts.subject;
+  if (facts.username) o.username = facts.username;
+  if (facts.device) o.device = facts.device;
+  if (facts.userAgent) o.userAgent = facts.userAgent.id;
+  if (facts.geo) {
+    o.country = facts.geo.country;
+    o.lat = facts.geo.lat;
+    o.lon = facts.geo.lon;
+    o.accuracyKm = facts.geo.accuracyKm;
+  }
+  if (facts.hosting) o.hosting = true;
+  if (facts.sessionless) o.sessionless = true;
+  if (decision.decision === 'deny') o.denied = true;
+  if (facts.login) {
+    o.outcome = facts.login.outcome;
+    if (facts.login.failureReason) o.failureReason = facts.login.failureReason;
+  }
+  if (facts.browse && isProbePath(facts.browse.path)) o.probe = true;
+  if (facts.order) {
+    o.amountMinor = facts.order.amountMinor;
+    if (facts.order.payment) o.payment = facts.order.payment;
+    if (facts.order.address) o.address = facts.order.address;
+    if (facts.order.accountAgeDays !== undefined) o.accountAgeDays = facts.order.accountAgeDays;
+  }
+  const write: ProfileWrite = { observation: o, keys };
+  if (facts.login) {
+    write.login = { outcome: facts.login.outcome, unknownUser: facts.login.failureReason === 'unknown_user' };
+    if (facts.geo) write.login.country = facts.geo.country;
+  }
+  return write;
+}
