@@ -12,7 +12,7 @@ import { ProvisionedThroughputExceededException, ThrottlingException } from '@aw
 // documented way to tune it (`@smithy/util-retry`, now part of `@smithy/core`, which the clients depend on).
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { type DynamoClient, dynamoClient } from '../../src/shared/aws.ts';
-import type { RetryPolicy } from '../../src/shared/dynamo-batch.ts';
+import type { RetryPolicy } from '../../src/shared/dynamo/batch.ts';
 import { LOCAL_CREDENTIALS } from './local-dynamo.ts';
 
 /** SDK attempts per request (the first included), as in production (`dynamoClient`'s default). */

@@ -4,7 +4,7 @@ import type { SubjectPseudonym } from '../pseudonymise.ts';
 import type { SubjectDeadLetters } from '../ports/dead-letters.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { RecordSealer } from './sealed-records.ts';
-import { batchDeleteAll } from '../dynamo-batch.ts';
+import { batchDeleteAll } from '../dynamo/batch.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
 
 /** The bucket of the dead letters' full sealed records (AWS). */

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { statusPartitionOf } from '../alerts/partitions.ts';
 import type { BlobStore } from '../blobs.ts';
-import { type RetryPolicy, batchWriteAll } from '../dynamo-batch.ts';
+import { type RetryPolicy, batchWriteAll } from '../dynamo/batch.ts';
 import { runLimited } from '../run-limited.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import { recordKey, type StoredDeadLetter } from './dead-letters.ts';
@@ -29,7 +29,7 @@ interface DynamoWriterOptions {
   table: string;
   /** The processing clock, epoch ms (TTL). Default `Date.now`. */
   now?: () => number;
-  /** How batch writes left unprocessed are sent again. Default `UNPROCESSED_RETRY` (src/shared/dynamo-batch.ts). */
+  /** How batch writes left unprocessed are sent again. Default `UNPROCESSED_RETRY` (src/shared/dynamo/batch.ts). */
   unprocessedRetry?: RetryPolicy;
 }
 

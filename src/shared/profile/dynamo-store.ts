@@ -34,7 +34,7 @@ import {
   countsOf,
 } from './store.ts';
 import { runLimited } from '../run-limited.ts';
-import { type RetryPolicy, UNPROCESSED_RETRY, batchGetAll, batchWriteAll } from '../dynamo-batch.ts';
+import { type RetryPolicy, UNPROCESSED_RETRY, batchGetAll, batchWriteAll } from '../dynamo/batch.ts';
 
 /** A DynamoDB item as the document client hands it over. */
 type Item = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoClient } from '../aws.ts';
-import { type RetryPolicy, batchDeleteAll, batchGetAll } from '../dynamo-batch.ts';
+import { type RetryPolicy, batchDeleteAll, batchGetAll } from '../dynamo/batch.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { ReceiptStore, RightsReceipt } from '../ports/receipts.ts';

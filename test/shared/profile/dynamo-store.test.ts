@@ -3,7 +3,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/shared/decision.ts';
 import type { Observation, ProfileKey } from '../../../src/shared/profile/model.ts';
-import { batchGetAll } from '../../../src/shared/dynamo-batch.ts';
+import { batchGetAll } from '../../../src/shared/dynamo/batch.ts';
 import { DynamoProfileStore, encodeObservation } from '../../../src/shared/profile/dynamo-store.ts';
 import type { ProfileWrite } from '../../../src/shared/profile/model.ts';
 import { PROFILE_LIMITS } from '../../../src/shared/profile/store.ts';

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttributeValue, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { unmarshallLossless } from './map-keys.ts';
-import type { DynamoClient } from './aws.ts';
+import { unmarshallLossless } from '../map-keys.ts';
+import type { DynamoClient } from '../aws.ts';
 
 /** A DynamoDB item as the document client hands it over. */
 type Item = Record<string, unknown>;
