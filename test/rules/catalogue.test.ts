@@ -7,7 +7,7 @@ import { resolveConfig } from '../../src/rules/config.ts';
 import { EventType } from '../../src/shared/contract/events.ts';
 import { aBrowseFact, aGlobalBucket, aLoginFact, aSnapshot, anOrderFact } from '../factories/facts.ts';
 
-const RULE_DIRS = ['ip', 'behaviour'].map((dir) => new URL(`../../../src/rules/${dir}/`, import.meta.url));
+const RULE_DIRS = ['ip', 'behaviour'].map((dir) => new URL(`../../src/rules/${dir}/`, import.meta.url));
 
 /** Every rule file: `<dir>/<name>.ts` with its URL. */
 const RULE_FILES = RULE_DIRS.flatMap((dir) =>
