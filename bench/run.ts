@@ -17,14 +17,15 @@
  *    stack, beside the same emulators' raw throughput, with DynamoDB requests
  *    and capacity units per event (bench/pipeline.ts).
  *
- * Input: the development set (../shared/eval) when it is there, else the
- * generated demo traffic.
+ * Input: the development set (eval/events.ndjson.gz in the shared data folder, VIGIL_SHARED_DIR:
+ * bench/shared-data.ts) when it is there, else the generated demo traffic.
  *
  * At the end it writes every figure line, with the date, commit, machine and targets, to
  * bench/RESULTS.md (or the file BENCH_RESULTS names: bench/results.ts).
  */
 import './quiet.ts';
 import { spawnSync } from 'node:child_process';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,9 +47,10 @@ import { readsShopWide } from '../src/rules/shop-wide.ts';
 import { INIT_TARGET_MS, INIT_TARGET_RSS_MIB, measureBundles } from './bundles.ts';
 import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
 import { MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
+import { devSetPath } from './shared-data.ts';
 import { currentCommit, formatResults, machineSummary, ResultsRecorder, resultsDate } from './results.ts';
 
-const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
+const DEV_SET = devSetPath();
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
 const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
 const RESULTS_FILE = process.env.BENCH_RESULTS ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -63,7 +65,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en');
 function input(): { lines: string[]; source: string } {
   if (existsSync(DEV_SET)) {
     const lines = gunzipSync(readFileSync(DEV_SET)).toString('utf8').split('\n').filter(Boolean);
-    return { lines, source: '../shared/eval/events.ndjson.gz' };
+    return { lines, source: `development set, ${relative(process.cwd(), DEV_SET)}` };
   }
   return { lines: [...demoTrafficNdjson()], source: 'generated demo traffic' };
 }

@@ -20,10 +20,11 @@ import {
   toLine,
   withField,
 } from '../../factories/events.ts';
+import { crowdsecPeersDir, devSetPath } from '../../../bench/shared-data.ts';
 
 const NOW = FIXTURE_NOW_MS;
-const DEV_SET = '/work/shared/eval/events.ndjson.gz';
-const CROWDSEC_DIR = '/work/shared/peer/crowdsec';
+const DEV_SET = devSetPath();
+const CROWDSEC_DIR = crowdsecPeersDir();
 
 /** The failure branch of `result`, failing the test when it is a success. */
 function rejected(result: ParseResult): Extract<ParseResult, { ok: false }> {
@@ -1103,7 +1104,10 @@ function rejectedLines(text: string): string[] {
 describe('data sets', () => {
   it('accepts every event of the development set', (ctx) => {
     // Prepare
-    ctx.skip(!existsSync(DEV_SET), `development set not found at ${DEV_SET}`);
+    ctx.skip(
+      !existsSync(DEV_SET),
+      `development set not found at ${DEV_SET} (set VIGIL_SHARED_DIR to the shared data folder)`,
+    );
     const text = gunzipSync(readFileSync(DEV_SET)).toString('utf8');
 
     // Act
@@ -1123,7 +1127,10 @@ describe('data sets', () => {
 
   it('finds the crowdsec peer sets', (ctx) => {
     // Prepare
-    ctx.skip(!existsSync(CROWDSEC_DIR), `crowdsec peer sets not found at ${CROWDSEC_DIR}`);
+    ctx.skip(
+      !existsSync(CROWDSEC_DIR),
+      `crowdsec peer sets not found at ${CROWDSEC_DIR} (set VIGIL_SHARED_DIR to the shared data folder)`,
+    );
 
     // Act
     const count = peers.length;
