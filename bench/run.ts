@@ -121,8 +121,8 @@ function floorMemoised(lines: readonly string[]): number {
 
 /**
  * Sections 1 to 4 on the input; what the API section's cost estimate needs of the input is
- * returned, so that the input itself (the development set: 110,000 lines, 47 MB) is garbage
- * before the API section starts.
+ * returned, so that the input itself (the development set's lines) is garbage before the API
+ * section starts.
  */
 async function benchDetection(): Promise<{ scoreItemsPerCall: number }> {
   const { lines, source } = input();
@@ -173,13 +173,9 @@ async function benchDetection(): Promise<{ scoreItemsPerCall: number }> {
 
 /**
  * A full garbage collection of this process, which then waits, idle, for the API section's
- * process. On 2026-12-02 this process's collections of the earlier sections' garbage, started
- * by V8's memory reducer once it was idle, landed in the middle of paced score runs: its GC
- * threads took both cores for about 60 ms, twice within a second, and 72 of that run's 168
- * requests over 8 ms came in those 1.3 s, up to 60 ms (p99 23.6 ms, against 14.4 and 10.4 ms
- * in the runs around it). Its heap keeps 45 MB alive after this collection, and the memory
- * reducer went on shrinking it (82 ms of marking, then 30 ms, two minutes into the API
- * section), so `npm run bench` also turns the memory reducer off
+ * process. Left to itself, V8's memory reducer collects the earlier sections' garbage once the
+ * process is idle, and its GC threads then take both cores in the middle of paced score runs,
+ * which shows in their p99. So `npm run bench` also turns the memory reducer off
  * (`--no-memory-reducer`: V8's, passed on by Node.js) and passes `--expose-gc` for this.
  */
 function collectGarbage(): void {
