@@ -139,7 +139,7 @@ export function measureInit(
  * machine falls on all of them alike rather than on whichever was measured then. `onRound` is
  * called before each round (the bench takes a {@link speedProbe} there).
  */
-export function measureInterleaved(
+function measureInterleaved(
   bundles: readonly FunctionBundle[],
   options: { endpoint: string; runs?: number; onRound?: () => void },
 ): InitMeasurement[] {

@@ -60,7 +60,7 @@ export const SEARCHES = words(`
   herman-koch bluetooth-speaker
 `).map((query) => query.replaceAll('-', ' '));
 export const ACCOUNT_PAGES = words('/account /account/bestellingen /account/gegevens /account/verlanglijst');
-export const OTHER_PAGES = words(
+const OTHER_PAGES = words(
   '/ /acties /black-friday /klantenservice /klantenservice/retourneren /cadeaus',
 );
 export const CHECKOUT: readonly (readonly [string, BrowseKind])[] = [

@@ -32,13 +32,13 @@ export const MAIL: Record<HomeCountry, string[]> = {
   DE: words('gmail.com web.de gmx.de t-online.de outlook.de'),
 };
 
-export interface Device {
+interface Device {
   id: string;
   ua: string;
   mobile: boolean;
 }
 
-export interface Trip {
+interface Trip {
   hotelIp: string;
   /** Leaves home, arrives there, leaves again, is home again. */
   depart: number;
