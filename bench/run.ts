@@ -17,14 +17,15 @@
  *    stack, beside the same emulators' raw throughput, with DynamoDB requests
  *    and capacity units per event (bench/pipeline.ts).
  *
- * Input: the development set (../shared/eval) when it is there, else the
- * generated demo traffic.
+ * Input: the development set (eval/events.ndjson.gz in the shared data folder, VIGIL_SHARED_DIR:
+ * bench/shared-data.ts) when it is there, else the generated demo traffic.
  *
  * At the end it writes every figure line, with the date, commit, machine and targets, to
  * bench/RESULTS.md (or the file BENCH_RESULTS names: bench/results.ts).
  */
 import './quiet.ts';
 import { spawnSync } from 'node:child_process';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,9 +47,10 @@ import { readsShopWide } from '../src/rules/shop-wide.ts';
 import { INIT_TARGET_MS, INIT_TARGET_RSS_MIB, measureBundles } from './bundles.ts';
 import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
 import { MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
+import { devSetPath } from './shared-data.ts';
 import { currentCommit, formatResults, machineSummary, ResultsRecorder, resultsDate } from './results.ts';
 
-const DEV_SET = new URL('../../shared/eval/events.ndjson.gz', import.meta.url);
+const DEV_SET = devSetPath();
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
 const PIPELINE_EVENTS = Number(process.env.BENCH_PIPELINE_EVENTS ?? 50_000);
 const RESULTS_FILE = process.env.BENCH_RESULTS ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -63,7 +65,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en');
 function input(): { lines: string[]; source: string } {
   if (existsSync(DEV_SET)) {
     const lines = gunzipSync(readFileSync(DEV_SET)).toString('utf8').split('\n').filter(Boolean);
-    return { lines, source: '../shared/eval/events.ndjson.gz' };
+    return { lines, source: `development set, ${relative(process.cwd(), DEV_SET)}` };
   }
   return { lines: [...demoTrafficNdjson()], source: 'generated demo traffic' };
 }
@@ -119,8 +121,8 @@ function floorMemoised(lines: readonly string[]): number {
 
 /**
  * Sections 1 to 4 on the input; what the API section's cost estimate needs of the input is
- * returned, so that the input itself (the development set: 110,000 lines, 47 MB) is garbage
- * before the API section starts.
+ * returned, so that the input itself (the development set's lines) is garbage before the API
+ * section starts.
  */
 async function benchDetection(): Promise<{ scoreItemsPerCall: number }> {
   const { lines, source } = input();
@@ -171,13 +173,9 @@ async function benchDetection(): Promise<{ scoreItemsPerCall: number }> {
 
 /**
  * A full garbage collection of this process, which then waits, idle, for the API section's
- * process. On 2026-12-02 this process's collections of the earlier sections' garbage, started
- * by V8's memory reducer once it was idle, landed in the middle of paced score runs: its GC
- * threads took both cores for about 60 ms, twice within a second, and 72 of that run's 168
- * requests over 8 ms came in those 1.3 s, up to 60 ms (p99 23.6 ms, against 14.4 and 10.4 ms
- * in the runs around it). Its heap keeps 45 MB alive after this collection, and the memory
- * reducer went on shrinking it (82 ms of marking, then 30 ms, two minutes into the API
- * section), so `npm run bench` also turns the memory reducer off
+ * process. Left to itself, V8's memory reducer collects the earlier sections' garbage once the
+ * process is idle, and its GC threads then take both cores in the middle of paced score runs,
+ * which shows in their p99. So `npm run bench` also turns the memory reducer off
  * (`--no-memory-reducer`: V8's, passed on by Node.js) and passes `--expose-gc` for this.
  */
 function collectGarbage(): void {

@@ -58,8 +58,6 @@ const overridesSchema = z
   })
   .strict();
 
-export type ConfigOverrides = z.infer<typeof overridesSchema>;
-
 /**
  * Merges overrides (from `--rules config.json` or the stack's configuration)
  * over the defaults. Unknown rule codes and unknown parameters are errors

@@ -7,7 +7,6 @@ import {
   demoTraffic,
   demoTrafficNdjson,
   labelledDemoTraffic,
-  mulberry32,
   resolveDemoOptions,
 } from '../../src/demo/traffic.ts';
 import { parseEvent, rfc3339ToMs, type VigilEvent } from '../../src/shared/contract/events.ts';
@@ -184,20 +183,6 @@ describe('demoTraffic: seeds and size', () => {
 
     // Assess
     expect(act).toThrow(message);
-  });
-
-  it('draws with mulberry32: uniform in [0, 1) and repeatable', () => {
-    // Prepare
-    const a = mulberry32(123);
-    const b = mulberry32(123);
-
-    // Act
-    const draws = Array.from({ length: 10_000 }, () => a());
-
-    // Assess
-    expect(draws.every((x) => x >= 0 && x < 1)).toBe(true);
-    expect(draws.reduce((s, x) => s + x, 0) / draws.length).toBeCloseTo(0.5, 1);
-    expect(Array.from({ length: 10_000 }, () => b())).toEqual(draws);
   });
 });
 

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BenchDynamo,
-  type FunctionBundle,
-  measureInit,
-  startBenchDynamo,
-  synthBundles,
-} from '../../bench/bundles.ts';
+import { type BenchDynamo, startBenchDynamo } from '../../bench/bench-dynamo.ts';
+import { type FunctionBundle, synthBundles } from '../../bench/bundle-synth.ts';
+import { measureInit } from '../../bench/bundles.ts';
 import { IP_DATA_DIR, IP_DATA_FILES } from '../../infra/pipeline.ts';
 import { ipDataDir } from '../../src/shared/ip-data/load.ts';
 

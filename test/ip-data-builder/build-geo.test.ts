@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import geoip from 'geoip-lite';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/demo/traffic.ts';
+import { mulberry32 } from '../../src/demo/random.ts';
 import { locate } from '../../src/shared/geo.ts';
 import type { GeoFacts } from '../../src/shared/geo.ts';
 import { parseClientIp } from '../../src/shared/ip.ts';

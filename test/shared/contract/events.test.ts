@@ -11,7 +11,6 @@ import {
   type FailureReason,
   type ParseResult,
 } from '../../../src/shared/contract/events.ts';
-import { ISO_3166_ALPHA2, ISO_3166_ALPHA2_SET } from '../../../src/shared/contract/iso3166.ts';
 import {
   FIXTURE_NOW_MS,
   aBrowse,
@@ -21,10 +20,11 @@ import {
   toLine,
   withField,
 } from '../../factories/events.ts';
+import { crowdsecPeersDir, devSetPath } from '../../../bench/shared-data.ts';
 
 const NOW = FIXTURE_NOW_MS;
-const DEV_SET = '/work/shared/eval/events.ndjson.gz';
-const CROWDSEC_DIR = '/work/shared/peer/crowdsec';
+const DEV_SET = devSetPath();
+const CROWDSEC_DIR = crowdsecPeersDir();
 
 /** The failure branch of `result`, failing the test when it is a success. */
 function rejected(result: ParseResult): Extract<ParseResult, { ok: false }> {
@@ -1088,27 +1088,6 @@ describe('error reporting', () => {
   });
 });
 
-describe('ISO 3166-1 list', () => {
-  it('holds the 249 officially assigned alpha-2 codes, upper case, without reserved ones', () => {
-    // Prepare
-    const codes = [...ISO_3166_ALPHA2];
-
-    // Act
-    const distinct = new Set(codes);
-
-    // Assess
-    expect(codes).toHaveLength(249);
-    expect(distinct.size).toBe(249);
-    expect(codes.every((c) => /^[A-Z]{2}$/.test(c))).toBe(true);
-    expect(
-      ['NL', 'BE', 'DE', 'GB', 'US', 'SS', 'BQ', 'CW', 'AQ'].every((c) => ISO_3166_ALPHA2_SET.has(c)),
-    ).toBe(true);
-    expect(['UK', 'EU', 'XK', 'XX', 'AN', 'CS', 'YU', 'ZZ'].some((c) => ISO_3166_ALPHA2_SET.has(c))).toBe(
-      false,
-    );
-  });
-});
-
 /** Every line of `text` that parseEventLine rejects, as `line N: error` (at most 10). */
 function rejectedLines(text: string): string[] {
   const problems: string[] = [];
@@ -1125,7 +1104,10 @@ function rejectedLines(text: string): string[] {
 describe('data sets', () => {
   it('accepts every event of the development set', (ctx) => {
     // Prepare
-    ctx.skip(!existsSync(DEV_SET), `development set not found at ${DEV_SET}`);
+    ctx.skip(
+      !existsSync(DEV_SET),
+      `development set not found at ${DEV_SET} (set VIGIL_SHARED_DIR to the shared data folder)`,
+    );
     const text = gunzipSync(readFileSync(DEV_SET)).toString('utf8');
 
     // Act
@@ -1145,7 +1127,10 @@ describe('data sets', () => {
 
   it('finds the crowdsec peer sets', (ctx) => {
     // Prepare
-    ctx.skip(!existsSync(CROWDSEC_DIR), `crowdsec peer sets not found at ${CROWDSEC_DIR}`);
+    ctx.skip(
+      !existsSync(CROWDSEC_DIR),
+      `crowdsec peer sets not found at ${CROWDSEC_DIR} (set VIGIL_SHARED_DIR to the shared data folder)`,
+    );
 
     // Act
     const count = peers.length;

@@ -4,7 +4,7 @@
  * generated records (contract events with random strings and numbers in random fields) and
  * generated invalid JSON text (cut, garbled or random), through the contract's line parser.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEventLine } from '../../../src/shared/contract/events.ts';
@@ -12,12 +12,14 @@ import { FIXTURE_NOW_MS, aBrowse, aLogin, anOrder, toLine, withField } from '../
 
 /**
  * The contract's own words (field names, enumerations, its messages): a reason may repeat those.
- * Taken from the source that writes the reasons, so a new message needs no list kept beside it.
+ * Taken from the sources that write the reasons (every module of the contract's folder), so a new
+ * message needs no list kept beside it.
  */
-const CONTRACT_WORDS = [
-  readFileSync(new URL('../../../src/shared/contract/events.ts', import.meta.url), 'utf8'),
-  readFileSync(new URL('../../../src/shared/contract/iso3166.ts', import.meta.url), 'utf8'),
-].join('\n');
+const CONTRACT_DIR = new URL('../../../src/shared/contract/', import.meta.url);
+const CONTRACT_WORDS = readdirSync(CONTRACT_DIR)
+  .filter((name) => name.endsWith('.ts'))
+  .map((name) => readFileSync(new URL(name, CONTRACT_DIR), 'utf8'))
+  .join('\n');
 
 /** Every field a producer writes, by dotted path. */
 const FIELDS = [
