@@ -17,7 +17,15 @@ export function startProgress(
   render: () => string,
   stream: NodeJS.WritableStream = process.stderr,
 ): { update(): void; stop(): void } {
-  const bar = new SingleBar({ stream, fps: 4, clearOnComplete: true, format: () => render() });
+  const bar = new SingleBar({
+    stream,
+    fps: 4,
+    clearOnComplete: true,
+    // The terminal's line wrapping left as it is: cli-progress would switch it off until stop(),
+    // and a Ctrl-C before then would leave the user's terminal without it. The line is short.
+    linewrap: true,
+    format: () => render(),
+  });
   bar.start(0, 0);
   return {
     // A redraw only when the last one is overdue (cli-progress's synchronousUpdate): between
