@@ -1,22 +1,24 @@
+import type { Command } from 'commander';
 import { loadConfigFile, resolveConfig } from '../rules/config.ts';
 import { Detector } from '../pipeline/detector.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 
-/** The `parseArgs` options of every command that runs the detector on this machine. */
-export const DETECTOR_OPTIONS = {
-  rules: { type: 'string' },
-  'key-file': { type: 'string' },
-} as const;
+/** The options of every command that runs the detector on this machine. */
+export interface DetectorOptions {
+  rules?: string;
+  keyFile?: string;
+}
 
-/** Their help lines, with the option column `width` characters wide. */
-export const detectorOptionsHelp = (width: number): string =>
-  [
-    `  ${'--rules <file>'.padEnd(width)}JSON overrides of thresholds, retention and rule settings`,
-    `  ${'--key-file <file>'.padEnd(width)}pseudonymisation key (default: .vigil/pseudonym-key.json,`,
-    `  ${''.padEnd(width)}generated on first use; VIGIL_PSEUDONYM_KEY overrides)`,
-  ].join('\n');
+/** Adds `--rules` and `--key-file`, read by {@link localDetector}, to a command. */
+export const withDetectorOptions = (command: Command): Command =>
+  command
+    .option('--rules <file>', 'JSON overrides of thresholds, retention and rule settings')
+    .option(
+      '--key-file <file>',
+      'pseudonymisation key (default: .vigil/pseudonym-key.json, generated on first use; VIGIL_PSEUDONYM_KEY overrides)',
+    );
 
 /**
  * A detector with the in-memory profile store, the configuration of `--rules`
@@ -25,18 +27,15 @@ export const detectorOptionsHelp = (width: number): string =>
  *
  * @example
  * ```ts
- * const detector = localDetector(values);
+ * const detector = localDetector(command.opts<DetectorOptions>());
  * const verdict = await detector.processLine(line);
  * ```
  */
-export function localDetector(
-  values: { rules?: string | undefined; 'key-file'?: string | undefined },
-  now?: () => number,
-): Detector {
+export function localDetector(options: DetectorOptions, now?: () => number): Detector {
   return new Detector({
     store: new InMemoryProfileStore(now ? { now } : {}),
-    pseudonymiser: new Pseudonymiser(resolveLocalKey(values['key-file'])),
-    config: values.rules ? loadConfigFile(values.rules) : resolveConfig(),
+    pseudonymiser: new Pseudonymiser(resolveLocalKey(options.keyFile)),
+    config: options.rules ? loadConfigFile(options.rules) : resolveConfig(),
     ...(now ? { now } : {}),
   });
 }

@@ -1,12 +1,17 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { Verdict } from '../pipeline/detector.ts';
 import { NdjsonWriter, readLines } from './io.ts';
-import { DETECTOR_OPTIONS, detectorOptionsHelp, localDetector } from './local-detector.ts';
-import { Progress } from './progress.ts';
+import { type DetectorOptions, localDetector, withDetectorOptions } from './local-detector.ts';
+import { withExitStatus } from './options.ts';
+import { startProgress } from './progress.ts';
 
-export const REPLAY_HELP = `Usage: vigil replay <events.ndjson[.gz]|-> [options]
-
-Runs every line through the detection pipeline (validate -> pseudonymise ->
+/** `vigil replay <file>`: backtest a file of events through the same path as the stream consumer. */
+export const replayCommand = (): Command =>
+  withDetectorOptions(
+    new Command('replay')
+      .summary('backtest a file through the detection pipeline')
+      .description(
+        `Runs every line through the detection pipeline (validate -> pseudonymise ->
 profile -> rules -> decision) with an in-memory profile store, in file order,
 in event time: windows, retention and expiry are measured from occurredAt, so
 last month's traffic is judged as it would have been then.
@@ -14,14 +19,14 @@ last month's traffic is judged as it would have been then.
 Writes one JSON line per input line: a decision
   {"eventId","score","decision","reasons":[{"code","points","message","evidence"}],"rulesetVersion"}
 or an error that names the field
-  {"eventId","error"}   or   {"line":17,"error":"eventId: ..."} when the eventId itself is unusable.
-It never stops at a bad line. A summary goes to stderr; progress too, on a terminal.
-
-Options:
-  --out <file>        where decisions go (default: stdout)
-${detectorOptionsHelp(20)}
-  -h, --help          this text
-`;
+  {"eventId","error"}
+or, when the eventId itself is unusable,
+  {"line":17,"error":"eventId: ..."}
+It never stops at a bad line. A summary goes to stderr; progress too, on a terminal.`,
+      )
+      .argument('<file>', 'the events, NDJSON, gzipped when it ends in .gz; - for standard input')
+      .option('--out <file>', 'where decisions go (default: stdout)'),
+  ).action(withExitStatus(replay));
 
 interface Summary {
   lines: number;
@@ -30,43 +35,29 @@ interface Summary {
   decisions: Record<string, Record<string, number>>;
 }
 
-/** `vigil replay`: backtest a file of events through the same path as the stream consumer. */
-export async function replay(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      ...DETECTOR_OPTIONS,
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(REPLAY_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    process.stderr.write(`vigil replay: expected one input file (or -)\n\n${REPLAY_HELP}`);
-    return 2;
-  }
-  const detector = localDetector(values);
-  const out = new NdjsonWriter(values.out);
-  const progress = new Progress();
+async function replay(input: string, options: DetectorOptions & { out?: string }): Promise<number> {
+  const detector = localDetector(options);
+  const out = new NdjsonWriter(options.out);
   const summary: Summary = { lines: 0, invalid: 0, duplicates: 0, decisions: {} };
+  const progress = startProgress(
+    () => `${summary.lines.toLocaleString('en')} events, ${summary.invalid} invalid`,
+  );
   const started = performance.now();
-
-  let lineNumber = 0;
-  for await (const line of readLines(positionals[0]!)) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    summary.lines++;
-    const verdict = await detector.processLine(line);
-    await out.write(toOutputLine(verdict, lineNumber));
-    tally(summary, verdict);
-    progress.update(() => `${summary.lines.toLocaleString('en')} events, ${summary.invalid} invalid`);
+  try {
+    let lineNumber = 0;
+    for await (const line of readLines(input)) {
+      lineNumber++;
+      if (line.trim() === '') continue;
+      summary.lines++;
+      const verdict = await detector.processLine(line);
+      await out.write(toOutputLine(verdict, lineNumber));
+      tally(summary, verdict);
+      progress.update();
+    }
+    await out.close();
+  } finally {
+    progress.stop();
   }
-  await out.close();
-  progress.done();
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(formatSummary(summary, seconds, detector.rulesetVersion));
   return 0;

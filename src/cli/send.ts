@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import type { KinesisClient, KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { Command } from 'commander';
 import { LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION } from '../shared/aws.ts';
 import {
@@ -13,7 +13,8 @@ import {
 } from '../shared/kinesis.ts';
 import { streamName } from '../shared/streams.ts';
 import { readLines } from './io.ts';
-import { Progress } from './progress.ts';
+import { withExitStatus } from './options.ts';
+import { startProgress } from './progress.ts';
 
 /** The partition key of a line that is not a JSON object with a usable key field. */
 export const INVALID_PARTITION_KEY = 'invalid';
@@ -21,29 +22,39 @@ export const INVALID_PARTITION_KEY = 'invalid';
 /** A record's data and partition key together may not exceed 1 MiB (the classic Kinesis record limit). */
 const MAX_RECORD_BYTES = 1024 * 1024;
 
-export const SEND_HELP = `Usage: vigil send <events.ndjson[.gz]|-> [options]
-
-Writes every non-blank line of the file, as it is, to the event stream with
+/** `vigil send <file>`: a producer that writes an NDJSON file to the event stream. */
+export const sendCommand = (): Command =>
+  new Command('send')
+    .summary('write a file of events to the Kinesis stream (local stack or AWS)')
+    .description(
+      `Writes every non-blank line of the file, as it is, to the event stream with
 PutRecords (batches of at most 500 records and 5 MiB), partition key
 customerId, else sessionId, else ip. Lines are not validated here: the consumer
 does, and dead-letters what is invalid (a line that is not JSON goes with the
-partition key '${INVALID_PARTITION_KEY}'). Records that PutRecords reports as failed are sent again
-with exponential backoff; a summary goes to stderr, progress too on a terminal.
-Exit status 1 when records could not be sent.
+partition key '${INVALID_PARTITION_KEY}'). Records that PutRecords reports as failed are sent
+again with exponential backoff; a summary goes to stderr, progress too on a
+terminal. Exit status 1 when records could not be sent.
 
 Where it sends, first match wins:
   --endpoint, else AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL, else the local
-  stack's ${LOCAL_STACK_FILE} (kinesis.endpoint, region, streamName) when that file
-  exists in this directory, else real AWS (credentials from the usual chain).
-  Loopback endpoints get placeholder credentials when none are set.
+  stack's ${LOCAL_STACK_FILE} (kinesis.endpoint, region, streamName) when that
+  file exists in this directory, else real AWS (credentials from the usual
+  chain). Loopback endpoints get placeholder credentials when none are set.`,
+    )
+    .argument('<file>', 'the events, NDJSON, gzipped when it ends in .gz; - for standard input')
+    .option('--stream <name>', "stream name (default: the local stack's, else vigil-<stage>-events)")
+    .option('--stage <stage>', 'stage of the default stream name (default: local)')
+    .option('--endpoint <url>', 'Kinesis endpoint, e.g. http://127.0.0.1:4567')
+    .option('--region <region>', `default: the local stack's, else AWS_REGION, else ${DEFAULT_REGION}`)
+    .action(withExitStatus(send));
 
-Options:
-  --stream <name>     stream name (default: the local stack's, else vigil-<stage>-events)
-  --stage <stage>     stage of the default stream name (default: local)
-  --endpoint <url>    Kinesis endpoint, e.g. http://127.0.0.1:4567
-  --region <region>   default: the local stack's, else AWS_REGION, else ${DEFAULT_REGION}
-  -h, --help          this text
-`;
+/** Where `vigil send` (and a redrive) sends: the stream, and how to reach it. */
+export interface TargetOptions {
+  stream?: string | undefined;
+  stage?: string | undefined;
+  endpoint?: string | undefined;
+  region?: string | undefined;
+}
 
 interface LocalStackFile {
   kinesis?: { endpoint?: string; region?: string; streamName?: string };
@@ -58,12 +69,7 @@ interface Target {
 }
 
 /** Resolves where to send: options, then the environment, then the local stack's file, then AWS. */
-export function resolveTarget(values: {
-  stream?: string | undefined;
-  stage?: string | undefined;
-  endpoint?: string | undefined;
-  region?: string | undefined;
-}): Target {
+export function resolveTarget(values: TargetOptions): Target {
   // Empty counts as unset.
   const envEndpoint = process.env.AWS_ENDPOINT_URL_KINESIS || process.env.AWS_ENDPOINT_URL || undefined;
   let local: LocalStackFile['kinesis'];
@@ -135,28 +141,8 @@ const isLoopback = (endpoint: string): boolean => {
   }
 };
 
-/** `vigil send`: a producer that writes an NDJSON file to the event stream. */
-export async function send(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      stream: { type: 'string' },
-      stage: { type: 'string' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(SEND_HELP);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    process.stderr.write(`vigil send: expected one input file (or -)\n\n${SEND_HELP}`);
-    return 2;
-  }
-  const target = resolveTarget(values);
+async function send(input: string, options: TargetOptions): Promise<number> {
+  const target = resolveTarget(options);
   let credentials: KinesisClientConfig['credentials'];
   // Any key works against the emulators, but the SDK insists on having one.
   if (target.endpoint && isLoopback(target.endpoint) && !process.env.AWS_ACCESS_KEY_ID)
@@ -166,33 +152,48 @@ export async function send(argv: string[]): Promise<number> {
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
   });
+  const started = performance.now();
+  let sent: Sent;
+  try {
+    sent = await sendLines(client, target.stream, readLines(input));
+  } catch (err) {
+    throw explainRefused(err, target);
+  } finally {
+    client.destroy();
+  }
+  process.stderr.write(formatSummary(sent, target, (performance.now() - started) / 1000));
+  return sent.total.failed + sent.tooLarge.length > 0 ? 1 : 0;
+}
 
-  const progress = new Progress();
+interface Sent {
+  total: PutRecordsResult;
+  /** The line numbers of the lines over the record size limit, not sent. */
+  tooLarge: number[];
+}
+
+/** Sends the non-blank lines in PutRecords requests within the API's limits, with progress. */
+async function sendLines(client: KinesisClient, stream: string, lines: AsyncIterable<string>): Promise<Sent> {
   const total: PutRecordsResult = { records: 0, requests: 0, retried: 0, failed: 0, failures: {} };
   const tooLarge: number[] = [];
-  const started = performance.now();
+  const current = { records: 0, failed: 0 };
+  const progress = startProgress(
+    () => `${current.records.toLocaleString('en')} records sent, ${current.failed} failed`,
+  );
   const flush = async (chunk: PutRecord[]): Promise<void> => {
-    const base = { ...total };
-    const result = await putRecordsAll(client, target.stream, chunk, {
-      onRequest: (r) =>
-        progress.update(
-          () =>
-            `${(base.records + r.records).toLocaleString('en')} records sent, ${base.failed + r.failed} failed`,
-        ),
+    const result = await putRecordsAll(client, stream, chunk, {
+      onRequest: (r) => {
+        current.records = total.records + r.records;
+        current.failed = total.failed + r.failed;
+        progress.update();
+      },
     });
-    total.records += result.records;
-    total.requests += result.requests;
-    total.retried += result.retried;
-    total.failed += result.failed;
-    for (const [code, n] of Object.entries(result.failures))
-      total.failures[code] = (total.failures[code] ?? 0) + n;
+    addTo(total, result);
   };
-
   try {
     let chunk: PutRecord[] = [];
     let chunkBytes = 0;
     let lineNumber = 0;
-    for await (const line of readLines(positionals[0]!)) {
+    for await (const line of lines) {
       lineNumber++;
       if (line.trim() === '') continue;
       const partitionKey = partitionKeyOf(line);
@@ -211,25 +212,30 @@ export async function send(argv: string[]): Promise<number> {
       chunkBytes += size;
     }
     if (chunk.length > 0) await flush(chunk);
-  } catch (err) {
-    throw explainRefused(err, target);
   } finally {
-    progress.done();
-    client.destroy();
+    progress.stop();
   }
+  return { total, tooLarge };
+}
 
-  const seconds = (performance.now() - started) / 1000;
+function addTo(total: PutRecordsResult, result: PutRecordsResult): void {
+  total.records += result.records;
+  total.requests += result.requests;
+  total.retried += result.retried;
+  total.failed += result.failed;
+  for (const [code, n] of Object.entries(result.failures))
+    total.failures[code] = (total.failures[code] ?? 0) + n;
+}
+
+function formatSummary({ total, tooLarge }: Sent, target: Target, seconds: number): string {
   const failed = total.failed + tooLarge.length;
   const codes = Object.entries(total.failures).map(([code, n]) => `${code} ${n}`);
-  process.stderr.write(
-    [
-      `send: ${total.records.toLocaleString('en')} records to ${target.stream} (${target.endpoint ?? 'AWS'}, via ${target.via}) in ${seconds.toFixed(1)} s (${Math.round(total.records / Math.max(seconds, 1e-3)).toLocaleString('en')} records/s)`,
-      `  requests ${total.requests}  retried ${total.retried}  failed ${failed}${codes.length ? ` (${codes.join(', ')})` : ''}`,
-      ...(tooLarge.length
-        ? [`  too large for a record (over 1 MiB), not sent: lines ${tooLarge.slice(0, 20).join(', ')}`]
-        : []),
-      '',
-    ].join('\n'),
-  );
-  return failed > 0 ? 1 : 0;
+  return [
+    `send: ${total.records.toLocaleString('en')} records to ${target.stream} (${target.endpoint ?? 'AWS'}, via ${target.via}) in ${seconds.toFixed(1)} s (${Math.round(total.records / Math.max(seconds, 1e-3)).toLocaleString('en')} records/s)`,
+    `  requests ${total.requests}  retried ${total.retried}  failed ${failed}${codes.length ? ` (${codes.join(', ')})` : ''}`,
+    ...(tooLarge.length
+      ? [`  too large for a record (over 1 MiB), not sent: lines ${tooLarge.slice(0, 20).join(', ')}`]
+      : []),
+    '',
+  ].join('\n');
 }

@@ -331,7 +331,7 @@ describe.concurrent('vigil command line', { timeout: 60_000 }, () => {
 
       // Assess
       expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/^Usage: vigil replay <events\.ndjson\[\.gz\]\|->/);
+      expect(run.stdout).toMatch(/^Usage: vigil replay \[options\] <file>/);
       for (const option of ['--out <file>', '--rules <file>', '--key-file <file>', '-h, --help']) {
         expect(run.stdout).toContain(option);
       }
@@ -350,8 +350,8 @@ describe.concurrent('vigil command line', { timeout: 60_000 }, () => {
     // Assess
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: vigil <command> \[options\]/);
-    expect(run.stdout).toMatch(/^\s+replay <events\.ndjson\[\.gz\]\|->/m);
-    expect(run.stdout).toContain('vigil <command> --help');
+    expect(run.stdout).toMatch(/^\s+replay \[options\] <file>\s+backtest a file/m);
+    expect(run.stdout).toMatch(/^\s+help \[command\]/m);
   });
 
   it('exits 2 on an unknown command, naming it, with the usage on stderr', async () => {
@@ -377,7 +377,7 @@ describe.concurrent('vigil command line', { timeout: 60_000 }, () => {
 
     // Assess
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('expected one input file (or -)');
+    expect(run.stderr).toContain("vigil replay: missing required argument 'file'");
   });
 
   it('exits non-zero with a message naming a missing input file', async () => {
@@ -434,7 +434,8 @@ describe.concurrent('vigil command line', { timeout: 60_000 }, () => {
 
     // Assess
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("Unknown option '--bogus'");
+    expect(run.stderr).toContain("vigil replay: unknown option '--bogus'");
+    expect(run.stdout).toBe('');
   });
 
   it('exits non-zero on a malformed VIGIL_PSEUDONYM_KEY, writing no key file', async () => {

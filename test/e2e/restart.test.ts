@@ -127,7 +127,9 @@ describe('vigil start: persistence by default', () => {
     expect(run.stderr).toContain('(in memory)');
     expect(readdirSync(join(cwd, '.vigil')).sort()).toEqual(['local.json']);
     expect(both.status).toBe(2);
-    expect(both.stderr).toContain('--in-memory and --data-dir: choose one');
+    expect(both.stderr).toContain(
+      "vigil start: option '--in-memory' cannot be used with option '--data-dir <dir>'",
+    );
   }, 120_000);
 
   it('vigil send and dead-letters say the stack of .vigil/local.json is not running, and how to start it', async () => {

@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { start } from '../../src/cli/start.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
 import { type PutRecord, putRecordsAll } from '../../src/shared/kinesis.ts';
 import { aFailedLogin, aLogin } from '../factories/events.ts';
 import { TEST_KEY_TEXT } from '../factories/pipeline.ts';
+import { vigilInProcess } from '../support/vigil.ts';
 
 let cwd: string;
 let home: string;
@@ -109,25 +109,13 @@ describe('local stack', () => {
 
   it('vigil start --once streams the demo through the stack, names the attacks caught and exits 0', async () => {
     // Prepare
-    const out: string[] = [];
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      out.push(String(chunk));
-      return true;
-    });
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const args = ['start', '--once', '--customers', '120', '--days', '1'];
 
     // Act
-    let code: number;
-    try {
-      code = await start(['--once', '--customers', '120', '--days', '1']);
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
-    }
+    const { status, stdout: text } = await vigilInProcess(args);
 
     // Assess
-    expect(code).toBe(0);
-    const text = out.join('');
+    expect(status).toBe(0);
     expect(text).toMatch(/"streamName": "vigil-local-events"/);
     expect(text).toMatch(/alerts \(review or deny\) by reason code/);
     expect(text).toMatch(/brute_force\s+1\/1/);

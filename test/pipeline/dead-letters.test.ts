@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deadLetters } from '../../src/cli/dead-letters.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import { FolderBlobStore } from '../../src/shared/blobs.ts';
 import { consumeBatch, type StreamRecord } from '../../src/pipeline/consume.ts';
@@ -23,6 +22,7 @@ import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kin
 import { TEST_KEY_TEXT, testKey, testPseudonymiser } from '../factories/pipeline.ts';
 import { type LocalKinesis, startKinesalite } from '../support/kinesalite.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { vigilInProcess } from '../support/vigil.ts';
 
 let kinesis: LocalKinesis;
 let dynamo: LocalDynamo;
@@ -72,24 +72,8 @@ async function aStage(daysAgo = 3) {
   return { tables, client, stream, recordsDir, records, letters, consumedAt, consume };
 }
 
-/** Runs `vigil dead-letters` in process, capturing what it writes. */
-async function run(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out = { stdout: '', stderr: '' };
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out.stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    out.stderr += String(chunk);
-    return true;
-  });
-  try {
-    const status = await deadLetters(args);
-    return { status, ...out };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+/** Runs `vigil dead-letters <args>` in process, capturing what it writes. */
+const run = (args: string[]) => vigilInProcess(['dead-letters', ...args]);
 
 /**
  * A batch with two invalid records, consumed three days ago: a login dated two days after that
@@ -205,15 +189,18 @@ describe('vigil dead-letters', () => {
     expect(Item?.sha256).toBe(sha);
   });
 
-  it('answers bad usage with exit status 2 and the help', async () => {
-    // Act
-    const results = await Promise.all([run(['resend']), run(['redrive'])]);
+  it('answers bad usage with exit status 2, naming what is wrong and where the help is', async () => {
+    // Act: one after the other, as each captures the process's output.
+    const results = [];
+    for (const args of [['resend'], ['redrive'], ['redrive', 'not-hex']]) results.push(await run(args));
 
     // Assess
-    for (const { status, stderr } of results) {
-      expect(status).toBe(2);
-      expect(stderr).toContain('Usage: vigil dead-letters');
-    }
+    expect(results.map((r) => r.status)).toEqual([2, 2, 2]);
+    const [resend, missing, notHex] = results.map((r) => r.stderr);
+    expect(resend).toMatch(/^vigil dead-letters: too many arguments/);
+    expect(missing).toMatch(/^vigil dead-letters: missing required argument 'sha256'/);
+    expect(notHex).toContain('expected a sha256 (hex, at least 6 characters)');
+    for (const r of results) expect(r.stderr).toContain("(run 'vigil dead-letters --help' for usage)");
   });
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { apiExamples } from '../../src/cli/start.ts';
+import { apiExamples } from '../../src/cli/api-examples.ts';
 import { ROLES } from '../../src/api/roles.ts';
 import { ROUTES } from '../../src/api/routes.ts';
 import { parseEvent } from '../../src/shared/contract/events.ts';
 
-describe('vigil start: the API examples', () => {
+describe('apiExamples', () => {
   it('prints every token and a curl line per route, the score one with a valid order', () => {
     // Prepare
     const tokens = {

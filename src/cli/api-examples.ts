@@ -1,0 +1,69 @@
+import { type LocalStack, LOCAL_STACK_FILE } from '../local/stack.ts';
+
+/**
+ * The APIs of the local gateway: each role's token (new on every start) and a `curl` line per
+ * route, ready to paste (the score example is an order from a minute ago).
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(apiExamples(stack));
+ * ```
+ */
+export function apiExamples(stack: Pick<LocalStack, 'apiUrl' | 'tokens'>): string {
+  const order = {
+    schemaVersion: 1,
+    eventId: `try-${Date.now()}`,
+    type: 'order',
+    occurredAt: new Date(Date.now() - 60_000).toISOString(),
+    ip: '145.53.12.7',
+    customerId: 'C1000231',
+    order: {
+      orderId: 'O-1',
+      amountMinor: 49_950,
+      currency: 'EUR',
+      itemCount: 1,
+      paymentMethod: 'card',
+      billingCountry: 'DE',
+      shippingCountry: 'NL',
+    },
+  };
+  const curl = (role: keyof LocalStack['tokens'], rest: string) =>
+    `curl -s -H 'Authorization: Bearer ${stack.tokens[role]}' ${rest}`;
+  const json = "-H 'content-type: application/json'";
+  const lines = [
+    '',
+    `APIs on ${stack.apiUrl} (bearer tokens, new on every start, also in ${LOCAL_STACK_FILE}):`,
+    ...Object.entries(stack.tokens).map(([role, token]) => `  ${role.padEnd(16)}${token}`),
+    '',
+    '# score an order (order-flow)',
+    curl('order-flow', `${json} -d '${JSON.stringify(order)}' ${stack.apiUrl}/v1/score`),
+    '# open alerts, newest first (analyst; filters: status, decision, eventType, reason, minScore, from, to)',
+    curl('analyst', `'${stack.apiUrl}/v1/alerts?status=open&limit=5'`),
+    '# one alert with its subject timeline, then its disposition (analyst)',
+    curl('analyst', `${stack.apiUrl}/v1/alerts/ALERT_ID`),
+    curl(
+      'analyst',
+      `${json} -d '{"verdict":"fraud","note":"confirmed"}' ${stack.apiUrl}/v1/alerts/ALERT_ID/disposition`,
+    ),
+    '# precision per rule (analyst)',
+    curl('analyst', `${stack.apiUrl}/v1/rules/stats`),
+    "# a customer's rights (privacy-service): objection (scope profiling or browse_search), then its receipt",
+    curl(
+      'privacy-service',
+      `${json} -d '{"customerId":"C1000231","scope":"profiling"}' ${stack.apiUrl}/v1/subjects/objections`,
+    ),
+    curl('privacy-service', `${stack.apiUrl}/v1/privacy/requests/REQUEST_ID`),
+    '# everything stored about a customer; restriction and its lifting; erasure (privacy-service)',
+    curl('privacy-service', `${stack.apiUrl}/v1/subjects/C1000231/export`),
+    curl('privacy-service', `-X POST ${stack.apiUrl}/v1/subjects/C1000231/restriction`),
+    curl('privacy-service', `-X DELETE ${stack.apiUrl}/v1/subjects/C1000231/restriction`),
+    curl('privacy-service', `-X DELETE ${stack.apiUrl}/v1/subjects/C1000231`),
+    "# the audit trail of analysts' reads and dispositions and of rights requests (admin)",
+    curl('admin', `${stack.apiUrl}/v1/audit`),
+    '# the OpenAPI document, and the no-op route (any role)',
+    curl('admin', `${stack.apiUrl}/openapi.json`),
+    curl('admin', `${stack.apiUrl}/v1/health`),
+    '',
+  ];
+  return lines.join('\n');
+}
