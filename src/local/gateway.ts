@@ -4,7 +4,8 @@
  * table (`src/api/routes.ts`), after the bearer token is checked; the request becomes an
  * `APIGatewayProxyEvent` (`proxy-event.ts`) for the SAME handler module that the route's Lambda
  * runs (`functions/<name>.ts`, imported on its first request: a cold start), and its result is
- * the answer. `@hono/node-server` serves the app on Node's HTTP server.
+ * the answer. `@hono/node-server` serves the app on Node's HTTP server. Where the gateway departs
+ * from Hono's defaults to stay what API Gateway does: docs/adr/0007-local-emulation-by-hand.md.
  *
  * Authentication stands in for the REST API's Lambda authorizer (see `src/api/roles.ts`):
  * one random bearer token per role, made anew on every start; a known token becomes
