@@ -132,6 +132,30 @@ const acceptedBody: MiddlewareObj<APIGatewayProxyEvent> = {
   },
 };
 
+const ALREADY_CLOSED = 'id: the alert is closed already (its disposition is kept)';
+
+/** An error class a route may throw (its constructor's arguments do not matter here). */
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * The answer to each error a route may throw besides {@link ApiError}, by its class: the
+ * parser's issues as 400, and the application's own errors, which know nothing of HTTP.
+ */
+const ANSWERS: readonly (readonly [ErrorClass, (err: Error) => ApiError])[] = [
+  [ParseError, (err) => invalidRequest((err.cause ?? []) as Issue[])],
+  [AlertNotFoundError, () => new ApiError(404, 'NOT_FOUND', 'id: no alert with this id', 'id')],
+  [AlreadyDisposedError, () => new ApiError(409, 'ALREADY_DISPOSED', ALREADY_CLOSED, 'id')],
+  [InvalidCursorError, invalidCursor],
+  [InvalidAuditCursorError, invalidCursor],
+];
+
+/** The {@link ApiError} an error is answered with; undefined for an error no table row knows. */
+function apiErrorOf(err: unknown): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  const row = ANSWERS.find(([type]) => err instanceof type);
+  return row?.[1](err as Error);
+}
+
 /**
  * The error answer of anything a route throws; unknown errors are logged and answered 500 without detail.
  *
@@ -141,23 +165,7 @@ const acceptedBody: MiddlewareObj<APIGatewayProxyEvent> = {
  * ```
  */
 export function toErrorResponse(err: unknown): APIGatewayProxyResult {
-  const api =
-    err instanceof ApiError
-      ? err
-      : err instanceof ParseError
-        ? invalidRequest((err.cause ?? []) as Issue[])
-        : err instanceof AlertNotFoundError
-          ? new ApiError(404, 'NOT_FOUND', 'id: no alert with this id', 'id')
-          : err instanceof AlreadyDisposedError
-            ? new ApiError(
-                409,
-                'ALREADY_DISPOSED',
-                'id: the alert is closed already (its disposition is kept)',
-                'id',
-              )
-            : err instanceof InvalidCursorError || err instanceof InvalidAuditCursorError
-              ? invalidCursor()
-              : undefined;
+  const api = apiErrorOf(err);
   if (api) return json(api.status, api.body);
   logger.error('request failed', { error: err as Error });
   return json(500, new ApiError(500, 'INTERNAL', 'internal error').body);

@@ -1,10 +1,11 @@
 /**
  * The local stack's HTTP gateway: what API Gateway (REST, Lambda proxy integration) does in
- * AWS, on a free loopback port. It finds the route of a request in the route table
- * (`src/api/routes.ts`), checks the bearer token, turns the request into an
- * `APIGatewayProxyEvent`, invokes the SAME handler module that the route's Lambda runs
- * (`functions/<name>.ts`, imported on its first request: a cold start) and answers with
- * what it returned.
+ * AWS, on a free loopback port. A Hono app (https://hono.dev) routes each request by the route
+ * table (`src/api/routes.ts`), after the bearer token is checked; the request becomes an
+ * `APIGatewayProxyEvent` (`proxy-event.ts`) for the SAME handler module that the route's Lambda
+ * runs (`functions/<name>.ts`, imported on its first request: a cold start), and its result is
+ * the answer. `@hono/node-server` serves the app on Node's HTTP server. Where the gateway departs
+ * from Hono's defaults to stay what API Gateway does: docs/adr/0007-local-emulation-by-hand.md.
  *
  * Authentication stands in for the REST API's Lambda authorizer (see `src/api/roles.ts`):
  * one random bearer token per role, made anew on every start; a known token becomes
@@ -13,10 +14,6 @@
  * credential cannot tell existing routes from missing ones), and never reaches a handler;
  * whether the role may call the route is the handler's own check (403).
  *
- * Query parameters and headers are handed over as the Lambda runtime would hand them over
- * (own properties of plain objects, as `JSON.parse` makes them): a parameter named
- * `__proto__` or `constructor` is a name like any other, and the handler's schema rejects it.
- *
  * Unlike Lambda, which runs one request at a time per instance and scales out with more
  * instances, the gateway hands concurrent requests to the one module instance of a route.
  * The handlers keep no per-request state in their modules (their dependencies are built once
@@ -24,12 +21,15 @@
  * which is why the local stack turns metrics off.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { getRequestListener, type HttpBindings, RequestError } from '@hono/node-server';
+import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { ApiError, bodyTooLarge, MAX_BODY_BYTES } from '../api/errors.ts';
+import { ApiError } from '../api/errors.ts';
 import { ROLES, type Role } from '../api/roles.ts';
 import { ROUTES, type RouteSpec } from '../api/routes.ts';
+import { pathParameters, proxyEvent, readBody } from './proxy-event.ts';
 
 /** A route's Lambda handler as the gateway invokes it. */
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -51,37 +51,14 @@ export interface Gateway {
   server: Server;
 }
 
-interface Match {
-  route: RouteSpec;
-  pathParameters: Record<string, string> | null;
-}
-
-/** Each route's path template as a pattern: `/v1/alerts/{id}` matches `/v1/alerts/ev-1` with `id`. */
-const PATTERNS = Object.values(ROUTES as Record<string, RouteSpec>).map((route) => {
-  const names: string[] = [];
-  const source = route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  });
-  return { route, names, pattern: new RegExp(`^${source}$`) };
-});
-
-/**
- * The route of a method and path; `undefined` for an unknown path, 405 (with the methods the
- * path has) when only the method is wrong. Neither answer repeats the caller's path or method.
- */
-function match(method: string, path: string): Match | undefined {
-  const allowed: string[] = [];
-  for (const { route, names, pattern } of PATTERNS) {
-    const m = pattern.exec(path);
-    if (!m) continue;
-    allowed.push(route.method);
-    if (route.method !== method) continue;
-    const values = names.map((name, i) => [name, decodeParameter(name, m[i + 1]!)] as const);
-    return { route, pathParameters: values.length > 0 ? Object.fromEntries(values) : null };
-  }
-  if (allowed.length > 0) throw new MethodNotAllowed(allowed);
-  return undefined;
+/** The app's bindings (Node's request) and what its middleware hands on. */
+interface GatewayEnv {
+  Bindings: HttpBindings;
+  Variables: {
+    role: Role;
+    /** The methods of the routes whose path matched but whose method did not. */
+    allowed: string[];
+  };
 }
 
 class MethodNotAllowed extends ApiError {
@@ -90,67 +67,133 @@ class MethodNotAllowed extends ApiError {
   }
 }
 
-/**
- * The request target as a URL, dot segments resolved. Always a path on this host: `//x` is a
- * path here, not another host (as `new URL('//x', base)` would take it).
- */
-function requestUrl(target: string): URL {
-  try {
-    return new URL(`http://127.0.0.1${target.startsWith('/') ? '' : '/'}${target}`);
-  } catch {
-    throw new ApiError(400, 'INVALID_REQUEST', '(path): not a valid request target', '(path)');
-  }
+/** An error as its JSON answer; neither answer repeats the caller's path or method. */
+function errorResponse(err: ApiError): Response {
+  const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+  if (err instanceof MethodNotAllowed) headers.set('allow', err.allowed.join(', '));
+  return new Response(JSON.stringify(err.body), { status: err.status, headers });
 }
 
-function decodeParameter(name: string, text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new ApiError(400, 'INVALID_REQUEST', `${name}: not a valid URL-encoded path segment`, name);
-  }
-}
-
-async function readBody(req: IncomingMessage): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw bodyTooLarge();
-    chunks.push(chunk);
-  }
-  return size === 0 ? null : Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, unknown>, body: string): void {
-  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function sendError(res: ServerResponse, err: ApiError): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if (err instanceof MethodNotAllowed) headers.allow = err.allowed.join(', ');
-  send(res, err.status, headers, JSON.stringify(err.body));
-}
-
-/**
- * Name → values in the order given, as the proxy event's single- and multi-value maps (the
- * last value wins in the single-value one, as in API Gateway). Built with `Object.fromEntries`:
- * every name becomes an own property, `__proto__` included, and none reaches a prototype.
- */
-function valueMaps(
-  pairs: Iterable<readonly [string, string | readonly string[]]>,
-): { single: Record<string, string>; multi: Record<string, string[]> } | null {
-  const byName = new Map<string, string[]>();
-  for (const [name, value] of pairs) {
-    const values = byName.get(name) ?? [];
-    values.push(...(typeof value === 'string' ? [value] : value));
-    byName.set(name, values);
-  }
-  if (byName.size === 0) return null;
-  return {
-    single: Object.fromEntries([...byName].map(([name, values]) => [name, values.at(-1)!])),
-    multi: Object.fromEntries(byName),
+/** 401 for a missing or unknown bearer token, on every request, before any route is looked up. */
+const authenticate =
+  (roleOf: ReadonlyMap<string, Role>): MiddlewareHandler<GatewayEnv> =>
+  async (c, next) => {
+    const token = /^Bearer (\S+)$/i.exec(c.env.incoming.headers.authorization ?? '')?.[1];
+    const role = token === undefined ? undefined : roleOf.get(token);
+    if (!role) {
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        'Authorization: missing or unknown bearer token',
+        'Authorization',
+      );
+    }
+    c.set('role', role);
+    await next();
   };
+
+/** Each route's handler, imported once, on its first request. */
+function handlerCache(load: GatewayOptions['load']): (route: RouteSpec) => Promise<ApiHandler> {
+  const handlers = new Map<RouteSpec, Promise<ApiHandler>>();
+  return (route) => {
+    let handler = handlers.get(route);
+    if (!handler) handlers.set(route, (handler = load(route)));
+    return handler;
+  };
+}
+
+/** Invokes the route's function with the request's proxy event and answers with its result. */
+async function invoke(
+  c: HonoContext<GatewayEnv>,
+  route: RouteSpec,
+  options: GatewayOptions,
+  handlerOf: (route: RouteSpec) => Promise<ApiHandler>,
+): Promise<Response> {
+  const receivedAt = Date.now();
+  const url = new URL(c.req.url);
+  const params = pathParameters(route.path, url.pathname);
+  const { incoming } = c.env;
+  const event = proxyEvent(route, options.stage, {
+    method: route.method,
+    url,
+    pathParameters: params,
+    headers: incoming.headers,
+    body: await readBody(incoming),
+    sourceIp: (incoming.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+    role: c.get('role'),
+    requestId: randomUUID(),
+    receivedAt,
+  });
+  const context = options.context(`vigil-${options.stage}-${route.function}`);
+  try {
+    const result = await (await handlerOf(route))(event, context);
+    const headers = new Headers(
+      Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
+    );
+    headers.set('x-amzn-requestid', event.requestContext.requestId);
+    return new Response(result.body, { status: result.statusCode, headers });
+  } catch {
+    // What API Gateway answers when the integration fails (the function's own log has the error).
+    return errorResponse(new ApiError(502, 'INTERNAL', 'the function failed'));
+  }
+}
+
+/**
+ * The Hono app: authentication, then one handler per route of the table. Each is registered for
+ * every method (`all`) and serves only its own; for another it notes its method and hands on, so
+ * that a path whose routes all have other methods ends in the not-found handler with the methods
+ * it has (405 with `Allow`), and a path no route has, with none (404). `all` also keeps a HEAD
+ * from being served as a GET, Hono's default (https://hono.dev/docs/api/routing).
+ */
+function gatewayApp(options: GatewayOptions, roleOf: ReadonlyMap<string, Role>): Hono<GatewayEnv> {
+  // The path as sent, not decoded (Hono's default): `%61lerts` is not `alerts`, and each path
+  // parameter is decoded once, by `pathParameters`, which answers 400 for bad encoding.
+  const app = new Hono<GatewayEnv>({ getPath: (request) => new URL(request.url).pathname });
+  const handlerOf = handlerCache(options.load);
+  app.use(authenticate(roleOf));
+  for (const route of Object.values(ROUTES) as RouteSpec[]) {
+    app.all(route.path.replace(/\{(\w+)\}/g, ':$1'), async (c, next) => {
+      if (c.req.method === route.method) return invoke(c, route, options, handlerOf);
+      c.set('allowed', [...(c.get('allowed') ?? []), route.method]);
+      await next();
+    });
+  }
+  app.notFound((c) => {
+    const allowed = c.get('allowed') ?? [];
+    return errorResponse(
+      allowed.length > 0
+        ? new MethodNotAllowed(allowed)
+        : new ApiError(404, 'NOT_FOUND', '(path): no such route', '(path)'),
+    );
+  });
+  app.onError((err) =>
+    errorResponse(err instanceof ApiError ? err : new ApiError(500, 'INTERNAL', 'gateway error')),
+  );
+  return app;
+}
+
+/**
+ * A request Node parsed but whose target is not a path on this host (`@hono/node-server`
+ * raises a `RequestError`): the JSON error shape, as for any other bad request.
+ */
+function requestErrorResponse(err: unknown): Response {
+  return errorResponse(
+    err instanceof RequestError
+      ? new ApiError(400, 'INVALID_REQUEST', '(path): not a valid request target', '(path)')
+      : new ApiError(500, 'INTERNAL', 'gateway error'),
+  );
+}
+
+/**
+ * What is not even HTTP gets the JSON error shape too, not Node's bare 400
+ * (https://nodejs.org/api/http.html#event-clienterror).
+ */
+function answerNotHttp(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const body = JSON.stringify(new ApiError(400, 'INVALID_REQUEST', '(request): not valid HTTP').body);
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -166,107 +209,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tokens = Object.fromEntries(
     ROLES.map((role) => [role, randomBytes(24).toString('base64url')]),
   ) as Record<Role, string>;
-  const roleOf = new Map(ROLES.map((role) => [tokens[role], role]));
-  const handlers = new Map<RouteSpec, Promise<ApiHandler>>();
-
-  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = Date.now();
-    const method = req.method ?? 'GET';
-    const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const role = token === undefined ? undefined : roleOf.get(token);
-    if (!role) {
-      throw new ApiError(
-        401,
-        'UNAUTHORIZED',
-        'Authorization: missing or unknown bearer token',
-        'Authorization',
-      );
-    }
-    const url = requestUrl(req.url ?? '/');
-    const found = match(method, url.pathname);
-    if (!found) throw new ApiError(404, 'NOT_FOUND', '(path): no such route', '(path)');
-    const body = await readBody(req);
-
-    const { route, pathParameters } = found;
-    const headerMaps = valueMaps(
-      Object.entries(req.headers).filter((e): e is [string, string | string[]] => e[1] !== undefined),
-    );
-    const headers = headerMaps?.single ?? {};
-    const query = valueMaps(url.searchParams);
-    const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-    const requestId = randomUUID();
-    const functionName = `vigil-${options.stage}-${route.function}`;
-    const event: APIGatewayProxyEvent = {
-      resource: route.path,
-      path: url.pathname,
-      httpMethod: method,
-      headers,
-      multiValueHeaders: headerMaps?.multi ?? {},
-      queryStringParameters: query?.single ?? null,
-      multiValueQueryStringParameters: query?.multi ?? null,
-      pathParameters,
-      stageVariables: null,
-      body,
-      isBase64Encoded: false,
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'local',
-        // What the REST API's Lambda authorizer would hand over (src/api/roles.ts).
-        authorizer: { principalId: `local:${role}`, role, integrationLatency: 0 },
-        protocol: 'HTTP/1.1',
-        httpMethod: method,
-        identity: {
-          accessKey: null,
-          accountId: null,
-          apiKey: null,
-          apiKeyId: null,
-          caller: null,
-          clientCert: null,
-          cognitoAuthenticationProvider: null,
-          cognitoAuthenticationType: null,
-          cognitoIdentityId: null,
-          cognitoIdentityPoolId: null,
-          principalOrgId: null,
-          sourceIp,
-          user: null,
-          userAgent: headers['user-agent'] ?? null,
-          userArn: null,
-        },
-        path: `/${options.stage}${url.pathname}`,
-        stage: options.stage,
-        requestId,
-        requestTime: new Date(started).toUTCString(),
-        requestTimeEpoch: started,
-        resourceId: route.function,
-        resourcePath: route.path,
-      },
-    };
-    let handler = handlers.get(route);
-    if (!handler) handlers.set(route, (handler = options.load(route)));
-    try {
-      const result = await (await handler)(event, options.context(functionName));
-      send(res, result.statusCode, { ...result.headers, 'x-amzn-requestid': requestId }, result.body);
-    } catch {
-      // What API Gateway answers when the integration fails (the function's own log has the error).
-      sendError(res, new ApiError(502, 'INTERNAL', 'the function failed'));
-    }
-  };
-
-  const server = createServer((req, res) => {
-    serve(req, res).catch((err: unknown) => {
-      if (res.headersSent) return;
-      sendError(res, err instanceof ApiError ? err : new ApiError(500, 'INTERNAL', 'gateway error'));
-    });
+  const app = gatewayApp(options, new Map(ROLES.map((role) => [tokens[role], role])));
+  const listener = getRequestListener(app.fetch, {
+    hostname: '127.0.0.1',
+    // By default the adapter replaces the global Request and Response with its own classes
+    // (https://github.com/honojs/node-server#options); the gateway shares its process with
+    // `vigil start`, the tests and the benchmarks, which keep the platform's.
+    overrideGlobalObjects: false,
+    errorHandler: requestErrorResponse,
   });
-  // What is not even HTTP gets the JSON error shape too, not Node's bare 400
-  // (https://nodejs.org/api/http.html#event-clienterror).
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
-    const body = JSON.stringify(new ApiError(400, 'INVALID_REQUEST', '(request): not valid HTTP').body);
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
-  });
+  const server = createServer(listener);
+  server.on('clientError', answerNotHttp);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../../src/api/errors.ts';
 import { errorStatuses } from '../../src/api/openapi.ts';
 import { ROUTES, type RouteSpec } from '../../src/api/routes.ts';
 import { ErrorSchema } from '../../src/api/schemas.ts';
-import { rawRequest, type RawAnswer } from './raw-http.ts';
+import { rawRequest, type RawAnswer } from '../support/raw-http.ts';
 import { aRequest, type GeneratedRequest, markersOf } from '../factories/requests.ts';
 import { type ApiHarness, startApi } from './support.ts';
 

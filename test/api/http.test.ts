@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteId, type RouteSpec } from '../../src/api/routes.ts';
-import { rawRequest } from './raw-http.ts';
+import { rawRequest } from '../support/raw-http.ts';
 import { aLambdaContext, type ApiHarness, startApi } from './support.ts';
 
 let api: ApiHarness;
