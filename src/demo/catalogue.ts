@@ -60,9 +60,7 @@ export const SEARCHES = words(`
   herman-koch bluetooth-speaker
 `).map((query) => query.replaceAll('-', ' '));
 export const ACCOUNT_PAGES = words('/account /account/bestellingen /account/gegevens /account/verlanglijst');
-const OTHER_PAGES = words(
-  '/ /acties /black-friday /klantenservice /klantenservice/retourneren /cadeaus',
-);
+const OTHER_PAGES = words('/ /acties /black-friday /klantenservice /klantenservice/retourneren /cadeaus');
 export const CHECKOUT: readonly (readonly [string, BrowseKind])[] = [
   ['/winkelwagen', 'cart'],
   ['/afrekenen', 'checkout'],
