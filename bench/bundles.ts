@@ -20,8 +20,7 @@ import { speedNote, speedProbe, stealNote, stealSince } from './machine.ts';
 import { ROUTES, type RouteSpec } from '../src/api/routes.ts';
 import { startEmulator } from '../src/local/emulator.ts';
 import { type DynamoClient, dynamoClient } from '../src/shared/aws.ts';
-import { IP_DATA_DIR_ENV } from '../src/shared/ip-data/load.ts';
-import { DEAD_LETTER_DIR_ENV } from '../src/shared/pipeline/dead-letters.ts';
+import { ENV } from '../src/shared/env.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../src/shared/tables.ts';
 
 /** Targets of issue 5 for the consumer and score functions. */
@@ -427,10 +426,10 @@ function initOnce(bundle: FunctionBundle, endpoint: string): InitSample {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     ...bundle.environment,
-    ...(bundle.environment[IP_DATA_DIR_ENV] ? { [IP_DATA_DIR_ENV]: join(bundle.dir, IP_DATA_DIR) } : {}),
+    ...(bundle.environment[ENV.ipDataDir] ? { [ENV.ipDataDir]: join(bundle.dir, IP_DATA_DIR) } : {}),
     // The dead letters' records in a folder instead of the template's bucket (a token, left out:
     // no S3 here); the bench's events are valid, so none is written.
-    [DEAD_LETTER_DIR_ENV]: join(tmpdir(), 'vigil-bench-dead-letters'),
+    [ENV.deadLetterDir]: join(tmpdir(), 'vigil-bench-dead-letters'),
     VIGIL_PSEUDONYM_KEY: BENCH_KEY,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,

@@ -47,7 +47,7 @@ import {
 import type { Role as VigilRole } from '../src/api/roles.ts';
 import { ROUTES } from '../src/api/routes.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
-import { DEAD_LETTER_BUCKET_ENV } from '../src/shared/pipeline/dead-letters.ts';
+import { ENV, POWERTOOLS_ENV } from '../src/shared/env.ts';
 import type { TableRole } from '../src/shared/tables.ts';
 import { accessOf, type FunctionAccess } from './api-access.ts';
 import type { VigilConfig } from './config.ts';
@@ -349,7 +349,7 @@ export class VigilApi extends Construct {
       this.privacyServiceRole = this.#privacyServiceRole(stage, iamRoutes);
       for (const [fn, lambda] of functions) {
         if (iamRoutes.some((r) => r.function === fn)) {
-          lambda.addEnvironment('VIGIL_PRIVACY_SERVICE_ROLE_ARN', this.privacyServiceRole.roleArn);
+          lambda.addEnvironment(ENV.privacyServiceRoleArn, this.privacyServiceRole.roleArn);
         }
       }
     }
@@ -385,25 +385,25 @@ export class VigilApi extends Construct {
       role,
       logGroup,
       environment: {
-        VIGIL_STAGE: stage,
-        ...(access.pseudonymKey ? { VIGIL_PSEUDONYM_SECRET_ARN: props.pseudonymKeySecret.secretArn } : {}),
+        [ENV.stage]: stage,
+        ...(access.pseudonymKey ? { [ENV.pseudonymKeySecretArn]: props.pseudonymKeySecret.secretArn } : {}),
         ...(access.ipData ? IP_DATA_ENVIRONMENT : {}),
-        ...(access.deadLetterRecords ? { [DEAD_LETTER_BUCKET_ENV]: props.deadLetterBucket.bucketName } : {}),
+        ...(access.deadLetterRecords ? { [ENV.deadLetterBucket]: props.deadLetterBucket.bucketName } : {}),
         ...(fn === 'score-order'
           ? {
-              VIGIL_SCORE_BUDGET_MS: String(config.api.score.budgetMs),
-              VIGIL_SCORE_FAIL_POLICY: config.api.score.failPolicy,
+              [ENV.scoreBudgetMs]: String(config.api.score.budgetMs),
+              [ENV.scoreFailPolicy]: config.api.score.failPolicy,
               // The consumer's detection settings, so that the score and the stream decide alike.
               ...(Object.keys(config.detection).length > 0
-                ? { VIGIL_DETECTION_CONFIG: JSON.stringify(config.detection) }
+                ? { [ENV.detectionConfig]: JSON.stringify(config.detection) }
                 : {}),
             }
           : {}),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [POWERTOOLS_ENV.serviceName]: SERVICE_NAME,
+        [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
+        [POWERTOOLS_ENV.logLevel]: 'INFO',
         // Never log the request: bodies and paths carry customer data.
-        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        [POWERTOOLS_ENV.logEvent]: 'false',
       },
       bundling: lambdaBundling({ ipData: access.ipData }),
     });
@@ -522,9 +522,9 @@ export class VigilApi extends Construct {
       role,
       logGroup,
       environment: {
-        VIGIL_AUTH_ROUTES: JSON.stringify(guarded),
-        VIGIL_USER_POOL_ID: this.userPool.userPoolId,
-        VIGIL_USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
+        [ENV.authRoutes]: JSON.stringify(guarded),
+        [ENV.userPoolId]: this.userPool.userPoolId,
+        [ENV.userPoolClientId]: this.userPoolClient.userPoolClientId,
       },
       bundling: lambdaBundling({ ipData: false }),
     });

@@ -154,7 +154,7 @@ export class Monitoring extends Construct {
       new Metric({
         namespace: METRICS_NAMESPACE,
         metricName: name,
-        // The consumer adds `stage` to Powertools' `service` dimension (buildDeps in functions/consume-events.ts).
+        // The consumer adds `stage` to Powertools' `service` dimension (consumeDepsFromEnv in src/pipeline/deps.ts).
         dimensionsMap: { service: SERVICE_NAME, stage },
         statistic: 'Sum',
         period: minutes(1),

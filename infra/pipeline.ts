@@ -34,9 +34,10 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ensureIpData } from '../src/ip-data-builder/build.ts';
-import { GEO_FILE, IP_DATA_DIR_ENV, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
+import { ENV, POWERTOOLS_ENV } from '../src/shared/env.ts';
+import { GEO_FILE, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
-import { DEAD_LETTER_BUCKET_ENV, recordKey } from '../src/shared/pipeline/dead-letters.ts';
+import { recordKey } from '../src/shared/pipeline/dead-letters.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../src/shared/ports/dead-letters.ts';
 import { CONSUMER_EVENT_SOURCE, EVENT_STREAM, streamName } from '../src/shared/streams.ts';
 import { type KeyAttribute, TABLE_ROLES, TABLES, type TableRole, tableName } from '../src/shared/tables.ts';
@@ -63,7 +64,7 @@ export const IP_DATA_DIR = 'ip-data';
 /** The IP data files a function that enriches events ships. */
 export const IP_DATA_FILES = [GEO_FILE, NETWORKS_FILE] as const;
 /** The environment that points a function at its IP data tables. */
-export const IP_DATA_ENVIRONMENT = { [IP_DATA_DIR_ENV]: `/var/task/${IP_DATA_DIR}` } as const;
+export const IP_DATA_ENVIRONMENT = { [ENV.ipDataDir]: `/var/task/${IP_DATA_DIR}` } as const;
 
 /**
  * An ES module bundle still contains CommonJS packages that use `require`
@@ -205,18 +206,18 @@ export class Pipeline extends Construct {
       environment: {
         // The function derives its table names from the stage (`tableNames` in src/shared/tables.ts),
         // the same names the tables above are created with; TABLE_* overrides are for other setups.
-        VIGIL_STAGE: stage,
-        VIGIL_PSEUDONYM_SECRET_ARN: props.pseudonymKeySecret.secretArn,
-        [DEAD_LETTER_BUCKET_ENV]: this.deadLetterBucket.bucketName,
+        [ENV.stage]: stage,
+        [ENV.pseudonymKeySecretArn]: props.pseudonymKeySecret.secretArn,
+        [ENV.deadLetterBucket]: this.deadLetterBucket.bucketName,
         ...(Object.keys(config.detection).length > 0
-          ? { VIGIL_DETECTION_CONFIG: JSON.stringify(config.detection) }
+          ? { [ENV.detectionConfig]: JSON.stringify(config.detection) }
           : {}),
         ...IP_DATA_ENVIRONMENT,
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [POWERTOOLS_ENV.serviceName]: SERVICE_NAME,
+        [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
+        [POWERTOOLS_ENV.logLevel]: 'INFO',
         // Never log the incoming event: its records are personal data in clear.
-        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        [POWERTOOLS_ENV.logEvent]: 'false',
       },
       bundling: lambdaBundling({ ipData: true }),
     });

@@ -5,14 +5,10 @@ import { LOCAL_CREDENTIALS, LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
 import { type BlobStore, FolderBlobStore, S3BlobStore } from '../shared/blobs.ts';
 import { parseEventLine } from '../shared/contract/events.ts';
+import { ENV } from '../shared/env.ts';
 import { DEFAULT_LOCAL_KEY_FILE, resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient, putRecordsAll } from '../shared/kinesis.ts';
-import {
-  DEAD_LETTER_BUCKET_ENV,
-  DEAD_LETTER_DIR_ENV,
-  DynamoDeadLetters,
-  type StoredDeadLetter,
-} from '../shared/pipeline/dead-letters.ts';
+import { DynamoDeadLetters, type StoredDeadLetter } from '../shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { tableName } from '../shared/tables.ts';
@@ -41,7 +37,7 @@ change) has been deployed. --dry-run checks only.
 
 Where it reads, first match wins: --endpoint, else AWS_ENDPOINT_URL_DYNAMODB /
 AWS_ENDPOINT_URL, else the local stack's ${LOCAL_STACK_FILE}, else real AWS. The
-record store: --bucket, else ${DEAD_LETTER_BUCKET_ENV}, else ${DEAD_LETTER_DIR_ENV}, else the
+record store: --bucket, else ${ENV.deadLetterBucket}, else ${ENV.deadLetterDir}, else the
 local stack's folder. The stream of a redrive is found as 'vigil send' finds it (--kinesis-endpoint for
 its --endpoint). The key to open a record:
 the secret VIGIL_PSEUDONYM_SECRET_ARN names, else VIGIL_PSEUDONYM_KEY, else
@@ -100,8 +96,8 @@ function connect(values: {
       : endpoint
         ? LOCAL_STACK_FILE
         : 'AWS';
-  const bucket = values.bucket ?? process.env[DEAD_LETTER_BUCKET_ENV];
-  const dir = process.env[DEAD_LETTER_DIR_ENV] ?? stackFile.deadLetterDir;
+  const bucket = values.bucket ?? process.env[ENV.deadLetterBucket];
+  const dir = process.env[ENV.deadLetterDir] ?? stackFile.deadLetterDir;
   let records: BlobStore | undefined;
   if (bucket) records = new S3BlobStore({ bucket, client: new S3Client({ region }) });
   else if (dir) records = new FolderBlobStore(dir);
@@ -169,7 +165,7 @@ async function redrive(
   }
   if (!letters.options.records) {
     process.stderr.write(
-      `vigil dead-letters redrive: no record store: give --bucket, or set ${DEAD_LETTER_BUCKET_ENV} or ${DEAD_LETTER_DIR_ENV}\n`,
+      `vigil dead-letters redrive: no record store: give --bucket, or set ${ENV.deadLetterBucket} or ${ENV.deadLetterDir}\n`,
     );
     return 1;
   }

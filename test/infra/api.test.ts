@@ -16,7 +16,7 @@ import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { authRoutes, credentialOf } from '../../src/api/authorizer.ts';
 import { ROUTES } from '../../src/api/routes.ts';
 import { DEFAULT_SCORE_BUDGET_MS } from '../../src/api/score.ts';
-import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/pipeline/dead-letters.ts';
+import { ENV } from '../../src/shared/env.ts';
 import { CDK_JSON_CONTEXT, logicalId, NO_BUNDLING, vigilApp } from './support.ts';
 
 interface Statement {
@@ -555,7 +555,7 @@ describe('Api: the dead letters of erasure', () => {
         ],
       ],
     ]);
-    expect(erase.Properties.Environment.Variables[DEAD_LETTER_BUCKET_ENV]).toEqual({ Ref: bucketId });
+    expect(erase.Properties.Environment.Variables[ENV.deadLetterBucket]).toEqual({ Ref: bucketId });
     expect(API_FUNCTION_ACCESS['erase-subject']).toBe(ERASURE_ACCESS);
   });
 });
