@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { IP_DATA_DIR } from '../infra/pipeline.ts';
+import { IP_DATA_DIR } from '../infra/lambda.ts';
 import { createVigilApp } from '../infra/vigil-app.ts';
 import { speedNote, speedProbe, stealNote, stealSince } from './machine.ts';
 import { ROUTES, type RouteSpec } from '../src/api/routes.ts';

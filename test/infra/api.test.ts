@@ -2,7 +2,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS, type ApiRoute, AUTHORIZER_CACHE_TTL, VigilApi } from '../../infra/api.ts';
+import { VigilApi } from '../../infra/api.ts';
+import { AUTHORIZER_CACHE_TTL } from '../../infra/api-auth.ts';
+import { ACCESS_LOG_FIELDS, type ApiRoute } from '../../infra/api-gateway.ts';
 import {
   accessOf,
   API_FUNCTION_ACCESS,
@@ -11,7 +13,8 @@ import {
 } from '../../infra/api-access.ts';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { API_LATENCY_ALARM_MS, SCORE_LATENCY_ALARM_MS } from '../../infra/monitoring.ts';
-import { IP_DATA_DIR, Pipeline } from '../../infra/pipeline.ts';
+import { Pipeline } from '../../infra/pipeline.ts';
+import { IP_DATA_DIR } from '../../infra/lambda.ts';
 import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { authRoutes, credentialOf } from '../../src/api/authorizer.ts';
 import { ROUTES } from '../../src/api/routes.ts';

@@ -10,7 +10,7 @@ import {
   startBenchDynamo,
   synthBundles,
 } from '../../bench/bundles.ts';
-import { IP_DATA_DIR, IP_DATA_FILES } from '../../infra/pipeline.ts';
+import { IP_DATA_DIR, IP_DATA_FILES } from '../../infra/lambda.ts';
 import { ipDataDir } from '../../src/shared/ip-data/load.ts';
 
 // The one synthesis with bundling of the suite (esbuild plus copies of the IP data) and the one
