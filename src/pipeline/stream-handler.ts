@@ -12,8 +12,16 @@ import {
   type StreamRecord,
 } from './consume.ts';
 
-/** A Kinesis event's records as {@link consumeBatch} takes them. */
-function streamRecords(event: KinesisStreamEvent): StreamRecord[] {
+/**
+ * A Lambda Kinesis event's records as {@link consumeBatch} takes them: the shard from each
+ * record's `eventID`, the arrival time in ms.
+ *
+ * @example
+ * ```ts
+ * const result = await consumeBatch(streamRecords(event), deps);
+ * ```
+ */
+export function streamRecords(event: KinesisStreamEvent): StreamRecord[] {
   return event.Records.map((r) => ({
     shard: shardOfEventId(r.eventID),
     sequenceNumber: r.kinesis.sequenceNumber,
