@@ -37,7 +37,7 @@ const STORE_READS = 500;
  * when a read misses any of the order's profiles: the history did not land.
  */
 export async function profileReads(): Promise<{ p50: number; p99: number; profiles: number }> {
-  const { scoreDepsFromEnv } = await import('../src/api/env.ts');
+  const { scoreDepsFromEnv } = await import('../src/api/deps.ts');
   const { store, pseudonymiser } = await scoreDepsFromEnv();
   const orders = scoreOrders().slice(0, STORE_READS);
   const times: number[] = [];

@@ -10,9 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IP_DATA_DIR } from '../infra/pipeline.ts';
-import { IP_DATA_DIR_ENV } from '../src/shared/ip-data/load.ts';
-import { DEAD_LETTER_DIR_ENV } from '../src/shared/pipeline/dead-letters.ts';
+import { IP_DATA_DIR } from '../infra/lambda.ts';
+import { ENV } from '../src/shared/env.ts';
 import { type BenchDynamo, CREDENTIALS, REGION, startBenchDynamo } from './bench-dynamo.ts';
 import { type FunctionBundle, initFloorBundle, synthBundles } from './bundle-synth.ts';
 import { firstInvocation } from './first-invocation.ts';
@@ -74,10 +73,10 @@ function initOnce(bundle: FunctionBundle, endpoint: string): InitSample {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     ...bundle.environment,
-    ...(bundle.environment[IP_DATA_DIR_ENV] ? { [IP_DATA_DIR_ENV]: join(bundle.dir, IP_DATA_DIR) } : {}),
+    ...(bundle.environment[ENV.ipDataDir] ? { [ENV.ipDataDir]: join(bundle.dir, IP_DATA_DIR) } : {}),
     // The dead letters' records in a folder instead of the template's bucket (a token, left out:
     // no S3 here); the bench's events are valid, so none is written.
-    [DEAD_LETTER_DIR_ENV]: join(tmpdir(), 'vigil-bench-dead-letters'),
+    [ENV.deadLetterDir]: join(tmpdir(), 'vigil-bench-dead-letters'),
     VIGIL_PSEUDONYM_KEY: BENCH_KEY,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,

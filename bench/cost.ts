@@ -15,7 +15,7 @@
  * - API Gateway (REST APIs): https://aws.amazon.com/api-gateway/pricing/
  */
 
-import { IP_DATA_FUNCTION_MEMORY_MB } from '../infra/api.ts';
+import { IP_DATA_FUNCTION_MEMORY_MB } from '../infra/api-functions.ts';
 import { DEFAULT_CONFIG } from '../infra/config.ts';
 import { CONSUMER_EVENT_SOURCE } from '../src/shared/streams.ts';
 

@@ -1,12 +1,12 @@
-import { type AlertsDeps, disposeAlert } from '../src/api/alerts.ts';
-import { alertsDepsFromEnv } from '../src/api/env.ts';
+import { disposeAlert } from '../src/api/alerts.ts';
+import { alertsDepsFromEnv } from '../src/api/deps.ts';
 import { apiHandler } from '../src/api/middleware.ts';
 import { ROUTES } from '../src/api/routes.ts';
+import { once } from '../src/shared/once.ts';
 
-/** Built on the first invocation of a cold start and reused by every later one. */
-let deps: AlertsDeps | undefined;
+const deps = once(alertsDepsFromEnv);
 
 /** `POST /v1/alerts/{id}/disposition` (analyst): close an alert with a verdict and a note. */
-export const handler = apiHandler(ROUTES.disposeAlert, ({ caller, params, body }) =>
-  disposeAlert((deps ??= alertsDepsFromEnv()), caller, params.id, body),
+export const handler = apiHandler(ROUTES.disposeAlert, async ({ caller, params, body }) =>
+  disposeAlert(await deps(), caller, params.id, body),
 );

@@ -1,9 +1,9 @@
 import { apiHandler } from '../src/api/middleware.ts';
 import { openApiDocument } from '../src/api/openapi.ts';
 import { ROUTES } from '../src/api/routes.ts';
+import { once } from '../src/shared/once.ts';
 
-/** Generated once per cold start. */
-let document: ReturnType<typeof openApiDocument> | undefined;
+const document = once(openApiDocument);
 
 /** `GET /openapi.json` (any role): the OpenAPI 3.1 document of every route. */
-export const handler = apiHandler(ROUTES.getOpenApi, async () => (document ??= openApiDocument()));
+export const handler = apiHandler(ROUTES.getOpenApi, async () => document());

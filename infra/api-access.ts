@@ -1,7 +1,7 @@
 /**
  * What each API function may do in AWS, read from the code it runs: the DynamoDB actions it sends
  * per table (or per index), whether it reads the pseudonymisation key, and whether it enriches
- * events with IP facts (and so ships the IP data tables). `infra/api.ts` turns each entry into the function's
+ * events with IP facts (and so ships the IP data tables). `infra/api-functions.ts` turns each entry into the function's
  * IAM policy, environment and bundle; a test compares the policies with these entries.
  */
 import type { Role } from '../src/api/roles.ts';

@@ -164,7 +164,7 @@ const fieldsSchema = z
     scoreRateLimit: positiveInt(1, 10_000),
     scoreBurstLimit: positiveInt(1, 5_000),
     scoreQuotaPerDay: positiveInt(1, 1_000_000_000),
-    // The bounds scoreDepsFromEnv (src/api/env.ts) accepts.
+    // The bounds scoreDepsFromEnv (src/api/deps.ts) accepts.
     scoreBudgetMs: positiveInt(1, 10_000),
     scoreFailPolicy: z.enum(['open', 'closed']),
     detection: jsonObject,

@@ -1,8 +1,10 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { AccountRootPrincipal, Effect, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DEAD_LETTER_RECORDS, type Pipeline } from './pipeline.ts';
+import { acknowledgeRecordsWildcard, DEAD_LETTER_RECORDS } from './dead-letters.ts';
+import { tableKeyStatement } from './lambda.ts';
+import type { Pipeline } from './pipeline.ts';
 
 export interface DeadLetterOperatorProps {
   readonly stage: string;
@@ -51,22 +53,13 @@ export class DeadLetterOperator extends Construct {
     allow(['kinesis:PutRecords'], [pipeline.stream.streamArn]);
     // The table and the stream are encrypted with the data key, used on the caller's behalf:
     // https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html
-    allow(
-      ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-      [pipeline.dataKey.keyArn],
-      `dynamodb.${region}.amazonaws.com`,
-    );
+    this.role.addToPolicy(tableKeyStatement(pipeline.dataKey, region, { writes: true }));
     allow(['kms:GenerateDataKey'], [pipeline.dataKey.keyArn], `kinesis.${region}.amazonaws.com`);
     props.pseudonymKeySecret.grantRead(this.role);
-
-    const stack = Stack.of(this);
-    const bucketId = stack.resolve(
-      stack.getLogicalId(pipeline.deadLetterBucket.node.defaultChild as CfnElement),
-    ) as string;
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${DEAD_LETTER_RECORDS}]`,
-      reason:
-        "s3:GetObject and s3:DeleteObject on the dead letters' records only; the wildcard stands for the record digest (a redrive reads and deletes one).",
-    });
+    acknowledgeRecordsWildcard(
+      this.role,
+      pipeline.deadLetterBucket,
+      "s3:GetObject and s3:DeleteObject on the dead letters' records only; the wildcard stands for the record digest (a redrive reads and deletes one).",
+    );
   }
 }

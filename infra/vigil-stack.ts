@@ -74,34 +74,9 @@ export class VigilStack extends Stack {
       tags: { ...stackProps.tags, ...vigilTags(stage) },
     });
 
-    this.pseudonymKmsKey = new Key(this, 'PseudonymKmsKey', {
-      description: `Vigil ${stage}: encrypts the pseudonymisation key secret`,
-      alias: `alias/vigil/${stage}/pseudonym`,
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    this.pseudonymKeySecret = new Secret(this, 'PseudonymKeySecret', {
-      secretName: `vigil/${stage}/pseudonym-key`,
-      description:
-        `Vigil ${stage}: pseudonymisation master key {"version":"v1","secret":"<base64>"}; ` +
-        'the app uses "<version>:<secret>". Never delete or regenerate: every stored pseudonym depends on it.',
-      encryptionKey: this.pseudonymKmsKey,
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ version: 'v1' }),
-        generateStringKey: 'secret',
-        passwordLength: 64,
-        excludePunctuation: true,
-      },
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.pseudonymKeySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The pseudonymisation key is rotated by a documented manual key-version roll-out (docs/deploy.md "Rotating the pseudonymisation key": a new ' +
-        'version label, new pseudonyms start new profiles while the old ones expire by TTL), never by a Secrets Manager ' +
-        'rotation Lambda: a scheduled in-place replacement would silently orphan every stored pseudonym.',
-    });
+    const pseudonym = pseudonymKey(this, stage);
+    this.pseudonymKmsKey = pseudonym.kmsKey;
+    this.pseudonymKeySecret = pseudonym.secret;
 
     this.pipeline = new Pipeline(this, 'Pipeline', {
       stage,
@@ -128,9 +103,19 @@ export class VigilStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
     });
 
-    // What producers and operators need after `cdk deploy`: a producer writes to the stream and,
-    // the stream being encrypted with a customer-managed key, needs kms:GenerateDataKey on that key
-    // (https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html).
+    this.#pipelineOutputs();
+    this.#apiOutputs();
+
+    // Resource tags in the template too, so the template alone shows what each resource holds.
+    for (const [key, value] of Object.entries(vigilTags(stage))) Tags.of(this).add(key, value);
+  }
+
+  /**
+   * What producers and operators need after `cdk deploy`. A producer writes to the stream and, the
+   * stream being encrypted with a customer-managed key, needs kms:GenerateDataKey on that key
+   * (https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html).
+   */
+  #pipelineOutputs(): void {
     new CfnOutput(this, 'EventStreamArn', {
       value: this.pipeline.stream.streamArn,
       description: 'Producers: kinesis:PutRecord(s) on this stream',
@@ -151,7 +136,10 @@ export class VigilStack extends Stack {
       value: this.monitoring.alarmTopic.topicArn,
       description: 'Subscribe on-call here',
     });
-    // What the API's callers and its administrators need (docs/deploy.md "API access").
+  }
+
+  /** What the API's callers and its administrators need (docs/deploy.md "API access"). */
+  #apiOutputs(): void {
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.restApi.url,
       description: 'The REST API: <ApiUrl>v1/score, <ApiUrl>v1/alerts, …',
@@ -178,8 +166,41 @@ export class VigilStack extends Stack {
           'The privacy service: assume this role and sign its requests (SigV4, service execute-api)',
       });
     }
-
-    // Resource tags in the template too, so the template alone shows what each resource holds.
-    for (const [key, value] of Object.entries(vigilTags(stage))) Tags.of(this).add(key, value);
   }
+}
+
+/**
+ * The pseudonymisation key secret and the KMS key that encrypts it, both retained (see
+ * {@link VigilStack}).
+ */
+function pseudonymKey(scope: Construct, stage: string): { kmsKey: Key; secret: Secret } {
+  const kmsKey = new Key(scope, 'PseudonymKmsKey', {
+    description: `Vigil ${stage}: encrypts the pseudonymisation key secret`,
+    alias: `alias/vigil/${stage}/pseudonym`,
+    enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+
+  const secret = new Secret(scope, 'PseudonymKeySecret', {
+    secretName: `vigil/${stage}/pseudonym-key`,
+    description:
+      `Vigil ${stage}: pseudonymisation master key {"version":"v1","secret":"<base64>"}; ` +
+      'the app uses "<version>:<secret>". Never delete or regenerate: every stored pseudonym depends on it.',
+    encryptionKey: kmsKey,
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ version: 'v1' }),
+      generateStringKey: 'secret',
+      passwordLength: 64,
+      excludePunctuation: true,
+    },
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The pseudonymisation key is rotated by a documented manual key-version roll-out (docs/deploy.md "Rotating the pseudonymisation key": a new ' +
+      'version label, new pseudonyms start new profiles while the old ones expire by TTL), never by a Secrets Manager ' +
+      'rotation Lambda: a scheduled in-place replacement would silently orphan every stored pseudonym.',
+  });
+  return { kmsKey, secret };
 }

@@ -34,6 +34,7 @@ import type {
 } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksNotAvailableInCacheError, JwtBaseError } from 'aws-jwt-verify/error';
+import { ENV, type Environment, readEnv, readJsonEnv } from '../shared/env.ts';
 import type { Role } from './roles.ts';
 
 /** How the callers of a route authenticate. */
@@ -233,22 +234,14 @@ export function cognitoTokenVerifier(options: {
  *
  * @example
  * ```ts
- * let deps: AuthorizerDeps | undefined;
- * export const handler = (event) => authorize(event, (deps ??= authorizerDepsFromEnv()));
+ * const deps = once(authorizerDepsFromEnv);
+ * export const handler = async (event) => authorize(event, await deps());
  * ```
  */
-export function authorizerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthorizerDeps {
-  const userPoolId = env.VIGIL_USER_POOL_ID;
-  const clientId = env.VIGIL_USER_POOL_CLIENT_ID;
-  if (!userPoolId || !clientId) {
-    throw new Error('authorizer: set VIGIL_USER_POOL_ID and VIGIL_USER_POOL_CLIENT_ID');
-  }
-  let routes: unknown;
-  try {
-    routes = JSON.parse(env.VIGIL_AUTH_ROUTES ?? '');
-  } catch {
-    throw new Error('authorizer: VIGIL_AUTH_ROUTES: expected the JSON of authRoutes()');
-  }
+export function authorizerDepsFromEnv(env: Environment = process.env): AuthorizerDeps {
+  const userPoolId = readEnv(ENV.userPoolId, { env, required: true });
+  const clientId = readEnv(ENV.userPoolClientId, { env, required: true });
+  const routes = readJsonEnv(ENV.authRoutes, env);
   const valid =
     Array.isArray(routes) &&
     routes.every(
@@ -258,6 +251,6 @@ export function authorizerDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Aut
         (r.credential === 'api-key' || r.credential === 'token') &&
         Array.isArray(r.roles),
     );
-  if (!valid) throw new Error('authorizer: VIGIL_AUTH_ROUTES: expected the JSON of authRoutes()');
+  if (!valid) throw new Error(`authorizer: ${ENV.authRoutes}: expected the JSON of authRoutes()`);
   return { routes: routes as AuthRoute[], verifyToken: cognitoTokenVerifier({ userPoolId, clientId }) };
 }

@@ -7,6 +7,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '../shared/alerts/model.ts';
+import { ENV, POWERTOOLS_ENV, readEnv } from '../shared/env.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { InvalidAuditCursorError } from './audit.ts';
 import { invalidCursor } from './cursors.ts';
@@ -82,7 +83,7 @@ const authorize = (route: RouteSpec): MiddlewareObj<APIGatewayProxyEvent> => ({
     // AWS_IAM routes have no authorizer: the privacy-service role's signature names the caller (src/api/roles.ts).
     const context = event.requestContext as APIGatewayProxyEvent['requestContext'] | undefined;
     if (context && !(context.authorizer as { role?: unknown } | null | undefined)?.role) {
-      const signer = iamCaller(context.identity?.userArn, process.env.VIGIL_PRIVACY_SERVICE_ROLE_ARN);
+      const signer = iamCaller(context.identity?.userArn, readEnv(ENV.privacyServiceRoleArn));
       if (signer) context.authorizer = signer;
     }
     const role = (event.requestContext?.authorizer as { role?: unknown } | null | undefined)?.role;
@@ -203,7 +204,7 @@ export function apiHandler<R extends RouteSpec>(
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(injectLambdaContext(logger));
   // With metrics off (POWERTOOLS_METRICS_DISABLED, as the local stack sets it) there is nothing to
   // flush, and the local gateway's concurrent requests would only warn about an empty buffer.
-  if (!/^(1|true|yes|on)$/i.test(process.env.POWERTOOLS_METRICS_DISABLED ?? ''))
+  if (!/^(1|true|yes|on)$/i.test(readEnv(POWERTOOLS_ENV.metricsDisabled) ?? ''))
     handler.use(logMetrics(metrics));
   return handler
     .use(jsonErrors(route))

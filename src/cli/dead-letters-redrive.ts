@@ -4,17 +4,13 @@ import { parseEventLine } from '../shared/contract/events.ts';
 import { existsSync } from 'node:fs';
 import { DEFAULT_LOCAL_KEY_FILE, resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient, putRecordsAll } from '../shared/kinesis.ts';
-import {
-  DEAD_LETTER_BUCKET_ENV,
-  DEAD_LETTER_DIR_ENV,
-  type DynamoDeadLetters,
-  type StoredDeadLetter,
-} from '../shared/pipeline/dead-letters.ts';
+import { type DynamoDeadLetters, type StoredDeadLetter } from '../shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { type StoreOptions, withDeadLetters } from './dead-letters-store.ts';
 import { withExitStatus } from './options.ts';
 import { explainRefused, partitionKeyOf, resolveTarget } from './send.ts';
+import { ENV } from '../shared/env.ts';
 
 /** `vigil dead-letters redrive <sha256>`: one dead letter back to the stream, once it is valid. */
 export const redriveCommand = (): Command =>
@@ -91,9 +87,7 @@ async function theLetter(letters: DynamoDeadLetters, prefix: string): Promise<St
 async function openRecord(letters: DynamoDeadLetters, letter: StoredDeadLetter): Promise<Buffer> {
   if (letter.record === undefined) throw new Error(`${letter.sha256} kept no sealed record (hash only)`);
   if (!letters.options.records)
-    throw new Error(
-      `no record store: give --bucket, or set ${DEAD_LETTER_BUCKET_ENV} or ${DEAD_LETTER_DIR_ENV}`,
-    );
+    throw new Error(`no record store: give --bucket, or set ${ENV.deadLetterBucket} or ${ENV.deadLetterDir}`);
   const sealed = await letters.sealedRecord(letter);
   if (sealed === undefined) throw new Error(`${letter.sha256}: its record is missing from the record store`);
   const { VIGIL_PSEUDONYM_SECRET_ARN: secret, VIGIL_PSEUDONYM_KEY: key } = process.env;

@@ -5,13 +5,10 @@ import type { Command } from 'commander';
 import { LOCAL_CREDENTIALS, LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
 import { type BlobStore, FolderBlobStore, S3BlobStore } from '../shared/blobs.ts';
-import {
-  DEAD_LETTER_BUCKET_ENV,
-  DEAD_LETTER_DIR_ENV,
-  DynamoDeadLetters,
-} from '../shared/pipeline/dead-letters.ts';
+import { DynamoDeadLetters } from '../shared/pipeline/dead-letters.ts';
 import { tableName } from '../shared/tables.ts';
 import { explainRefused } from './send.ts';
+import { ENV } from '../shared/env.ts';
 
 /** The options of `vigil dead-letters`, which its subcommands share: where the dead letters are. */
 export interface StoreOptions {
@@ -77,8 +74,8 @@ function connect(values: StoreOptions): {
       : endpoint
         ? LOCAL_STACK_FILE
         : 'AWS';
-  const bucket = values.bucket ?? process.env[DEAD_LETTER_BUCKET_ENV];
-  const dir = process.env[DEAD_LETTER_DIR_ENV] ?? stackFile.deadLetterDir;
+  const bucket = values.bucket ?? process.env[ENV.deadLetterBucket];
+  const dir = process.env[ENV.deadLetterDir] ?? stackFile.deadLetterDir;
   let records: BlobStore | undefined;
   if (bucket) records = new S3BlobStore({ bucket, client: new S3Client({ region }) });
   else if (dir) records = new FolderBlobStore(dir);

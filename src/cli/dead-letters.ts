@@ -2,14 +2,11 @@ import { Command, type HelpConfiguration } from 'commander';
 import { LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION } from '../shared/aws.ts';
 import { DEFAULT_LOCAL_KEY_FILE } from '../shared/keys.ts';
-import {
-  DEAD_LETTER_BUCKET_ENV,
-  DEAD_LETTER_DIR_ENV,
-  type DynamoDeadLetters,
-} from '../shared/pipeline/dead-letters.ts';
+import { type DynamoDeadLetters } from '../shared/pipeline/dead-letters.ts';
 import { redriveCommand } from './dead-letters-redrive.ts';
 import { withDeadLetters } from './dead-letters-store.ts';
 import { withExitStatus } from './options.ts';
+import { ENV } from '../shared/env.ts';
 
 /**
  * The help of a subcommand lists the options of `vigil dead-letters` too (under "Global Options"),
@@ -35,8 +32,8 @@ a folder in the local stack). Never in clear.
 
 Where it reads, first match wins: --endpoint, else AWS_ENDPOINT_URL_DYNAMODB /
 AWS_ENDPOINT_URL, else the local stack's ${LOCAL_STACK_FILE}, else real AWS. The
-record store: --bucket, else ${DEAD_LETTER_BUCKET_ENV}, else
-${DEAD_LETTER_DIR_ENV}, else the local stack's folder. The stream of a redrive
+record store: --bucket, else ${ENV.deadLetterBucket}, else
+${ENV.deadLetterDir}, else the local stack's folder. The stream of a redrive
 is found as 'vigil send' finds it (--kinesis-endpoint for its --endpoint). The
 key to open a record: the secret VIGIL_PSEUDONYM_SECRET_ARN names, else
 VIGIL_PSEUDONYM_KEY, else ${DEFAULT_LOCAL_KEY_FILE}.`,

@@ -34,9 +34,9 @@ import type { Context } from 'aws-lambda';
 import type { handler as ConsumeHandler } from '../../functions/consume-events.ts';
 import type { Role } from '../api/roles.ts';
 import { DEFAULT_REGION, type DynamoClient, dynamoClient } from '../shared/aws.ts';
+import { AWS_ENV, ENV, POWERTOOLS_ENV, readEnv, TABLE_ENV } from '../shared/env.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient } from '../shared/kinesis.ts';
-import { DEAD_LETTER_DIR_ENV } from '../shared/pipeline/dead-letters.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
 import { FileCheckpoints } from './checkpoints.ts';
@@ -252,21 +252,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The handler's environment, as its Lambda configuration would set it.
     const key = resolveLocalKey(options.cwd ? resolve(options.cwd, '.vigil/pseudonym-key.json') : undefined);
     const env: Record<string, string | undefined> = {
-      VIGIL_STAGE: stage,
-      VIGIL_PSEUDONYM_KEY: `${key.version}:${key.secret.toString('base64')}`,
-      [DEAD_LETTER_DIR_ENV]: deadLetterDir,
-      AWS_REGION: region,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_SESSION_TOKEN: undefined,
+      [ENV.stage]: stage,
+      [ENV.pseudonymKey]: `${key.version}:${key.secret.toString('base64')}`,
+      [ENV.deadLetterDir]: deadLetterDir,
+      [AWS_ENV.region]: region,
+      [AWS_ENV.dynamoEndpoint]: dynamoEndpoint,
+      [AWS_ENV.accessKeyId]: LOCAL_CREDENTIALS.accessKeyId,
+      [AWS_ENV.secretAccessKey]: LOCAL_CREDENTIALS.secretAccessKey,
+      [AWS_ENV.sessionToken]: undefined,
       // The handler's per-batch log lines and EMF metrics would flood a terminal; opt in by setting them.
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      [POWERTOOLS_ENV.logLevel]: readEnv(POWERTOOLS_ENV.logLevel) ?? 'WARN',
+      [POWERTOOLS_ENV.metricsDisabled]: readEnv(POWERTOOLS_ENV.metricsDisabled) ?? 'true',
     };
-    for (const role of TABLE_ROLES) {
-      env[`TABLE_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`] = tables[role];
-    }
+    for (const role of TABLE_ROLES) env[TABLE_ENV[role]] = tables[role];
     for (const [name, value] of Object.entries(env)) {
       saved.set(name, process.env[name]);
       if (value === undefined) delete process.env[name];

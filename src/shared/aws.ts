@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AWS_ENV, readEnv } from './env.ts';
 
 /** The region when neither the options nor `AWS_REGION` name one (EEA: the privacy policy's promise). */
 export const DEFAULT_REGION = 'eu-central-1';
@@ -51,7 +52,7 @@ export type DynamoClient = DynamoDBDocumentClient & { readonly reader: DynamoDBC
  */
 export function dynamoClient(options: AwsClientOptions = {}): DynamoClient {
   const config: DynamoDBClientConfig = {
-    region: options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION,
+    region: options.region ?? readEnv(AWS_ENV.region) ?? DEFAULT_REGION,
     maxAttempts: options.maxAttempts ?? 4,
     // Fail a stuck connection or request fast and let the retry strategy try again, well within a
     // Lambda's time. Without throwOnRequestTimeout, smithy's requestTimeout only logs a warning and

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ENV, readEnv } from './env.ts';
 import type { PseudonymKey } from './pseudonymise.ts';
 
 /** Where the local stack and replay keep their generated key unless told otherwise. */
@@ -48,6 +49,6 @@ export function loadOrCreateKeyFile(path: string = DEFAULT_LOCAL_KEY_FILE): Pseu
 
 /** The key from `VIGIL_PSEUDONYM_KEY` when set, else the local key file. */
 export function resolveLocalKey(file?: string): PseudonymKey {
-  const env = process.env.VIGIL_PSEUDONYM_KEY;
-  return env ? parseKey(env) : loadOrCreateKeyFile(file);
+  const text = readEnv(ENV.pseudonymKey);
+  return text ? parseKey(text) : loadOrCreateKeyFile(file);
 }

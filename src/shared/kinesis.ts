@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { DEFAULT_REGION } from './aws.ts';
+import { AWS_ENV, readEnv } from './env.ts';
 
 export interface KinesisClientOptions {
   /** An explicit endpoint (kinesalite). Without it the SDK honours `AWS_ENDPOINT_URL(_KINESIS)`. */
@@ -35,13 +36,13 @@ export interface KinesisClientOptions {
  */
 export function kinesisClient(options: KinesisClientOptions = {}): KinesisClient {
   const config: KinesisClientConfig = {
-    region: options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION,
+    region: options.region ?? readEnv(AWS_ENV.region) ?? DEFAULT_REGION,
     maxAttempts: options.maxAttempts ?? 4,
     // Fail a stuck connection fast and let the retry strategy try again.
     requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000 }),
   };
   // The SDK reads these variables too; resolved here so that the choice is visible in one place.
-  const endpoint = options.endpoint || process.env.AWS_ENDPOINT_URL_KINESIS || process.env.AWS_ENDPOINT_URL;
+  const endpoint = options.endpoint || readEnv(AWS_ENV.kinesisEndpoint) || readEnv(AWS_ENV.endpoint);
   if (endpoint) config.endpoint = endpoint;
   if (options.credentials) config.credentials = options.credentials;
   return new KinesisClient(config);

@@ -1,4 +1,5 @@
 import { parseKey } from './keys.ts';
+import { ENV, type Environment, readEnv } from './env.ts';
 import type { PseudonymKey } from './pseudonymise.ts';
 
 /**
@@ -76,20 +77,20 @@ export function parseKeySecret(value: string): PseudonymKey {
  *
  * @example
  * ```ts
- * const key = await loadPseudonymKey(); // in buildDeps of a Lambda entry
+ * const key = await loadPseudonymKey(); // in a function's deps builder (src/pipeline/deps.ts)
  * ```
  */
 export async function loadPseudonymKey(
-  env: NodeJS.ProcessEnv = process.env,
+  env: Environment = process.env,
   fetchSecret: SecretFetcher = powertoolsGetSecret,
 ): Promise<PseudonymKey> {
-  const arn = env.VIGIL_PSEUDONYM_SECRET_ARN;
+  const arn = readEnv(ENV.pseudonymKeySecretArn, { env });
   if (arn) {
     const value = await fetchSecret(arn);
     if (!value) throw new Error(`pseudonym key secret ${arn}: empty or missing`);
     return parseKeySecret(value);
   }
-  const keyText = env.VIGIL_PSEUDONYM_KEY;
+  const keyText = readEnv(ENV.pseudonymKey, { env });
   if (keyText) return parseKey(keyText);
-  throw new Error('pseudonym key: set VIGIL_PSEUDONYM_SECRET_ARN (AWS) or VIGIL_PSEUDONYM_KEY (local)');
+  throw new Error(`pseudonym key: set ${ENV.pseudonymKeySecretArn} (AWS) or ${ENV.pseudonymKey} (local)`);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scoreDepsFromEnv } from '../../src/api/env.ts';
+import { scoreDepsFromEnv } from '../../src/api/deps.ts';
 
 const SET = [
   'VIGIL_STAGE',

@@ -2,7 +2,7 @@ import './quiet.ts';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scoreDepsFromEnv } from '../../src/api/env.ts';
+import { scoreDepsFromEnv } from '../../src/api/deps.ts';
 import { scoreOrder, type ScoreDeps } from '../../src/api/score.ts';
 import { PROFILE_FREE_RULES } from '../../src/rules/profile-free.ts';
 import { ScoreResponseSchema } from '../../src/api/schemas.ts';

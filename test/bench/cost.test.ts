@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IP_DATA_FUNCTION_MEMORY_MB } from '../../infra/api.ts';
+import { IP_DATA_FUNCTION_MEMORY_MB } from '../../infra/api-functions.ts';
 import {
   API_GATEWAY_REST_PRICE_PER_REQUEST,
   costPerMillionEvents,

@@ -3,7 +3,6 @@
  * ./events.ts), as the Kinesis event source hands them to the consumer.
  */
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { type StreamRecord, shardOfEventId } from '../../src/pipeline/consume.ts';
 
 /** The stream's arrival clock the records carry: an hour after the fixture events. */
 export const ARRIVAL_MS = Date.parse('2026-11-24T09:30:00Z');
@@ -68,17 +67,9 @@ export function aKinesisEvent(items: readonly (KinesisStreamRecord | unknown)[])
   return { Records: items.map((item) => (isKinesisRecord(item) ? item : aKinesisRecord(item))) };
 }
 
-/** The consumer's record shape, as the handler maps a Lambda event. */
-export function toStreamRecords(event: KinesisStreamEvent): StreamRecord[] {
-  return event.Records.map((r) => ({
-    shard: shardOfEventId(r.eventID),
-    sequenceNumber: r.kinesis.sequenceNumber,
-    partitionKey: r.kinesis.partitionKey,
-    data: r.kinesis.data,
-    arrivedAt: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
-  }));
-}
-
 function isKinesisRecord(item: unknown): item is KinesisStreamRecord {
   return typeof item === 'object' && item !== null && 'kinesis' in item && 'eventSource' in item;
 }
+
+/** The consumer's record shape: the handler's own mapping of a Lambda event. */
+export { streamRecords as toStreamRecords } from '../../src/pipeline/stream-handler.ts';

@@ -2,7 +2,9 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_FIELDS, type ApiRoute, AUTHORIZER_CACHE_TTL, VigilApi } from '../../infra/api.ts';
+import { VigilApi } from '../../infra/api.ts';
+import { AUTHORIZER_CACHE_TTL } from '../../infra/api-auth.ts';
+import { ACCESS_LOG_FIELDS, type ApiRoute } from '../../infra/api-gateway.ts';
 import {
   accessOf,
   API_FUNCTION_ACCESS,
@@ -11,12 +13,13 @@ import {
 } from '../../infra/api-access.ts';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { API_LATENCY_ALARM_MS, SCORE_LATENCY_ALARM_MS } from '../../infra/monitoring.ts';
-import { IP_DATA_DIR, Pipeline } from '../../infra/pipeline.ts';
+import { Pipeline } from '../../infra/pipeline.ts';
+import { IP_DATA_DIR } from '../../infra/lambda.ts';
 import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { authRoutes, credentialOf } from '../../src/api/authorizer.ts';
 import { ROUTES } from '../../src/api/routes.ts';
 import { DEFAULT_SCORE_BUDGET_MS } from '../../src/api/score.ts';
-import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/pipeline/dead-letters.ts';
+import { ENV } from '../../src/shared/env.ts';
 import { CDK_JSON_CONTEXT, logicalId, NO_BUNDLING, vigilApp } from './support.ts';
 
 interface Statement {
@@ -555,7 +558,7 @@ describe('Api: the dead letters of erasure', () => {
         ],
       ],
     ]);
-    expect(erase.Properties.Environment.Variables[DEAD_LETTER_BUCKET_ENV]).toEqual({ Ref: bucketId });
+    expect(erase.Properties.Environment.Variables[ENV.deadLetterBucket]).toEqual({ Ref: bucketId });
     expect(API_FUNCTION_ACCESS['erase-subject']).toBe(ERASURE_ACCESS);
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BenchDynamo, startBenchDynamo } from '../../bench/bench-dynamo.ts';
 import { type FunctionBundle, synthBundles } from '../../bench/bundle-synth.ts';
 import { measureInit } from '../../bench/bundles.ts';
-import { IP_DATA_DIR, IP_DATA_FILES } from '../../infra/pipeline.ts';
+import { IP_DATA_DIR, IP_DATA_FILES } from '../../infra/lambda.ts';
 import { ipDataDir } from '../../src/shared/ip-data/load.ts';
 
 // The one synthesis with bundling of the suite (esbuild plus copies of the IP data) and the one

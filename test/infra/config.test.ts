@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, resolveVigilConfig } from '../../infra/config.ts';
+import { CONFIG_KEYS, DEFAULT_CONFIG, resolveVigilConfig } from '../../infra/config.ts';
 
 const fromContext = (context: Record<string, unknown>, files: Record<string, string> = {}) =>
   resolveVigilConfig({
@@ -110,5 +111,22 @@ describe('resolveVigilConfig', () => {
     // Assess
     expect(missing).toThrow(/Vigil config file nope.json: ENOENT/);
     expect(bad).toThrow(/Vigil config file bad.json: /);
+  });
+});
+
+describe("README.md's configuration table", () => {
+  it('describes every CDK context key the stack reads', () => {
+    // Prepare
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = readme
+      .split('\n')
+      .filter((line) => line.startsWith('| `') && line.includes('| CDK context'));
+    const described = new Set(rows.flatMap((row) => [...row.matchAll(/`(\w+)`/g)].map((m) => m[1])));
+
+    // Act
+    const missing = [...CONFIG_KEYS, 'configFile', 'stage', 'region'].filter((key) => !described.has(key));
+
+    // Assess
+    expect(missing).toEqual([]);
   });
 });

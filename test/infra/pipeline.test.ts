@@ -2,11 +2,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../infra/config.ts';
 import { ITERATOR_AGE_ALARM_MS } from '../../infra/monitoring.ts';
-import { CONSUMER_TABLE_ACTIONS, IP_DATA_DIR } from '../../infra/pipeline.ts';
+import { CONSUMER_TABLE_ACTIONS } from '../../infra/pipeline.ts';
+import { IP_DATA_DIR } from '../../infra/lambda.ts';
 import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { METRICS_NAMESPACE } from '../../src/shared/observability.ts';
 import { EVENT_STREAM } from '../../src/shared/streams.ts';
-import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/pipeline/dead-letters.ts';
+import { ENV } from '../../src/shared/env.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../src/shared/ports/dead-letters.ts';
 import { TABLE_ROLES, TABLES, tableName } from '../../src/shared/tables.ts';
 import { logicalId, vigilApp } from './support.ts';
@@ -217,7 +218,7 @@ describe('Pipeline: the consumer function', () => {
     expect(env).toEqual({
       VIGIL_STAGE: 'dev',
       VIGIL_PSEUDONYM_SECRET_ARN: { Ref: logicalId(stack, stack.pseudonymKeySecret) },
-      [DEAD_LETTER_BUCKET_ENV]: { Ref: logicalId(stack, stack.pipeline.deadLetterBucket) },
+      [ENV.deadLetterBucket]: { Ref: logicalId(stack, stack.pipeline.deadLetterBucket) },
       VIGIL_IP_DATA_DIR: `/var/task/${IP_DATA_DIR}`,
       POWERTOOLS_SERVICE_NAME: 'vigil',
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -11,7 +11,7 @@ import { DynamoAlertRepository } from '../../src/shared/alerts/dynamo-alerts.ts'
 import { statusPartitionOf } from '../../src/shared/alerts/partitions.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
-import { DEAD_LETTER_DIR_ENV } from '../../src/shared/pipeline/dead-letters.ts';
+import { ENV } from '../../src/shared/env.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import type { ProfileStore } from '../../src/shared/profile/store.ts';
@@ -289,7 +289,7 @@ describe('the consume-events handler', () => {
       AWS_REGION: 'eu-central-1',
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      [DEAD_LETTER_DIR_ENV]: mkdtempSync(join(tmpdir(), 'vigil-handler-test-')),
+      [ENV.deadLetterDir]: mkdtempSync(join(tmpdir(), 'vigil-handler-test-')),
     };
     const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     Object.assign(process.env, env);
@@ -316,7 +316,7 @@ describe('the consume-events handler', () => {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
-      rmSync(env[DEAD_LETTER_DIR_ENV], { recursive: true, force: true });
+      rmSync(env[ENV.deadLetterDir], { recursive: true, force: true });
     }
 
     // Assess

@@ -13,7 +13,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { resolveConfig } from '../../src/rules/config.ts';
 import { FolderBlobStore } from '../../src/shared/blobs.ts';
 import { consumeBatch, type StreamRecord } from '../../src/pipeline/consume.ts';
-import { DEAD_LETTER_DIR_ENV, DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
+import { ENV } from '../../src/shared/env.ts';
+import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
@@ -132,7 +133,7 @@ describe('vigil dead-letters', () => {
     // Prepare
     const s = await aStageWithDeadLetters();
     vi.stubEnv('VIGIL_PSEUDONYM_KEY', TEST_KEY_TEXT);
-    vi.stubEnv(DEAD_LETTER_DIR_ENV, s.recordsDir);
+    vi.stubEnv(ENV.deadLetterDir, s.recordsDir);
     vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesis.endpoint);
     const sha = s.sha(toLine(s.early));
     const common = ['--endpoint', dynamo.endpoint, '--table', s.tables.deadLetters, '--stream', s.stream];
@@ -163,7 +164,7 @@ describe('vigil dead-letters', () => {
     // Prepare
     const s = await aStageWithDeadLetters();
     vi.stubEnv('VIGIL_PSEUDONYM_KEY', TEST_KEY_TEXT);
-    vi.stubEnv(DEAD_LETTER_DIR_ENV, s.recordsDir);
+    vi.stubEnv(ENV.deadLetterDir, s.recordsDir);
     vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesis.endpoint);
     const sha = s.sha(s.broken);
 
@@ -281,7 +282,7 @@ describe('a large invalid record', () => {
     const sha = createHash('sha256').update(batch.large).digest('hex');
     vi.stubEnv('VIGIL_PSEUDONYM_KEY', TEST_KEY_TEXT);
     vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesis.endpoint);
-    vi.stubEnv(DEAD_LETTER_DIR_ENV, s.recordsDir);
+    vi.stubEnv(ENV.deadLetterDir, s.recordsDir);
 
     // Act
     const { status, stderr } = await run([

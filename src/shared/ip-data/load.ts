@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENV, readEnv } from '../env.ts';
 import { type Column, type Container, openContainer } from './container.ts';
 import type { RangeTable4, RangeTable6 } from './range-table.ts';
 
@@ -12,8 +13,6 @@ import type { RangeTable4, RangeTable6 } from './range-table.ts';
  * builds them: see `build.ts`.
  */
 
-/** The environment variable that points at the tables' directory. */
-export const IP_DATA_DIR_ENV = 'VIGIL_IP_DATA_DIR';
 /** The geolocation table's file name. */
 export const GEO_FILE = 'geo.bin';
 /** The network tables' file name. */
@@ -29,7 +28,7 @@ export const NETWORKS_FILE = 'networks.bin';
  */
 export function ipDataDir(): string {
   return (
-    process.env[IP_DATA_DIR_ENV] ??
+    readEnv(ENV.ipDataDir) ??
     fileURLToPath(new URL('../../../node_modules/.cache/vigil/ip-data', import.meta.url))
   );
 }
@@ -42,7 +41,7 @@ function open(file: string): Container {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new Error(
         `IP data tables not found at ${path}: run \`npm run build:ip-data\` (npm ci does), ` +
-          `or point ${IP_DATA_DIR_ENV} at them`,
+          `or point ${ENV.ipDataDir} at them`,
         { cause: error },
       );
     }

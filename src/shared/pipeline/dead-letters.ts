@@ -1,16 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { type BlobStore, FolderBlobStore, S3BlobStore } from '../blobs.ts';
+import { ENV, type Environment, readEnv } from '../env.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import type { SubjectDeadLetters } from '../ports/dead-letters.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { RecordSealer } from './sealed-records.ts';
 import { batchDeleteAll } from '../dynamo/batch.ts';
 import type { DeadLetter } from '../ports/dead-letters.ts';
-
-/** The bucket of the dead letters' full sealed records (AWS). */
-export const DEAD_LETTER_BUCKET_ENV = 'VIGIL_DEAD_LETTER_BUCKET';
-/** The folder of the dead letters' full sealed records (the local stack). */
-export const DEAD_LETTER_DIR_ENV = 'VIGIL_DEAD_LETTER_DIR';
 
 /**
  * The raw bytes a dead letter's item keeps (sealed) in the table: enough to see what kind of
@@ -23,12 +19,12 @@ export const DEAD_LETTER_EXCERPT_BYTES = 4096;
 export const recordKey = (sha256: string): string => `dead-letters/${sha256}`;
 
 /** The dead letters' record store the environment names: S3 in AWS, a folder locally. */
-export function deadLetterRecordsFromEnv(env: NodeJS.ProcessEnv = process.env): BlobStore {
-  const bucket = env[DEAD_LETTER_BUCKET_ENV];
+export function deadLetterRecordsFromEnv(env: Environment = process.env): BlobStore {
+  const bucket = readEnv(ENV.deadLetterBucket, { env });
   if (bucket) return new S3BlobStore({ bucket });
-  const dir = env[DEAD_LETTER_DIR_ENV];
+  const dir = readEnv(ENV.deadLetterDir, { env });
   if (dir) return new FolderBlobStore(dir);
-  throw new Error(`dead letters: set ${DEAD_LETTER_BUCKET_ENV} (AWS) or ${DEAD_LETTER_DIR_ENV} (local)`);
+  throw new Error(`dead letters: set ${ENV.deadLetterBucket} (AWS) or ${ENV.deadLetterDir} (local)`);
 }
 
 /**
@@ -163,9 +159,7 @@ export class DynamoDeadLetters implements SubjectDeadLetters {
   #records(): BlobStore {
     const { records } = this.options;
     if (!records) {
-      throw new Error(
-        `dead letters: no record store (set ${DEAD_LETTER_BUCKET_ENV} or ${DEAD_LETTER_DIR_ENV})`,
-      );
+      throw new Error(`dead letters: no record store (set ${ENV.deadLetterBucket} or ${ENV.deadLetterDir})`);
     }
     return records;
   }

@@ -1,6 +1,6 @@
 /**
- * The API functions' dependencies, built from the environment on a cold start (as the
- * consumer's are) and reused by every later invocation of that instance:
+ * The API functions' dependencies, built from the environment (the names in `src/shared/env.ts`)
+ * once per cold start through `once` (`src/shared/once.ts`), as the consumer's are:
  *
  * - `VIGIL_STAGE` (table names `vigil-<stage>-…`) or `TABLE_PROFILES`, `TABLE_ALERTS`, `TABLE_AUDIT`, …;
  * - the pseudonymisation key, for the score endpoint, the rights routes and the listings' cursor
@@ -15,33 +15,18 @@
  */
 import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
 import { dynamoClient } from '../shared/aws.ts';
+import { ENV, readEnv, readJsonEnv, tablesFromEnv } from '../shared/env.ts';
 import { resolveConfig } from '../rules/config.ts';
 import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../rights/subject-rights.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
-import { TABLE_ROLES, type TableRole, tableNames } from '../shared/tables.ts';
 import type { AlertsDeps, ListingDeps } from './alerts.ts';
 import { DynamoAuditLog } from './audit.ts';
 import { CursorSigner } from './cursors.ts';
 import type { RightsDeps } from './rights.ts';
 import type { FailPolicy, ScoreDeps } from './score.ts';
-
-/** `TABLE_PROFILES`, `TABLE_DEAD_LETTERS`, …: an explicit name wins over the stage's. */
-const tableEnv = (role: TableRole): string => `TABLE_${role.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-
-function tables(): Record<TableRole, string> {
-  const stage = process.env.VIGIL_STAGE;
-  const defaults = stage ? tableNames(stage) : undefined;
-  return Object.fromEntries(
-    TABLE_ROLES.map((role) => {
-      const name = process.env[tableEnv(role)] ?? defaults?.[role];
-      if (!name) throw new Error(`vigil api: set VIGIL_STAGE or ${tableEnv(role)}`);
-      return [role, name];
-    }),
-  ) as Record<TableRole, string>;
-}
 
 /**
  * The score endpoint's dependencies. The DynamoDB client makes one attempt per request: a retry
@@ -58,26 +43,23 @@ function tables(): Record<TableRole, string> {
  * ```
  */
 export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
-  const env = process.env;
   // Imported here, not at the top: score.ts brings the detector and the IP data it reads, which
   // the alerts functions, importing this module for alertsDepsFromEnv, neither need nor ship.
   const { DEFAULT_SCORE_BUDGET_MS } = await import('./score.ts');
-  const budgetText = env.VIGIL_SCORE_BUDGET_MS ?? String(DEFAULT_SCORE_BUDGET_MS);
-  const budgetMs = Number(budgetText);
+  const budgetMs = Number(readEnv(ENV.scoreBudgetMs) ?? DEFAULT_SCORE_BUDGET_MS);
   if (!Number.isSafeInteger(budgetMs) || budgetMs < 1 || budgetMs > 10_000) {
-    throw new Error(`vigil api: VIGIL_SCORE_BUDGET_MS: expected a whole number of ms 1–10000`);
+    throw new Error(`vigil api: ${ENV.scoreBudgetMs}: expected a whole number of ms 1–10000`);
   }
-  const failPolicy = env.VIGIL_SCORE_FAIL_POLICY ?? 'open';
+  const failPolicy = readEnv(ENV.scoreFailPolicy) ?? 'open';
   if (failPolicy !== 'open' && failPolicy !== 'closed') {
-    throw new Error('vigil api: VIGIL_SCORE_FAIL_POLICY: expected open or closed');
+    throw new Error(`vigil api: ${ENV.scoreFailPolicy}: expected open or closed`);
   }
-  const overrides = env.VIGIL_DETECTION_CONFIG;
-  const config = resolveConfig(overrides ? (JSON.parse(overrides) as unknown) : {});
-  const key = await loadPseudonymKey(env);
+  const config = resolveConfig(readJsonEnv(ENV.detectionConfig) ?? {});
+  const key = await loadPseudonymKey();
   const client = dynamoClient({ maxAttempts: 1, requestTimeoutMs: budgetMs });
   return {
     // The score reads profiles and never writes them (the stream counts the order).
-    store: new DynamoProfileStore({ client, tables: tables(), writes: false }),
+    store: new DynamoProfileStore({ client, tables: tablesFromEnv(), writes: false }),
     pseudonymiser: new Pseudonymiser(key),
     config,
     budgetMs,
@@ -90,12 +72,12 @@ export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
  *
  * @example
  * ```ts
- * let deps: AlertsDeps | undefined;
- * export const handler = apiHandler(ROUTES.getAlert, ({ caller, params }) => getAlert((deps ??= alertsDepsFromEnv()), caller, params.id));
+ * const deps = once(alertsDepsFromEnv);
+ * export const handler = apiHandler(ROUTES.getAlert, async ({ caller, params }) => getAlert(await deps(), caller, params.id));
  * ```
  */
 export function alertsDepsFromEnv(): AlertsDeps {
-  const names = tables();
+  const names = tablesFromEnv();
   const client = dynamoClient();
   return {
     alerts: new DynamoAlertRepository({ client, table: names.alerts }),
@@ -110,12 +92,12 @@ export function alertsDepsFromEnv(): AlertsDeps {
  *
  * @example
  * ```ts
- * const deps = cachedDeps(listingDepsFromEnv);
+ * const deps = once(listingDepsFromEnv);
  * export const handler = apiHandler(ROUTES.listAudit, async ({ query }) => listAudit(await deps(), query));
  * ```
  */
 export async function listingDepsFromEnv(): Promise<ListingDeps> {
-  return { ...alertsDepsFromEnv(), cursors: new CursorSigner(await loadPseudonymKey(process.env)) };
+  return { ...alertsDepsFromEnv(), cursors: new CursorSigner(await loadPseudonymKey()) };
 }
 
 /**
@@ -125,28 +107,24 @@ export async function listingDepsFromEnv(): Promise<ListingDeps> {
  *
  * @example
  * ```ts
- * const deps = cachedDeps(rightsDepsFromEnv);
+ * const deps = once(rightsDepsFromEnv);
  * export const handler = apiHandler(ROUTES.eraseSubject, async ({ caller, params }) => eraseSubject(await deps(), caller, params.customerId));
  * ```
  */
 export async function rightsDepsFromEnv(): Promise<RightsDeps> {
-  const names = tables();
+  const names = tablesFromEnv();
   const client = dynamoClient();
   const store = new DynamoProfileStore({ client, tables: names });
   const receipts = new DynamoReceiptStore({ client, table: names.profiles });
-  const key = await loadPseudonymKey(process.env);
-  const env = process.env;
+  const key = await loadPseudonymKey();
   // Imported here: the S3 client they bring is for the rights functions, not the alerts ones.
-  const [
-    { DEAD_LETTER_BUCKET_ENV, DEAD_LETTER_DIR_ENV, DynamoDeadLetters, deadLetterRecordsFromEnv },
-    { RecordSealer },
-  ] = await Promise.all([
+  const [{ DynamoDeadLetters, deadLetterRecordsFromEnv }, { RecordSealer }] = await Promise.all([
     import('../shared/pipeline/dead-letters.ts'),
     import('../shared/pipeline/sealed-records.ts'),
   ]);
   // Only the erasure function is given the record store (it alone reads and deletes records).
   const records =
-    env[DEAD_LETTER_BUCKET_ENV] || env[DEAD_LETTER_DIR_ENV] ? deadLetterRecordsFromEnv(env) : undefined;
+    readEnv(ENV.deadLetterBucket) || readEnv(ENV.deadLetterDir) ? deadLetterRecordsFromEnv() : undefined;
   const rights = new SubjectRights({
     store,
     receipts,
@@ -160,24 +138,4 @@ export async function rightsDepsFromEnv(): Promise<RightsDeps> {
     pseudonymiser: new Pseudonymiser(key),
   });
   return { rights, receipts, audit: new DynamoAuditLog({ client, table: names.audit }) };
-}
-
-/**
- * A function module's dependencies, built on the first request of a cold start and shared by
- * every later one (and by requests that overlap the build); a failed build is forgotten, so the
- * next request tries again. Call it at module level: each function instance gets its own.
- *
- * @example
- * ```ts
- * const deps = cachedDeps(rightsDepsFromEnv);
- * await deps(); // built once
- * ```
- */
-export function cachedDeps<T>(build: () => Promise<T>): () => Promise<T> {
-  let built: Promise<T> | undefined;
-  return () =>
-    (built ??= build().catch((err: unknown) => {
-      built = undefined;
-      throw err;
-    }));
 }

@@ -1,0 +1,52 @@
+import { resolveConfig } from '../rules/config.ts';
+import { dynamoClient } from '../shared/aws.ts';
+import { ENV, readEnv, readJsonEnv, tablesFromEnv } from '../shared/env.ts';
+import { logger, metrics } from '../shared/observability.ts';
+import { deadLetterRecordsFromEnv } from '../shared/pipeline/dead-letters.ts';
+import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
+import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../shared/pipeline/writers.ts';
+import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
+import { Pseudonymiser } from '../shared/pseudonymise.ts';
+import { loadPseudonymKey } from '../shared/secrets.ts';
+import type { ConsumeDeps } from './consume.ts';
+
+/**
+ * The consumer's collaborators, from the environment (the names in `src/shared/env.ts`): table
+ * names from `VIGIL_STAGE` or `TABLE_*`, the pseudonymisation key from Secrets Manager
+ * (`VIGIL_PSEUDONYM_SECRET_ARN`, AWS) or `VIGIL_PSEUDONYM_KEY` (local), the dead letters' record
+ * store (`VIGIL_DEAD_LETTER_BUCKET`, AWS, or `VIGIL_DEAD_LETTER_DIR`, local), and the detection
+ * config overrides from `VIGIL_DETECTION_CONFIG` (JSON, as `--rules` takes; the CDK stack
+ * validates it at synthesis).
+ *
+ * @example
+ * ```ts
+ * const deps = once(consumeDepsFromEnv);
+ * export const handler = streamHandler(deps);
+ * ```
+ */
+export async function consumeDepsFromEnv(): Promise<ConsumeDeps> {
+  const tables = tablesFromEnv();
+  // Stages can share an account and region: this dimension keeps their metrics apart (the stack's
+  // dashboard reads { service, stage }).
+  const stage = readEnv(ENV.stage);
+  if (stage) metrics.setDefaultDimensions({ stage });
+  const config = resolveConfig(readJsonEnv(ENV.detectionConfig) ?? {});
+  const key = await loadPseudonymKey();
+  const pseudonymiser = new Pseudonymiser(key);
+  const client = dynamoClient();
+  const store = new DynamoProfileStore({ client, tables });
+  return {
+    store,
+    subjects: store,
+    pseudonymiser,
+    config,
+    alerts: new DynamoAlertWriter({ client, table: tables.alerts }),
+    deadLetters: new DynamoDeadLetterWriter({
+      client,
+      table: tables.deadLetters,
+      records: deadLetterRecordsFromEnv(),
+    }),
+    sealer: new RecordSealer(key),
+    log: logger,
+  };
+}
