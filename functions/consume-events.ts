@@ -10,7 +10,9 @@ import { type ConsumeDeps, consumeBatch, shardOfEventId } from '../src/pipeline/
 import { deadLetterRecordsFromEnv } from '../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../src/shared/profile/dynamo-store.ts';
+import { DynamoDecisionLog } from '../src/shared/dynamo/decisions.ts';
+import { DynamoProfileStore } from '../src/shared/dynamo/profiles.ts';
+import { DynamoSubjectData } from '../src/shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 import { loadPseudonymKey } from '../src/shared/secrets.ts';
 import { TABLE_ROLES, type TableRole, tableNames } from '../src/shared/tables.ts';
@@ -50,10 +52,10 @@ async function buildDeps(): Promise<ConsumeDeps> {
   const key = await loadPseudonymKey();
   const pseudonymiser = new Pseudonymiser(key);
   const client = dynamoClient();
-  const store = new DynamoProfileStore({ client, tables });
   return {
-    store,
-    subjects: store,
+    store: new DynamoProfileStore({ client, table: tables.profiles }),
+    decisions: new DynamoDecisionLog({ client, table: tables.decisions }),
+    subjects: new DynamoSubjectData({ client, table: tables.profiles }),
     pseudonymiser,
     config,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts }),

@@ -16,7 +16,8 @@
 import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { resolveConfig } from '../rules/config.ts';
-import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
+import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
+import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../rights/subject-rights.ts';
@@ -77,7 +78,7 @@ export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   const client = dynamoClient({ maxAttempts: 1, requestTimeoutMs: budgetMs });
   return {
     // The score reads profiles and never writes them (the stream counts the order).
-    store: new DynamoProfileStore({ client, tables: tables(), writes: false }),
+    store: new DynamoProfileStore({ client, table: tables().profiles, writes: false }),
     pseudonymiser: new Pseudonymiser(key),
     config,
     budgetMs,
@@ -100,7 +101,7 @@ export function alertsDepsFromEnv(): AlertsDeps {
   return {
     alerts: new DynamoAlertRepository({ client, table: names.alerts }),
     audit: new DynamoAuditLog({ client, table: names.audit }),
-    store: new DynamoProfileStore({ client, tables: names, writes: false }),
+    store: new DynamoProfileStore({ client, table: names.profiles, writes: false }),
   };
 }
 
@@ -132,7 +133,6 @@ export async function listingDepsFromEnv(): Promise<ListingDeps> {
 export async function rightsDepsFromEnv(): Promise<RightsDeps> {
   const names = tables();
   const client = dynamoClient();
-  const store = new DynamoProfileStore({ client, tables: names });
   const receipts = new DynamoReceiptStore({ client, table: names.profiles });
   const key = await loadPseudonymKey(process.env);
   const env = process.env;
@@ -148,7 +148,8 @@ export async function rightsDepsFromEnv(): Promise<RightsDeps> {
   const records =
     env[DEAD_LETTER_BUCKET_ENV] || env[DEAD_LETTER_DIR_ENV] ? deadLetterRecordsFromEnv(env) : undefined;
   const rights = new SubjectRights({
-    store,
+    store: new DynamoSubjectData({ client, table: names.profiles }),
+    profiles: new DynamoProfileStore({ client, table: names.profiles }),
     receipts,
     alerts: new DynamoSubjectAlerts({ client, table: names.alerts }),
     deadLetters: new DynamoDeadLetters({

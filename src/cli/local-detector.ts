@@ -1,7 +1,8 @@
 import { loadConfigFile, resolveConfig } from '../rules/config.ts';
 import { Detector } from '../pipeline/detector.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
-import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
+import { InMemoryDecisionLog } from '../shared/memory/decisions.ts';
+import { InMemoryProfileStore } from '../shared/memory/profiles.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 
 /** The `parseArgs` options of every command that runs the detector on this machine. */
@@ -34,7 +35,8 @@ export function localDetector(
   now?: () => number,
 ): Detector {
   return new Detector({
-    store: new InMemoryProfileStore(now ? { now } : {}),
+    store: new InMemoryProfileStore(),
+    decisions: new InMemoryDecisionLog(now ? { now } : {}),
     pseudonymiser: new Pseudonymiser(resolveLocalKey(values['key-file'])),
     config: values.rules ? loadConfigFile(values.rules) : resolveConfig(),
     ...(now ? { now } : {}),
