@@ -51,7 +51,7 @@ interface BucketState {
 }
 
 /** A stored bucket item as the port's GlobalBucket (the marks and any legacy attributes left out). */
-export function toBucket(start: number, item: Item): GlobalBucket {
+function toBucket(start: number, item: Item): GlobalBucket {
   const countries: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) {
     if (name.startsWith(COUNTRY_PREFIX)) countries[name.slice(COUNTRY_PREFIX.length)] = value as number;

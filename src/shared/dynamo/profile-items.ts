@@ -19,7 +19,7 @@ import type { Item } from './updates.ts';
 /** Observations set (or removed) per UpdateItem: keeps the expression well below its 4 KB limit. */
 export const PATHS_PER_UPDATE = 50;
 
-export const SUBJECT_PREFIX = 'subject#';
+const SUBJECT_PREFIX = 'subject#';
 /** A subject's controls: `control#<subject pseudonym>`, without expiry. */
 export const controlPk = (subject: SubjectPseudonym): string => `control#${subject}`;
 /** What a restriction set aside: `aside#<subject pseudonym>`. */

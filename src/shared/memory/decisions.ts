@@ -3,7 +3,7 @@ import type { Decision } from '../decision.ts';
 import { type DecisionLog, type LoggedDecision, findEach, saveEach } from '../ports/decisions.ts';
 
 /** Bounds and clock of the in-memory decision log. */
-export const MEMORY_DECISIONS_DEFAULTS = {
+const MEMORY_DECISIONS_DEFAULTS = {
   /** Remembered decisions for duplicate detection: between this many and twice as many of the newest. */
   maxDecisions: 100_000,
   /**

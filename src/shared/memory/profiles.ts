@@ -29,7 +29,7 @@ export const MEMORY_PROFILES_DEFAULTS = {
  * the common case. It is a Profile itself, handed to the rules as it is when
  * nothing in it has expired (the rules only read it).
  */
-export interface StoredProfile extends Profile {
+interface StoredProfile extends Profile {
   /** Oldest first. */
   readonly observations: Observation[];
   /** How many observations of each kind `observations` holds. */
