@@ -6,7 +6,7 @@
  * the bounded store holds.
  */
 import { demoTrafficNdjson } from '../src/demo/traffic.ts';
-import { InMemoryProfileStore, MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
+import { InMemoryProfileStore, MEMORY_PROFILES_DEFAULTS } from '../src/shared/memory/profiles.ts';
 import { replay } from './replay.ts';
 
 const events = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
@@ -26,5 +26,5 @@ const big = await replay(stream(), store);
 clearInterval(sample);
 console.log(
   `memory: ${fmt(big.n)} generated events at ${fmt(big.rate)} events/s (generation included), ` +
-    `peak RSS ${fmt(peakRss / 2 ** 20)} MiB, ${fmt(store.size)} profiles held (bound ${fmt(MEMORY_STORE_DEFAULTS.maxProfiles)})`,
+    `peak RSS ${fmt(peakRss / 2 ** 20)} MiB, ${fmt(store.size)} profiles held (bound ${fmt(MEMORY_PROFILES_DEFAULTS.maxProfiles)})`,
 );

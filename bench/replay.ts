@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolveConfig } from '../src/rules/config.ts';
 import { Detector } from '../src/pipeline/detector.ts';
-import { InMemoryProfileStore } from '../src/shared/profile/memory-store.ts';
+import { InMemoryDecisionLog } from '../src/shared/memory/decisions.ts';
+import { InMemoryProfileStore } from '../src/shared/memory/profiles.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 
 /** A random pseudonymisation key for the bench runs. */
@@ -19,6 +20,7 @@ export const BENCH_KEY = { version: 'v1', secret: randomBytes(32) };
 export async function replay(lines: Iterable<string>, store = new InMemoryProfileStore()) {
   const detector = new Detector({
     store,
+    decisions: new InMemoryDecisionLog(),
     pseudonymiser: new Pseudonymiser(BENCH_KEY),
     config: resolveConfig(),
   });

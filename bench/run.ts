@@ -46,8 +46,8 @@ import { profileKeysOf } from '../src/pipeline/observe.ts';
 import { readsShopWide } from '../src/rules/shop-wide.ts';
 import { INIT_TARGET_MS, INIT_TARGET_RSS_MIB, measureBundles } from './bundles.ts';
 import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
-import { MEMORY_STORE_DEFAULTS } from '../src/shared/profile/memory-store.ts';
 import { devSetPath } from './shared-data.ts';
+import { MEMORY_PROFILES_DEFAULTS } from '../src/shared/memory/profiles.ts';
 import { currentCommit, formatResults, machineSummary, ResultsRecorder, resultsDate } from './results.ts';
 
 const DEV_SET = devSetPath();
@@ -213,7 +213,7 @@ writeFileSync(
     node: process.version,
     targets: [
       `replay: at least ${REPLAY_FLOOR_TARGET.toFixed(2)} of the floor as specified`,
-      `memory: the in-memory store holds at most ${MEMORY_STORE_DEFAULTS.maxProfiles.toLocaleString('en')} profiles`,
+      `memory: the in-memory store holds at most ${MEMORY_PROFILES_DEFAULTS.maxProfiles.toLocaleString('en')} profiles`,
       `pipeline: at most ${REQUESTS_PER_EVENT_TARGET} DynamoDB request per event`,
       `cold start of the consumer and the score function: at most ${INIT_TARGET_MS} ms, under ${INIT_TARGET_RSS_MIB} MiB`,
       `score: p99 at most ${TARGET_P99_MS} ms at ${RATE} requests/s, counted on the runs the hypervisor left alone`,

@@ -29,7 +29,7 @@ const AUDIT_APPEND: TableGrant = { table: 'audit', actions: ['dynamodb:PutItem']
 
 /**
  * The customers'-rights functions (routes of the `privacy-service` role alone), whichever their
- * file names: they all run the `SubjectRights` service over `DynamoProfileStore` (the subject's
+ * file names: they all run the `SubjectRights` service over `DynamoSubjectData` (the subject's
  * item, links and controls: GetItem, BatchGetItem, UpdateItem, PutItem, DeleteItem; receipts:
  * PutItem, GetItem), `DynamoSubjectAlerts` (Query on `bySubject`, and on the table BatchGetItem of
  * the alerts of the subject's own events and BatchWriteItem deletes) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.

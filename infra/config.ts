@@ -144,7 +144,7 @@ const fieldsSchema = z
         message: 'expected -1 or 60 to 604800',
       }),
     // Lambda allows 1 to 10, but the consumer needs 1: the shop-wide counters remember what they
-    // counted as one high-water mark per shard (src/shared/profile/dynamo-counters.ts), exact only
+    // counted as one high-water mark per shard (src/shared/dynamo/counters.ts), exact only
     // when a shard's batches run one at a time. Throughput grows with shards instead
     // (docs/capacity.md).
     parallelizationFactor: z.coerce

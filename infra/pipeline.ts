@@ -33,7 +33,7 @@ import { vigilTables } from './tables.ts';
 
 /**
  * The DynamoDB actions the consumer sends, per table, read from the adapters it
- * runs (`src/shared/profile/dynamo-store.ts` through the batching store,
+ * runs (`src/shared/dynamo/profiles.ts` through the batching store,
  * `src/shared/pipeline/writers.ts`). A table missing here (one added later for
  * another function) gets no access from the consumer.
  */

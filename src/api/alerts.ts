@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { AlertFilter, AlertRecord, AlertRepository } from '../shared/alerts/model.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
-import { type Observation, type ProfileKey, profileKey } from '../shared/profile/model.ts';
-import type { ProfileStore } from '../shared/profile/store.ts';
+import { type Observation, type ProfileKey, profileKey } from '../shared/profile.ts';
+import type { ProfileStore } from '../shared/ports/profiles.ts';
 import type { AuditLog } from './audit.ts';
 import { type CursorScope, type CursorSigner, invalidCursor } from './cursors.ts';
 import { ApiError } from './errors.ts';

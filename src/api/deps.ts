@@ -17,7 +17,8 @@ import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { ENV, readEnv, readJsonEnv, tablesFromEnv } from '../shared/env.ts';
 import { resolveConfig } from '../rules/config.ts';
-import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
+import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
+import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../rights/subject-rights.ts';
@@ -59,7 +60,7 @@ export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   const client = dynamoClient({ maxAttempts: 1, requestTimeoutMs: budgetMs });
   return {
     // The score reads profiles and never writes them (the stream counts the order).
-    store: new DynamoProfileStore({ client, tables: tablesFromEnv(), writes: false }),
+    store: new DynamoProfileStore({ client, table: tablesFromEnv().profiles, writes: false }),
     pseudonymiser: new Pseudonymiser(key),
     config,
     budgetMs,
@@ -82,7 +83,7 @@ export function alertsDepsFromEnv(): AlertsDeps {
   return {
     alerts: new DynamoAlertRepository({ client, table: names.alerts }),
     audit: new DynamoAuditLog({ client, table: names.audit }),
-    store: new DynamoProfileStore({ client, tables: names, writes: false }),
+    store: new DynamoProfileStore({ client, table: names.profiles, writes: false }),
   };
 }
 
@@ -114,7 +115,6 @@ export async function listingDepsFromEnv(): Promise<ListingDeps> {
 export async function rightsDepsFromEnv(): Promise<RightsDeps> {
   const names = tablesFromEnv();
   const client = dynamoClient();
-  const store = new DynamoProfileStore({ client, tables: names });
   const receipts = new DynamoReceiptStore({ client, table: names.profiles });
   const key = await loadPseudonymKey();
   // Imported here: the S3 client they bring is for the rights functions, not the alerts ones.
@@ -126,7 +126,8 @@ export async function rightsDepsFromEnv(): Promise<RightsDeps> {
   const records =
     readEnv(ENV.deadLetterBucket) || readEnv(ENV.deadLetterDir) ? deadLetterRecordsFromEnv() : undefined;
   const rights = new SubjectRights({
-    store,
+    store: new DynamoSubjectData({ client, table: names.profiles }),
+    profiles: new DynamoProfileStore({ client, table: names.profiles }),
     receipts,
     alerts: new DynamoSubjectAlerts({ client, table: names.alerts }),
     deadLetters: new DynamoDeadLetters({

@@ -3,7 +3,7 @@
  * style of `schemas.ts`: the route table, the handlers and the OpenAPI document share them.
  */
 import * as z from 'zod';
-import { OBJECTION_SCOPES, SIGNAL_KINDS } from '../shared/profile/model.ts';
+import { OBJECTION_SCOPES, SIGNAL_KINDS } from '../shared/profile.ts';
 
 /** A customer id as the event contract has it: 1–128 characters. */
 const customerId = z

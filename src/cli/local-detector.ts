@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { loadConfigFile, resolveConfig } from '../rules/config.ts';
 import { Detector } from '../pipeline/detector.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
-import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
+import { InMemoryDecisionLog } from '../shared/memory/decisions.ts';
+import { InMemoryProfileStore } from '../shared/memory/profiles.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 
 /** The options of every command that runs the detector on this machine. */
@@ -33,7 +34,8 @@ export const withDetectorOptions = (command: Command): Command =>
  */
 export function localDetector(options: DetectorOptions, now?: () => number): Detector {
   return new Detector({
-    store: new InMemoryProfileStore(now ? { now } : {}),
+    store: new InMemoryProfileStore(),
+    decisions: new InMemoryDecisionLog(now ? { now } : {}),
     pseudonymiser: new Pseudonymiser(resolveLocalKey(options.keyFile)),
     config: options.rules ? loadConfigFile(options.rules) : resolveConfig(),
     ...(now ? { now } : {}),

@@ -1,32 +1,30 @@
 import type { Decision } from '../shared/decision.ts';
-import type { GlobalBucket, ProfileKey, ProfileSnapshot, SubjectControls } from '../shared/profile/model.ts';
+import type { GlobalBucket, ProfileKey, ProfileSnapshot, SubjectControls } from '../shared/profile.ts';
 import type { SubjectPseudonym } from '../shared/pseudonymise.ts';
-import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
-import type { ProfileWrite, StreamPosition } from '../shared/profile/model.ts';
+import { InMemoryProfileStore } from '../shared/memory/profiles.ts';
+import type { ProfileWrite, StreamPosition } from '../shared/profile.ts';
 import {
-  findEach,
   GLOBAL_BUCKET_MS,
   GLOBAL_BUCKETS,
   type LoadOptions,
   type ProfileStore,
-  saveEach,
-} from '../shared/profile/store.ts';
-
-const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
+  bucketStart,
+} from '../shared/ports/profiles.ts';
+import { type DecisionLog, findEach, saveEach } from '../shared/ports/decisions.ts';
 
 /**
- * A profile store for ONE stream batch, decorating the real (DynamoDB) store,
+ * A profile store and decision log for ONE stream batch, decorating the real (DynamoDB) ones,
  * so that the unchanged {@link Detector} reads and writes a whole batch with a
  * handful of requests:
  *
  * - {@link prefetch} reads every profile the batch touches with one `inner.load`
- *   (BatchGetItem underneath) and the decisions of its event ids;
+ *   (BatchGetItem underneath) and the decisions of its event ids (`decisions.findDecisions`);
  * - `load` serves from that cache (asking `inner` only for a key that was not prefetched);
  * - `record` applies the writes to the cache at once, so event n+1 sees event n's
  *   observations exactly as with the in-memory store, and buffers them, stamped with the
  *   stream position the consumer gave to {@link readFrom};
  * - `saveDecision` buffers; {@link flush} sends all writes in one `inner.record`
- *   (the DynamoDB adapter groups them per profile), then the decisions.
+ *   (the DynamoDB adapter groups them per profile), then the decisions in one `saveDecisions`.
  *
  * The cache is an {@link InMemoryProfileStore} seeded with the fetched observations:
  * the append order, duplicate and per-kind bounding logic is the in-memory adapter's
@@ -36,8 +34,9 @@ const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * 
  * event that needs the data asks `inner` itself, so an error surfaces at the record
  * it belongs to (and the consumer reports that record, not the whole batch).
  */
-export class BatchingProfileStore implements ProfileStore {
+export class BatchingProfileStore implements ProfileStore, DecisionLog {
   readonly #inner: ProfileStore;
+  readonly #innerDecisions: DecisionLog;
   readonly #overlay = new InMemoryProfileStore();
   /** Keys whose stored profile has been read (and seeded into the overlay). */
   readonly #fetched = new Set<ProfileKey>();
@@ -55,8 +54,9 @@ export class BatchingProfileStore implements ProfileStore {
   readonly #now: () => number;
 
   /** @param now the processing clock (epoch ms) that buffered decisions expire by. Default `Date.now`. */
-  constructor(inner: ProfileStore, now: () => number = Date.now) {
+  constructor(inner: ProfileStore, decisions: DecisionLog, now: () => number = Date.now) {
     this.#inner = inner;
+    this.#innerDecisions = decisions;
     this.#now = now;
   }
 
@@ -74,7 +74,7 @@ export class BatchingProfileStore implements ProfileStore {
       this.#fetch([...new Set(keys)], at).catch(() => {}),
       (async () => {
         const ids = [...new Set(eventIds)];
-        const found = await this.#inner.findDecisions(ids);
+        const found = await this.#innerDecisions.findDecisions(ids);
         for (const id of ids) this.#known.set(id, found.get(id));
       })().catch(() => {}),
     ]);
@@ -120,7 +120,7 @@ export class BatchingProfileStore implements ProfileStore {
     const pending = this.#decisions.get(eventId);
     if (pending) return pending.expiresAt * 1000 > this.#now() ? pending.decision : undefined;
     if (this.#known.has(eventId)) return this.#known.get(eventId);
-    return this.#inner.findDecision(eventId);
+    return this.#innerDecisions.findDecision(eventId);
   }
 
   findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
@@ -152,7 +152,7 @@ export class BatchingProfileStore implements ProfileStore {
       this.#writes.length = 0;
     }
     await afterWrites(written);
-    await this.#inner.saveDecisions([...this.#decisions.values()]);
+    await this.#innerDecisions.saveDecisions([...this.#decisions.values()]);
     this.#decisions.clear();
   }
 

@@ -5,9 +5,11 @@ import { type ParseResult, parseEventLine } from '../shared/contract/events.ts';
 import { Detector } from './detector.ts';
 import { toFacts } from './enrich.ts';
 import type { EventFacts } from '../shared/facts.ts';
-import type { ProfileKey } from '../shared/profile/model.ts';
+import type { ProfileKey } from '../shared/profile.ts';
 import { profileKeysOf } from './observe.ts';
-import type { ProfileStore, SubjectDataStore } from '../shared/profile/store.ts';
+import type { ProfileStore } from '../shared/ports/profiles.ts';
+import type { SubjectDataStore } from '../shared/ports/subject-data.ts';
+import type { DecisionLog } from '../shared/ports/decisions.ts';
 import { forgetControlled } from '../rights/subject-rights.ts';
 import type { Pseudonymiser, SubjectPseudonym } from '../shared/pseudonymise.ts';
 import { BatchingProfileStore } from './batching-store.ts';
@@ -46,6 +48,8 @@ export interface ConsumeLog {
 export interface ConsumeDeps {
   /** The real profile store (DynamoDB); the batch runs on a {@link BatchingProfileStore} over it. */
   store: ProfileStore;
+  /** The real decision log (DynamoDB), read and written through the same batch. */
+  decisions: DecisionLog;
   pseudonymiser: Pseudonymiser;
   config: DetectionConfig;
   alerts: AlertWriter;
@@ -55,7 +59,7 @@ export interface ConsumeDeps {
    * objection or restriction made while the batch ran covers is deleted again. Without it (tests
    * that exercise only the detection) there is no check.
    */
-  subjects?: SubjectDataStore;
+  subjects?: Pick<SubjectDataStore, 'controls' | 'retract'>;
   /**
    * Seals the raw bytes of an invalid record (and an excerpt of them) into its dead letter, for a
    * redrive after a fix. Without it a dead letter keeps only the record's hash.
@@ -118,10 +122,11 @@ export async function consumeBatch(
   if (records.length === 0) return result;
 
   const decoded = records.map((record) => decode(record, now()));
-  const store = new BatchingProfileStore(deps.store, now);
+  const store = new BatchingProfileStore(deps.store, deps.decisions, now);
   await prefetch(store, decoded, deps.pseudonymiser);
   const detector = new Detector({
     store,
+    decisions: store,
     pseudonymiser: deps.pseudonymiser,
     config: deps.config,
     now,

@@ -5,7 +5,9 @@ import { logger, metrics } from '../shared/observability.ts';
 import { deadLetterRecordsFromEnv } from '../shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
+import { DynamoDecisionLog } from '../shared/dynamo/decisions.ts';
+import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
+import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import type { ConsumeDeps } from './consume.ts';
@@ -34,10 +36,10 @@ export async function consumeDepsFromEnv(): Promise<ConsumeDeps> {
   const key = await loadPseudonymKey();
   const pseudonymiser = new Pseudonymiser(key);
   const client = dynamoClient();
-  const store = new DynamoProfileStore({ client, tables });
   return {
-    store,
-    subjects: store,
+    store: new DynamoProfileStore({ client, table: tables.profiles }),
+    decisions: new DynamoDecisionLog({ client, table: tables.decisions }),
+    subjects: new DynamoSubjectData({ client, table: tables.profiles }),
     pseudonymiser,
     config,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts }),

@@ -12,9 +12,10 @@ import {
   type SignalKind,
   type SubjectControls,
   controlledKinds,
-} from '../shared/profile/model.ts';
+} from '../shared/profile.ts';
 import { observe, profileKeysOf, signalKindOf } from './observe.ts';
-import type { ProfileStore } from '../shared/profile/store.ts';
+import type { ProfileStore } from '../shared/ports/profiles.ts';
+import type { DecisionLog } from '../shared/ports/decisions.ts';
 import { readsShopWide } from '../rules/shop-wide.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 
@@ -47,6 +48,8 @@ export interface ReadOnlyDetectorDeps {
 
 export interface DetectorDeps extends ReadOnlyDetectorDeps {
   store: ProfileStore;
+  /** The decisions already given, by which a redelivered event is answered as a duplicate. */
+  decisions: DecisionLog;
   /**
    * Called with the facts of each newly decided event (not for duplicates), after its signals
    * were recorded: the stream consumer writes alerts from it (pseudonymous subject and entities).
@@ -73,7 +76,7 @@ export type ReadOnlyDetector = Pick<Detector, 'assess' | 'rulesetVersion'>;
  *
  * @example
  * ```ts
- * const detector = new Detector({ store: new InMemoryProfileStore(), pseudonymiser, config: resolveConfig() });
+ * const detector = new Detector({ store: new InMemoryProfileStore(), decisions: new InMemoryDecisionLog(), pseudonymiser, config });
  * const verdict = await detector.processLine(line); // or detector.process(object)
  * const answer = await Detector.readOnly({ store, pseudonymiser, config }).assess(order); // writes nothing
  * ```
@@ -90,7 +93,7 @@ export class Detector {
    * every write, so the read-only mode cannot start writing unnoticed.
    */
   static readOnly(deps: ReadOnlyDetectorDeps): ReadOnlyDetector {
-    return new Detector({ ...deps, store: refusingWrites(deps.store) });
+    return new Detector({ ...deps, store: refusingWrites(deps.store), decisions: REFUSING_DECISIONS });
   }
 
   /** The ruleset version every decision of this detector carries. */
@@ -135,8 +138,8 @@ export class Detector {
 
   async #handle(parsed: ParseResult): Promise<Verdict> {
     if (!parsed.ok) return invalid(parsed);
-    const { store, config, now, onDecided } = this.#deps;
-    const previous = await store.findDecision(parsed.event.eventId);
+    const { store, decisions, config, now, onDecided } = this.#deps;
+    const previous = await decisions.findDecision(parsed.event.eventId);
     if (previous) return { kind: 'decision', decision: previous, duplicate: true };
 
     const facts = this.#factsOf(parsed);
@@ -144,7 +147,7 @@ export class Detector {
     const { decision, profiled } = this.#decideOn(facts, await this.#load(facts, keys));
     if (profiled) await store.record([observe(facts, decision, config, keys)]);
     // Deliveries repeat in processing time, whatever the event's own time.
-    await store.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
+    await decisions.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
     onDecided(facts, decision);
     return { kind: 'decision', decision, duplicate: false };
   }
@@ -186,18 +189,20 @@ function invalid({ eventId, field, error }: Extract<ParseResult, { ok: false }>)
     : { kind: 'invalid', eventId, field, error };
 }
 
+const refuse = () => Promise.reject(new Error('read-only detector: the profile store is only read'));
+
 /** The reader as a ProfileStore whose every other method refuses (see {@link Detector.readOnly}). */
 function refusingWrites(reader: ProfileReader): ProfileStore {
-  const refuse = () => Promise.reject(new Error('read-only detector: the profile store is only read'));
-  return {
-    load: (keys, at, options) => reader.load(keys, at, options),
-    record: refuse,
-    findDecision: refuse,
-    saveDecision: refuse,
-    findDecisions: refuse,
-    saveDecisions: refuse,
-  };
+  return { load: (keys, at, options) => reader.load(keys, at, options), record: refuse };
 }
+
+/** The decision log of the read-only detector: it never asks for one (see {@link Detector.assess}). */
+const REFUSING_DECISIONS: DecisionLog = {
+  findDecision: refuse,
+  saveDecision: refuse,
+  findDecisions: refuse,
+  saveDecisions: refuse,
+};
 
 /**
  * The zero-point reason on the decision of an event that its subject's objection or restriction

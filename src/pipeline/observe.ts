@@ -9,8 +9,8 @@ import {
   type ProfileKind,
   type SignalKind,
   profileKey,
-} from '../shared/profile/model.ts';
-import type { ProfileWrite } from '../shared/profile/model.ts';
+} from '../shared/profile.ts';
+import type { ProfileWrite } from '../shared/profile.ts';
 
 const DAY_S = 86_400;
 

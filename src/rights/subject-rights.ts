@@ -5,16 +5,19 @@ import {
   SIGNAL_KINDS,
   type SubjectControls,
   controlledKinds,
-} from '../shared/profile/model.ts';
-import type { ProfileWrite } from '../shared/profile/model.ts';
-import type { HeldObservation, ProfileStore, SubjectDataStore } from '../shared/profile/store.ts';
+} from '../shared/profile.ts';
+import type { ProfileWrite } from '../shared/profile.ts';
+import type { ProfileStore } from '../shared/ports/profiles.ts';
+import type { HeldObservation, SubjectDataStore } from '../shared/ports/subject-data.ts';
 import type { Pseudonymiser, SubjectPseudonym } from '../shared/pseudonymise.ts';
 import type { SubjectAlerts } from '../shared/ports/alerts.ts';
 import type { SubjectDeadLetters } from '../shared/ports/dead-letters.ts';
 import type { ReceiptStore, RightsReceipt } from '../shared/ports/receipts.ts';
 
 export interface SubjectRightsDeps {
-  store: SubjectDataStore & Pick<ProfileStore, 'record'>;
+  store: SubjectDataStore;
+  /** The profile store over the same profiles, into which a lifted restriction puts back what it set aside. */
+  profiles: Pick<ProfileStore, 'record'>;
   receipts: ReceiptStore;
   alerts: SubjectAlerts;
   deadLetters: SubjectDeadLetters;
@@ -57,7 +60,7 @@ export interface SubjectExport {
  * @returns the subjects whose writes were taken back
  */
 export async function forgetControlled(
-  store: SubjectDataStore,
+  store: Pick<SubjectDataStore, 'controls' | 'retract'>,
   writes: readonly ProfileWrite[],
 ): Promise<SubjectPseudonym[]> {
   const bySubject = new Map<SubjectPseudonym, ProfileWrite[]>();
@@ -95,7 +98,7 @@ const PLAIN_WORDS =
  *
  * @example
  * ```ts
- * const rights = new SubjectRights({ store, receipts: store, alerts, deadLetters, pseudonymiser });
+ * const rights = new SubjectRights({ store: subjects, profiles, receipts, alerts, deadLetters, pseudonymiser });
  * const receipt = await rights.object('C1000231', 'profiling');
  * receipt.observations; // { login: 12, browse: 40, search: 3, order: 2 }
  * ```
@@ -153,7 +156,7 @@ export class SubjectRights {
       objection: (await store.controls([subject])).get(subject)?.objection,
     });
     const back = held.filter((h) => !objected.includes(h.observation.kind));
-    await store.record(toWrites(back));
+    await this.#deps.profiles.record(toWrites(back));
     await store.dropAside(subject);
     const { objection } = (await store.controls([subject])).get(subject) ?? {};
     await store.setControls(subject, objection ? { objection } : {});

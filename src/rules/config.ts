@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { RULES } from './index.ts';
 import type { RuleSettings } from './rule.ts';
-import { SIGNAL_KINDS, type SignalKind } from '../shared/profile/model.ts';
+import { SIGNAL_KINDS, type SignalKind } from '../shared/profile.ts';
 
 /** The version of the committed ruleset and defaults; bump it when a rule or a default changes. */
 export const BASE_RULESET_VERSION = '2026.11.25';

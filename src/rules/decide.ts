@@ -1,7 +1,7 @@
 import type { EventType } from '../shared/contract/events.ts';
 import type { DetectionConfig } from './config.ts';
 import type { EventFacts } from '../shared/facts.ts';
-import type { ProfileSnapshot } from '../shared/profile/model.ts';
+import type { ProfileSnapshot } from '../shared/profile.ts';
 import { RULES } from './index.ts';
 import type { Decision, Reason } from '../shared/decision.ts';
 import { ProfileView, type Rule, type RuleSettings } from './rule.ts';

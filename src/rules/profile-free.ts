@@ -1,5 +1,5 @@
 import type { DetectionConfig } from './config.ts';
-import type { ProfileSnapshot } from '../shared/profile/model.ts';
+import type { ProfileSnapshot } from '../shared/profile.ts';
 
 /**
  * The rules that read no stored profile: they judge the event's own facts (address range and

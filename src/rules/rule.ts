@@ -1,7 +1,7 @@
 import type { EventType } from '../shared/contract/events.ts';
 import type { EventFacts } from '../shared/facts.ts';
-import type { Observation, Profile, ProfileKind, ProfileSnapshot } from '../shared/profile/model.ts';
-import { emptyProfile, profileKey } from '../shared/profile/model.ts';
+import type { Observation, Profile, ProfileKind, ProfileSnapshot } from '../shared/profile.ts';
+import { emptyProfile, profileKey } from '../shared/profile.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
 import type { Evidence, ReasonCode } from '../shared/decision.ts';
 

@@ -1,4 +1,4 @@
-import type { Observation, SignalKind } from '../shared/profile/model.ts';
+import type { Observation, SignalKind } from '../shared/profile.ts';
 
 /**
  * Observations of one kind within `[at - windowMs, at]`, newest first, not

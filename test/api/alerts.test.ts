@@ -5,12 +5,12 @@ import { resolveConfig } from '../../src/rules/config.ts';
 import { consumeBatch } from '../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { type Alert } from '../../src/shared/ports/alerts.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { aFailedLogin } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../factories/pipeline.ts';
 import { anAlert } from '../factories/api.ts';
 import { type ApiHarness, startApi } from './support.ts';
+import { dynamoStores } from '../factories/stores.ts';
 
 let api: ApiHarness;
 let writer: DynamoAlertWriter;
@@ -136,8 +136,10 @@ describe('GET /v1/alerts/{id}', () => {
         occurredAt: new Date(now - 120_000 + i * 1000).toISOString(),
       }),
     );
+    const { profiles, decisions } = dynamoStores(api.client, api.tables);
     const result = await consumeBatch(toStreamRecords(aKinesisEvent(events)), {
-      store: new DynamoProfileStore({ client: api.client, tables: api.tables }),
+      store: profiles,
+      decisions,
       pseudonymiser: testPseudonymiser(),
       config: resolveConfig(),
       alerts: writer,

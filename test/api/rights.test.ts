@@ -4,12 +4,13 @@ import { resolveConfig } from '../../src/rules/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
 import { consumeBatch } from '../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
-import type { Observation } from '../../src/shared/profile/model.ts';
+import { decodeObservation } from '../../src/shared/dynamo/profile-items.ts';
+import type { Observation } from '../../src/shared/profile.ts';
 import { aBrowse, aFailedLogin, aLogin } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../factories/pipeline.ts';
 import { type ApiHarness, startApi } from './support.ts';
+import { dynamoStores } from '../factories/stores.ts';
 
 let api: ApiHarness;
 
@@ -22,10 +23,11 @@ afterAll(async () => {
 
 /** Streams events through the real consumer into the harness's tables (the API's data). */
 async function consume(events: readonly VigilEvent[]): Promise<void> {
-  const store = new DynamoProfileStore({ client: api.client, tables: api.tables });
+  const { profiles, decisions, subjects } = dynamoStores(api.client, api.tables);
   const result = await consumeBatch(toStreamRecords(aKinesisEvent(events)), {
-    store,
-    subjects: store,
+    store: profiles,
+    decisions,
+    subjects,
     pseudonymiser: testPseudonymiser(),
     config: resolveConfig(),
     alerts: new DynamoAlertWriter({ client: api.client, table: api.tables.alerts }),

@@ -10,13 +10,14 @@ import { RULES } from '../../src/rules/index.ts';
 import { ProfileView } from '../../src/rules/rule.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import { Detector } from '../../src/pipeline/detector.ts';
-import type { ProfileSnapshot } from '../../src/shared/profile/model.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
+import type { ProfileSnapshot } from '../../src/shared/profile.ts';
+import { DynamoProfileStore } from '../../src/shared/dynamo/profiles.ts';
 import { anOrder } from '../factories/events.ts';
 import { factsOf, testPseudonymiser } from '../factories/pipeline.ts';
 import { aRecentOrder } from '../factories/api.ts';
 import { countCommands } from '../support/local-dynamo.ts';
 import { type ApiHarness, itemCounts, startApi } from './support.ts';
+import { dynamoStores } from '../factories/stores.ts';
 
 let api: ApiHarness;
 
@@ -50,8 +51,13 @@ describe('POST /v1/score', () => {
 
   it('reads the profiles the stream wrote: a fourth order within the hour is ORDER_VELOCITY', async () => {
     // Prepare: three orders of one customer through the pipeline (as the stream consumer would)
-    const store = new DynamoProfileStore({ client: api.client, tables: api.tables });
-    const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config: resolveConfig() });
+    const { profiles: store, decisions } = dynamoStores(api.client, api.tables);
+    const detector = new Detector({
+      store,
+      decisions,
+      pseudonymiser: testPseudonymiser(),
+      config: resolveConfig(),
+    });
     const customerId = 'C7000001';
     for (let i = 0; i < 3; i++)
       await detector.process(aRecentOrder({ customerId, order: { orderId: `O-${i}` } }));
@@ -125,8 +131,13 @@ describe('POST /v1/score', () => {
 describe("POST /v1/score and the customer's controls (the detection path of the stream, read-only)", () => {
   /** Orders of two other customers on `deviceId`, through the stream's detector: the device's stored profile. */
   async function aSharedDevice(deviceId: string): Promise<void> {
-    const store = new DynamoProfileStore({ client: api.client, tables: api.tables });
-    const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config: resolveConfig() });
+    const { profiles: store, decisions } = dynamoStores(api.client, api.tables);
+    const detector = new Detector({
+      store,
+      decisions,
+      pseudonymiser: testPseudonymiser(),
+      config: resolveConfig(),
+    });
     for (const customerId of [`${deviceId}-a`, `${deviceId}-b`]) {
       await detector.process(aRecentOrder({ customerId, deviceId, order: { orderId: `O-${customerId}` } }));
     }
@@ -183,8 +194,13 @@ describe("POST /v1/score and the customer's controls (the detection path of the 
   it("scores an order the stream decided already afresh, to the stream's decision", async () => {
     // Prepare
     await aSharedDevice('d-decided');
-    const store = new DynamoProfileStore({ client: api.client, tables: api.tables });
-    const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config: resolveConfig() });
+    const { profiles: store, decisions } = dynamoStores(api.client, api.tables);
+    const detector = new Detector({
+      store,
+      decisions,
+      pseudonymiser: testPseudonymiser(),
+      config: resolveConfig(),
+    });
     const order = aRecentOrder({ customerId: 'C-decided', deviceId: 'd-decided' });
     const streamed = await detector.process(order);
 
@@ -204,16 +220,21 @@ describe("POST /v1/score and the customer's controls (the detection path of the 
     // Prepare: the score's own client, its commands counted
     await aSharedDevice('d-count');
     const pseudonymiser = testPseudonymiser();
-    const writer = new DynamoProfileStore({ client: api.client, tables: api.tables });
+    const writer = dynamoStores(api.client, api.tables);
     const decided = aRecentOrder({ customerId: 'C-count-decided', deviceId: 'd-count' });
-    await new Detector({ store: writer, pseudonymiser, config: resolveConfig() }).process(decided);
-    await writer.setControls(pseudonymiser.of('subject', 'C-count-objecting'), {
+    await new Detector({
+      store: writer.profiles,
+      decisions: writer.decisions,
+      pseudonymiser,
+      config: resolveConfig(),
+    }).process(decided);
+    await writer.subjects.setControls(pseudonymiser.of('subject', 'C-count-objecting'), {
       objection: { scope: 'profiling', at: Date.now() },
     });
     const client = api.local.client();
     const counter = countCommands(client);
     const deps: ScoreDeps = {
-      store: new DynamoProfileStore({ client, tables: api.tables, writes: false }),
+      store: new DynamoProfileStore({ client, table: api.tables.profiles, writes: false }),
       pseudonymiser,
       config: resolveConfig(),
       budgetMs: 10_000,

@@ -1,6 +1,6 @@
 /**
- * The stream consumer's collaborators on DynamoDB at the fixtures' clock: the real profile store
- * (also the subjects' controls), alert and dead-letter writers, the test key's pseudonymiser,
+ * The stream consumer's collaborators on DynamoDB at the fixtures' clock: the real profile store,
+ * decision log and subject data (the subjects' controls), alert and dead-letter writers, the test key's pseudonymiser,
  * the default detection config. `overrides` replaces any of them (a sealer and a record store
  * for dead letters that keep their records, a log).
  */
@@ -9,22 +9,22 @@ import type { BlobStore } from '../../src/shared/blobs.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import type { ConsumeDeps } from '../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { testPseudonymiser } from './pipeline.ts';
 import { FIXTURE_NOW_MS } from './events.ts';
+import { dynamoStores } from './stores.ts';
 
 export function consumerOnDynamo(
   client: DynamoClient,
   tables: Record<TableRole, string>,
-  overrides: Omit<Partial<ConsumeDeps>, 'store' | 'subjects'> & { records?: BlobStore } = {},
-): ConsumeDeps & { store: DynamoProfileStore } {
+  overrides: Omit<Partial<ConsumeDeps>, 'store' | 'decisions' | 'subjects'> & { records?: BlobStore } = {},
+): ConsumeDeps & ReturnType<typeof dynamoStores> {
   const now = () => FIXTURE_NOW_MS;
   const { records, ...rest } = overrides;
-  const store = new DynamoProfileStore({ client, tables, now });
+  const stores = dynamoStores(client, tables, { now });
   return {
-    store,
-    subjects: store,
+    ...stores,
+    store: stores.profiles,
     pseudonymiser: testPseudonymiser(),
     config: resolveConfig(),
     alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),

@@ -27,7 +27,7 @@ import {
   type ProfileKind,
   type ProfileSnapshot,
   profileKey,
-} from '../../src/shared/profile/model.ts';
+} from '../../src/shared/profile.ts';
 import type { Pseudonym } from '../../src/shared/pseudonymise.ts';
 
 /** The time of every default event: the rules' "now". */

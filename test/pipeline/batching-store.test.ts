@@ -6,14 +6,21 @@ import { demoTraffic } from '../../src/demo/traffic.ts';
 import { BatchingProfileStore } from '../../src/pipeline/batching-store.ts';
 import { consumeBatch } from '../../src/pipeline/consume.ts';
 import { InMemoryAlertWriter, InMemoryDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { InMemoryProfileStore } from '../../src/shared/profile/memory-store.ts';
+import { InMemoryProfileStore } from '../../src/shared/memory/profiles.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../factories/pipeline.ts';
-import { describeProfileStoreContract } from '../shared/profile/profile-store.contract.ts';
+import { describeProfileStoreContract } from '../shared/ports/profiles.contract.ts';
+import { InMemoryDecisionLog } from '../../src/shared/memory/decisions.ts';
+import { describeDecisionLogContract } from '../shared/ports/decisions.contract.ts';
 
 // Within one batch the batching store must behave as a profile store itself.
+const aBatchingStore = () => new BatchingProfileStore(new InMemoryProfileStore(), new InMemoryDecisionLog());
 describeProfileStoreContract('batching over in-memory', async () => ({
-  store: new BatchingProfileStore(new InMemoryProfileStore()),
+  store: aBatchingStore(),
+  close: async () => {},
+}));
+describeDecisionLogContract('batching over in-memory', async () => ({
+  store: aBatchingStore(),
   close: async () => {},
 }));
 
@@ -25,6 +32,7 @@ describe('consumeBatch over a batching store', () => {
     const config = resolveConfig();
     const single = new Detector({
       store: new InMemoryProfileStore(),
+      decisions: new InMemoryDecisionLog(),
       pseudonymiser: testPseudonymiser(),
       config,
       now,
@@ -32,6 +40,7 @@ describe('consumeBatch over a batching store', () => {
     const alerts = new InMemoryAlertWriter();
     const deps = {
       store: new InMemoryProfileStore(),
+      decisions: new InMemoryDecisionLog(),
       pseudonymiser: testPseudonymiser(),
       config,
       alerts,

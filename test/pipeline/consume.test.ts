@@ -13,8 +13,6 @@ import { resolveConfig } from '../../src/rules/config.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
 import { ENV } from '../../src/shared/env.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
-import type { ProfileStore } from '../../src/shared/profile/store.ts';
 import { TABLE_ROLES, type TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, FIXTURE_NOW_MS, withField } from '../factories/events.ts';
 import { aKinesisEvent, aKinesisRecord, TEST_SHARD, toStreamRecords } from '../factories/kinesis.ts';
@@ -25,6 +23,8 @@ import {
   countCommands,
   startDynalite,
 } from '../support/local-dynamo.ts';
+import { dynamoStores } from '../factories/stores.ts';
+import type { DecisionLog } from '../../src/shared/ports/decisions.ts';
 
 type Item = Record<string, unknown>;
 
@@ -48,14 +48,16 @@ interface Harness {
   takeCounts(): Record<string, number>;
 }
 
-/** Consumer deps on DynamoDB tables of a fresh stage; `wrap` decorates the profile store. */
-async function aHarness(wrap: (store: ProfileStore) => ProfileStore = (s) => s): Promise<Harness> {
+/** Consumer deps on DynamoDB tables of a fresh stage; `wrap` decorates the decision log. */
+async function aHarness(wrap: (log: DecisionLog) => DecisionLog = (l) => l): Promise<Harness> {
   const tables = await local.createTables(`c${++stages}`);
   const client = local.client();
   const counter = countCommands(client);
   const now = () => FIXTURE_NOW_MS;
+  const stores = dynamoStores(client, tables, { now });
   const deps: ConsumeDeps = {
-    store: wrap(new DynamoProfileStore({ client, tables, now })),
+    store: stores.profiles,
+    decisions: wrap(stores.decisions),
     pseudonymiser: testPseudonymiser(),
     config: resolveConfig(),
     alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
@@ -189,8 +191,6 @@ describe('consumeBatch on DynamoDB (dynalite)', () => {
     const events = normalTraffic(5);
     const failing = events[2]!.eventId;
     const h = await aHarness((store) => ({
-      load: (keys, at) => store.load(keys, at),
-      record: (writes) => store.record(writes),
       saveDecision: (decision, expiresAt) => store.saveDecision(decision, expiresAt),
       saveDecisions: (decisions) => store.saveDecisions(decisions),
       findDecision: async (eventId) => {

@@ -17,13 +17,14 @@ import { ENV } from '../../src/shared/env.ts';
 import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
 import { aBrowse, aLogin, anOrder, toLine } from '../factories/events.ts';
 import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
 import { TEST_KEY_TEXT, testKey, testPseudonymiser } from '../factories/pipeline.ts';
 import { type LocalKinesis, startKinesalite } from '../support/kinesalite.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
 import { vigilInProcess } from '../support/vigil.ts';
+import { DynamoDecisionLog } from '../../src/shared/dynamo/decisions.ts';
+import { DynamoProfileStore } from '../../src/shared/dynamo/profiles.ts';
 
 let kinesis: LocalKinesis;
 let dynamo: LocalDynamo;
@@ -59,7 +60,8 @@ async function aStage(daysAgo = 3) {
   const now = () => consumedAt;
   const consume = (batch: StreamRecord[]) =>
     consumeBatch(batch, {
-      store: new DynamoProfileStore({ client, tables, now }),
+      store: new DynamoProfileStore({ client, table: tables.profiles, now }),
+      decisions: new DynamoDecisionLog({ client, table: tables.decisions, now }),
       pseudonymiser: testPseudonymiser(),
       config: resolveConfig(),
       alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),

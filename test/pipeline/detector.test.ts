@@ -3,16 +3,19 @@ import type { Decision } from '../../src/shared/decision.ts';
 import { BASE_RULESET_VERSION, type DetectionConfig, resolveConfig } from '../../src/rules/config.ts';
 import { MAX_FUTURE_MS } from '../../src/shared/contract/events.ts';
 import { Detector, type Verdict } from '../../src/pipeline/detector.ts';
-import type { ProfileKey, ProfileSnapshot } from '../../src/shared/profile/model.ts';
-import { InMemoryProfileStore } from '../../src/shared/profile/memory-store.ts';
-import type { ProfileWrite } from '../../src/shared/profile/model.ts';
-import type { ProfileStore } from '../../src/shared/profile/store.ts';
+import type { ProfileKey, ProfileSnapshot } from '../../src/shared/profile.ts';
+import { InMemoryProfileStore } from '../../src/shared/memory/profiles.ts';
+import type { ProfileWrite } from '../../src/shared/profile.ts';
+import type { ProfileStore } from '../../src/shared/ports/profiles.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS, withField } from '../factories/events.ts';
 import { DAY_MS, iso, ms, testPseudonymiser } from '../factories/pipeline.ts';
+import { InMemoryDecisionLog } from '../../src/shared/memory/decisions.ts';
+import type { DecisionLog } from '../../src/shared/ports/decisions.ts';
 
-/** The in-memory store behind the port, counting what the detector asks of it. */
-class SpyStore implements ProfileStore {
-  readonly #inner: ProfileStore;
+/** The in-memory store and decision log behind the ports, counting what the detector asks of them. */
+class SpyStore implements ProfileStore, DecisionLog {
+  readonly #inner = new InMemoryProfileStore();
+  readonly #decisions: DecisionLog;
   records = 0;
   recordedWrites: ProfileWrite[] = [];
   savedDecisions = 0;
@@ -20,7 +23,7 @@ class SpyStore implements ProfileStore {
 
   /** @param nowMs the detector's clock, which remembered decisions expire by */
   constructor(nowMs: number) {
-    this.#inner = new InMemoryProfileStore({ now: () => nowMs });
+    this.#decisions = new InMemoryDecisionLog({ now: () => nowMs });
   }
 
   async record(writes: readonly ProfileWrite[]): Promise<void> {
@@ -31,20 +34,20 @@ class SpyStore implements ProfileStore {
 
   async saveDecision(decision: Decision, expiresAt: number): Promise<void> {
     this.savedDecisions++;
-    await this.#inner.saveDecision(decision, expiresAt);
+    await this.#decisions.saveDecision(decision, expiresAt);
   }
 
   async findDecision(eventId: string): Promise<Decision | undefined> {
-    return this.#inner.findDecision(eventId);
+    return this.#decisions.findDecision(eventId);
   }
 
   async findDecisions(eventIds: readonly string[]): Promise<Map<string, Decision>> {
-    return this.#inner.findDecisions(eventIds);
+    return this.#decisions.findDecisions(eventIds);
   }
 
   async saveDecisions(decisions: readonly { decision: Decision; expiresAt: number }[]): Promise<void> {
     this.savedDecisions += decisions.length;
-    await this.#inner.saveDecisions(decisions);
+    await this.#decisions.saveDecisions(decisions);
   }
 
   async load(keys: readonly ProfileKey[], at: number): Promise<ProfileSnapshot> {
@@ -55,7 +58,13 @@ class SpyStore implements ProfileStore {
 
 function aDetector(config: DetectionConfig = resolveConfig(), nowMs: number = FIXTURE_NOW_MS) {
   const store = new SpyStore(nowMs);
-  const detector = new Detector({ store, pseudonymiser: testPseudonymiser(), config, now: () => nowMs });
+  const detector = new Detector({
+    store,
+    decisions: store,
+    pseudonymiser: testPseudonymiser(),
+    config,
+    now: () => nowMs,
+  });
   return { store, detector };
 }
 

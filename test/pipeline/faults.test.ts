@@ -14,7 +14,7 @@ import { type ConsumeDeps, type StreamRecord, consumeBatch } from '../../src/pip
 import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
+import { decodeObservation } from '../../src/shared/dynamo/profile-items.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../../src/rights/subject-rights.ts';
 import { TABLE_ROLES, type TableRole } from '../../src/shared/tables.ts';
@@ -23,6 +23,7 @@ import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testKey, testPseudonymiser } from '../factories/pipeline.ts';
 import { type FaultPlan, NO_PAUSE, SDK_ATTEMPTS, faultyClient } from '../support/faults.ts';
 import { useDynalite } from '../support/local-dynamo.ts';
+import { dynamoStores } from '../factories/stores.ts';
 
 type Item = Record<string, unknown>;
 type State = Record<TableRole, Item[]>;
@@ -81,7 +82,7 @@ const BATCHES: StreamRecord[][] = (() => {
 
 interface Pipeline {
   deps: ConsumeDeps;
-  store: DynamoProfileStore;
+  stores: ReturnType<typeof dynamoStores>;
   tables: Record<TableRole, string>;
   /** What the consumer logged as failed (error messages). */
   errors: string[];
@@ -93,11 +94,12 @@ interface Pipeline {
 async function aPipeline(client: DynamoClient): Promise<Pipeline> {
   const tables = await dynalite.newTables();
   const now = () => FIXTURE_NOW_MS;
-  const store = new DynamoProfileStore({ client, tables, now, unprocessedRetry: NO_PAUSE });
+  const stores = dynamoStores(client, tables, { now, unprocessedRetry: NO_PAUSE });
   const errors: string[] = [];
   const deps: ConsumeDeps = {
-    store,
-    subjects: store,
+    store: stores.profiles,
+    decisions: stores.decisions,
+    subjects: stores.subjects,
     pseudonymiser: testPseudonymiser(),
     config: CONFIG,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
@@ -118,7 +120,7 @@ async function aPipeline(client: DynamoClient): Promise<Pipeline> {
   };
   const state = async () =>
     Object.fromEntries(await Promise.all(TABLE_ROLES.map(async (r) => [r, await scan(r)] as const))) as State;
-  return { deps, store, tables, errors, state };
+  return { deps, stores, tables, errors, state };
 }
 
 /**
@@ -265,10 +267,11 @@ describe('erasure under throttling and partial batch results', () => {
   it("leaves nothing of the customer's in the profiles or the alerts, the request repeated until it completes", async () => {
     // Prepare: the traffic consumed without faults, then a third of the attempts throttled, half the batches partial
     const faults = faultyClient(dynalite.local.endpoint, { throttle: 0, partial: 0 });
-    const { deps, store, tables, state } = await aPipeline(faults.client);
+    const { deps, stores, tables, state } = await aPipeline(faults.client);
     for (const batch of BATCHES) await deliver(batch, deps);
     const rights = new SubjectRights({
-      store,
+      store: stores.subjects,
+      profiles: stores.profiles,
       receipts: new DynamoReceiptStore({ client: faults.client, table: tables.profiles }),
       alerts: new DynamoSubjectAlerts({
         client: faults.client,

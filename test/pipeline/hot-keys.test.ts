@@ -9,15 +9,16 @@ import { ALERT_STATUS_SHARDS, statusPartition } from '../../src/shared/alerts/pa
 import { resolveConfig } from '../../src/rules/config.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
-import type { Observation, ProfileKey } from '../../src/shared/profile/model.ts';
-import type { ProfileWrite } from '../../src/shared/profile/model.ts';
-import { PROFILE_LIMITS } from '../../src/shared/profile/store.ts';
+import { DynamoProfileStore } from '../../src/shared/dynamo/profiles.ts';
+import type { Observation, ProfileKey } from '../../src/shared/profile.ts';
+import type { ProfileWrite } from '../../src/shared/profile.ts';
+import { PROFILE_LIMITS } from '../../src/shared/ports/profiles.ts';
 import { anAlert } from '../factories/api.ts';
 import { aFailedLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../factories/pipeline.ts';
 import { countWritesByKey, useDynalite } from '../support/local-dynamo.ts';
+import { dynamoStores } from '../factories/stores.ts';
 
 type Item = Record<string, unknown>;
 
@@ -58,8 +59,10 @@ describe('hot keys under a credential-stuffing wave', () => {
     const tables = await dynalite.newTables();
     const client = dynalite.local.client();
     const now = () => FIXTURE_NOW_MS;
+    const stores = dynamoStores(client, tables, { now });
     const deps: ConsumeDeps = {
-      store: new DynamoProfileStore({ client, tables, now }),
+      store: stores.profiles,
+      decisions: stores.decisions,
       pseudonymiser: testPseudonymiser(),
       config: resolveConfig(),
       alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
@@ -97,7 +100,8 @@ describe('hot keys under a credential-stuffing wave', () => {
     // Prepare: two shards' stores read the three addresses' items; the later shard writes first
     const tables = await dynalite.newTables();
     const client = dynalite.local.client();
-    const aStore = () => new DynamoProfileStore({ client, tables, now: () => FIXTURE_NOW_MS });
+    const aStore = () =>
+      new DynamoProfileStore({ client, table: tables.profiles, now: () => FIXTURE_NOW_MS });
     const [early, late] = [aStore(), aStore()];
     const ips = ADDRESSES.map((_, i): ProfileKey => `ip#v1:hot-${i}`);
     const T0 = Date.parse('2026-11-24T08:40:00Z');

@@ -3,9 +3,9 @@ import type { Decision, Outcome } from '../../src/shared/decision.ts';
 import { DEFAULT_RETENTION_DAYS, type DetectionConfig, resolveConfig } from '../../src/rules/config.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
 import type { EventFacts } from '../../src/shared/facts.ts';
-import { type ProfileKey, profileKey } from '../../src/shared/profile/model.ts';
+import { type ProfileKey, profileKey } from '../../src/shared/profile.ts';
 import { observe, profileKeysOf, signalKindOf } from '../../src/pipeline/observe.ts';
-import { type ProfileWrite } from '../../src/shared/profile/model.ts';
+import { type ProfileWrite } from '../../src/shared/profile.ts';
 import { aBrowse, aFailedLogin, aLogin, anOrder } from '../factories/events.ts';
 import { DAY_S, factsOf, ms, testPseudonymiser } from '../factories/pipeline.ts';
 

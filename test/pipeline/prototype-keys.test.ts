@@ -27,9 +27,9 @@ async function aStage() {
   const client: DynamoClient = dynalite.local.client();
   const now = () => FIXTURE_NOW_MS;
   const deps = consumerOnDynamo(client, tables);
-  const store = deps.store;
   const rights = new SubjectRights({
-    store,
+    store: deps.subjects,
+    profiles: deps.store,
     receipts: new DynamoReceiptStore({ client, table: tables.profiles }),
     alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
     deadLetters: new DynamoDeadLetters({
@@ -53,7 +53,7 @@ async function aStage() {
   };
   const profileKeys = async () =>
     (await scanRaw(dynalite.local.endpoint, tables.profiles)).map((item) => item.pk!.S!.split('#')[0]);
-  return { store, rights, consume, holding, profileKeys };
+  return { store: deps.store, rights, consume, holding, profileKeys };
 }
 
 /** Prototype names (and the store's escape character), or any text of 1 to `max` characters. */

@@ -13,14 +13,14 @@ import { resolveConfig } from '../../src/rules/config.ts';
 import { putRecordsAll } from '../../src/shared/kinesis.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore } from '../../src/shared/profile/dynamo-store.ts';
-import type { ProfileStore } from '../../src/shared/profile/store.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../factories/pipeline.ts';
 import { type LocalKinesis, startKinesalite } from '../support/kinesalite.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { dynamoStores } from '../factories/stores.ts';
+import type { DecisionLog } from '../../src/shared/ports/decisions.ts';
 
 type Item = Record<string, unknown>;
 
@@ -58,13 +58,15 @@ function traffic() {
   return [...customers, ...attack];
 }
 
-/** Consumer deps on the tables of a fresh stage; `wrap` decorates the profile store. */
-async function aStage(wrap: (store: ProfileStore, client: DynamoDBDocumentClient) => ProfileStore) {
+/** Consumer deps on the tables of a fresh stage; `wrap` decorates the decision log. */
+async function aStage(wrap: (log: DecisionLog, client: DynamoDBDocumentClient) => DecisionLog) {
   const tables = await dynamo.createTables(`r${++stages}`);
   const client = dynamo.client();
   const now = () => FIXTURE_NOW_MS;
+  const stores = dynamoStores(client, tables, { now });
   const deps: ConsumeDeps = {
-    store: wrap(new DynamoProfileStore({ client, tables, now }), client),
+    store: stores.profiles,
+    decisions: wrap(stores.decisions, client),
     pseudonymiser: testPseudonymiser(),
     config: resolveConfig(),
     alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
@@ -123,8 +125,6 @@ describe('redelivery through the local poller', () => {
     const clean = await aStage((store) => store);
     let crashes = 0;
     const faulty = await aStage((store, client) => ({
-      load: (keys, at) => store.load(keys, at),
-      record: (writes) => store.record(writes),
       findDecision: (id) => store.findDecision(id),
       findDecisions: (ids) => store.findDecisions(ids),
       saveDecision: (decision, expiresAt) => store.saveDecision(decision, expiresAt),

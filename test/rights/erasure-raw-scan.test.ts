@@ -63,11 +63,11 @@ async function aStage() {
   const records = new FolderBlobStore(recordsDir);
   const sealer = new RecordSealer(testKey());
   const deps = consumerOnDynamo(client, tables, { pseudonymiser, records, sealer });
-  const store = deps.store;
   const receipts = new DynamoReceiptStore({ client, table: tables.profiles });
   const rights = {
     rights: new SubjectRights({
-      store,
+      store: deps.subjects,
+      profiles: deps.store,
       receipts,
       alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
       deadLetters: new DynamoDeadLetters({ client, table: tables.deadLetters, records, sealer, now }),

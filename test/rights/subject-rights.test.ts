@@ -17,7 +17,7 @@ import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
 import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
 import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
-import { DynamoProfileStore, decodeObservation } from '../../src/shared/profile/dynamo-store.ts';
+import { decodeObservation } from '../../src/shared/dynamo/profile-items.ts';
 import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
 import { SubjectRights } from '../../src/rights/subject-rights.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
@@ -25,6 +25,7 @@ import { aBrowse, aFailedLogin, aLogin, anOrder, FIXTURE_NOW_MS } from '../facto
 import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
 import { testKey, testPseudonymiser } from '../factories/pipeline.ts';
 import { type LocalDynamo, startDynalite } from '../support/local-dynamo.ts';
+import { dynamoStores } from '../factories/stores.ts';
 
 type Item = Record<string, unknown>;
 
@@ -48,13 +49,14 @@ async function aStage() {
   const tables = await local.createTables(stage);
   const client: DynamoClient = local.client();
   const now = () => FIXTURE_NOW_MS;
-  const store = new DynamoProfileStore({ client, tables, now });
+  const { profiles: store, decisions, subjects } = dynamoStores(client, tables, { now });
   const recordsDir = join(recordsRoot, stage);
   const records = new FolderBlobStore(recordsDir);
   const sealer = new RecordSealer(testKey());
   const deps: ConsumeDeps = {
     store,
-    subjects: store,
+    decisions,
+    subjects,
     pseudonymiser: testPseudonymiser(),
     config: resolveConfig(),
     alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
@@ -63,7 +65,8 @@ async function aStage() {
     now,
   };
   const rights = new SubjectRights({
-    store,
+    store: subjects,
+    profiles: store,
     receipts: new DynamoReceiptStore({ client, table: tables.profiles }),
     alerts: new DynamoSubjectAlerts({ client, table: tables.alerts }),
     deadLetters: new DynamoDeadLetters({ client, table: tables.deadLetters, records, sealer, now }),
@@ -202,8 +205,10 @@ describe('objection', () => {
         await s.rights.object(customerId, 'profiling');
         await s.store.record(writes);
       },
-      findDecision: (eventId) => s.store.findDecision(eventId),
-      findDecisions: (eventIds) => s.store.findDecisions(eventIds),
+    };
+    const decisions: ConsumeDeps['decisions'] = {
+      findDecision: (eventId) => s.deps.decisions.findDecision(eventId),
+      findDecisions: (eventIds) => s.deps.decisions.findDecisions(eventIds),
       saveDecision: () => Promise.reject(new Error('crash')),
       saveDecisions: () => Promise.reject(new Error('crash')),
     };
@@ -212,6 +217,7 @@ describe('objection', () => {
     const result = await consumeBatch(toStreamRecords(aKinesisEvent(aMorning(customerId))), {
       ...s.deps,
       store,
+      decisions,
     });
 
     // Assess: the batch is retried, and what it wrote after the objection was taken back already

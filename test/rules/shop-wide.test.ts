@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/rules/config.ts';
-import type { ProfileSnapshot } from '../../src/shared/profile/model.ts';
+import type { ProfileSnapshot } from '../../src/shared/profile.ts';
 import { RULES } from '../../src/rules/index.ts';
 import { ProfileView } from '../../src/rules/rule.ts';
 import { readsShopWide, SHOP_WIDE_RULES } from '../../src/rules/shop-wide.ts';

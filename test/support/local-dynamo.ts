@@ -143,7 +143,7 @@ function connect(endpoint: string, stop: () => Promise<void>): LocalDynamo {
  * ```ts
  * const local = await startDynalite();
  * const tables = await local.createTables('t1');
- * const store = new DynamoProfileStore({ client: local.client(), tables });
+ * const store = new DynamoProfileStore({ client: local.client(), table: tables.profiles });
  * await local.close();
  * ```
  */

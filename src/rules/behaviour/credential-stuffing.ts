@@ -1,4 +1,4 @@
-import type { ProfileKind } from '../../shared/profile/model.ts';
+import type { ProfileKind } from '../../shared/profile.ts';
 import { defineRule, firstFinding, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
 import { distinct, recentOf } from '../window.ts';
 

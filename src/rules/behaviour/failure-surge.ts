@@ -1,4 +1,4 @@
-import type { GlobalBucket } from '../../shared/profile/model.ts';
+import type { GlobalBucket } from '../../shared/profile.ts';
 import { defineRule, minutes } from '../rule.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { GlobalBucket, Observation } from '../../shared/profile/model.ts';
+import type { GlobalBucket, Observation } from '../../shared/profile.ts';
 import type { Pseudonym } from '../../shared/pseudonymise.ts';
 import { defineRule } from '../rule.ts';
 

@@ -1,5 +1,5 @@
 import { distanceKm } from '../../shared/distance.ts';
-import type { Observation } from '../../shared/profile/model.ts';
+import type { Observation } from '../../shared/profile.ts';
 import { defineRule } from '../rule.ts';
 
 /**

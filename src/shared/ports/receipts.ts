@@ -1,5 +1,5 @@
 /** The rights-receipts port: what each rights request did, for the audit trail. */
-import type { ObjectionScope, SignalKind } from '../profile/model.ts';
+import type { ObjectionScope, SignalKind } from '../profile.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 
 /** What a rights request did, for the customer service that asked and for the audit trail. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { amountAboveHistory } from '../../../src/rules/behaviour/amount-above-history.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aSnapshot, anObservation, anOrderFact } from '../../factories/facts.ts';
 
 const S = { ...amountAboveHistory.defaults, points: 15, minHistory: 3, factor: 5, minAmountMinor: 20_000 };

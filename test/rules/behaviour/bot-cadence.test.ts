@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { botCadence } from '../../../src/rules/behaviour/bot-cadence.ts';
 import { ProfileView } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aBrowseFact, aSnapshot, anObservation } from '../../factories/facts.ts';
 
 const S = { ...botCadence.defaults, points: 40, minPages: 8, maxMedianGapMs: 1000 };

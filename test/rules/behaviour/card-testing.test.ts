@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cardTesting } from '../../../src/rules/behaviour/card-testing.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aSnapshot, anObservation, anOrderFact, pseudonym } from '../../factories/facts.ts';
 
 const S = { ...cardTesting.defaults, points: 45, windowMinutes: 60, minInstruments: 3 };

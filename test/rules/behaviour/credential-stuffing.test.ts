@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { credentialStuffing } from '../../../src/rules/behaviour/credential-stuffing.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aLoginFact, aSnapshot, anObservation, pseudonym } from '../../factories/facts.ts';
 
 const S = {

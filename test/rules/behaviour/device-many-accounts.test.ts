@@ -3,7 +3,7 @@ import { deviceManyAccounts } from '../../../src/rules/behaviour/device-many-acc
 import { decide } from '../../../src/rules/decide.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import { resolveConfig } from '../../../src/rules/config.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import {
   DEFAULT_IDS,
   FACT_AT,

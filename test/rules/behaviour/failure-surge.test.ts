@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failureSurge } from '../../../src/rules/behaviour/failure-surge.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { GlobalBucket } from '../../../src/shared/profile/model.ts';
+import type { GlobalBucket } from '../../../src/shared/profile.ts';
 import { FACT_AT, aGlobalBucket, aLoginFact, aSnapshot } from '../../factories/facts.ts';
 
 const S = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loginRisk } from '../../../src/rules/behaviour/login-risk.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import {
   FACT_AT,
   aGlobalBucket,

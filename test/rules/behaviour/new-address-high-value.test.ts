@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newAddressHighValue } from '../../../src/rules/behaviour/new-address-high-value.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aSnapshot, anObservation, anOrderFact, pseudonym } from '../../factories/facts.ts';
 
 const S = { ...newAddressHighValue.defaults, points: 20, minHistory: 1, minAmountMinor: 25_000 };

@@ -3,7 +3,7 @@ import { decide } from '../../../src/rules/decide.ts';
 import { orderVelocity } from '../../../src/rules/behaviour/order-velocity.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import { resolveConfig } from '../../../src/rules/config.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aLoginFact, aSnapshot, anObservation, anOrderFact } from '../../factories/facts.ts';
 
 const S = { ...orderVelocity.defaults, points: 40, windowMinutes: 60, minOrders: 3 };

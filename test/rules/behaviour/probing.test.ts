@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isProbePath, probing } from '../../../src/rules/behaviour/probing.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aBrowseFact, aSnapshot, anObservation } from '../../factories/facts.ts';
 
 const S = { ...probing.defaults, points: 45, firstProbePoints: 20, windowMinutes: 10, minProbes: 3 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { smallOrderBurst } from '../../../src/rules/behaviour/small-order-burst.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aSnapshot, anObservation, anOrderFact } from '../../factories/facts.ts';
 
 const S = { ...smallOrderBurst.defaults, points: 30, windowMinutes: 30, minOrders: 3, maxAmountMinor: 500 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { successAfterFailures } from '../../../src/rules/behaviour/success-after-failures.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aLoginFact, aSnapshot, anObservation } from '../../factories/facts.ts';
 
 const S = { ...successAfterFailures.defaults, points: 40, windowMinutes: 60, minFailures: 10 };

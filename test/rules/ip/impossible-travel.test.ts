@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { impossibleTravel } from '../../../src/rules/ip/impossible-travel.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { AMSTERDAM, FACT_AT, aLoginFact, aSnapshot, anObservation } from '../../factories/facts.ts';
 
 const S = { ...impossibleTravel.defaults, points: 45, maxSpeedKmh: 900, minDistanceKm: 500 };

@@ -3,7 +3,7 @@ import { decide } from '../../../src/rules/decide.ts';
 import { ipManyAccounts } from '../../../src/rules/ip/ip-many-accounts.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import { resolveConfig } from '../../../src/rules/config.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import {
   FACT_AT,
   DEFAULT_IDS,

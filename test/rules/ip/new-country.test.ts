@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newCountry } from '../../../src/rules/ip/new-country.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
-import type { Observation } from '../../../src/shared/profile/model.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aSnapshot, anObservation, anOrderFact } from '../../factories/facts.ts';
 
 const S = { ...newCountry.defaults, points: 10, minHistory: 3 };

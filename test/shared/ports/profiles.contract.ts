@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Decision } from '../../../src/shared/decision.ts';
-import type { GlobalBucket, Observation, ProfileKey } from '../../../src/shared/profile/model.ts';
-import type { ProfileWrite } from '../../../src/shared/profile/model.ts';
+import type { GlobalBucket, Observation, ProfileKey } from '../../../src/shared/profile.ts';
+import type { ProfileWrite } from '../../../src/shared/profile.ts';
 import {
   GLOBAL_BUCKET_MS,
   GLOBAL_BUCKETS,
   PROFILE_LIMITS,
   type ProfileStore,
-} from '../../../src/shared/profile/store.ts';
+} from '../../../src/shared/ports/profiles.ts';
 import type { Pseudonym, SubjectPseudonym } from '../../../src/shared/pseudonymise.ts';
 
 /** What a contract run needs from an adapter: a fresh, empty store and a way to let go of it. */
@@ -81,19 +80,6 @@ const onShard = (shard: number, sequence: number): ProfileWrite['position'] => (
   shard: `shardId-${String(shard).padStart(12, '0')}`,
   sequence: String(sequence),
 });
-
-function aDecision(eventId: string): Decision {
-  return {
-    eventId,
-    eventType: 'login',
-    score: 45,
-    decision: 'review',
-    reasons: [
-      { code: 'IMPOSSIBLE_TRAVEL', points: 45, message: 'm', evidence: { kmh: 1200, countryCode: 'BR' } },
-    ],
-    rulesetVersion: 'test',
-  };
-}
 
 async function observationsOf(store: ProfileStore, key: ProfileKey, at: number): Promise<Observation[]> {
   const snapshot = await store.load([key], at);
@@ -373,65 +359,6 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
         [T0 - HOUR_MS, 1],
         [T0, 1],
       ]);
-    });
-
-    it('finds a saved decision by event id', async () => {
-      // Prepare
-      const store = await open();
-      const decision = aDecision('evt-saved');
-
-      // Act
-      await store.saveDecision(decision, Math.floor(Date.now() / 1000) + DAY_S);
-
-      // Assess
-      expect(await store.findDecision('evt-saved')).toEqual(decision);
-    });
-
-    it('finds no decision for an unknown event id', async () => {
-      // Prepare
-      const store = await open();
-      await store.saveDecision(aDecision('evt-other'), Math.floor(Date.now() / 1000) + DAY_S);
-
-      // Act
-      const found = await store.findDecision('evt-unknown');
-
-      // Assess
-      expect(found).toBeUndefined();
-    });
-
-    it('finds no decision once it has expired', async () => {
-      // Prepare
-      const store = await open();
-
-      // Act
-      await store.saveDecision(aDecision('evt-expired'), Math.floor(Date.now() / 1000) - 10);
-
-      // Assess
-      expect(await store.findDecision('evt-expired')).toBeUndefined();
-    });
-
-    it('saves and finds decisions in batches, leaving out unknown and expired ones', async () => {
-      // Prepare
-      const store = await open();
-      const nowS = Math.floor(Date.now() / 1000);
-      const live = Array.from({ length: 30 }, (_, i) => aDecision(`evt-batch-${i}`));
-
-      // Act
-      await store.saveDecisions([
-        ...live.map((decision) => ({ decision, expiresAt: nowS + DAY_S })),
-        { decision: aDecision('evt-batch-expired'), expiresAt: nowS - 10 },
-      ]);
-      const found = await store.findDecisions([
-        ...live.map((d) => d.eventId),
-        'evt-batch-expired',
-        'evt-batch-unknown',
-      ]);
-
-      // Assess
-      expect(found.size).toBe(30);
-      expect(found.get('evt-batch-7')).toEqual(live[7]);
-      expect(found.has('evt-batch-expired')).toBe(false);
-      expect(found.has('evt-batch-unknown')).toBe(false);
     });
   });
 }

@@ -2,17 +2,17 @@ import type { DynamoClient } from '../../../src/shared/aws.ts';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/shared/decision.ts';
-import type { Observation, ProfileKey } from '../../../src/shared/profile/model.ts';
+import type { Observation, ProfileKey } from '../../../src/shared/profile.ts';
 import { batchGetAll } from '../../../src/shared/dynamo/batch.ts';
-import { DynamoProfileStore, encodeObservation } from '../../../src/shared/profile/dynamo-store.ts';
-import type { ProfileWrite } from '../../../src/shared/profile/model.ts';
-import { PROFILE_LIMITS } from '../../../src/shared/profile/store.ts';
+import { DynamoProfileStore } from '../../../src/shared/dynamo/profiles.ts';
+import { encodeObservation } from '../../../src/shared/dynamo/profile-items.ts';
+import type { ProfileWrite } from '../../../src/shared/profile.ts';
+import { PROFILE_LIMITS } from '../../../src/shared/ports/profiles.ts';
 import type { Pseudonym, SubjectPseudonym } from '../../../src/shared/pseudonymise.ts';
 import { type LocalDynamo, countCommands, startDynalite } from '../../support/local-dynamo.ts';
 import { scanRaw } from '../../support/raw-scan.ts';
-import { describeProfileStoreContract } from './profile-store.contract.ts';
-import { describeSubjectDataContract } from './subject-data.contract.ts';
-import { describeMapKeysContract } from './map-keys.contract.ts';
+import { describeProfileStoreContract } from '../ports/profiles.contract.ts';
+import { dynamoStores } from '../../factories/stores.ts';
 
 let local: LocalDynamo;
 let stages = 0;
@@ -24,34 +24,18 @@ afterAll(async () => {
   await local.close();
 });
 
-/** A store on tables of their own (a fresh stage), so that no test sees another's data. */
-async function freshStore(): Promise<{
-  store: DynamoProfileStore;
-  client: DynamoClient;
-  tables: { profiles: string; decisions: string };
-}> {
+/** The stores on tables of their own (a fresh stage), so that no test sees another's data. */
+async function freshStore() {
   const tables = await local.createTables(`t${++stages}`);
   const client = local.client();
-  return { store: new DynamoProfileStore({ client, tables }), client, tables };
+  const { profiles, decisions, subjects } = dynamoStores(client, tables);
+  return { store: profiles, decisions, subjects, client, tables };
 }
 
 describeProfileStoreContract('DynamoDB (dynalite)', async () => {
   const { store, client } = await freshStore();
   return { store, close: async () => client.destroy() };
 });
-describeSubjectDataContract('DynamoDB (dynalite)', async () => {
-  const { store, client } = await freshStore();
-  return { store, close: async () => client.destroy() };
-});
-
-describeMapKeysContract(
-  'DynamoDB (dynalite)',
-  async () => {
-    const { store, client } = await freshStore();
-    return { store, close: async () => client.destroy() };
-  },
-  20,
-);
 
 describe('DynamoProfileStore request budget', () => {
   const T0 = Date.parse('2026-11-24T08:00:00Z');
@@ -72,7 +56,7 @@ describe('DynamoProfileStore request budget', () => {
 
   it('sends few requests per operation', async () => {
     // Prepare
-    const { store, client } = await freshStore();
+    const { store, decisions, client } = await freshStore();
     const counter = countCommands(client);
     const decision: Decision = {
       eventId: 'budget-decision',
@@ -102,9 +86,9 @@ describe('DynamoProfileStore request budget', () => {
     measured['record after load, 3 profiles at their limit + counters'] = counter.take();
     await store.record([aLogin(T0 + 101_000)]);
     measured['record without a load, 3 profiles at their limit + counters'] = counter.take();
-    await store.findDecision(decision.eventId);
+    await decisions.findDecision(decision.eventId);
     measured['findDecision'] = counter.take();
-    await store.saveDecision(decision, Math.floor(Date.now() / 1000) + 3600);
+    await decisions.saveDecision(decision, Math.floor(Date.now() / 1000) + 3600);
     measured['saveDecision'] = counter.take();
 
     // Assess
@@ -126,7 +110,7 @@ describe('DynamoProfileStore request budget', () => {
     // Prepare: profiles at their limit, written by a writing store.
     const { store, client, tables } = await freshStore();
     for (let i = 0; i < PROFILE_LIMITS.login + 1; i++) await store.record([aLogin(T0 + i * 1000)]);
-    const reader = new DynamoProfileStore({ client, tables, writes: false });
+    const reader = new DynamoProfileStore({ client, table: tables.profiles, writes: false });
     const counter = countCommands(client);
 
     // Act
@@ -171,7 +155,7 @@ describe('DynamoProfileStore items', () => {
 
   it('stores a prototype-named event id under an escaped key, and still reads and erases one stored unescaped (the emptied items with it)', async () => {
     // Prepare: `__proto__` as a store without the escaping left it (a path update: `obs.__proto__`)
-    const { store, client, tables } = await freshStore();
+    const { store, subjects, client, tables } = await freshStore();
     const subject = 'v1:subject-legacy' as SubjectPseudonym;
     const subjectKey: ProfileKey = `subject#${subject}`;
     const keys: ProfileKey[] = [subjectKey, key];
@@ -191,15 +175,15 @@ describe('DynamoProfileStore items', () => {
         ExpressionAttributeValues: { ':o': encodeObservation(observation('__proto__')) },
       }),
     );
-    await new DynamoProfileStore({ client, tables }).record([
+    await new DynamoProfileStore({ client, table: tables.profiles }).record([
       { observation: observation('constructor'), keys },
     ]);
 
     // Act
     const names = Object.keys((await obsOf(subjectKey))!).sort();
     const loaded = await store.load([subjectKey], T0);
-    const held = await store.observationsOf(subject, T0);
-    await store.forget(subject, ['login']);
+    const held = await subjects.observationsOf(subject, T0);
+    await subjects.forget(subject, ['login']);
 
     // Assess
     expect(names).toEqual(['__proto__', 'login-1', '~constructor']);

@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/rules/config.ts';
 import { type ConsumeDeps, consumeBatch, type StreamRecord } from '../../../src/pipeline/consume.ts';
 import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../../src/shared/pipeline/writers.ts';
-import { GlobalCounters, globalPk } from '../../../src/shared/profile/dynamo-counters.ts';
-import { DynamoProfileStore } from '../../../src/shared/profile/dynamo-store.ts';
-import type { ProfileWrite } from '../../../src/shared/profile/model.ts';
-import type { ProfileStore } from '../../../src/shared/profile/store.ts';
+import { GlobalCounters, globalPk } from '../../../src/shared/dynamo/counters.ts';
+import type { ProfileWrite } from '../../../src/shared/profile.ts';
+import type { DecisionLog } from '../../../src/shared/ports/decisions.ts';
 import { aFailedLogin, aLogin, FIXTURE_NOW_MS } from '../../factories/events.ts';
 import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../../factories/kinesis.ts';
 import { testPseudonymiser } from '../../factories/pipeline.ts';
+import { dynamoStores } from '../../factories/stores.ts';
 import { countWritesByKey, useDynalite } from '../../support/local-dynamo.ts';
 
 const dynalite = useDynalite('gc');
@@ -48,25 +48,27 @@ async function aStage() {
   const tables = await dynalite.newTables();
   const client = dynalite.local.client();
   const now = () => FIXTURE_NOW_MS;
-  const depsOf = (wrap: (store: ProfileStore) => ProfileStore = (s) => s): ConsumeDeps => ({
-    store: wrap(new DynamoProfileStore({ client, tables, now })),
-    pseudonymiser: testPseudonymiser(),
-    config: resolveConfig(),
-    alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
-    deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now }),
-    now,
-  });
+  const depsOf = (wrap: (log: DecisionLog) => DecisionLog = (l) => l): ConsumeDeps => {
+    const { profiles, decisions } = dynamoStores(client, tables, { now });
+    return {
+      store: profiles,
+      decisions: wrap(decisions),
+      pseudonymiser: testPseudonymiser(),
+      config: resolveConfig(),
+      alerts: new DynamoAlertWriter({ client, table: tables.alerts, now }),
+      deadLetters: new DynamoDeadLetterWriter({ client, table: tables.deadLetters, now }),
+      now,
+    };
+  };
   const bucket = async () =>
     (await client.send(new GetCommand({ TableName: tables.profiles, Key: { pk: globalPk(HOUR) } }))).Item;
   return { tables, client, depsOf, bucket };
 }
 
-/** A store whose first `saveDecisions` fails: the crash after the batch's writes, before its decisions. */
-const crashingBeforeDecisions = (store: ProfileStore): ProfileStore => {
+/** A decision log whose first `saveDecisions` fails: the crash after the batch's writes, before its decisions. */
+const crashingBeforeDecisions = (store: DecisionLog): DecisionLog => {
   let crashed = false;
   return {
-    load: (keys, at, options) => store.load(keys, at, options),
-    record: (writes) => store.record(writes),
     findDecision: (id) => store.findDecision(id),
     findDecisions: (ids) => store.findDecisions(ids),
     saveDecision: (decision, expiresAt) => store.saveDecision(decision, expiresAt),

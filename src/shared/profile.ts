@@ -1,5 +1,5 @@
-import type { FailureReason, LoginOutcome } from '../contract/events.ts';
-import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
+import type { FailureReason, LoginOutcome } from './contract/events.ts';
+import type { Pseudonym, SubjectPseudonym } from './pseudonymise.ts';
 
 /**
  * What a stored observation is about. Each kind has its own retention and its

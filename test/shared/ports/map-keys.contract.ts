@@ -2,11 +2,12 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_ID_PATTERN } from '../../../src/shared/contract/events.ts';
 import { PROTOTYPE_NAMES } from '../../../src/shared/map-keys.ts';
-import type { Observation, ProfileKey, SignalKind } from '../../../src/shared/profile/model.ts';
-import type { ProfileWrite } from '../../../src/shared/profile/model.ts';
+import type { Observation, ProfileKey, SignalKind } from '../../../src/shared/profile.ts';
+import type { ProfileWrite } from '../../../src/shared/profile.ts';
 import type { Pseudonym } from '../../../src/shared/pseudonymise.ts';
 import { SubjectRights } from '../../../src/rights/subject-rights.ts';
 import { testPseudonymiser } from '../../factories/pipeline.ts';
+import type { ProfileStore } from '../../../src/shared/ports/profiles.ts';
 import type { SubjectStoreUnderTest } from './subject-data.contract.ts';
 
 const T0 = Date.parse('2026-11-24T08:00:00Z');
@@ -67,7 +68,7 @@ function toWrite(e: GeneratedEvent, customers: readonly string[]): ProfileWrite 
 }
 
 /** Every key's observations, as `<key> <eventId>` lines, sorted. */
-async function stored(store: SubjectStoreUnderTest['store'], keys: readonly ProfileKey[]): Promise<string[]> {
+async function stored(store: ProfileStore, keys: readonly ProfileKey[]): Promise<string[]> {
   const { profiles } = await store.load(keys, T0, { shopWide: false });
   return [...profiles.values()].flatMap((p) => p.observations.map((o) => `${p.key} ${o.eventId}`)).sort();
 }
@@ -96,8 +97,10 @@ export function describeMapKeysContract(
             async (generated, customers) => {
               // Prepare
               const { store, close } = await makeStore();
+              const { profiles, subjects } = store;
               const rights = new SubjectRights({
-                store,
+                store: subjects,
+                profiles,
                 receipts: { saveReceipt: async () => {}, findReceipt: async () => undefined },
                 alerts: { ofSubject: async () => [], eraseSubject: async () => 0 },
                 deadLetters: { eraseSubject: async () => 0 },
@@ -109,12 +112,12 @@ export function describeMapKeysContract(
               const erased = writes.filter((w) => w.observation.subject === rights.subjectOf(customers[0]!));
 
               // Act
-              await store.record(writes);
-              const readBack = await stored(store, keys);
+              await profiles.record(writes);
+              const readBack = await stored(profiles, keys);
               const exported = await rights.export(customers[0]!);
               await rights.erase(customers[0]!);
-              const left = await stored(store, keys);
-              const heldAfter = await store.observationsOf(rights.subjectOf(customers[0]!), 0);
+              const left = await stored(profiles, keys);
+              const heldAfter = await subjects.observationsOf(rights.subjectOf(customers[0]!), 0);
               await close();
 
               // Assess

@@ -6,10 +6,11 @@
  * conformance run can never be skipped silently.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { DynamoProfileStore } from '../../../src/shared/profile/dynamo-store.ts';
+import { dynamoStores } from '../../factories/stores.ts';
+import { describeDecisionLogContract } from '../ports/decisions.contract.ts';
 import { type LocalDynamo, hasJava, startDynamoDbLocal } from '../../support/local-dynamo.ts';
-import { describeProfileStoreContract } from './profile-store.contract.ts';
-import { describeSubjectDataContract } from './subject-data.contract.ts';
+import { describeProfileStoreContract } from '../ports/profiles.contract.ts';
+import { describeSubjectDataContract } from '../ports/subject-data.contract.ts';
 
 const java = hasJava();
 
@@ -30,11 +31,21 @@ if (!java && !process.env.CI) {
     await local?.close();
   });
 
-  const freshStore = async () => {
+  const freshStores = async () => {
     const tables = await local.createTables(`t${++stages}`);
     const client = local.client();
-    return { store: new DynamoProfileStore({ client, tables }), close: async () => client.destroy() };
+    return { stores: dynamoStores(client, tables), close: async () => client.destroy() };
   };
-  describeProfileStoreContract('DynamoDB Local (AWS)', freshStore);
-  describeSubjectDataContract('DynamoDB Local (AWS)', freshStore);
+  describeProfileStoreContract('DynamoDB Local (AWS)', async () => {
+    const { stores, close } = await freshStores();
+    return { store: stores.profiles, close };
+  });
+  describeDecisionLogContract('DynamoDB Local (AWS)', async () => {
+    const { stores, close } = await freshStores();
+    return { store: stores.decisions, close };
+  });
+  describeSubjectDataContract('DynamoDB Local (AWS)', async () => {
+    const { stores, close } = await freshStores();
+    return { store: stores, close };
+  });
 }

@@ -1,11 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import pRetry from 'p-retry';
 import { TTL_ATTRIBUTE } from '../tables.ts';
-import type { GlobalBucket } from './model.ts';
-import type { ProfileWrite } from './model.ts';
-import { GLOBAL_BUCKET_MS } from './store.ts';
-
-/** A DynamoDB item as the document client hands it over. */
-type Item = Record<string, unknown>;
+import type { GlobalBucket, ProfileWrite } from '../profile.ts';
+import { GLOBAL_BUCKETS, GLOBAL_BUCKET_MS, bucketStart } from '../ports/profiles.ts';
+import { type Item, ignoringConditionFailure } from './updates.ts';
 
 /** How long global buckets are kept: the retention of the counters (a week) plus a day. */
 const GLOBAL_TTL_S = 8 * 86_400;
@@ -23,8 +21,9 @@ const LEGACY = /^(applied#|v$)/;
  * it was read: a stale cached read, or a redelivery of the shard racing a slow attempt.
  */
 const MAX_ROUNDS = 5;
+/** Hour items cached at most; beyond it the cache starts over. */
+const CACHED_MAX = 4 * GLOBAL_BUCKETS;
 
-export const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET_MS) * GLOBAL_BUCKET_MS;
 export const globalPk = (start: number): string => `${GLOBAL_PREFIX}${start}`;
 
 type Login = NonNullable<ProfileWrite['login']>;
@@ -52,7 +51,7 @@ interface BucketState {
 }
 
 /** A stored bucket item as the port's GlobalBucket (the marks and any legacy attributes left out). */
-export function toBucket(start: number, item: Item): GlobalBucket {
+function toBucket(start: number, item: Item): GlobalBucket {
   const countries: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) {
     if (name.startsWith(COUNTRY_PREFIX)) countries[name.slice(COUNTRY_PREFIX.length)] = value as number;
@@ -69,52 +68,57 @@ export function toBucket(start: number, item: Item): GlobalBucket {
 }
 
 /**
- * The shop-wide login counters on DynamoDB, counted exactly once per stream record.
- *
- * One item per hour of event time in the profiles table (`pk` = `global#<start ms>`): the
- * counts as top-level numbers (`logins`, `failures`, `unknownUserFailures`, `locatedSuccesses`,
- * one `country:<code>` per country), `ttl`, and per shard that wrote into it a high-water mark
- * `hw#<shard id>`: the highest sequence number whose login it counted.
- *
- * Why a mark is exact: Lambda hands a shard's records to one invocation at a time, in order
- * (parallelization factor 1), and after a failure restarts the shard from the lowest sequence
- * number the batch reported, or from its first record
- * (https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html).
- * The consumer writes the events before the failed record and nothing after it, so what a shard
- * has counted is always a prefix of the shard up to its mark: a redelivered record at or below
- * the mark was counted, one above it was not. A batch adds, per bucket, only its logins above
- * the mark it read, in one UpdateItem that `ADD`s the counts and sets the mark to the highest
- * sequence number added, conditioned on the mark still being what was read; a failed condition
- * (a redelivery of the same shard raced it) reads the item again and retries with what is
- * still above the mark. Other shards never contend (no item-wide version), and the item holds
- * one mark per shard that wrote into the hour, whatever the login rate. With a parallelization
- * factor above 1, batches of one shard run concurrently and a mark could pass logins not yet
- * counted (they would be missed, never counted twice).
- *
- * Sequence numbers are decimal strings of up to 128 digits: they are compared as BigInt, and
- * the mark is stored as a string (a DynamoDB number keeps 38 digits).
- *
- * Writes without a stream position (a caller that is not a stream: tests, a backfill) are a
- * plain `ADD`, atomic but not idempotent: such a caller must not send a login twice.
- *
- * The consumer reads the current bucket with every batch (the rules need it), so the marks
- * usually come for free from that read ({@link observe}); otherwise one GetItem.
+ * The shop-wide login counters on DynamoDB: one item per hour of event time in the profiles table
+ * (`pk` = `global#<start ms>`), read with the profiles by the profile adapter's load and counted
+ * exactly once per stream record by a high-water mark per shard (see docs/storage.md, "Counted
+ * once"). Past hours are served from memory for `cacheMs`; the current hour is read with every
+ * load, and that read also gives the marks the next count needs.
  *
  * @example
  * ```ts
  * const counters = new GlobalCounters({ client, table: tables.profiles });
- * counters.observe(start, item);            // after reading the bucket item
- * await counters.add(writes);               // counts each positioned login once
+ * const starts = counters.toRead(at, now);          // then read their items with the profiles
+ * const buckets = counters.week(at, now, starts, itemsByPk);
+ * await counters.add(writes);                       // counts each positioned login once
  * ```
  */
 export class GlobalCounters {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #cacheMs: number;
+  /** Hour buckets by start (ms): the bucket (undefined when none was stored) and when it was read. */
+  readonly #cached = new Map<number, { bucket: GlobalBucket | undefined; readAt: number }>();
   readonly #states = new Map<number, BucketState>();
 
-  constructor(options: { client: DynamoDBDocumentClient; table: string }) {
+  /** @param options.cacheMs how long past (closed) hours are served from memory. Default 5 minutes. */
+  constructor(options: { client: DynamoDBDocumentClient; table: string; cacheMs?: number }) {
     this.#client = options.client;
     this.#table = options.table;
+    this.#cacheMs = options.cacheMs ?? 5 * 60_000;
+  }
+
+  /** The hours a load as of `at` must read at `now` (processing time): the current one, and past ones not cached. */
+  toRead(at: number, now: number): number[] {
+    if (this.#cached.size > CACHED_MAX) this.#cached.clear();
+    const current = bucketStart(at);
+    return weekOf(at).filter((start) => {
+      const cached = this.#cached.get(start);
+      return start === current || !cached || now - cached.readAt > this.#cacheMs;
+    });
+  }
+
+  /**
+   * Takes in what a load read of the hours `read` (the items by pk; a missing one has no count)
+   * and returns the week's buckets up to `at`, oldest first.
+   */
+  week(at: number, now: number, read: readonly number[], byPk: ReadonlyMap<string, Item>): GlobalBucket[] {
+    const current = bucketStart(at);
+    for (const start of read) {
+      const item = byPk.get(globalPk(start));
+      this.#cached.set(start, { bucket: item && toBucket(start, item), readAt: now });
+      if (start === current) this.observe(start, item);
+    }
+    return weekOf(at).flatMap((start) => this.#cached.get(start)?.bucket ?? []);
   }
 
   /** Remembers what a read of a bucket item found (undefined: no item). */
@@ -143,24 +147,28 @@ export class GlobalCounters {
     );
   }
 
-  /** Adds the logins above the shard's mark and moves the mark, re-reading while it moved meanwhile. */
+  /**
+   * Adds the logins above the shard's mark and moves the mark, re-reading while it moved
+   * meanwhile (no pause: a round fails only on a redelivery of the same shard, not under load).
+   */
   async #addFromShard(start: number, shard: string, logins: Counted[]): Promise<void> {
-    let state = this.#states.get(start) ?? (await this.#read(start));
-    for (let round = 1; ; round++) {
-      const read = state.marks.get(shard);
-      const mark = read === undefined ? -1n : BigInt(read);
-      const fresh = logins.filter((c) => c.sequence > mark);
-      if (fresh.length === 0) return;
-      const max = String(fresh.reduce((m, c) => (c.sequence > m ? c.sequence : m), mark));
-      if (await this.#update(start, fresh.map(loginOf), { shard, read, max, legacy: state.legacy })) {
+    await pRetry(
+      async (round) => {
+        const state = (round === 1 && this.#states.get(start)) || (await this.#read(start));
+        const read = state.marks.get(shard);
+        const mark = read === undefined ? -1n : BigInt(read);
+        const fresh = logins.filter((c) => c.sequence > mark);
+        if (fresh.length === 0) return;
+        const max = String(fresh.reduce((m, c) => (c.sequence > m ? c.sequence : m), mark));
+        if (!(await this.#update(start, fresh.map(loginOf), { shard, read, max, legacy: state.legacy }))) {
+          throw new MarkMoved(
+            `global counters ${globalPk(start)}: mark still moving after ${MAX_ROUNDS} rounds`,
+          );
+        }
         this.#states.set(start, { marks: new Map(state.marks).set(shard, max), legacy: [] });
-        return;
-      }
-      if (round >= MAX_ROUNDS) {
-        throw new Error(`global counters ${globalPk(start)}: mark still moving after ${MAX_ROUNDS} rounds`);
-      }
-      state = await this.#read(start);
-    }
+      },
+      { retries: MAX_ROUNDS - 1, minTimeout: 0, shouldRetry: ({ error }) => error instanceof MarkMoved },
+    );
   }
 
   async #read(start: number): Promise<BucketState> {
@@ -204,23 +212,30 @@ export class GlobalCounters {
       mark.legacy.forEach((name, i) => (names[`#old${i}`] = name));
       if (mark.legacy.length > 0) expression += ` REMOVE ${mark.legacy.map((_, i) => `#old${i}`).join(', ')}`;
     }
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: globalPk(start) },
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (e) {
-      if ((e as { name?: string } | null)?.name === 'ConditionalCheckFailedException') return false;
-      throw e;
-    }
+    const sent = this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { pk: globalPk(start) },
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return (await ignoringConditionFailure(sent)) !== undefined;
   }
+}
+
+/** A round whose condition failed: the shard's mark moved since it was read. */
+class MarkMoved extends Error {}
+
+/** The starts of the week's hours up to the one that holds `at`, oldest first. */
+function weekOf(at: number): number[] {
+  const current = bucketStart(at);
+  return Array.from(
+    { length: GLOBAL_BUCKETS },
+    (_, i) => current - (GLOBAL_BUCKETS - 1 - i) * GLOBAL_BUCKET_MS,
+  );
 }
 
 /** The counts these logins add, by attribute name (none that would add 0). */

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type StoreUnderTest, storesClosedAfterEach } from './profile-store.contract.ts';
-import type { Observation, ProfileKey } from '../../../src/shared/profile/model.ts';
-import type { ProfileWrite } from '../../../src/shared/profile/model.ts';
-import type { HeldObservation, ProfileStore, SubjectDataStore } from '../../../src/shared/profile/store.ts';
+import { type StoreUnderTest, storesClosedAfterEach } from './profiles.contract.ts';
+import type { Observation, ProfileKey } from '../../../src/shared/profile.ts';
+import type { ProfileWrite } from '../../../src/shared/profile.ts';
+import type { ProfileStore } from '../../../src/shared/ports/profiles.ts';
+import type { HeldObservation, SubjectDataStore } from '../../../src/shared/ports/subject-data.ts';
 import type { Pseudonym, SubjectPseudonym } from '../../../src/shared/pseudonymise.ts';
 
-/** What a contract run needs from an adapter: a fresh, empty store and a way to let go of it. */
-export type SubjectStoreUnderTest = StoreUnderTest<ProfileStore & SubjectDataStore>;
+/** What a contract run needs: a fresh, empty profile store, the subject-data adapter over it, and a way to let go of them. */
+export type SubjectStoreUnderTest = StoreUnderTest<{ profiles: ProfileStore; subjects: SubjectDataStore }>;
 
 const DAY_S = 86_400;
 const T0 = Date.parse('2026-11-24T08:00:00Z');
@@ -69,12 +70,12 @@ export function describeSubjectDataContract(
 
     it("finds the subject's observations in every profile they went to, and only the subject's", async () => {
       // Prepare
-      const store = await open();
+      const { profiles, subjects } = await open();
       const { writes, login, browse } = traffic();
-      await store.record(writes);
+      await profiles.record(writes);
 
       // Act
-      const held = await store.observationsOf(S, T0);
+      const held = await subjects.observationsOf(S, T0);
 
       // Assess
       expect(sortHeld(held).map((h) => [h.key, h.observation.eventId])).toEqual(
@@ -87,51 +88,51 @@ export function describeSubjectDataContract(
 
     it('forgets every kind from every profile, leaving other subjects as they were', async () => {
       // Prepare
-      const store = await open();
+      const { profiles, subjects } = await open();
       const { writes, other } = traffic();
-      await store.record(writes);
+      await profiles.record(writes);
 
       // Act
-      const counts = await store.forget(S, ['login', 'browse', 'search', 'order']);
+      const counts = await subjects.forget(S, ['login', 'browse', 'search', 'order']);
 
       // Assess
       expect(counts).toEqual({ observations: { login: 1, browse: 1, search: 0, order: 0 }, profiles: 5 });
-      expect(await store.observationsOf(S, T0)).toEqual([]);
-      expect(await idsIn(store, KEYS.ip)).toEqual([other.eventId]);
+      expect(await subjects.observationsOf(S, T0)).toEqual([]);
+      expect(await idsIn(profiles, KEYS.ip)).toEqual([other.eventId]);
       for (const key of [KEYS.s, KEYS.device, KEYS.username, KEYS.client])
-        expect(await idsIn(store, key)).toEqual([]);
-      expect(await idsIn(store, KEYS.t)).toEqual([other.eventId]);
+        expect(await idsIn(profiles, key)).toEqual([]);
+      expect(await idsIn(profiles, KEYS.t)).toEqual([other.eventId]);
     });
 
     it("forgets only the scope's kinds (browse and search)", async () => {
       // Prepare
-      const store = await open();
+      const { profiles, subjects } = await open();
       const { writes, login } = traffic();
-      await store.record(writes);
+      await profiles.record(writes);
 
       // Act
-      const counts = await store.forget(S, ['browse', 'search']);
+      const counts = await subjects.forget(S, ['browse', 'search']);
 
       // Assess
       expect(counts.observations).toEqual({ login: 0, browse: 1, search: 0, order: 0 });
-      expect((await store.observationsOf(S, T0)).map((h) => h.observation.eventId)).toEqual(
+      expect((await subjects.observationsOf(S, T0)).map((h) => h.observation.eventId)).toEqual(
         Array(4).fill(login.eventId),
       );
-      expect(await idsIn(store, KEYS.client)).toEqual([]);
-      expect(await idsIn(store, KEYS.s)).toEqual([login.eventId]);
+      expect(await idsIn(profiles, KEYS.client)).toEqual([]);
+      expect(await idsIn(profiles, KEYS.s)).toEqual([login.eventId]);
     });
 
     it("keeps a subject's controls, hands them out with the subject's profile, and removes them", async () => {
       // Prepare
-      const store = await open();
+      const { profiles, subjects } = await open();
       const controls = { objection: { scope: 'browse_search' as const, at: T0 } };
 
       // Act
-      await store.setControls(S, controls);
-      const loaded = await store.load([KEYS.s, KEYS.t, KEYS.ip], T0);
-      const read = await store.controls([S, T]);
-      await store.setControls(S, {});
-      const afterRemoval = await store.controls([S]);
+      await subjects.setControls(S, controls);
+      const loaded = await profiles.load([KEYS.s, KEYS.t, KEYS.ip], T0);
+      const read = await subjects.controls([S, T]);
+      await subjects.setControls(S, {});
+      const afterRemoval = await subjects.controls([S]);
 
       // Assess
       expect(loaded.controls).toEqual(new Map([[S, controls]]));
@@ -141,19 +142,19 @@ export function describeSubjectDataContract(
 
     it('sets observations aside, hands them back and drops them', async () => {
       // Prepare
-      const store = await open();
+      const { profiles, subjects } = await open();
       const { writes } = traffic();
-      await store.record(writes);
-      const held = await store.observationsOf(S, T0);
+      await profiles.record(writes);
+      const held = await subjects.observationsOf(S, T0);
 
       // Act
-      await store.setAside(S, held);
-      const aside = await store.heldAside(S);
-      await store.dropAside(S);
+      await subjects.setAside(S, held);
+      const aside = await subjects.heldAside(S);
+      await subjects.dropAside(S);
 
       // Assess
       expect(sortHeld(aside)).toEqual(sortHeld(held));
-      expect(await store.heldAside(S)).toEqual([]);
+      expect(await subjects.heldAside(S)).toEqual([]);
     });
   });
 }
