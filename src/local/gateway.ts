@@ -212,10 +212,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const app = gatewayApp(options, new Map(ROLES.map((role) => [tokens[role], role])));
   const listener = getRequestListener(app.fetch, {
     hostname: '127.0.0.1',
-    // By default the adapter replaces the global Request and Response with its own classes
-    // (https://github.com/honojs/node-server#options); the gateway shares its process with
-    // `vigil start`, the tests and the benchmarks, which keep the platform's.
-    overrideGlobalObjects: false,
     errorHandler: requestErrorResponse,
   });
   const server = createServer(listener);
