@@ -21,7 +21,7 @@ import { ROUTES, type RouteSpec } from '../src/api/routes.ts';
 import { startEmulator } from '../src/local/emulator.ts';
 import { type DynamoClient, dynamoClient } from '../src/shared/aws.ts';
 import { IP_DATA_DIR_ENV } from '../src/shared/ip-data/load.ts';
-import { DEAD_LETTER_DIR_ENV } from '../src/shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_DIR_ENV } from '../src/shared/sealed-records.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../src/shared/tables.ts';
 
 /** Targets of issue 5 for the consumer and score functions. */

@@ -44,10 +44,10 @@ import {
   credentialOf,
   TOKEN_ROLES,
 } from '../src/api/authorizer.ts';
-import type { Role as VigilRole } from '../src/api/roles.ts';
+import type { Role as VigilRole } from '../src/shared/roles.ts';
 import { ROUTES } from '../src/api/routes.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
-import { DEAD_LETTER_BUCKET_ENV } from '../src/shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_BUCKET_ENV } from '../src/shared/sealed-records.ts';
 import type { TableRole } from '../src/shared/tables.ts';
 import { accessOf, type FunctionAccess } from './api-access.ts';
 import type { VigilConfig } from './config.ts';

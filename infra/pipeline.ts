@@ -36,7 +36,7 @@ import { Construct } from 'constructs';
 import { ensureIpData } from '../src/ip-data-builder/build.ts';
 import { GEO_FILE, IP_DATA_DIR_ENV, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
-import { DEAD_LETTER_BUCKET_ENV, recordKey } from '../src/shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_BUCKET_ENV, recordKey } from '../src/shared/sealed-records.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../src/shared/ports/dead-letters.ts';
 import { CONSUMER_EVENT_SOURCE, EVENT_STREAM, streamName } from '../src/shared/streams.ts';
 import { type KeyAttribute, TABLE_ROLES, TABLES, type TableRole, tableName } from '../src/shared/tables.ts';
@@ -82,8 +82,8 @@ const ESM_BANNER =
 /**
  * The DynamoDB actions the consumer sends, per table, read from the adapters it
  * runs (`src/shared/profile/dynamo-store.ts` through the batching store,
- * `src/shared/pipeline/writers.ts`). A table missing here (one added later for
- * another function) gets no access from the consumer.
+ * `src/shared/dynamo/alerts.ts`, `src/shared/dynamo/dead-letters.ts`). A table
+ * missing here (one added later for another function) gets no access from the consumer.
  */
 export const CONSUMER_TABLE_ACTIONS: Partial<Record<TableRole, readonly string[]>> = {
   // load: BatchGetItem; record: one UpdateItem per profile and per counter bucket; the counters

@@ -13,17 +13,18 @@
  * - `VIGIL_SCORE_BUDGET_MS` (default 150) and `VIGIL_SCORE_FAIL_POLICY` (`open`, the default, or `closed`);
  * - the AWS SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
  */
-import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
+import { DynamoAlertRepository } from '../shared/dynamo/alerts-review.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { resolveConfig } from '../rules/config.ts';
 import { DynamoProfileStore } from '../shared/profile/dynamo-store.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
-import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo-rights.ts';
+import { DynamoReceiptStore } from '../shared/dynamo/receipts.ts';
+import { DynamoSubjectAlerts } from '../shared/dynamo/alerts.ts';
 import { SubjectRights } from '../rights/subject-rights.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { TABLE_ROLES, type TableRole, tableNames } from '../shared/tables.ts';
 import type { AlertsDeps, ListingDeps } from './alerts.ts';
-import { DynamoAuditLog } from './audit.ts';
+import { DynamoAuditLog } from '../shared/dynamo/audit.ts';
 import { CursorSigner } from './cursors.ts';
 import type { RightsDeps } from './rights.ts';
 import type { FailPolicy, ScoreDeps } from './score.ts';
@@ -138,12 +139,9 @@ export async function rightsDepsFromEnv(): Promise<RightsDeps> {
   const env = process.env;
   // Imported here: the S3 client they bring is for the rights functions, not the alerts ones.
   const [
-    { DEAD_LETTER_BUCKET_ENV, DEAD_LETTER_DIR_ENV, DynamoDeadLetters, deadLetterRecordsFromEnv },
-    { RecordSealer },
-  ] = await Promise.all([
-    import('../shared/pipeline/dead-letters.ts'),
-    import('../shared/pipeline/sealed-records.ts'),
-  ]);
+    { DynamoDeadLetters },
+    { DEAD_LETTER_BUCKET_ENV, DEAD_LETTER_DIR_ENV, RecordSealer, deadLetterRecordsFromEnv },
+  ] = await Promise.all([import('../shared/dynamo/dead-letters.ts'), import('../shared/sealed-records.ts')]);
   // Only the erasure function is given the record store (it alone reads and deletes records).
   const records =
     env[DEAD_LETTER_BUCKET_ENV] || env[DEAD_LETTER_DIR_ENV] ? deadLetterRecordsFromEnv(env) : undefined;

@@ -3,17 +3,13 @@ import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
-import { type BlobStore, FolderBlobStore, S3BlobStore } from '../shared/blobs.ts';
+import { FolderBlobStore, S3BlobStore } from '../shared/blobs.ts';
+import type { BlobStore } from '../shared/ports/blobs.ts';
 import { parseEventLine } from '../shared/contract/events.ts';
 import { DEFAULT_LOCAL_KEY_FILE, resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient, putRecordsAll } from '../shared/kinesis.ts';
-import {
-  DEAD_LETTER_BUCKET_ENV,
-  DEAD_LETTER_DIR_ENV,
-  DynamoDeadLetters,
-  type StoredDeadLetter,
-} from '../shared/pipeline/dead-letters.ts';
-import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
+import { DynamoDeadLetters, type StoredDeadLetter } from '../shared/dynamo/dead-letters.ts';
+import { DEAD_LETTER_BUCKET_ENV, DEAD_LETTER_DIR_ENV, RecordSealer } from '../shared/sealed-records.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { tableName } from '../shared/tables.ts';
 import { explainRefused, partitionKeyOf, resolveTarget } from './send.ts';

@@ -12,7 +12,7 @@ import {
   resolveDemoOptions,
 } from '../demo/traffic.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
-import type { Verdict } from '../pipeline/detector.ts';
+import type { ProcessResult } from '../pipeline/detector.ts';
 import { NdjsonWriter } from './io.ts';
 import { DETECTOR_OPTIONS, detectorOptionsHelp, localDetector } from './local-detector.ts';
 import { Progress } from './progress.ts';
@@ -176,7 +176,7 @@ function emptyTally(): DemoTally {
 
 const alerts = (t: DemoTally): number => t.outcomes.review + t.outcomes.deny;
 
-function record(t: DemoTally, item: LabelledEvent, verdict: Verdict): void {
+function record(t: DemoTally, item: LabelledEvent, verdict: ProcessResult): void {
   let alert = false;
   let codes: string[] = [];
   if (verdict.kind === 'invalid') {

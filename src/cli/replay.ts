@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Verdict } from '../pipeline/detector.ts';
+import type { ProcessResult } from '../pipeline/detector.ts';
 import { NdjsonWriter, readLines } from './io.ts';
 import { DETECTOR_OPTIONS, detectorOptionsHelp, localDetector } from './local-detector.ts';
 import { Progress } from './progress.ts';
@@ -72,7 +72,7 @@ export async function replay(argv: string[]): Promise<number> {
   return 0;
 }
 
-export function toOutputLine(verdict: Verdict, line: number): object {
+export function toOutputLine(verdict: ProcessResult, line: number): object {
   if (verdict.kind === 'invalid') {
     return verdict.eventId === undefined
       ? { line, error: verdict.error }
@@ -81,7 +81,7 @@ export function toOutputLine(verdict: Verdict, line: number): object {
   return verdict.duplicate ? { ...verdict.decision, duplicate: true } : verdict.decision;
 }
 
-function tally(summary: Summary, verdict: Verdict): void {
+function tally(summary: Summary, verdict: ProcessResult): void {
   if (verdict.kind === 'invalid') {
     summary.invalid++;
     return;

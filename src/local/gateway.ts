@@ -28,7 +28,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ApiError, bodyTooLarge, MAX_BODY_BYTES } from '../api/errors.ts';
-import { ROLES, type Role } from '../api/roles.ts';
+import { ROLES, type Role } from '../shared/roles.ts';
 import { ROUTES, type RouteSpec } from '../api/routes.ts';
 
 /** A route's Lambda handler as the gateway invokes it. */

@@ -32,11 +32,11 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { Context } from 'aws-lambda';
 import type { handler as ConsumeHandler } from '../../functions/consume-events.ts';
-import type { Role } from '../api/roles.ts';
+import type { Role } from '../shared/roles.ts';
 import { DEFAULT_REGION, type DynamoClient, dynamoClient } from '../shared/aws.ts';
 import { resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient } from '../shared/kinesis.ts';
-import { DEAD_LETTER_DIR_ENV } from '../shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_DIR_ENV } from '../shared/sealed-records.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
 import { FileCheckpoints } from './checkpoints.ts';

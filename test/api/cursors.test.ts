@@ -1,8 +1,9 @@
 import './quiet.ts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditLog, InvalidAuditCursorError, MAX_AUDIT_QUERIES_PER_PAGE } from '../../src/api/audit.ts';
-import { DynamoAlertWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoAuditLog, MAX_AUDIT_QUERIES_PER_PAGE } from '../../src/shared/dynamo/audit.ts';
+import { InvalidAuditCursorError } from '../../src/shared/ports/audit.ts';
+import { DynamoAlertWriter } from '../../src/shared/dynamo/alerts.ts';
 import { anAlert } from '../factories/api.ts';
 import { type ApiHarness, startApi } from './support.ts';
 

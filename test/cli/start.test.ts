@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiExamples } from '../../src/cli/start.ts';
-import { ROLES } from '../../src/api/roles.ts';
+import { ROLES } from '../../src/shared/roles.ts';
 import { ROUTES } from '../../src/api/routes.ts';
 import { parseEvent } from '../../src/shared/contract/events.ts';
 

@@ -16,7 +16,7 @@ import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { authRoutes, credentialOf } from '../../src/api/authorizer.ts';
 import { ROUTES } from '../../src/api/routes.ts';
 import { DEFAULT_SCORE_BUDGET_MS } from '../../src/api/score.ts';
-import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/sealed-records.ts';
 import { CDK_JSON_CONTEXT, logicalId, NO_BUNDLING, vigilApp } from './support.ts';
 
 interface Statement {

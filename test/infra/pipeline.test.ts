@@ -6,7 +6,7 @@ import { CONSUMER_TABLE_ACTIONS, IP_DATA_DIR } from '../../infra/pipeline.ts';
 import type { VigilStack } from '../../infra/vigil-stack.ts';
 import { METRICS_NAMESPACE } from '../../src/shared/observability.ts';
 import { EVENT_STREAM } from '../../src/shared/streams.ts';
-import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/pipeline/dead-letters.ts';
+import { DEAD_LETTER_BUCKET_ENV } from '../../src/shared/sealed-records.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../../src/shared/ports/dead-letters.ts';
 import { TABLE_ROLES, TABLES, tableName } from '../../src/shared/tables.ts';
 import { logicalId, vigilApp } from './support.ts';
