@@ -4,7 +4,7 @@
  * events with IP facts (and so ships the IP data tables). `infra/api-functions.ts` turns each entry into the function's
  * IAM policy, environment and bundle; a test compares the policies with these entries.
  */
-import type { Role } from '../src/api/roles.ts';
+import type { Role } from '../src/shared/roles.ts';
 import type { TableRole } from '../src/shared/tables.ts';
 
 /** DynamoDB actions on one table, or on one of its indexes only. */

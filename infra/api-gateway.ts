@@ -21,8 +21,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type Credential, credentialOf } from '../src/api/authorizer.ts';
-import type { Role as VigilRole } from '../src/api/roles.ts';
 import type { VigilConfig } from './config.ts';
+import type { Role as VigilRole } from '../src/shared/roles.ts';
 
 /** A route as the stack builds it: the fields of `RouteSpec` (`src/api/routes.ts`) it reads. */
 export interface ApiRoute {

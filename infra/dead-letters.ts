@@ -12,8 +12,8 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { recordKey } from '../src/shared/pipeline/dead-letters.ts';
 import { DEAD_LETTER_RETENTION_DAYS } from '../src/shared/ports/dead-letters.ts';
+import { recordKey } from '../src/shared/sealed-records.ts';
 
 /** The objects of the dead letters' full sealed records: `dead-letters/<sha256>` (see `recordKey`). */
 export const DEAD_LETTER_RECORDS = recordKey('*');

@@ -34,8 +34,8 @@ import { vigilTables } from './tables.ts';
 /**
  * The DynamoDB actions the consumer sends, per table, read from the adapters it
  * runs (`src/shared/dynamo/profiles.ts` through the batching store,
- * `src/shared/pipeline/writers.ts`). A table missing here (one added later for
- * another function) gets no access from the consumer.
+ * `src/shared/dynamo/alerts.ts`, `src/shared/dynamo/dead-letters.ts`). A table
+ * missing here (one added later for another function) gets no access from the consumer.
  */
 export const CONSUMER_TABLE_ACTIONS: Partial<Record<TableRole, readonly string[]>> = {
   // load: BatchGetItem; record: one UpdateItem per profile and per counter bucket; the counters

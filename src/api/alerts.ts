@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import type { AlertFilter, AlertRecord, AlertRepository } from '../shared/alerts/model.ts';
+import type { AlertFilter, StoredAlert, AlertRepository } from '../shared/ports/alerts.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
+import type { AuditLog } from '../shared/ports/audit.ts';
 import { type Observation, type ProfileKey, profileKey } from '../shared/profile.ts';
 import type { ProfileStore } from '../shared/ports/profiles.ts';
-import type { AuditLog } from './audit.ts';
 import { type CursorScope, type CursorSigner, invalidCursor } from './cursors.ts';
 import { ApiError } from './errors.ts';
 import type { Caller } from './roles.ts';
@@ -43,7 +43,7 @@ export interface ListingDeps extends AlertsDeps {
   cursors: CursorSigner;
 }
 
-type Alert = z.input<typeof AlertSchema>;
+type ApiAlert = z.input<typeof AlertSchema>;
 
 /**
  * An alert as the API shows it (expiry as a timestamp).
@@ -53,7 +53,7 @@ type Alert = z.input<typeof AlertSchema>;
  * toApiAlert(record).expiresAt; // '2027-02-22T10:00:00.000Z'
  * ```
  */
-export function toApiAlert(record: AlertRecord): Alert {
+export function toApiAlert(record: StoredAlert): ApiAlert {
   const { expiresAt, ...rest } = record;
   return { ...rest, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
@@ -138,7 +138,7 @@ export async function getAlert(
 }
 
 /** Whose history explains the alert: the customer's, else the account's (unknown users), else the address's. */
-function timelineKey(alert: AlertRecord): ProfileKey | undefined {
+function timelineKey(alert: StoredAlert): ProfileKey | undefined {
   if (alert.subject) return profileKey('subject', alert.subject);
   if (alert.entities.username) return profileKey('username', alert.entities.username);
   if (alert.entities.ip) return profileKey('ip', alert.entities.ip);
@@ -172,7 +172,7 @@ export async function disposeAlert(
   caller: Caller,
   alertId: string,
   body: z.output<typeof DisposeBodySchema>,
-): Promise<Alert> {
+): Promise<ApiAlert> {
   await deps.audit.append({
     ...who(caller),
     action: 'alert.dispose',

@@ -34,8 +34,8 @@ import type {
 } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksNotAvailableInCacheError, JwtBaseError } from 'aws-jwt-verify/error';
+import type { Role } from '../shared/roles.ts';
 import { ENV, type Environment, readEnv, readJsonEnv } from '../shared/env.ts';
-import type { Role } from './roles.ts';
 
 /** How the callers of a route authenticate. */
 export type Credential = 'api-key' | 'token' | 'iam';

@@ -13,18 +13,19 @@
  * - `VIGIL_SCORE_BUDGET_MS` (default 150) and `VIGIL_SCORE_FAIL_POLICY` (`open`, the default, or `closed`);
  * - the AWS SDK's own variables (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB` locally).
  */
-import { DynamoAlertRepository } from '../shared/alerts/dynamo-alerts.ts';
+import { DynamoAlertRepository } from '../shared/dynamo/alerts-review.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { ENV, readEnv, readJsonEnv, tablesFromEnv } from '../shared/env.ts';
 import { resolveConfig } from '../rules/config.ts';
 import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
 import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
-import { DynamoReceiptStore, DynamoSubjectAlerts } from '../shared/rights/dynamo-rights.ts';
+import { DynamoReceiptStore } from '../shared/dynamo/receipts.ts';
+import { DynamoSubjectAlerts } from '../shared/dynamo/alerts.ts';
 import { SubjectRights } from '../rights/subject-rights.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import type { AlertsDeps, ListingDeps } from './alerts.ts';
-import { DynamoAuditLog } from './audit.ts';
+import { DynamoAuditLog } from '../shared/dynamo/audit.ts';
 import { CursorSigner } from './cursors.ts';
 import type { RightsDeps } from './rights.ts';
 import type { FailPolicy, ScoreDeps } from './score.ts';
@@ -118,9 +119,9 @@ export async function rightsDepsFromEnv(): Promise<RightsDeps> {
   const receipts = new DynamoReceiptStore({ client, table: names.profiles });
   const key = await loadPseudonymKey();
   // Imported here: the S3 client they bring is for the rights functions, not the alerts ones.
-  const [{ DynamoDeadLetters, deadLetterRecordsFromEnv }, { RecordSealer }] = await Promise.all([
-    import('../shared/pipeline/dead-letters.ts'),
-    import('../shared/pipeline/sealed-records.ts'),
+  const [{ DynamoDeadLetters }, { RecordSealer, deadLetterRecordsFromEnv }] = await Promise.all([
+    import('../shared/dynamo/dead-letters.ts'),
+    import('../shared/sealed-records.ts'),
   ]);
   // Only the erasure function is given the record store (it alone reads and deletes records).
   const records =

@@ -6,13 +6,14 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '../shared/alerts/model.ts';
+import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '../shared/ports/alerts.ts';
 import { ENV, POWERTOOLS_ENV, readEnv } from '../shared/env.ts';
 import { logger, metrics } from '../shared/observability.ts';
-import { InvalidAuditCursorError } from './audit.ts';
+import { InvalidAuditCursorError } from '../shared/ports/audit.ts';
 import { invalidCursor } from './cursors.ts';
 import { ApiError, bodyTooLarge, type Issue, invalidRequest, json, MAX_BODY_BYTES } from './errors.ts';
-import { type Caller, CallerSchema, iamCaller, ROLES } from './roles.ts';
+import { type Caller, CallerSchema, iamCaller } from './roles.ts';
+import { ROLES } from '../shared/roles.ts';
 import type { RouteSpec } from './routes.ts';
 
 /** What a route's function gets: the caller and the parsed parameters and body. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { SubjectRights } from '../rights/subject-rights.ts';
 import type { RightsReceipt, ReceiptStore } from '../shared/ports/receipts.ts';
-import type { AuditAction, AuditLog } from './audit.ts';
+import type { AuditAction, AuditLog } from '../shared/ports/audit.ts';
 import { ApiError } from './errors.ts';
 import type { Caller } from './roles.ts';
 import type { ExportSchema, ObjectionBodySchema, ReceiptSchema } from './rights-schemas.ts';

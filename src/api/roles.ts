@@ -24,9 +24,7 @@
  * allows, and 401 when the authorizer context is missing altogether.
  */
 import * as z from 'zod';
-
-export const ROLES = ['order-flow', 'analyst', 'privacy-service', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../shared/roles.ts';
 
 /** The authorizer context a handler reads: who calls, in which role. */
 export const CallerSchema = z.object({

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { OrderEventSchema } from '../shared/contract/events.ts';
-import type { Role } from './roles.ts';
+import type { Role } from '../shared/roles.ts';
 import {
   AlertDetailSchema,
   AlertListSchema,

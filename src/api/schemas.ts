@@ -8,10 +8,10 @@
  */
 import * as z from 'zod';
 import { EventType, rfc3339ToMs } from '../shared/contract/events.ts';
-import { ALERT_STATUSES, VERDICTS } from '../shared/alerts/model.ts';
+import { ALERT_STATUSES, VERDICTS } from '../shared/ports/alerts.ts';
 import { ERROR_CODES } from './errors.ts';
-import { AUDIT_ACTIONS } from './audit.ts';
-import { ROLES } from './roles.ts';
+import { AUDIT_ACTIONS } from '../shared/ports/audit.ts';
+import { ROLES } from '../shared/roles.ts';
 
 // ---------------------------------------------------------------------------
 // Building blocks

@@ -4,13 +4,14 @@ import { parseEventLine } from '../shared/contract/events.ts';
 import { existsSync } from 'node:fs';
 import { DEFAULT_LOCAL_KEY_FILE, resolveLocalKey } from '../shared/keys.ts';
 import { kinesisClient, putRecordsAll } from '../shared/kinesis.ts';
-import { type DynamoDeadLetters, type StoredDeadLetter } from '../shared/pipeline/dead-letters.ts';
-import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import { type StoreOptions, withDeadLetters } from './dead-letters-store.ts';
 import { withExitStatus } from './options.ts';
 import { explainRefused, partitionKeyOf, resolveTarget } from './send.ts';
 import { ENV } from '../shared/env.ts';
+import type { DynamoDeadLetters } from '../shared/dynamo/dead-letters.ts';
+import { type StoredDeadLetter } from '../shared/dynamo/dead-letters.ts';
+import { RecordSealer } from '../shared/sealed-records.ts';
 
 /** `vigil dead-letters redrive <sha256>`: one dead letter back to the stream, once it is valid. */
 export const redriveCommand = (): Command =>

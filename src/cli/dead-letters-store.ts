@@ -4,11 +4,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { LOCAL_CREDENTIALS, LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION, dynamoClient } from '../shared/aws.ts';
-import { type BlobStore, FolderBlobStore, S3BlobStore } from '../shared/blobs.ts';
-import { DynamoDeadLetters } from '../shared/pipeline/dead-letters.ts';
+import { FolderBlobStore, S3BlobStore } from '../shared/blobs.ts';
 import { tableName } from '../shared/tables.ts';
 import { explainRefused } from './send.ts';
 import { ENV } from '../shared/env.ts';
+import { DynamoDeadLetters } from '../shared/dynamo/dead-letters.ts';
+import type { BlobStore } from '../shared/ports/blobs.ts';
 
 /** The options of `vigil dead-letters`, which its subcommands share: where the dead letters are. */
 export interface StoreOptions {

@@ -1,8 +1,8 @@
-import { Command, type HelpConfiguration } from 'commander';
 import { LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION } from '../shared/aws.ts';
 import { DEFAULT_LOCAL_KEY_FILE } from '../shared/keys.ts';
-import { type DynamoDeadLetters } from '../shared/pipeline/dead-letters.ts';
+import type { DynamoDeadLetters } from '../shared/dynamo/dead-letters.ts';
+import { Command, type HelpConfiguration } from 'commander';
 import { redriveCommand } from './dead-letters-redrive.ts';
 import { withDeadLetters } from './dead-letters-store.ts';
 import { withExitStatus } from './options.ts';

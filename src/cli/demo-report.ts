@@ -7,8 +7,8 @@ import {
   type resolveDemoOptions,
 } from '../demo/traffic.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
-import type { Verdict } from '../pipeline/detector.ts';
 import { int, reasonCodeLines } from './report.ts';
+import type { ProcessResult } from '../pipeline/detector.ts';
 
 interface IncidentTally {
   scenario: AttackScenario;
@@ -48,7 +48,7 @@ export function emptyTally(): DemoTally {
 export const alerts = (t: DemoTally): number => t.outcomes.review + t.outcomes.deny;
 
 /** Counts one generated event and its verdict: outcome, reason codes, and its incident or scenario. */
-export function record(t: DemoTally, item: LabelledEvent, verdict: Verdict): void {
+export function record(t: DemoTally, item: LabelledEvent, verdict: ProcessResult): void {
   let alert = false;
   let codes: string[] = [];
   if (verdict.kind === 'invalid') {

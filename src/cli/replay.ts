@@ -1,5 +1,5 @@
+import type { ProcessResult } from '../pipeline/detector.ts';
 import { Command } from 'commander';
-import type { Verdict } from '../pipeline/detector.ts';
 import { NdjsonWriter, readLines } from './io.ts';
 import { type DetectorOptions, localDetector, withDetectorOptions } from './local-detector.ts';
 import { withExitStatus } from './options.ts';
@@ -63,7 +63,7 @@ async function replay(input: string, options: DetectorOptions & { out?: string }
   return 0;
 }
 
-export function toOutputLine(verdict: Verdict, line: number): object {
+export function toOutputLine(verdict: ProcessResult, line: number): object {
   if (verdict.kind === 'invalid') {
     return verdict.eventId === undefined
       ? { line, error: verdict.error }
@@ -72,7 +72,7 @@ export function toOutputLine(verdict: Verdict, line: number): object {
   return verdict.duplicate ? { ...verdict.decision, duplicate: true } : verdict.decision;
 }
 
-function tally(summary: Summary, verdict: Verdict): void {
+function tally(summary: Summary, verdict: ProcessResult): void {
   if (verdict.kind === 'invalid') {
     summary.invalid++;
     return;

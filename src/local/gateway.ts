@@ -27,7 +27,7 @@ import { getRequestListener, type HttpBindings, RequestError } from '@hono/node-
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ApiError } from '../api/errors.ts';
-import { ROLES, type Role } from '../api/roles.ts';
+import { ROLES, type Role } from '../shared/roles.ts';
 import { ROUTES, type RouteSpec } from '../api/routes.ts';
 import { pathParameters, proxyEvent, readBody } from './proxy-event.ts';
 

@@ -10,8 +10,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError, bodyTooLarge, MAX_BODY_BYTES } from '../api/errors.ts';
-import type { Role } from '../api/roles.ts';
 import type { RouteSpec } from '../api/routes.ts';
+import type { Role } from '../shared/roles.ts';
 
 /** One request to a route, as the gateway read it. */
 export interface ProxyRequest {

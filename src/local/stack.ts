@@ -32,7 +32,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import type { Context } from 'aws-lambda';
 import type { handler as ConsumeHandler } from '../../functions/consume-events.ts';
-import type { Role } from '../api/roles.ts';
+import type { Role } from '../shared/roles.ts';
 import { DEFAULT_REGION, type DynamoClient, dynamoClient } from '../shared/aws.ts';
 import { AWS_ENV, ENV, POWERTOOLS_ENV, readEnv, TABLE_ENV } from '../shared/env.ts';
 import { resolveLocalKey } from '../shared/keys.ts';

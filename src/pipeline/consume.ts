@@ -13,9 +13,12 @@ import type { DecisionLog } from '../shared/ports/decisions.ts';
 import { forgetControlled } from '../rights/subject-rights.ts';
 import type { Pseudonymiser, SubjectPseudonym } from '../shared/pseudonymise.ts';
 import { BatchingProfileStore } from './batching-store.ts';
-import { DEAD_LETTER_EXCERPT_BYTES } from '../shared/pipeline/dead-letters.ts';
-import type { RecordSealer } from '../shared/pipeline/sealed-records.ts';
-import type { DeadLetter, DeadLetterWriter } from '../shared/ports/dead-letters.ts';
+import {
+  DEAD_LETTER_EXCERPT_BYTES,
+  type DeadLetter,
+  type DeadLetterWriter,
+} from '../shared/ports/dead-letters.ts';
+import type { RecordSealer } from '../shared/sealed-records.ts';
 import type { Alert, AlertWriter } from '../shared/ports/alerts.ts';
 
 /** One stream record, as much of it as the consumer needs (no AWS types). */

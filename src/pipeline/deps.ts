@@ -2,15 +2,16 @@ import { resolveConfig } from '../rules/config.ts';
 import { dynamoClient } from '../shared/aws.ts';
 import { ENV, readEnv, readJsonEnv, tablesFromEnv } from '../shared/env.ts';
 import { logger, metrics } from '../shared/observability.ts';
-import { deadLetterRecordsFromEnv } from '../shared/pipeline/dead-letters.ts';
-import { RecordSealer } from '../shared/pipeline/sealed-records.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../shared/pipeline/writers.ts';
+import { deadLetterRecordsFromEnv } from '../shared/sealed-records.ts';
 import { DynamoDecisionLog } from '../shared/dynamo/decisions.ts';
 import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
 import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
 import type { ConsumeDeps } from './consume.ts';
+import { DynamoAlertWriter } from '../shared/dynamo/alerts.ts';
+import { DynamoDeadLetterWriter } from '../shared/dynamo/dead-letters.ts';
+import { RecordSealer } from '../shared/sealed-records.ts';
 
 /**
  * The consumer's collaborators, from the environment (the names in `src/shared/env.ts`): table

@@ -26,7 +26,7 @@ export const DECISION_MEMORY_DAYS = 8;
 export type Invalid = { kind: 'invalid'; eventId?: string; field: string; error: string };
 
 /** The result of one input: a decision (maybe a repeated one) or the reason it was rejected. */
-export type Verdict = { kind: 'decision'; decision: Decision; duplicate: boolean } | Invalid;
+export type ProcessResult = { kind: 'decision'; decision: Decision; duplicate: boolean } | Invalid;
 
 /**
  * The result of one input on the read-only path: a fresh decision or the reason it was rejected.
@@ -102,12 +102,12 @@ export class Detector {
   }
 
   /** One event as a parsed JSON value (a Kinesis record's data, an API request body). */
-  process(input: unknown): Promise<Verdict> {
+  process(input: unknown): Promise<ProcessResult> {
     return this.#handle(parseEvent(input, this.#deps.now()));
   }
 
   /** One event as a line of NDJSON text. */
-  processLine(line: string): Promise<Verdict> {
+  processLine(line: string): Promise<ProcessResult> {
     return this.#handle(parseEventLine(line, this.#deps.now()));
   }
 
@@ -136,7 +136,7 @@ export class Detector {
     return { kind: 'decision', decision: this.#decideOn(facts, snapshot).decision };
   }
 
-  async #handle(parsed: ParseResult): Promise<Verdict> {
+  async #handle(parsed: ParseResult): Promise<ProcessResult> {
     if (!parsed.ok) return invalid(parsed);
     const { store, decisions, config, now, onDecided } = this.#deps;
     const previous = await decisions.findDecision(parsed.event.eventId);

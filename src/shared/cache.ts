@@ -3,7 +3,8 @@
  * two generations of at most `max` entries each. A hit in the old generation
  * is promoted; when the young one is full, the old one is dropped whole. O(1)
  * per call, at most 2 x `max` entries, no per-entry bookkeeping: cheaper than
- * an exact LRU and close to it for the skewed key streams of web traffic.
+ * an exact LRU and close to it for the skewed key streams of web traffic
+ * (why not lru-cache: docs/adr/0008-two-generation-cache.md).
  *
  * @example
  * ```ts

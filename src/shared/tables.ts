@@ -65,7 +65,7 @@ export const TABLES: Readonly<Record<TableRole, TableDefinition>> = {
   /**
    * One item per review/deny decision (`pk` = `alertId` = the eventId): the decision, its reasons
    * with evidence, the pseudonymous subject and entities, `status`. The index `gsi1` lists alerts
-   * by status and time (`gsi1pk` = `status#open#<shard>`, write-sharded by src/shared/alerts/partitions.ts,
+   * by status and time (`gsi1pk` = `status#open#<shard>`, write-sharded by src/shared/dynamo/alerts.ts,
    * `gsi1sk` = ISO event time) for the alert APIs;
    * `bySubject` (sparse: alerts of events without a customer have no `subject`) finds a
    * customer's alerts for access and erasure requests.

@@ -1,7 +1,7 @@
 import './quiet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorStatuses, jsonSchemaOf, openApiDocument } from '../../src/api/openapi.ts';
-import { ROLES, type Role } from '../../src/api/roles.ts';
+import { ROLES, type Role } from '../../src/shared/roles.ts';
 import { ROUTES, type RouteId, type RouteSpec } from '../../src/api/routes.ts';
 import { aRecentOrder } from '../factories/api.ts';
 import { type ApiHarness, startApi } from './support.ts';

@@ -1,9 +1,10 @@
 import './quiet.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditLog } from '../../src/api/audit.ts';
+import { DynamoAuditLog } from '../../src/shared/dynamo/audit.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import { consumeBatch } from '../../src/pipeline/consume.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoDeadLetterWriter } from '../../src/shared/dynamo/dead-letters.ts';
+import { DynamoAlertWriter } from '../../src/shared/dynamo/alerts.ts';
 import { type Alert } from '../../src/shared/ports/alerts.ts';
 import { aFailedLogin } from '../factories/events.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';

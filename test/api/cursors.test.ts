@@ -1,8 +1,6 @@
 import './quiet.ts';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditLog, InvalidAuditCursorError, MAX_AUDIT_QUERIES_PER_PAGE } from '../../src/api/audit.ts';
-import { DynamoAlertWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoAlertWriter } from '../../src/shared/dynamo/alerts.ts';
 import { anAlert } from '../factories/api.ts';
 import { type ApiHarness, startApi } from './support.ts';
 
@@ -17,18 +15,6 @@ afterAll(async () => {
 
 /** A cursor as a caller could write one: base64url JSON, the stores' own position format. */
 const forged = (position: unknown) => Buffer.from(JSON.stringify(position)).toString('base64url');
-
-/** The client, counting its requests and failing past `max` (an unbounded loop fails, it does not hang). */
-function countingClient(max: number): { client: DynamoDBDocumentClient; sent: () => number } {
-  let sent = 0;
-  const client = {
-    send: (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
-      if (++sent > max) throw new Error(`more than ${max} requests`);
-      return api.client.send(command);
-    },
-  } as unknown as DynamoDBDocumentClient;
-  return { client, sent: () => sent };
-}
 
 describe('forged cursors are a 400 naming the cursor, never a 500 nor unbounded work', () => {
   it.each([
@@ -117,50 +103,5 @@ describe('a cursor is bound to its listing and filter', () => {
     expect(same.status).toBe(200);
     expect(otherRange.status).toBe(400);
     expect(otherRange.body.error).toMatchObject({ code: 'INVALID_REQUEST', field: 'cursor' });
-  });
-});
-
-describe('DynamoAuditLog.list (the store checks its cursors too)', () => {
-  const range = { from: '2025-01-01T00:00:00.000Z', to: '2025-04-10T23:59:59.999Z' };
-
-  it.each([
-    ['a day after the range', { day: '2100-01-01' }],
-    ['a day before the range', { day: '2024-12-31' }],
-    ['no day', { day: 'zzzz' }],
-    ['an entry key of another day', { day: '2025-06-01', sk: '2025-06-02T00:00:00.000Z#e' }],
-    ['an entry key outside the range', { day: '2025-04-10', sk: '2025-04-10T23:59:59.999Z~' }],
-  ])('refuses a cursor with %s, before any query', async (_, position) => {
-    // Prepare
-    const counting = countingClient(100);
-    const audit = new DynamoAuditLog({ client: counting.client, table: api.tables.audit });
-
-    // Act
-    const listing = audit.list(range, 10, forged(position));
-
-    // Assess
-    await expect(listing).rejects.toBeInstanceOf(InvalidAuditCursorError);
-    expect(counting.sent()).toBe(0);
-  });
-
-  it('makes a bounded number of queries per page, and pages through a long empty range to its end', async () => {
-    // Prepare: 100 days without an entry
-    const counting = countingClient(1000);
-    const audit = new DynamoAuditLog({ client: counting.client, table: api.tables.audit });
-    const perPage: number[] = [];
-
-    // Act
-    let cursor: string | undefined;
-    do {
-      const before = counting.sent();
-      const page = await audit.list(range, 10, cursor);
-      perPage.push(counting.sent() - before);
-      expect(page.entries).toEqual([]);
-      cursor = page.cursor;
-    } while (cursor !== undefined && perPage.length < 50);
-
-    // Assess
-    expect(Math.max(...perPage)).toBeLessThanOrEqual(MAX_AUDIT_QUERIES_PER_PAGE);
-    expect(perPage.reduce((a, b) => a + b)).toBe(100);
-    expect(cursor).toBeUndefined();
   });
 });

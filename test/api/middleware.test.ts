@@ -1,14 +1,14 @@
 import './quiet.ts';
 import { ParseError } from '@aws-lambda-powertools/parser';
 import { describe, expect, it } from 'vitest';
-import { InvalidAuditCursorError } from '../../src/api/audit.ts';
 import { ApiError } from '../../src/api/errors.ts';
 import { toErrorResponse } from '../../src/api/middleware.ts';
 import {
   AlertNotFoundError,
   AlreadyDisposedError,
   InvalidCursorError,
-} from '../../src/shared/alerts/model.ts';
+} from '../../src/shared/ports/alerts.ts';
+import { InvalidAuditCursorError } from '../../src/shared/ports/audit.ts';
 
 const bodyOf = (err: unknown): unknown => JSON.parse(toErrorResponse(err).body);
 

@@ -8,7 +8,7 @@
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import type { Context } from 'aws-lambda';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Role } from '../../src/api/roles.ts';
+import type { Role } from '../../src/shared/roles.ts';
 import { ROUTES, type RouteId } from '../../src/api/routes.ts';
 import { type ApiHandler, type Gateway, startGateway } from '../../src/local/gateway.ts';
 import type { TableRole } from '../../src/shared/tables.ts';

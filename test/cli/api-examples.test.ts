@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ROLES } from '../../src/shared/roles.ts';
 import { apiExamples } from '../../src/cli/api-examples.ts';
-import { ROLES } from '../../src/api/roles.ts';
 import { ROUTES } from '../../src/api/routes.ts';
 import { parseEvent } from '../../src/shared/contract/events.ts';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Role } from '../../src/api/roles.ts';
+import type { Role } from '../../src/shared/roles.ts';
 import { LOCAL_STACK_FILE, type LocalStackInfo } from '../../src/local/stack.ts';
 
 const VIGIL = fileURLToPath(new URL('../../bin/vigil.js', import.meta.url));

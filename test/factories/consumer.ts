@@ -5,10 +5,11 @@
  * for dead letters that keep their records, a log).
  */
 import type { DynamoClient } from '../../src/shared/aws.ts';
-import type { BlobStore } from '../../src/shared/blobs.ts';
+import type { BlobStore } from '../../src/shared/ports/blobs.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import type { ConsumeDeps } from '../../src/pipeline/consume.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoDeadLetterWriter } from '../../src/shared/dynamo/dead-letters.ts';
+import { DynamoAlertWriter } from '../../src/shared/dynamo/alerts.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { testPseudonymiser } from './pipeline.ts';
 import { FIXTURE_NOW_MS } from './events.ts';

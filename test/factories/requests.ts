@@ -10,8 +10,7 @@
  * no field name do, and must be withheld.
  */
 import fc from 'fast-check';
-import type { Role } from '../../src/api/roles.ts';
-import { ROLES } from '../../src/api/roles.ts';
+import { ROLES, type Role } from '../../src/shared/roles.ts';
 import { ROUTES, type RouteId, type RouteSpec } from '../../src/api/routes.ts';
 import { withField } from './events.ts';
 import { aRecentOrder } from './api.ts';

@@ -5,7 +5,7 @@ import { Detector } from '../../src/pipeline/detector.ts';
 import { demoTraffic } from '../../src/demo/traffic.ts';
 import { BatchingProfileStore } from '../../src/pipeline/batching-store.ts';
 import { consumeBatch } from '../../src/pipeline/consume.ts';
-import { InMemoryAlertWriter, InMemoryDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { InMemoryAlertWriter, InMemoryDeadLetterWriter } from '../support/memory-writers.ts';
 import { InMemoryProfileStore } from '../../src/shared/memory/profiles.ts';
 import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { testPseudonymiser } from '../factories/pipeline.ts';

@@ -13,10 +13,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { resolveConfig } from '../../src/rules/config.ts';
 import { FolderBlobStore } from '../../src/shared/blobs.ts';
 import { consumeBatch, type StreamRecord } from '../../src/pipeline/consume.ts';
+import { DynamoDeadLetters, DynamoDeadLetterWriter } from '../../src/shared/dynamo/dead-letters.ts';
+import { RecordSealer } from '../../src/shared/sealed-records.ts';
+import { DynamoAlertWriter } from '../../src/shared/dynamo/alerts.ts';
 import { ENV } from '../../src/shared/env.ts';
-import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
-import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
 import { aBrowse, aLogin, anOrder, toLine } from '../factories/events.ts';
 import { aKinesisEvent, aKinesisRecord, toStreamRecords } from '../factories/kinesis.ts';
 import { TEST_KEY_TEXT, testKey, testPseudonymiser } from '../factories/pipeline.ts';

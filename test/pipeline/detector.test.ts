@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/shared/decision.ts';
 import { BASE_RULESET_VERSION, type DetectionConfig, resolveConfig } from '../../src/rules/config.ts';
 import { MAX_FUTURE_MS } from '../../src/shared/contract/events.ts';
-import { Detector, type Verdict } from '../../src/pipeline/detector.ts';
+import { Detector, type ProcessResult } from '../../src/pipeline/detector.ts';
 import type { ProfileKey, ProfileSnapshot } from '../../src/shared/profile.ts';
 import { InMemoryProfileStore } from '../../src/shared/memory/profiles.ts';
 import type { ProfileWrite } from '../../src/shared/profile.ts';
@@ -69,26 +69,26 @@ function aDetector(config: DetectionConfig = resolveConfig(), nowMs: number = FI
 }
 
 /** The decision of `verdict`, failing the test (with the reason) when it is a rejection. */
-function decided(verdict: Verdict): Extract<Verdict, { kind: 'decision' }> {
+function decided(verdict: ProcessResult): Extract<ProcessResult, { kind: 'decision' }> {
   if (verdict.kind !== 'decision') throw new Error(`expected a decision, got ${verdict.error}`);
   return verdict;
 }
 
 /** The rejection of `verdict`, failing the test when it is a decision. */
-function rejected(verdict: Verdict): Extract<Verdict, { kind: 'invalid' }> {
+function rejected(verdict: ProcessResult): Extract<ProcessResult, { kind: 'invalid' }> {
   if (verdict.kind !== 'invalid')
     throw new Error(`expected invalid, got ${JSON.stringify(verdict.decision)}`);
   return verdict;
 }
 
 /** Processes `events` in order and returns their verdicts. */
-async function processAll(detector: Detector, events: readonly unknown[]): Promise<Verdict[]> {
-  const verdicts: Verdict[] = [];
+async function processAll(detector: Detector, events: readonly unknown[]): Promise<ProcessResult[]> {
+  const verdicts: ProcessResult[] = [];
   for (const e of events) verdicts.push(await detector.process(e));
   return verdicts;
 }
 
-const codes = (verdict: Verdict): string[] => decided(verdict).decision.reasons.map((r) => r.code);
+const codes = (verdict: ProcessResult): string[] => decided(verdict).decision.reasons.map((r) => r.code);
 
 describe('Detector: decisions', () => {
   it.each([
@@ -402,7 +402,7 @@ describe('Detector: retention', () => {
   /** BRUTE_FORCE looking back 200 days: only retention can then keep old failures out. */
   const WIDE_WINDOW = { BRUTE_FORCE: { windowMinutes: 200 * 24 * 60 } };
 
-  async function failuresThenOne(config: DetectionConfig, daysEarlier: number): Promise<Verdict> {
+  async function failuresThenOne(config: DetectionConfig, daysEarlier: number): Promise<ProcessResult> {
     const now = ms('2026-11-24T08:00:00Z');
     const old = now - daysEarlier * DAY_MS;
     const { detector } = aDetector(config, now);

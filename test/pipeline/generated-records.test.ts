@@ -18,7 +18,7 @@ import { type FailedRecords, KinesisPoller } from '../../src/local/poller.ts';
 import { FolderBlobStore } from '../../src/shared/blobs.ts';
 import { putRecordsAll } from '../../src/shared/kinesis.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
-import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
+import { RecordSealer } from '../../src/shared/sealed-records.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { consumerOnDynamo } from '../factories/consumer.ts';
 import { toStreamRecords } from '../factories/kinesis.ts';

@@ -5,10 +5,10 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { ALERT_STATUS_SHARDS, statusPartition } from '../../src/shared/alerts/partitions.ts';
+import { ALERT_STATUS_SHARDS, statusPartition, DynamoAlertWriter } from '../../src/shared/dynamo/alerts.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoDeadLetterWriter } from '../../src/shared/dynamo/dead-letters.ts';
 import { DynamoProfileStore } from '../../src/shared/dynamo/profiles.ts';
 import type { Observation, ProfileKey } from '../../src/shared/profile.ts';
 import type { ProfileWrite } from '../../src/shared/profile.ts';

@@ -8,11 +8,11 @@
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KinesisPoller } from '../../src/local/poller.ts';
-import { statusPartitionOf } from '../../src/shared/alerts/partitions.ts';
+import { statusPartitionOf, DynamoAlertWriter } from '../../src/shared/dynamo/alerts.ts';
 import { resolveConfig } from '../../src/rules/config.ts';
 import { putRecordsAll } from '../../src/shared/kinesis.ts';
 import { type ConsumeDeps, consumeBatch } from '../../src/pipeline/consume.ts';
-import { DynamoAlertWriter, DynamoDeadLetterWriter } from '../../src/shared/pipeline/writers.ts';
+import { DynamoDeadLetterWriter } from '../../src/shared/dynamo/dead-letters.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { aBrowse, aFailedLogin, aLogin, FIXTURE_NOW_MS } from '../factories/events.ts';
 import { toStreamRecords } from '../factories/kinesis.ts';

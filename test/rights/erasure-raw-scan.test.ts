@@ -7,7 +7,7 @@
  * produced. What the README's rights section says is kept, and why, is the only exception.
  */
 import { describe, expect, it } from 'vitest';
-import { DynamoAuditLog } from '../../src/api/audit.ts';
+import { DynamoAuditLog } from '../../src/shared/dynamo/audit.ts';
 import { eraseSubject, objectToProfiling } from '../../src/api/rights.ts';
 import type { Caller } from '../../src/api/roles.ts';
 import type { DynamoClient } from '../../src/shared/aws.ts';
@@ -18,9 +18,10 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FolderBlobStore } from '../../src/shared/blobs.ts';
-import { DynamoDeadLetters } from '../../src/shared/pipeline/dead-letters.ts';
-import { RecordSealer } from '../../src/shared/pipeline/sealed-records.ts';
-import { DynamoReceiptStore, DynamoSubjectAlerts } from '../../src/shared/rights/dynamo-rights.ts';
+import { DynamoDeadLetters } from '../../src/shared/dynamo/dead-letters.ts';
+import { RecordSealer } from '../../src/shared/sealed-records.ts';
+import { DynamoReceiptStore } from '../../src/shared/dynamo/receipts.ts';
+import { DynamoSubjectAlerts } from '../../src/shared/dynamo/alerts.ts';
 import { SubjectRights } from '../../src/rights/subject-rights.ts';
 import type { TableRole } from '../../src/shared/tables.ts';
 import { consumerOnDynamo } from '../factories/consumer.ts';

@@ -19,7 +19,7 @@ import { LOCAL_CREDENTIALS } from './local-dynamo.ts';
 export const SDK_ATTEMPTS = 4;
 
 /** The stores' unprocessed-items loop as in production (8 requests), without its pauses. */
-export const NO_PAUSE: RetryPolicy = { attempts: 8, delayMs: () => 0 };
+export const NO_PAUSE: RetryPolicy = { retries: 7, minTimeout: 0 };
 
 export interface FaultPlan {
   /** Share (0–1) of request attempts that fail with a throttling error before reaching dynalite. */

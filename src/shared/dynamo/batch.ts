@@ -1,11 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttributeValue, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pRetry, { type Options as RetryOptions } from 'p-retry';
 import { unmarshallLossless } from '../map-keys.ts';
 import type { DynamoClient } from '../aws.ts';
-
-/** A DynamoDB item as the document client hands it over. */
-type Item = Record<string, unknown>;
+import type { Item } from './items.ts';
 
 /** BatchGetItem takes at most 100 keys per request. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -13,30 +11,41 @@ const BATCH_GET_MAX_KEYS = 100;
 const BATCH_WRITE_MAX_ITEMS = 25;
 
 /**
- * How the part of a batch that DynamoDB left unprocessed is sent again. Under throttling (and,
- * for reads, past 16 MB) BatchGetItem and BatchWriteItem succeed with part of the batch left in
- * `UnprocessedKeys` / `UnprocessedItems` instead of failing, so the SDK's own retry never sees it;
- * AWS advises sending that part again with exponential backoff:
+ * How the part of a batch that DynamoDB left unprocessed is sent again (p-retry's options). Under
+ * throttling (and, for reads, past 16 MB) BatchGetItem and BatchWriteItem succeed with part of the
+ * batch left in `UnprocessedKeys` / `UnprocessedItems` instead of failing, so the SDK's own retry
+ * never sees it; AWS advises sending that part again with exponential backoff:
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+ * `retries` counts the requests after the first.
  */
-export interface RetryPolicy {
-  /** Requests at most per chunk of the batch, the first included. */
-  attempts: number;
-  /** The pause after request `attempt` (1 = the first) before the next one, ms. */
-  delayMs(attempt: number): number;
-}
-
-/** 8 requests, full jitter over 50 ms doubling up to 2 s (about 7 s at worst, within a Lambda's time). */
-export const UNPROCESSED_RETRY: RetryPolicy = {
-  attempts: 8,
-  delayMs: (attempt) => Math.random() * Math.min(2_000, 50 * 2 ** attempt),
-};
+export type RetryPolicy = Pick<
+  RetryOptions,
+  'retries' | 'factor' | 'minTimeout' | 'maxTimeout' | 'randomize'
+>;
 
 /**
- * Sends `first`, then whatever each answer leaves unprocessed, until nothing is left.
- * (p-retry would do the waiting, but not the shrinking of what is sent again.)
+ * 8 requests, pauses from 50 ms doubling up to 2 s, each randomised (×1 to ×2) so that throttled
+ * writers do not retry in step; about 7 s at worst, within a Lambda's time.
+ * https://github.com/sindresorhus/p-retry#options
+ */
+export const UNPROCESSED_RETRY: RetryPolicy = {
+  retries: 7,
+  minTimeout: 50,
+  factor: 2,
+  maxTimeout: 2_000,
+  randomize: true,
+};
+
+/** What a batch request left unprocessed: the one failure p-retry retries (SDK errors are the SDK's). */
+class Unprocessed extends Error {
+  override name = 'Unprocessed';
+}
+
+/**
+ * Sends `first`, then whatever each answer leaves unprocessed, until nothing is left: p-retry
+ * does the pausing and counting, the closure shrinks what is sent again.
  *
- * @throws Error naming `what` when some is still unprocessed after `retry.attempts` requests.
+ * @throws Error naming `what` when some is still unprocessed after the policy's last request.
  */
 async function untilProcessed<T>(
   first: readonly T[],
@@ -45,14 +54,15 @@ async function untilProcessed<T>(
   retry: RetryPolicy,
 ): Promise<void> {
   let pending = first;
-  for (let attempt = 1; ; attempt++) {
-    pending = await send(pending);
-    if (pending.length === 0) return;
-    if (attempt >= retry.attempts) {
-      throw new Error(`${what}: ${pending.length} unprocessed after ${retry.attempts} requests`);
-    }
-    await sleep(retry.delayMs(attempt));
-  }
+  await pRetry(
+    async (attempt) => {
+      pending = await send(pending);
+      if (pending.length > 0) {
+        throw new Unprocessed(`${what}: ${pending.length} unprocessed after ${attempt} requests`);
+      }
+    },
+    { ...retry, shouldRetry: ({ error }) => error instanceof Unprocessed },
+  );
 }
 
 const chunked = <T>(items: readonly T[], size: number): T[][] =>
@@ -63,7 +73,7 @@ const chunked = <T>(items: readonly T[], size: number): T[][] =>
  * (in parallel), strongly consistent, through the client's {@link DynamoClient.reader} (the hot
  * read: see there why). Keys left unprocessed are asked again by `retry`.
  *
- * @throws Error when keys are still unprocessed after `retry.attempts` requests.
+ * @throws Error when keys are still unprocessed after the policy's last request.
  */
 export async function batchGetAll(
   client: Pick<DynamoClient, 'reader'>,
@@ -121,7 +131,7 @@ async function batchWrite(
  * Puts items (each with a `pk`) with BatchWriteItem. Items with the same `pk` are sent once (the
  * last wins): DynamoDB rejects a request that names a key twice.
  *
- * @throws Error when items are still unprocessed after `retry.attempts` requests.
+ * @throws Error when items are still unprocessed after the policy's last request.
  */
 export async function batchWriteAll(
   client: DynamoDBDocumentClient,
@@ -141,7 +151,7 @@ export async function batchWriteAll(
 /**
  * Deletes items by partition key (`pk`) with BatchWriteItem (a missing item is no error).
  *
- * @throws Error when deletes are still unprocessed after `retry.attempts` requests.
+ * @throws Error when deletes are still unprocessed after the policy's last request.
  */
 export async function batchDeleteAll(
   client: DynamoDBDocumentClient,

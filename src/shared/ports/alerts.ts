@@ -1,4 +1,8 @@
-/** The alerts port: what the consumer writes for the analysts, and what the rights service reaches. */
+/**
+ * The alerts port: what the consumer writes for the analysts ({@link AlertWriter}), what the
+ * analysts' APIs read and dispose of ({@link AlertRepository}), and what the rights service
+ * reaches ({@link SubjectAlerts}).
+ */
 import type { EventType } from '../contract/events.ts';
 import type { Outcome, Reason } from '../decision.ts';
 import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
@@ -9,7 +13,10 @@ import type { Pseudonym, SubjectPseudonym } from '../pseudonymise.ts';
  */
 export const ALERT_RETENTION_DAYS = 90;
 
-/** A review or deny decision, for the analysts: pseudonymous, with its full explanation. */
+/**
+ * A review or deny decision as the consumer raises it, for the analysts: pseudonymous, with its
+ * full explanation. Stored, it becomes a {@link StoredAlert}.
+ */
 export interface Alert {
   /** The eventId. */
   alertId: string;
@@ -34,6 +41,89 @@ export interface Alert {
 export interface AlertWriter {
   /** Writes the alerts; writing the same alert again leaves one item. */
   write(alerts: readonly Alert[]): Promise<void>;
+}
+
+/** An analyst's verdict on an alert. */
+export const VERDICTS = ['fraud', 'legitimate', 'unsure'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** `open` until an analyst disposes of it, then `closed` (and still readable). */
+export const ALERT_STATUSES = ['open', 'closed'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+/** Who decided what about an alert, and when. */
+export interface Disposition {
+  verdict: Verdict;
+  note: string;
+  /** The principal of the analyst (from the API's authorisation), never typed in by the analyst. */
+  by: string;
+  /** ISO 8601 UTC. */
+  at: string;
+}
+
+/** An alert as stored: what the pipeline wrote, its status, and the disposition once closed. */
+export interface StoredAlert extends Omit<Alert, 'status'> {
+  status: AlertStatus;
+  disposition?: Disposition;
+  /** When DynamoDB's TTL deletes it, epoch seconds. */
+  expiresAt: number;
+}
+
+/** What `GET /v1/alerts` can filter on; `from`/`to` are ISO 8601 UTC bounds of the event time, inclusive. */
+export interface AlertFilter {
+  status?: AlertStatus;
+  decision?: StoredAlert['decision'];
+  eventType?: StoredAlert['eventType'];
+  /** A reason code that contributed points (shadow reasons do not count). */
+  reason?: string;
+  minScore?: number;
+  from?: string;
+  to?: string;
+}
+
+/** One page of alerts, newest first, and the cursor of the next page when there may be more. */
+export interface AlertPage {
+  alerts: StoredAlert[];
+  cursor?: string;
+}
+
+/** The alerts as the analysts' APIs read and dispose of them (the consumer writes through {@link AlertWriter}). */
+export interface AlertRepository {
+  /** Alerts matching the filter, newest event first; `cursor` from the previous page. */
+  list(filter: AlertFilter, limit: number, cursor?: string): Promise<AlertPage>;
+  /** One alert, or undefined. */
+  get(alertId: string): Promise<StoredAlert | undefined>;
+  /**
+   * Closes an open alert with a disposition.
+   *
+   * @throws AlertNotFoundError when there is no such alert
+   * @throws AlreadyDisposedError when it was closed before
+   */
+  dispose(alertId: string, disposition: Disposition): Promise<StoredAlert>;
+  /** Every alert of the event-time range (reasons, status and disposition are enough), oldest pages first. */
+  each(range: Pick<AlertFilter, 'from' | 'to'>): AsyncIterable<StoredAlert>;
+}
+
+export class AlertNotFoundError extends Error {
+  constructor(readonly alertId: string) {
+    super('no alert with this id');
+    this.name = 'AlertNotFoundError';
+  }
+}
+
+export class AlreadyDisposedError extends Error {
+  constructor(readonly disposition: Disposition | undefined) {
+    super('the alert was already disposed of');
+    this.name = 'AlreadyDisposedError';
+  }
+}
+
+/** A cursor that this store did not hand out (or that was altered). */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('not a cursor of this listing');
+    this.name = 'InvalidCursorError';
+  }
 }
 
 /**

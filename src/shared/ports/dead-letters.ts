@@ -8,6 +8,13 @@ import type { SubjectPseudonym } from '../pseudonymise.ts';
 export const DEAD_LETTER_RETENTION_DAYS = 7;
 
 /**
+ * The raw bytes a dead letter's item keeps (sealed) in the table: enough to see what kind of
+ * record it was, small enough that an item stays a few KB whatever the record's size (a Kinesis
+ * record holds up to 1 MiB, a DynamoDB item 400 KB).
+ */
+export const DEAD_LETTER_EXCERPT_BYTES = 4096;
+
+/**
  * An invalid stream record. It holds no raw record in clear: the record is personal data
  * (customer ids, IPs, user agents), and a dead-letter place must not become a readable copy of
  * the stream. The SHA-256 lets a producer-side copy be matched to it; `sealed`, when the consumer

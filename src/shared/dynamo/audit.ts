@@ -1,58 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { TTL_ATTRIBUTE } from '../shared/tables.ts';
-import type { Caller } from './roles.ts';
+import {
+  AUDIT_RETENTION_DAYS,
+  type AuditEntry,
+  type AuditLog,
+  type AuditPage,
+  InvalidAuditCursorError,
+} from '../ports/audit.ts';
+import { TTL_ATTRIBUTE } from '../tables.ts';
+import { type Item, withoutKeys } from './items.ts';
 
-/** Audit entries are kept 400 days: a year of look-back for investigations, plus a margin. */
-export const AUDIT_RETENTION_DAYS = 400;
 const DAY_MS = 86_400_000;
-
-/** What was done: every analyst read and disposition, and every customers'-rights request. */
-export const AUDIT_ACTIONS = [
-  'alerts.list',
-  'alert.read',
-  'alert.dispose',
-  'rules.stats',
-  'subject.object',
-  'subject.restrict',
-  'subject.lift',
-  'subject.erase',
-  'subject.export',
-  'subject.receipt',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-/** One line of the audit trail: who (principal and role), what (action, target, details), when. */
-export interface AuditEntry {
-  entryId: string;
-  /** ISO 8601 UTC. */
-  at: string;
-  principalId: string;
-  role: Caller['role'];
-  action: AuditAction;
-  /** The alert, the subject's pseudonym (never the customer id) or the request concerned. */
-  target?: string;
-  /** The request's parameters (filters, verdict): never free text an analyst typed. */
-  details?: Record<string, string | number | boolean>;
-}
-
-/** A page of the audit trail, newest first. */
-export interface AuditPage {
-  entries: AuditEntry[];
-  cursor?: string;
-}
-
-/**
- * The audit trail port: append and read, nothing else. No update or delete exists on it,
- * and no route writes it other than by appending what a caller did.
- */
-export interface AuditLog {
-  /** Appends one entry; never replaces an existing one. */
-  append(entry: Omit<AuditEntry, 'entryId' | 'at'>): Promise<AuditEntry>;
-  /** Entries with `from <= at <= to` (ISO 8601 UTC), newest first. */
-  list(range: { from: string; to: string }, limit: number, cursor?: string): Promise<AuditPage>;
-}
 
 /** Query requests per page at most: a page over many empty days ends early, with a cursor. */
 export const MAX_AUDIT_QUERIES_PER_PAGE = 31;
@@ -65,14 +24,6 @@ const CursorSchema = z
   })
   .strict();
 type Cursor = z.infer<typeof CursorSchema>;
-
-/** A cursor that this log did not hand out. */
-export class InvalidAuditCursorError extends Error {
-  constructor() {
-    super('not a cursor of this listing');
-    this.name = 'InvalidAuditCursorError';
-  }
-}
 
 /**
  * The audit trail in the `audit` table: `pk` = `day#<YYYY-MM-DD>`, `sk` = `<ISO time>#<entry id>`,
@@ -127,9 +78,7 @@ export class DynamoAuditLog implements AuditLog {
     const cursor = cursorText ? decodeCursor(cursorText, range) : { day: range.to.slice(0, 10) };
     const entries: AuditEntry[] = [];
     let day = cursor.day;
-    let start: Record<string, unknown> | undefined = cursor.sk
-      ? { pk: `day#${day}`, sk: cursor.sk }
-      : undefined;
+    let start: Item | undefined = cursor.sk ? { pk: `day#${day}`, sk: cursor.sk } : undefined;
     for (let request = 0; request < MAX_AUDIT_QUERIES_PER_PAGE && day >= firstDay; request++) {
       const page = await this.#client.send(
         new QueryCommand({
@@ -158,11 +107,8 @@ export class DynamoAuditLog implements AuditLog {
 const previousDay = (day: string): string =>
   new Date(Date.parse(`${day}T00:00:00Z`) - DAY_MS).toISOString().slice(0, 10);
 
-function toEntry(item: Record<string, unknown>): AuditEntry {
-  const entry = { ...item };
-  for (const name of ['pk', 'sk', TTL_ATTRIBUTE]) delete entry[name];
-  return entry as unknown as AuditEntry;
-}
+const toEntry = (item: Item): AuditEntry =>
+  withoutKeys(item, ['pk', 'sk', TTL_ATTRIBUTE]) as unknown as AuditEntry;
 
 const encodeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
 

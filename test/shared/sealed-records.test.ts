@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RecordSealer } from '../../../src/shared/pipeline/sealed-records.ts';
-import { toLine, aLogin } from '../../factories/events.ts';
-import { testKey } from '../../factories/pipeline.ts';
+import { RecordSealer } from '../../src/shared/sealed-records.ts';
+import { toLine, aLogin } from '../factories/events.ts';
+import { testKey } from '../factories/pipeline.ts';
 
 describe('RecordSealer', () => {
   it('opens what it sealed, byte for byte, and shows nothing of it in the sealed text', () => {

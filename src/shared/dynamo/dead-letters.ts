@@ -1,31 +1,23 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { type BlobStore, FolderBlobStore, S3BlobStore } from '../blobs.ts';
-import { ENV, type Environment, readEnv } from '../env.ts';
-import type { SubjectPseudonym } from '../pseudonymise.ts';
-import type { SubjectDeadLetters } from '../ports/dead-letters.ts';
-import { TTL_ATTRIBUTE } from '../tables.ts';
-import type { RecordSealer } from './sealed-records.ts';
-import { batchDeleteAll } from '../dynamo/batch.ts';
-import type { DeadLetter } from '../ports/dead-letters.ts';
-
 /**
- * The raw bytes a dead letter's item keeps (sealed) in the table: enough to see what kind of
- * record it was, small enough that an item stays a few KB whatever the record's size (a Kinesis
- * record holds up to 1 MiB, a DynamoDB item 400 KB).
+ * The `deadLetters` table (`pk` = `dl#<sha256>`): the consumer writes dead letters
+ * ({@link DynamoDeadLetterWriter}); operators list them and erasure deletes a subject's
+ * ({@link DynamoDeadLetters}). The full sealed records are in the record store
+ * (src/shared/sealed-records.ts), the items only name them.
  */
-export const DEAD_LETTER_EXCERPT_BYTES = 4096;
-
-/** The blob key of a dead letter's full sealed record. */
-export const recordKey = (sha256: string): string => `dead-letters/${sha256}`;
-
-/** The dead letters' record store the environment names: S3 in AWS, a folder locally. */
-export function deadLetterRecordsFromEnv(env: Environment = process.env): BlobStore {
-  const bucket = readEnv(ENV.deadLetterBucket, { env });
-  if (bucket) return new S3BlobStore({ bucket });
-  const dir = readEnv(ENV.deadLetterDir, { env });
-  if (dir) return new FolderBlobStore(dir);
-  throw new Error(`dead letters: set ${ENV.deadLetterBucket} (AWS) or ${ENV.deadLetterDir} (local)`);
-}
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import {
+  DEAD_LETTER_RETENTION_DAYS,
+  type DeadLetter,
+  type DeadLetterWriter,
+  type SubjectDeadLetters,
+} from '../ports/dead-letters.ts';
+import type { BlobStore } from '../ports/blobs.ts';
+import type { SubjectPseudonym } from '../pseudonymise.ts';
+import { runLimited } from '../run-limited.ts';
+import { type RecordSealer, recordKey } from '../sealed-records.ts';
+import { TTL_ATTRIBUTE } from '../tables.ts';
+import { type RetryPolicy, batchDeleteAll, batchWriteAll } from './batch.ts';
+import { ENV } from '../env.ts';
 
 /**
  * A dead letter as its table item holds it: bounded whatever the record's size. The full
@@ -37,6 +29,44 @@ export type StoredDeadLetter = Omit<DeadLetter, 'sealed'> & {
   record?: string;
   [TTL_ATTRIBUTE]: number;
 };
+
+interface DynamoDeadLetterWriterOptions {
+  client: DynamoDBDocumentClient;
+  table: string;
+  /** Where the full sealed records go; needed when a letter has one. */
+  records?: BlobStore;
+  /** The processing clock, epoch ms (TTL). Default `Date.now`. */
+  now?: () => number;
+  /** How batch writes left unprocessed are sent again. Default `UNPROCESSED_RETRY` (./batch.ts). */
+  unprocessedRetry?: RetryPolicy;
+}
+
+/**
+ * Dead letters in the `deadLetters` table, `pk` = `dl#<sha256>`, kept {@link DEAD_LETTER_RETENTION_DAYS}:
+ * each full sealed record is put in `records` first (S3, or a folder locally; the bucket expires
+ * it after the same days), then the item, bounded whatever the record's size, with the record's
+ * key. An item never names a record that is not there yet, and a retried batch writes both again.
+ */
+export class DynamoDeadLetterWriter implements DeadLetterWriter {
+  constructor(readonly options: DynamoDeadLetterWriterOptions) {}
+  async write(letters: readonly DeadLetter[]): Promise<void> {
+    const ttl = Math.floor((this.options.now ?? Date.now)() / 1000) + DEAD_LETTER_RETENTION_DAYS * 86_400;
+    const items: StoredDeadLetter[] = [];
+    const puts: (() => Promise<void>)[] = [];
+    for (const { sealed, ...letter } of letters) {
+      const item: StoredDeadLetter = { pk: `dl#${letter.sha256}`, ...letter, [TTL_ATTRIBUTE]: ttl };
+      if (sealed !== undefined) {
+        const records = this.options.records;
+        if (!records) throw new Error('dead letters: a sealed record needs a record store');
+        item.record = recordKey(letter.sha256);
+        puts.push(() => records.put(item.record!, sealed));
+      }
+      items.push(item);
+    }
+    await runLimited(puts, 8);
+    await batchWriteAll(this.options.client, this.options.table, items, this.options.unprocessedRetry);
+  }
+}
 
 /**
  * The dead letters: the items in the `deadLetters` table and the full sealed records in the

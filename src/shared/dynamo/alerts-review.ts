@@ -7,23 +7,27 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { EVENT_ID_PATTERN } from '../contract/events.ts';
-import { TTL_ATTRIBUTE } from '../tables.ts';
 import {
   ALERT_STATUSES,
   type AlertFilter,
   AlertNotFoundError,
   type AlertPage,
-  type AlertRecord,
   type AlertRepository,
   type AlertStatus,
   AlreadyDisposedError,
   type Disposition,
   InvalidCursorError,
-  matches,
-} from './model.ts';
-import { ALERT_STATUS_SHARDS, statusPartition, statusPartitionOf, statusShard } from './partitions.ts';
-
-type Item = Record<string, unknown>;
+  type StoredAlert,
+} from '../ports/alerts.ts';
+import { TTL_ATTRIBUTE } from '../tables.ts';
+import {
+  ALERT_ITEM_KEYS,
+  ALERT_STATUS_SHARDS,
+  statusPartition,
+  statusPartitionOf,
+  statusShard,
+} from './alerts.ts';
+import { type Item, withoutKeys } from './items.ts';
 
 /** The index that lists alerts by status and event time (`src/shared/tables.ts`). */
 const INDEX = 'gsi1';
@@ -91,6 +95,24 @@ function decodeCursor(text: string, statuses: readonly AlertStatus[], filter: Al
   return cursor;
 }
 
+/**
+ * Whether an alert passes the filter's non-key conditions (status and time are the index's).
+ *
+ * @example
+ * ```ts
+ * matches(alert, { reason: 'BRUTE_FORCE', minScore: 50 }); // true when BRUTE_FORCE added points and the score is ≥ 50
+ * ```
+ */
+function matches(alert: StoredAlert, filter: AlertFilter): boolean {
+  if (filter.decision !== undefined && alert.decision !== filter.decision) return false;
+  if (filter.eventType !== undefined && alert.eventType !== filter.eventType) return false;
+  if (filter.minScore !== undefined && alert.score < filter.minScore) return false;
+  if (filter.reason !== undefined && !alert.reasons.some((r) => r.code === filter.reason && !r.shadow)) {
+    return false;
+  }
+  return true;
+}
+
 /** The ExclusiveStartKey of a position after an item. */
 const startKey = ({ status, shard }: Partition, [alertId, at]: [string, string]): Item => ({
   pk: alertId,
@@ -103,18 +125,17 @@ const positionAfter = (item: Item): Position => [item.pk as string, item.gsi1sk 
 /** The shards of each status partition: 0 … {@link ALERT_STATUS_SHARDS} - 1. */
 const SHARDS = Array.from({ length: ALERT_STATUS_SHARDS }, (_, shard) => shard);
 
-/** A stored item as an AlertRecord (the table's own key and index attributes left out). */
-function toRecord(item: Item): AlertRecord {
-  const rest = { ...item };
-  for (const name of ['pk', 'gsi1pk', 'gsi1sk', TTL_ATTRIBUTE]) delete rest[name];
-  return { ...(rest as Omit<AlertRecord, 'expiresAt'>), expiresAt: item[TTL_ATTRIBUTE] as number };
+/** An item as a StoredAlert (the table's own key and index attributes left out). */
+function toRecord(item: Item): StoredAlert {
+  const rest = withoutKeys(item, ALERT_ITEM_KEYS) as Omit<StoredAlert, 'expiresAt'>;
+  return { ...rest, expiresAt: item[TTL_ATTRIBUTE] as number };
 }
 
 /**
- * Alerts in the `alerts` table, as the stream consumer's `DynamoAlertWriter` writes them
- * (`pk` = alertId, `gsi1pk` = `status#<status>#<shard>`, `gsi1sk` = ISO event time), read and
- * disposed of by the analysts' APIs. The shard (src/shared/alerts/partitions.ts) spreads a wave
- * of open alerts over several index partitions; an alert keeps it for life.
+ * The analysts' side of the `alerts` table (./alerts.ts): alerts as the consumer's
+ * `DynamoAlertWriter` writes them, listed, read and disposed of by the analysts' APIs. The write
+ * shard of `gsi1pk` spreads a wave of open alerts over several index partitions; an alert keeps
+ * it for life.
  *
  * **Listing** queries `gsi1` newest first, every shard of each status asked for (both when the
  * filter names none), merging them by event time. The cursor keeps where each partition stands
@@ -157,7 +178,7 @@ export class DynamoAlertRepository implements AlertRepository {
     const reads = await Promise.all(partitions.map((p) => this.#read(p, positionOf(p), filter, limit)));
     // Merge newest first; take `limit`, counting how many each partition gave.
     const heads = reads.map(() => 0);
-    const alerts: AlertRecord[] = [];
+    const alerts: StoredAlert[] = [];
     while (alerts.length < limit) {
       // A partition that ran out of read items before its end (its query budget spent) may still
       // hold alerts newer than every other's next one: the page ends here, in order.
@@ -191,14 +212,14 @@ export class DynamoAlertRepository implements AlertRepository {
     return more ? { alerts, cursor: encodeCursor(next) } : { alerts };
   }
 
-  async get(alertId: string): Promise<AlertRecord | undefined> {
+  async get(alertId: string): Promise<StoredAlert | undefined> {
     const { Item } = await this.#client.send(
       new GetCommand({ TableName: this.#table, Key: { pk: alertId }, ConsistentRead: true }),
     );
     return Item ? toRecord(Item) : undefined;
   }
 
-  async dispose(alertId: string, disposition: Disposition): Promise<AlertRecord> {
+  async dispose(alertId: string, disposition: Disposition): Promise<StoredAlert> {
     try {
       const { Attributes } = await this.#client.send(
         new UpdateCommand({
@@ -230,7 +251,7 @@ export class DynamoAlertRepository implements AlertRepository {
     }
   }
 
-  async *each(range: Pick<AlertFilter, 'from' | 'to'>): AsyncIterable<AlertRecord> {
+  async *each(range: Pick<AlertFilter, 'from' | 'to'>): AsyncIterable<StoredAlert> {
     for (const status of ALERT_STATUSES) {
       for (const shard of SHARDS) {
         let start: Item | undefined;

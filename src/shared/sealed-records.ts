@@ -1,5 +1,13 @@
+/**
+ * The dead letters' sealed records: how an invalid stream record is sealed ({@link RecordSealer})
+ * and where the full sealed records are kept (S3 in AWS, a folder locally), apart from the
+ * dead-letter items in DynamoDB.
+ */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { PseudonymKey } from '../pseudonymise.ts';
+import { FolderBlobStore, S3BlobStore } from './blobs.ts';
+import type { BlobStore } from './ports/blobs.ts';
+import type { PseudonymKey } from './pseudonymise.ts';
+import { ENV, type Environment, readEnv } from './env.ts';
 
 /** AES-256-GCM: a 96-bit random nonce per record and a 128-bit tag (NIST SP 800-38D). */
 const NONCE_BYTES = 12;
@@ -57,4 +65,16 @@ export class RecordSealer {
       throw new Error('sealed record: authentication failed (wrong key or altered record)');
     }
   }
+}
+
+/** The blob key of a dead letter's full sealed record. */
+export const recordKey = (sha256: string): string => `dead-letters/${sha256}`;
+
+/** The dead letters' record store the environment names: S3 in AWS, a folder locally. */
+export function deadLetterRecordsFromEnv(env: Environment = process.env): BlobStore {
+  const bucket = readEnv(ENV.deadLetterBucket, { env });
+  if (bucket) return new S3BlobStore({ bucket });
+  const dir = readEnv(ENV.deadLetterDir, { env });
+  if (dir) return new FolderBlobStore(dir);
+  throw new Error(`dead letters: set ${ENV.deadLetterBucket} (AWS) or ${ENV.deadLetterDir} (local)`);
 }

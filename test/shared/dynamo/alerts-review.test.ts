@@ -5,16 +5,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DynamoAlertRepository } from '../../../src/shared/alerts/dynamo-alerts.ts';
-import { type AlertFilter, InvalidCursorError } from '../../../src/shared/alerts/model.ts';
+import { DynamoAlertRepository } from '../../../src/shared/dynamo/alerts-review.ts';
+import { type AlertFilter, InvalidCursorError, type Alert } from '../../../src/shared/ports/alerts.ts';
 import {
   ALERT_STATUS_SHARDS,
   statusPartitionOf,
   statusShard,
-} from '../../../src/shared/alerts/partitions.ts';
+  DynamoAlertWriter,
+} from '../../../src/shared/dynamo/alerts.ts';
 import type { DynamoClient } from '../../../src/shared/aws.ts';
-import { DynamoAlertWriter } from '../../../src/shared/pipeline/writers.ts';
-import { type Alert } from '../../../src/shared/ports/alerts.ts';
 import { anAlert } from '../../factories/api.ts';
 import { countCommands, useDynalite } from '../../support/local-dynamo.ts';
 
