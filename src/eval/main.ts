@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { ensureIpData } from '../ip-data-builder/build.ts';
 import { type DetectionConfig, loadConfigFile, resolveConfig } from '../rules/config.ts';
 import type { SetReport } from './metrics.ts';
-import { formatSet, headline } from './report.ts';
+import { type Scale, formatScale, formatSet, headline, scale } from './report.ts';
 import { MAX_DAYS } from './scenario.ts';
 import { type Progress, type Skipped, runDevSet, runOwnSet, runPeerSet } from './sets.ts';
 
@@ -95,6 +95,7 @@ async function run(o: Options): Promise<void> {
   const started = performance.now();
   const sets: (SetReport | Skipped)[] = [];
   const perSeed: SetReport[] = [];
+  let scaling: Scale | undefined;
   const say = (text: string) => o.json || process.stdout.write(text);
   say(
     `Vigil evaluation, ruleset ${config.rulesetVersion}; seeds ${o.tuning ? 'for TUNING' : 'for reporting'}\n\n`,
@@ -105,31 +106,24 @@ async function run(o: Options): Promise<void> {
     say('skipped' in r ? `== ${r.name}\nskipped: ${r.skipped}\n\n` : `${formatSet(r)}\n`);
   };
   if (o.sets.includes('own')) {
-    for (const customers of o.customers) {
+    for (const customers of [...o.customers].sort((a, b) => a - b)) {
       const own = await runOwnSet(customers, seedsFor(customers, o), o.days, config, progress);
       perSeed.push(...own.perSeed);
       show(own.report);
       if (own.perSeed.length > 1)
         say(`${own.perSeed.map((r) => `  ${r.name}: ${headline(r)}`).join('\n')}\n\n`);
     }
-    say(scaleLine(sets.filter((s): s is SetReport => !('skipped' in s))));
+    scaling = scale(sets.filter((s): s is SetReport => !('skipped' in s)));
+    if (scaling) say(formatScale(scaling));
   }
   if (o.sets.includes('dev')) show(await runDevSet(shared, config, progress));
   if (o.sets.includes('peer')) show(await runPeerSet(shared, config, progress));
   const seconds = (performance.now() - started) / 1000;
   if (o.json)
     process.stdout.write(
-      `${JSON.stringify({ rulesetVersion: config.rulesetVersion, tuning: o.tuning === true, sets, perSeed, seconds }, null, 1)}\n`,
+      `${JSON.stringify({ rulesetVersion: config.rulesetVersion, tuning: o.tuning === true, sets, perSeed, scaling, seconds }, null, 1)}\n`,
     );
   process.stderr.write(`eval: ${seconds.toFixed(0)} s\n`);
-}
-
-/** How the legitimate flag rate grows with the population (the issue asks: by less than half at 4x). */
-function scaleLine(own: SetReport[]): string {
-  if (own.length < 2) return '';
-  const [first, last] = [own[0]!, own[own.length - 1]!];
-  if (!first.legitFlagRate || last.legitFlagRate === null) return '';
-  return `legit flag rate ${first.name.replace(/, seeds.*/, '')} -> ${last.name.replace(/, seeds.*/, '')}: x${(last.legitFlagRate / first.legitFlagRate).toFixed(2)}\n\n`;
 }
 
 program.action(async (o: Options) => {

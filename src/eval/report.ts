@@ -67,3 +67,42 @@ export function formatSet(r: SetReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** How the legitimate flag rate changes from the smallest generated population to the largest. */
+export interface Scale {
+  from: string;
+  to: string;
+  /** Ratio of the legitimate flag rates, larger over smaller population. */
+  legitFlagRate: number | null;
+  /**
+   * The same without the declared crawlers, whose traffic follows the catalogue and not the
+   * number of customers: the ratio that shows a threshold counted per network or user agent.
+   */
+  withoutCrawlers: number | null;
+}
+
+const CRAWLERS = 'legit_crawler';
+
+function customerFlagRate(r: SetReport): number | null {
+  const rows = r.families.filter((f) => f.label === 'legit' && f.family !== CRAWLERS);
+  const events = rows.reduce((n, f) => n + f.events, 0);
+  return events ? rows.reduce((n, f) => n + f.flagged, 0) / events : null;
+}
+
+const ratio = (a: number | null, b: number | null): number | null => (a !== null && b ? a / b : null);
+
+/** The scale comparison of the own sets, in the order they ran (smallest first); none for one set. */
+export function scale(own: readonly SetReport[]): Scale | undefined {
+  if (own.length < 2) return undefined;
+  const [small, large] = [own[0]!, own[own.length - 1]!];
+  return {
+    from: small.name,
+    to: large.name,
+    legitFlagRate: ratio(large.legitFlagRate, small.legitFlagRate),
+    withoutCrawlers: ratio(customerFlagRate(large), customerFlagRate(small)),
+  };
+}
+
+export function formatScale(s: Scale): string {
+  return `legit flag rate from "${s.from}" to "${s.to}": x${num(s.legitFlagRate, 2)} (without declared crawlers x${num(s.withoutCrawlers, 2)})\n\n`;
+}

@@ -55,10 +55,12 @@ export async function runOwnSet(
     perSeed.push(
       measure(`own ${customers} customers, seed ${seed}`, scenario.labels, seedResults, seedTimes),
     );
-    for (const l of scenario.labels)
+    // One push per event: spreading a large array into push() overflows the call stack.
+    scenario.labels.forEach((l, i) => {
       labels.push(l.incident === null ? l : { ...l, incident: `${seed}:${l.incident}` });
-    results.push(...seedResults);
-    times.push(...seedTimes);
+      results.push(seedResults[i]);
+      times.push(seedTimes[i]!);
+    });
   }
   return {
     report: measure(`own ${customers} customers, seeds ${seeds.join(',')}`, labels, results, times),
@@ -147,9 +149,11 @@ export async function runPeerSet(
     const labelFile = join(dir, test, 'labels.ndjson');
     if (!existsSync(events) || !existsSync(labelFile)) continue;
     const run = await scoreFiles(events, labelFile, config, progress, `scoring peer test ${test}`);
-    labels.push(...run.labels);
-    results.push(...run.results);
-    times.push(...run.times);
+    run.labels.forEach((l, i) => {
+      labels.push(l);
+      results.push(run.results[i]);
+      times.push(run.times[i]!);
+    });
   }
   if (labels.length === 0) return { name, skipped: `no tests (events.ndjson + labels.ndjson) under ${dir}` };
   return measure(name, labels, results, times);

@@ -5,7 +5,7 @@ import { draw, drawInt } from '../random.ts';
 import { attackerDevice, incidentStart, residentialIp } from './common.ts';
 import { cashOut } from './takeover.ts';
 
-export const MFA_FATIGUE = { pushes: [4, 25], secondsBetween: [20, 180], cashOut: [0, 1] } as const;
+export const MFA_FATIGUE = { pushes: [4, 25], secondsBetween: [20, 180] } as const;
 
 /**
  * MFA fatigue (MITRE ATT&CK T1621) in the contract's two-step encoding: the password step
