@@ -98,7 +98,7 @@ async function run(o: Options): Promise<void> {
   let scaling: Scale | undefined;
   const say = (text: string) => o.json || process.stdout.write(text);
   say(
-    `Vigil evaluation, ruleset ${config.rulesetVersion}; seeds ${o.tuning ? 'for TUNING' : 'for reporting'}\n\n`,
+    `Vigil evaluation, ruleset ${config.rulesetVersion}; seeds ${o.seeds ? 'as given' : o.tuning ? 'for TUNING' : 'for reporting'}\n\n`,
   );
   const show = (r: SetReport | Skipped) => {
     sets.push(r);

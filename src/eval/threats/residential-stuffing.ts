@@ -80,6 +80,7 @@ export const residentialStuffing: ThreatFamily = {
             const page = visitPage(rng);
             shop.world.browse(t, { ...visit, customerId: c.id }, page.path, page.kind, tag);
           }
+          i++; // the bot moves on to its next address after a hit
           break;
         } else {
           shop.world.login(
