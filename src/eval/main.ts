@@ -6,8 +6,8 @@ import { ensureIpData } from '../ip-data-builder/build.ts';
 import { type DetectionConfig, loadConfigFile, resolveConfig } from '../rules/config.ts';
 import type { SetReport } from './metrics.ts';
 import { type Scale, formatScale, formatSet, headline, scale } from './report.ts';
-import { MAX_DAYS } from './scenario.ts';
-import { type Progress, type Skipped, runDevSet, runOwnSet, runPeerSet } from './sets.ts';
+import { MAX_DAYS, type Scenario } from './scenario.ts';
+import { type Progress, type Skipped, runDevSet, runOwnSet, runPeerSet, writeScenario } from './sets.ts';
 
 /**
  * Seeds: 1 to 999 are for tuning (look at them as much as you like), 1001 and up for reporting
@@ -45,6 +45,7 @@ const program = new Command('npm run eval --')
     'the shared data folder (default: $VIGIL_SHARED_DIR, else ../shared from the repository root)',
   )
   .option('--rules <file>', 'JSON overrides of thresholds and rule settings, as vigil replay takes them')
+  .option('--out <dir>', 'also write each generated set there (events and labels NDJSON, as ../shared/eval)')
   .option('--json', 'one JSON document on stdout instead of the tables');
 
 interface Options {
@@ -55,6 +56,7 @@ interface Options {
   sets: string[];
   shared?: string;
   rules?: string;
+  out?: string;
   json?: boolean;
 }
 
@@ -107,7 +109,9 @@ async function run(o: Options): Promise<void> {
   };
   if (o.sets.includes('own')) {
     for (const customers of [...o.customers].sort((a, b) => a - b)) {
-      const own = await runOwnSet(customers, seedsFor(customers, o), o.days, config, progress);
+      const write = (seed: number, scenario: Scenario) =>
+        o.out ? writeScenario(o.out, `own-${customers}-seed${seed}`, scenario) : Promise.resolve();
+      const own = await runOwnSet(customers, seedsFor(customers, o), o.days, config, progress, write);
       perSeed.push(...own.perSeed);
       show(own.report);
       if (own.perSeed.length > 1)

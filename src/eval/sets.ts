@@ -1,12 +1,12 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readLines } from '../cli/io.ts';
+import { NdjsonWriter, readLines } from '../cli/io.ts';
 import type { DetectionConfig } from '../rules/config.ts';
 import { rfc3339ToMs } from '../shared/contract/events.ts';
 import { type SetReport, type Scored, measure } from './metrics.ts';
 import type { Label } from './model.ts';
 import { runDetector } from './runner.ts';
-import { generate } from './scenario.ts';
+import { type Scenario, generate } from './scenario.ts';
 
 /** Progress of a run: a stage message, and one tick per scored event. */
 export interface Progress {
@@ -35,6 +35,8 @@ export async function runOwnSet(
   days: number,
   config: DetectionConfig,
   progress: Progress,
+  /** Called with each generated scenario before it is scored (to write it out). */
+  onGenerated: (seed: number, scenario: Scenario) => Promise<void> = async () => {},
 ): Promise<OwnSetResult> {
   const labels: Label[] = [];
   const results: (Scored | undefined)[] = [];
@@ -43,6 +45,7 @@ export async function runOwnSet(
   for (const seed of seeds) {
     progress.stage(`generating ${customers.toLocaleString('en')} customers, seed ${seed}`, 0);
     const scenario = generate({ seed, customers, days });
+    await onGenerated(seed, scenario);
     progress.stage(
       `scoring ${customers.toLocaleString('en')} customers, seed ${seed}`,
       scenario.events.length,
@@ -157,4 +160,21 @@ export async function runPeerSet(
   }
   if (labels.length === 0) return { name, skipped: `no tests (events.ndjson + labels.ndjson) under ${dir}` };
   return measure(name, labels, results, times);
+}
+
+/**
+ * Writes a generated set in the shared sets' layout, so that `vigil replay` and
+ * `../shared/eval/score.mjs` read it: `<name>.events.ndjson`, and `<name>.labels.ndjson` with one
+ * `{"eventId","label","scenario","incident"}` per event (`scenario` is the family).
+ */
+export async function writeScenario(dir: string, name: string, scenario: Scenario): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const events = new NdjsonWriter(join(dir, `${name}.events.ndjson`));
+  for (const e of scenario.events) await events.write(e);
+  await events.close();
+  const labels = new NdjsonWriter(join(dir, `${name}.labels.ndjson`));
+  for (const l of scenario.labels) {
+    await labels.write({ eventId: l.eventId, label: l.label, scenario: l.family, incident: l.incident });
+  }
+  await labels.close();
 }

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/rules/config.ts';
-import { type Progress, runDevSet, runOwnSet, runPeerSet } from '../../src/eval/sets.ts';
+import { type Progress, runDevSet, runOwnSet, runPeerSet, writeScenario } from '../../src/eval/sets.ts';
+import { generate } from '../../src/eval/scenario.ts';
 import { aBrowse, aLogin } from '../factories/events.ts';
 
 const quiet: Progress = { stage: () => {}, tick: () => {} };
@@ -68,5 +69,34 @@ describe('runOwnSet', () => {
     expect(own.report.incidents).toBe(own.perSeed[0]!.incidents + own.perSeed[1]!.incidents);
     expect(own.report.events).toBe(own.perSeed[0]!.events + own.perSeed[1]!.events);
     expect(own.report.invalid).toBe(0);
+  });
+});
+
+describe('writeScenario', () => {
+  it('writes the events and the labels apart, in the shared layout', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-eval-out-'));
+    const scenario = generate({ seed: 2, customers: 150, days: 4 });
+
+    // Act
+    await writeScenario(dir, 'small', scenario);
+
+    // Assess
+    const lines = (file: string) =>
+      readFileSync(join(dir, file), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+    const events = lines('small.events.ndjson');
+    const labels = lines('small.labels.ndjson');
+    expect(events).toEqual(scenario.events);
+    expect(labels[0]).toEqual({
+      eventId: events[0].eventId,
+      label: 'legit',
+      scenario: scenario.labels[0]!.family,
+      incident: null,
+    });
+    expect(labels.map((l) => l.eventId)).toEqual(events.map((e) => e.eventId));
+    expect(JSON.stringify(events)).not.toContain('"family"');
   });
 });
