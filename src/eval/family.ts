@@ -7,8 +7,6 @@ export interface Shop {
   world: World;
   /** Established customers with ordinary habits: victims are chosen among them. */
   regulars: Customer[];
-  /** Customers the population size allows, before the families take theirs. */
-  size: number;
   /** A customer of this shop with a new customer number (account created at `createdAt` if given). */
   newCustomer(rng: Random, createdAt?: number): Customer;
   /** Regular customers not yet taken by another incident, distinct: takeover victims. */
@@ -34,14 +32,13 @@ export interface ThreatFamily {
 }
 
 /** The shop's customer register: numbers, and which regulars an incident already took. */
-export function openShop(world: World, rng: Random, size: number): Shop {
+export function openShop(world: World): Shop {
   let next = 100_000;
   const taken = new Set<string>();
   const regulars: Customer[] = [];
   const shop: Shop = {
     world,
     regulars,
-    size,
     newCustomer: (r, createdAt) => makeCustomer(r, `C${next++}`, world.start, createdAt),
     victims(r, n) {
       const free = regulars.filter((c) => !taken.has(c.id));

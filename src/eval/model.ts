@@ -70,7 +70,7 @@ export class World {
   readonly #idRng: Random;
 
   constructor(
-    readonly rng: Random,
+    rng: Random,
     /** Start of the window, epoch ms. */
     readonly start: number,
     readonly days: number,
@@ -80,11 +80,6 @@ export class World {
 
   get end(): number {
     return this.start + this.days * DAY;
-  }
-
-  /** How many events so far. */
-  get size(): number {
-    return this.#events.length;
   }
 
   login(at: number, visit: Visit, login: LoginFields, tag: Tag): void {

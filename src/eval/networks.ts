@@ -44,7 +44,6 @@ export const POOLS = {
     name: 'commercial VPN',
     v4: ['212.102.35.0/24', '185.107.56.0/24', '146.70.150.0/24', '185.206.224.0/24', '37.120.204.0/24'],
   },
-  telekomDe: { name: 'Deutsche Telekom', country: 'DE', v4: ['79.192.0.0/10'], v6: ['2003:e0::/27'] },
   comcastUs: { name: 'Comcast', country: 'US', v4: ['73.0.0.0/8'] },
   nttJp: { name: 'NTT', country: 'JP', v4: ['60.32.0.0/13'] },
   hetzner: { name: 'Hetzner', country: 'DE', v4: ['138.201.0.0/16'], v6: ['2a01:4f8::/32'] },

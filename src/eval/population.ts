@@ -30,16 +30,10 @@ export interface Customer {
 }
 
 /**
- * Makes the customers: Dutch (80 %) and Belgian households on their consumer ISPs, with IPv6
+ * A customer: a Dutch (80 %) or Belgian household on their consumer ISPs, with IPv6
  * where the ISP offers it, one to three devices, accounts from days to years old, and a
  * long-tailed visit rate (most customers come a few times a fortnight, some daily).
  */
-export function makeCustomers(rng: Random, count: number, start: number, prefix = 'C'): Customer[] {
-  const out: Customer[] = [];
-  for (let i = 0; i < count; i++) out.push(makeCustomer(rng, `${prefix}${String(100_000 + i)}`, start));
-  return out;
-}
-
 export function makeCustomer(rng: Random, id: string, start: number, createdAt?: number): Customer {
   const country = rng.chance(0.8) ? 'NL' : 'BE';
   const isp = rng.weighted<Pool>(

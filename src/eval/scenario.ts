@@ -76,7 +76,7 @@ export function generate({ seed, customers, days = 14 }: ScenarioOptions): Scena
   if (!Number.isInteger(days) || days < 4 || days > MAX_DAYS)
     throw new Error(`days: expected an integer from 4 to ${MAX_DAYS}`);
   const world = new World(new Random(`vigil-eval:${seed}`), WINDOW_START, days);
-  const shop = openShop(world, new Random(`vigil-eval:${seed}:register`), customers);
+  const shop = openShop(world);
   const stream = (name: string) => new Random(`vigil-eval:${seed}:${name}`);
   const hard = HARD_LEGIT.map((f) => [f, Math.max(1, Math.round(f.share * customers))] as const);
   const taken = hard.reduce((sum, [, n]) => sum + n, 0);

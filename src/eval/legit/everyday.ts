@@ -4,7 +4,7 @@ import { HOME_BE, HOME_NL, POOLS, type Pool, ipv4In, ipv6In, ipv6PrefixIn } from
 import { newDevice, timeOfDay, visitTimes, midnightOf } from '../population.ts';
 import { customerVisit, writeVisit } from '../visits.ts';
 
-/** Black Friday 2026 (day 11 of a window from 16 November): three times the usual traffic. */
+/** Black Friday 2026 (day 11 of a window from 16 November): three times the usual traffic; Cyber Monday almost twice. */
 export const SALE_DAY = 11;
 export const saleBoost = (day: number): number => (day === SALE_DAY ? 3 : day === SALE_DAY + 3 ? 1.8 : 1);
 
