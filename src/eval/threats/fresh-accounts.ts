@@ -1,0 +1,217 @@
+import { CHECKOUT_PATH, LOGIN_PATH, productPath, resalePath } from '../clients.ts';
+import type { Shop, ThreatFamily } from '../family.ts';
+import { HOUR, MINUTE, SECOND, type Tag, type Visit, attack } from '../model.ts';
+import type { Customer, Device } from '../population.ts';
+import { type Random, type Range, draw, drawInt } from '../random.ts';
+import { attackerDevice, incidentStart, newAddress, newCard, residentialIp } from './common.ts';
+
+/** One fresh account's short life: opened minutes ago, logged into, a page or two, one order (or a few card retries). */
+function freshAccountOrder(
+  shop: Shop,
+  rng: Random,
+  at: number,
+  visit: Visit,
+  tag: Tag,
+  order: { amount: Range; cards: string[]; address: string; resale: boolean },
+): Customer {
+  const c = shop.newCustomer(rng, at - rng.between(1, 30) * MINUTE);
+  const v = { ...visit, customerId: c.id };
+  let t = at;
+  shop.world.browse(t, visit, LOGIN_PATH, 'page', tag);
+  shop.world.login(
+    (t += rng.between(3, 20) * SECOND),
+    v,
+    { username: c.username, outcome: 'success', method: 'password' },
+    tag,
+  );
+  for (let p = rng.int(1, 3); p > 0; p--)
+    shop.world.browse(
+      (t += rng.between(2, 25) * SECOND),
+      v,
+      order.resale ? resalePath(rng) : productPath(rng),
+      'product',
+      tag,
+    );
+  shop.world.browse((t += rng.between(3, 20) * SECOND), v, CHECKOUT_PATH, 'checkout', tag);
+  for (const card of order.cards) {
+    shop.world.order(
+      (t += rng.between(5, 40) * SECOND),
+      v,
+      {
+        amountMinor: drawInt(rng, order.amount),
+        itemCount: 1,
+        paymentMethod: 'card',
+        paymentFingerprint: card,
+        billingCountry: c.country,
+        shippingCountry: 'NL',
+        shippingAddressId: order.address,
+        accountCreatedAt: c.createdAt,
+      },
+      tag,
+    );
+  }
+  return c;
+}
+
+export const CARD_TESTING = {
+  accounts: [10, 50],
+  hours: [1, 8],
+  sharedAddresses: [0, 5],
+  amountMinor: [100, 600],
+  retryShare: [0, 0.3],
+} as const;
+
+/**
+ * Card testing through fresh accounts: many new accounts, each with one small order on a
+ * distinct stolen card, all to one drop address; a few accounts retry two or three cards.
+ * Addresses rotate per account or repeat over a handful (0: a fresh one each).
+ */
+export const cardTesting: ThreatFamily = {
+  name: 'card_testing_fresh_accounts',
+  perThousand: 1,
+  min: 2,
+  write(shop, rng, incident) {
+    const tag = attack(this.name, incident);
+    const accounts = drawInt(rng, CARD_TESTING.accounts);
+    const duration = draw(rng, CARD_TESTING.hours) * HOUR;
+    const shared = Array.from({ length: drawInt(rng, CARD_TESTING.sharedAddresses) }, () =>
+      residentialIp(rng),
+    );
+    const retry = draw(rng, CARD_TESTING.retryShare);
+    const address = newAddress(rng);
+    const t0 = incidentStart(shop, rng, duration);
+    for (let a = 0; a < accounts; a++) {
+      const device = attackerDevice(rng);
+      const visit: Visit = {
+        ip: shared.length ? rng.pick(shared) : residentialIp(rng),
+        userAgent: device.userAgent,
+        deviceId: device.id,
+        sessionId: `s-${rng.hex(18)}`,
+      };
+      const cards = Array.from({ length: rng.chance(retry) ? rng.int(2, 3) : 1 }, () => newCard(rng));
+      freshAccountOrder(shop, rng, t0 + (a / accounts) * duration + rng.between(0, 5) * MINUTE, visit, tag, {
+        amount: CARD_TESTING.amountMinor,
+        cards,
+        address,
+        resale: false,
+      });
+    }
+  },
+};
+
+export const ACCOUNT_FARM = {
+  accounts: [15, 60],
+  devices: [2, 6],
+  hours: [3, 24],
+  cards: [2, 8],
+  addresses: [1, 4],
+  amountMinor: [1_500, 6_000],
+} as const;
+
+/**
+ * An account farm on a device pool: new accounts opened over hours from a few emulated
+ * devices (their cookie ids reused), each on a fresh residential address, each placing one
+ * new-customer-discount order paid by one of a few cards to one of a few addresses.
+ */
+export const accountFarm: ThreatFamily = {
+  name: 'account_farm_device_pool',
+  perThousand: 0.75,
+  min: 2,
+  write(shop, rng, incident) {
+    const tag = attack(this.name, incident);
+    const pool: Device[] = Array.from({ length: drawInt(rng, ACCOUNT_FARM.devices) }, () =>
+      attackerDevice(rng),
+    );
+    const cards = Array.from({ length: drawInt(rng, ACCOUNT_FARM.cards) }, () => newCard(rng));
+    const addresses = Array.from({ length: drawInt(rng, ACCOUNT_FARM.addresses) }, () => newAddress(rng));
+    const accounts = drawInt(rng, ACCOUNT_FARM.accounts);
+    const duration = draw(rng, ACCOUNT_FARM.hours) * HOUR;
+    const t0 = incidentStart(shop, rng, duration);
+    for (let a = 0; a < accounts; a++) {
+      const device = rng.pick(pool);
+      const visit: Visit = {
+        ip: residentialIp(rng),
+        userAgent: device.userAgent,
+        deviceId: device.id,
+        sessionId: `s-${rng.hex(18)}`,
+      };
+      freshAccountOrder(shop, rng, t0 + rng.next() * duration, visit, tag, {
+        amount: ACCOUNT_FARM.amountMinor,
+        cards: [rng.pick(cards)],
+        address: rng.pick(addresses),
+        resale: false,
+      });
+    }
+  },
+};
+
+export const MULES = {
+  accounts: [6, 25],
+  days: [2, 7],
+  takenOverShare: [0.3, 0.8],
+  amountMinor: [30_000, 150_000],
+} as const;
+
+/**
+ * Reshipping mules: goods bought on many accounts (taken over, or opened for it) all shipped to
+ * one mule's address over days, each order from another residential address.
+ */
+export const reshipping: ThreatFamily = {
+  name: 'reshipping_mule',
+  perThousand: 0.75,
+  min: 2,
+  write(shop, rng, incident) {
+    const tag = attack(this.name, incident);
+    const mule = newAddress(rng);
+    const accounts = drawInt(rng, MULES.accounts);
+    const taken = shop.victims(rng, Math.round(accounts * draw(rng, MULES.takenOverShare)));
+    const duration = draw(rng, MULES.days) * 24 * HOUR;
+    const t0 = incidentStart(shop, rng, duration);
+    for (let a = 0; a < accounts; a++) {
+      const device = attackerDevice(rng);
+      const visit: Visit = {
+        ip: residentialIp(rng),
+        userAgent: device.userAgent,
+        deviceId: device.id,
+        sessionId: `s-${rng.hex(18)}`,
+      };
+      const at = t0 + rng.next() * duration;
+      const victim = taken[a];
+      if (!victim) {
+        freshAccountOrder(shop, rng, at, visit, tag, {
+          amount: MULES.amountMinor,
+          cards: [newCard(rng)],
+          address: mule,
+          resale: true,
+        });
+        continue;
+      }
+      const v = { ...visit, customerId: victim.id };
+      let t = at;
+      shop.world.browse(t, visit, LOGIN_PATH, 'page', tag);
+      shop.world.login(
+        (t += rng.between(4, 30) * SECOND),
+        v,
+        { username: victim.username, outcome: 'success', method: 'password' },
+        tag,
+      );
+      shop.world.browse((t += rng.between(4, 30) * SECOND), v, resalePath(rng), 'product', tag);
+      shop.world.browse((t += rng.between(4, 30) * SECOND), v, CHECKOUT_PATH, 'checkout', tag);
+      shop.world.order(
+        (t += rng.between(10, 60) * SECOND),
+        v,
+        {
+          amountMinor: drawInt(rng, MULES.amountMinor),
+          itemCount: 1,
+          paymentMethod: victim.payment.method,
+          paymentFingerprint: victim.payment.fingerprint,
+          billingCountry: victim.country,
+          shippingCountry: 'NL',
+          shippingAddressId: mule,
+          accountCreatedAt: victim.createdAt,
+        },
+        tag,
+      );
+    }
+  },
+};

@@ -1,0 +1,73 @@
+import { browserUserAgent, productPath, visitPage } from '../clients.ts';
+import type { ThreatFamily } from '../family.ts';
+import { HOUR, MINUTE, SECOND, attack } from '../model.ts';
+import { draw, drawInt } from '../random.ts';
+import { incidentStart, residentialIp } from './common.ts';
+
+const page = (rng: Parameters<ThreatFamily['write']>[1]) =>
+  rng.chance(0.8) ? { path: productPath(rng), kind: 'product' } : visitPage(rng);
+
+export const ROTATING = {
+  requests: [400, 2500],
+  hours: [1, 8],
+  userAgents: [5, 40],
+  sessionless: [0, 1],
+} as const;
+
+/**
+ * A scraper through rotating residential proxies: every request from another consumer address,
+ * human user agents from a list, no session or a new one each time: no client ever makes more
+ * than one request.
+ */
+export const rotatingScraper: ThreatFamily = {
+  name: 'scraper_rotating_residential',
+  perThousand: 0.75,
+  min: 2,
+  write(shop, rng, incident) {
+    const tag = attack(this.name, incident);
+    const agents = Array.from({ length: drawInt(rng, ROTATING.userAgents) }, () => browserUserAgent(rng));
+    const requests = drawInt(rng, ROTATING.requests);
+    const duration = draw(rng, ROTATING.hours) * HOUR;
+    const sessionless = draw(rng, ROTATING.sessionless);
+    const t0 = incidentStart(shop, rng, duration);
+    for (let r = 0; r < requests; r++) {
+      const p = page(rng);
+      const visit = {
+        ip: residentialIp(rng),
+        userAgent: rng.pick(agents),
+        ...(rng.chance(sessionless) ? {} : { sessionId: `s-${rng.hex(18)}` }),
+      };
+      shop.world.browse(t0 + rng.next() * duration, visit, p.path, p.kind, tag);
+    }
+  },
+};
+
+export const STICKY = { pages: [300, 2000], gapSeconds: [1.6, 2.2], stickyMinutes: [5, 30] } as const;
+
+/**
+ * A scraper on sticky residential sessions: one address and user agent for 5 to 30 minutes,
+ * then the next, a page every 1.6 to 2.2 seconds with jitter.
+ */
+export const stickyScraper: ThreatFamily = {
+  name: 'scraper_sticky',
+  perThousand: 0.75,
+  min: 2,
+  write(shop, rng, incident) {
+    const tag = attack(this.name, incident);
+    const pages = drawInt(rng, STICKY.pages);
+    const gap = draw(rng, STICKY.gapSeconds) * SECOND;
+    const stickyFor = draw(rng, STICKY.stickyMinutes) * MINUTE;
+    let t = incidentStart(shop, rng, (pages * gap) / 0.8);
+    let until = 0;
+    let visit = { ip: '', userAgent: '', sessionId: '' };
+    for (let n = 0; n < pages; n++) {
+      if (t >= until) {
+        visit = { ip: residentialIp(rng), userAgent: browserUserAgent(rng), sessionId: `s-${rng.hex(18)}` };
+        until = t + stickyFor;
+      }
+      const p = page(rng);
+      shop.world.browse(t, visit, p.path, p.kind, tag);
+      t += gap * rng.between(0.8, 1.2);
+    }
+  },
+};

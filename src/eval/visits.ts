@@ -1,0 +1,159 @@
+import { CHECKOUT_PATH, LOGIN_PATH, visitPage } from './clients.ts';
+import { type OrderFields, type Tag, type Visit, SECOND, type World } from './model.ts';
+import { ipv4In, ipv6In } from './networks.ts';
+import type { Customer, Device } from './population.ts';
+import type { Random } from './random.ts';
+
+/** One browsing session: who, from where, what it does. Everything optional has a habit-like default. */
+export interface VisitSpec {
+  at: number;
+  tag: Tag;
+  ip: string;
+  customer?: Customer;
+  device?: Device;
+  /** Overrides the device's user agent (or gives one to a device-less client). */
+  userAgent?: string;
+  /** How the customer logs in: not at all (anonymous or already logged in), with a password, a remember-me token, SSO. */
+  login?: 'none' | 'password' | 'token' | 'sso' | 'unsent';
+  /** Wrong passwords typed before the right one. */
+  typos?: number;
+  pages?: number;
+  /** An order at the end, with these fields over the customer's usual ones. */
+  order?: Partial<OrderFields>;
+  /** Milliseconds between two events of the session. */
+  gap?: (rng: Random) => number;
+  /** No session cookie: the producer sends no sessionId. */
+  sessionless?: boolean;
+}
+
+/** Reading time between pages: log-normal around 20 s, from a couple of seconds to minutes. */
+export const humanGap = (rng: Random): number =>
+  Math.min(15 * 60 * SECOND, Math.max(1.5 * SECOND, rng.logNormal(20 * SECOND, 0.9)));
+
+/**
+ * Writes one session: a few pages, the login page and the login when it logs in, pages as the
+ * customer, and the cart, checkout and order when it buys. Returns when it ended.
+ */
+export function writeVisit(world: World, rng: Random, spec: VisitSpec): number {
+  const gap = spec.gap ?? humanGap;
+  const visit: Visit = { ip: spec.ip };
+  const ua = spec.userAgent ?? spec.device?.userAgent;
+  if (ua !== undefined) visit.userAgent = ua;
+  if (spec.device) visit.deviceId = spec.device.id;
+  if (!spec.sessionless) visit.sessionId = `s-${rng.hex(18)}`;
+  let t = spec.at;
+  const pages = spec.pages ?? Math.max(1, Math.round(rng.logNormal(6, 0.6)));
+  const loginMethod = spec.customer ? (spec.login ?? 'password') : 'none';
+  const loginAfter = loginMethod === 'none' ? -1 : rng.int(0, Math.min(2, pages - 1));
+  for (let i = 0; i < pages; i++) {
+    if (i === loginAfter) t = writeLogin(world, rng, visit, spec, loginMethod, t, gap);
+    const page = visitPage(rng);
+    world.browse(t, visit, page.path, page.kind, spec.tag);
+    t += gap(rng);
+  }
+  if (spec.order && spec.customer) {
+    world.browse(t, visit, CHECKOUT_PATH, 'checkout', spec.tag);
+    t += gap(rng);
+    world.order(
+      t,
+      { ...visit, customerId: spec.customer.id },
+      { ...usualOrder(rng, spec.customer), ...spec.order },
+      spec.tag,
+    );
+  }
+  return t;
+}
+
+function writeLogin(
+  world: World,
+  rng: Random,
+  visit: Visit,
+  spec: VisitSpec,
+  method: string,
+  at: number,
+  gap: (rng: Random) => number,
+): number {
+  const customer = spec.customer!;
+  let t = at;
+  if (method !== 'token') {
+    world.browse(t, visit, LOGIN_PATH, 'page', spec.tag);
+    t += gap(rng);
+  }
+  const sent = method === 'unsent' ? {} : { method: method as 'password' | 'token' | 'sso' };
+  for (let i = 0; i < (spec.typos ?? 0); i++) {
+    world.login(
+      t,
+      { ...visit, customerId: customer.id },
+      { username: customer.username, outcome: 'failure', failureReason: 'bad_password', ...sent },
+      spec.tag,
+    );
+    t += rng.between(4, 25) * SECOND;
+  }
+  world.login(
+    t,
+    { ...visit, customerId: customer.id },
+    { username: customer.username, outcome: 'success', ...sent },
+    spec.tag,
+  );
+  visit.customerId = customer.id;
+  return t + gap(rng);
+}
+
+/** The customer's usual order: their card or bank, their address, a basket around 45 euros. */
+export function usualOrder(rng: Random, c: Customer): OrderFields {
+  return {
+    amountMinor: Math.round(Math.min(250_000, Math.max(299, rng.logNormal(4_500, 0.8)))),
+    itemCount: rng.weighted([
+      [1, 55],
+      [2, 25],
+      [3, 12],
+      [5, 8],
+    ]),
+    paymentMethod: c.payment.method,
+    paymentFingerprint: c.payment.fingerprint,
+    billingCountry: c.country,
+    shippingCountry: c.country,
+    shippingAddressId: c.addressId,
+    accountCreatedAt: c.createdAt,
+  };
+}
+
+/** Where a customer's device is online: the home line (IPv6 privacy address where there is one) or, for a phone, 4G. */
+export function homeOrMobileIp(rng: Random, c: Customer, device: Device): string {
+  if (device.mobile && rng.chance(0.35)) return ipv4In(rng, c.carrier);
+  if (c.homeV6 !== undefined && rng.chance(0.7)) return ipv6In(rng, c.homeV6);
+  return c.homeV4;
+}
+
+/**
+ * An ordinary visit by a customer: one of their devices, from home or 4G, logging in by password
+ * or remember-me token (sometimes the producer leaves the method out), with an occasional typo,
+ * buying now and then.
+ */
+export function customerVisit(
+  world: World,
+  rng: Random,
+  c: Customer,
+  at: number,
+  tag: Tag,
+  over: Partial<VisitSpec> = {},
+): number {
+  const device = over.device ?? rng.pick(c.devices);
+  const spec: VisitSpec = {
+    at,
+    tag,
+    customer: c,
+    device,
+    ip: homeOrMobileIp(rng, c, device),
+    login: rng.weighted([
+      ['password', 55],
+      ['token', 35],
+      ['unsent', 5],
+      ['none', 5],
+    ]),
+    typos: rng.chance(0.04) ? 1 : 0,
+    ...(rng.chance(0.12) ? { order: {} } : {}),
+    ...over,
+  };
+  return writeVisit(world, rng, spec);
+}
