@@ -5,7 +5,9 @@
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const layer = (name) => `^src/${name}/`;
-const ENTRY = '^(functions|infra|bench|scripts|bin)/|^src/(cli|local)/';
+const ENTRY = '^(functions|infra|bench|scripts|bin)/|^src/(cli|local|eval)/';
+/** Traffic generators: for the CLI, the bench and the evaluation, never for the deployed code. */
+const GENERATORS = '^src/demo/';
 
 module.exports = {
   forbidden: [
@@ -57,7 +59,15 @@ module.exports = {
       name: 'pipeline-and-rights-below-api',
       severity: 'error',
       comment: 'The detection pipeline and the rights service know nothing of HTTP or of entry points.',
-      from: { path: `${layer('pipeline')}|${layer('rights')}|${layer('demo')}` },
+      from: { path: `${layer('pipeline')}|${layer('rights')}` },
+      to: { path: `${layer('api')}|${ENTRY}|${GENERATORS}` },
+    },
+    {
+      name: 'generators-below-entry-points',
+      severity: 'error',
+      comment:
+        'The traffic generators build on the contract and the pipeline, never on HTTP or an entry point.',
+      from: { path: GENERATORS },
       to: { path: `${layer('api')}|${ENTRY}` },
     },
     {
@@ -65,7 +75,7 @@ module.exports = {
       severity: 'error',
       comment: 'The HTTP layer serves Lambda and the local gateway alike: it imports no entry point.',
       from: { path: layer('api') },
-      to: { path: ENTRY },
+      to: { path: `${ENTRY}|${GENERATORS}` },
     },
     {
       name: 'functions-are-independent',

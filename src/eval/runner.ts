@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Detector, type Verdict } from '../pipeline/detector.ts';
+import { Detector, type ProcessResult } from '../pipeline/detector.ts';
 import type { DetectionConfig } from '../rules/config.ts';
-import { InMemoryProfileStore } from '../shared/profile/memory-store.ts';
+import { InMemoryDecisionLog } from '../shared/memory/decisions.ts';
+import { InMemoryProfileStore } from '../shared/memory/profiles.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import type { Scored } from './metrics.ts';
 
@@ -15,13 +16,14 @@ export function evalDetector(config: DetectionConfig, keyLabel = 'vigil-eval'): 
   const secret = createHash('sha256').update(keyLabel).digest();
   return new Detector({
     store: new InMemoryProfileStore(),
+    decisions: new InMemoryDecisionLog(),
     pseudonymiser: new Pseudonymiser({ version: 'v1', secret }),
     config,
   });
 }
 
 /** The detector's answer as the metrics read it; undefined for a rejected event. */
-export function scoredOf(verdict: Verdict): Scored | undefined {
+export function scoredOf(verdict: ProcessResult): Scored | undefined {
   if (verdict.kind !== 'decision') return undefined;
   const d = verdict.decision;
   return {
