@@ -302,15 +302,7 @@ function knownUpdate(
   linkRemoves.forEach((k, i) => (names[`#u${i}`] = encodeMapKey(k)));
   const removals = [...removes.map((_, i) => `#obs.#r${i}`), ...linkRemoves.map((_, i) => `#links.#u${i}`)];
   if (removals.length > 0) clauses.push(`REMOVE ${removals.join(', ')}`);
-  const input: UpdateCommandInput = {
-    TableName: table,
-    Key: { pk: key },
-    UpdateExpression: clauses.join(' '),
-    ConditionExpression: condition,
-    ExpressionAttributeNames: names,
-  };
-  if (Object.keys(values).length > 0) input.ExpressionAttributeValues = values;
-  return input;
+  return updateInput(table, key, { clauses, condition, names, values });
 }
 
 /** The follow-up UpdateItem of the general path: remove these observations, raise `ttl` to `raise`. */
@@ -333,13 +325,32 @@ function tidyUpdate(
     clauses.push('SET #ttl = :t');
     condition += ' AND (attribute_not_exists(#ttl) OR #ttl < :t)';
   }
+  return updateInput(table, key, {
+    clauses,
+    condition,
+    names,
+    values: raise === undefined ? {} : { ':t': raise },
+  });
+}
+
+/** One UpdateItem of a profile item; DynamoDB refuses an empty `ExpressionAttributeValues`. */
+function updateInput(
+  table: string,
+  key: ProfileKey,
+  update: {
+    clauses: string[];
+    condition: string;
+    names: Record<string, string>;
+    values: Record<string, unknown>;
+  },
+): UpdateCommandInput {
   const input: UpdateCommandInput = {
     TableName: table,
     Key: { pk: key },
-    UpdateExpression: clauses.join(' '),
-    ConditionExpression: condition,
-    ExpressionAttributeNames: names,
+    UpdateExpression: update.clauses.join(' '),
+    ConditionExpression: update.condition,
+    ExpressionAttributeNames: update.names,
   };
-  if (raise !== undefined) input.ExpressionAttributeValues = { ':t': raise };
+  if (Object.keys(update.values).length > 0) input.ExpressionAttributeValues = update.values;
   return input;
 }
