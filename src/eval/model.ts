@@ -25,6 +25,9 @@ export interface Visit {
   customerId?: string;
 }
 
+/** A new session cookie value. */
+export const newSessionId = (rng: Random): string => `s-${rng.hex(18)}`;
+
 /** A contract v1 event as generated (checked against the contract parser by the tests and the runner). */
 export type ContractEvent = Record<string, unknown> & { eventId: string; occurredAt: string; type: string };
 

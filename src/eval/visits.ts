@@ -1,5 +1,5 @@
 import { CHECKOUT_PATH, LOGIN_PATH, visitPage } from './clients.ts';
-import { type OrderFields, type Tag, type Visit, SECOND, type World } from './model.ts';
+import { type OrderFields, type Tag, type Visit, SECOND, type World, newSessionId } from './model.ts';
 import { ipv4In, ipv6In } from './networks.ts';
 import type { Customer, Device } from './population.ts';
 import type { Random } from './random.ts';
@@ -40,7 +40,7 @@ export function writeVisit(world: World, rng: Random, spec: VisitSpec): number {
   const ua = spec.userAgent ?? spec.device?.userAgent;
   if (ua !== undefined) visit.userAgent = ua;
   if (spec.device) visit.deviceId = spec.device.id;
-  if (!spec.sessionless) visit.sessionId = `s-${rng.hex(18)}`;
+  if (!spec.sessionless) visit.sessionId = newSessionId(rng);
   let t = spec.at;
   const pages = spec.pages ?? Math.max(1, Math.round(rng.logNormal(6, 0.6)));
   const loginMethod = spec.customer ? (spec.login ?? 'password') : 'none';

@@ -1,6 +1,6 @@
 import { LOGIN_PATH } from '../clients.ts';
 import type { LegitFamily } from '../family.ts';
-import { DAY, HOUR, MINUTE, SECOND, legit } from '../model.ts';
+import { DAY, HOUR, MINUTE, SECOND, legit, newSessionId } from '../model.ts';
 import { HOME_BE, HOME_NL, POOLS, ipv4In, ipv6PrefixIn } from '../networks.ts';
 import { newDevice, visitTimes } from '../population.ts';
 import { customerVisit } from '../visits.ts';
@@ -125,7 +125,7 @@ export const forgotPassword: LegitFamily = {
         ip: c.homeV4,
         deviceId: device.id,
         userAgent: device.userAgent,
-        sessionId: `s-${rng.hex(18)}`,
+        sessionId: newSessionId(rng),
         customerId: c.id,
       };
       let t = forgotAt;

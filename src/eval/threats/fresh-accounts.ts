@@ -1,9 +1,10 @@
-import { CHECKOUT_PATH, LOGIN_PATH, productPath, resalePath } from '../clients.ts';
+import { CHECKOUT_PATH, productPath, resalePath } from '../clients.ts';
 import type { Shop, ThreatFamily } from '../family.ts';
 import { HOUR, MINUTE, SECOND, type Tag, type Visit, attack } from '../model.ts';
 import type { Customer, Device } from '../population.ts';
 import { type Random, type Range, draw, drawInt } from '../random.ts';
 import { attackerDevice, incidentStart, newAddress, newCard, residentialIp } from './common.ts';
+import { accountOrder, attackerVisit, passwordLogin } from './steps.ts';
 
 /** One fresh account's short life: opened minutes ago, logged into, a page or two, one order (or a few card retries). */
 function freshAccountOrder(
@@ -15,15 +16,9 @@ function freshAccountOrder(
   order: { amount: Range; cards: string[]; address: string; resale: boolean },
 ): Customer {
   const c = shop.newCustomer(rng, at - rng.between(1, 30) * MINUTE);
-  const v = { ...visit, customerId: c.id };
-  let t = at;
-  shop.world.browse(t, visit, LOGIN_PATH, 'page', tag);
-  shop.world.login(
-    (t += rng.between(3, 20) * SECOND),
-    v,
-    { username: c.username, outcome: 'success', method: 'password' },
-    tag,
-  );
+  const signedIn = passwordLogin(shop, rng, at, c, tag, { visit: () => visit, gapSeconds: [3, 20] });
+  const v = signedIn.visit;
+  let { t } = signedIn;
   for (let p = rng.int(1, 3); p > 0; p--)
     shop.world.browse(
       (t += rng.between(2, 25) * SECOND),
@@ -37,16 +32,13 @@ function freshAccountOrder(
     shop.world.order(
       (t += rng.between(5, 40) * SECOND),
       v,
-      {
+      accountOrder(c, {
         amountMinor: drawInt(rng, order.amount),
         itemCount: 1,
-        paymentMethod: 'card',
-        paymentFingerprint: card,
-        billingCountry: c.country,
+        card,
         shippingCountry: 'NL',
-        shippingAddressId: order.address,
-        accountCreatedAt: c.createdAt,
-      },
+        address: order.address,
+      }),
       tag,
     );
   }
@@ -81,13 +73,11 @@ export const cardTesting: ThreatFamily = {
     const address = newAddress(rng);
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
-      const device = attackerDevice(rng);
-      const visit: Visit = {
-        ip: shared.length ? rng.pick(shared) : residentialIp(rng),
-        userAgent: device.userAgent,
-        deviceId: device.id,
-        sessionId: `s-${rng.hex(18)}`,
-      };
+      const visit = attackerVisit(
+        rng,
+        attackerDevice(rng),
+        shared.length ? rng.pick(shared) : residentialIp(rng),
+      );
       const cards = Array.from({ length: rng.chance(retry) ? rng.int(2, 3) : 1 }, () => newCard(rng));
       freshAccountOrder(shop, rng, t0 + (a / accounts) * duration + rng.between(0, 5) * MINUTE, visit, tag, {
         amount: CARD_TESTING.amountMinor,
@@ -128,13 +118,7 @@ export const accountFarm: ThreatFamily = {
     const duration = draw(rng, ACCOUNT_FARM.hours) * HOUR;
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
-      const device = rng.pick(pool);
-      const visit: Visit = {
-        ip: residentialIp(rng),
-        userAgent: device.userAgent,
-        deviceId: device.id,
-        sessionId: `s-${rng.hex(18)}`,
-      };
+      const visit = attackerVisit(rng, rng.pick(pool), residentialIp(rng));
       freshAccountOrder(shop, rng, t0 + rng.next() * duration, visit, tag, {
         amount: ACCOUNT_FARM.amountMinor,
         cards: [rng.pick(cards)],
@@ -168,13 +152,7 @@ export const reshipping: ThreatFamily = {
     const duration = draw(rng, MULES.days) * 24 * HOUR;
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
-      const device = attackerDevice(rng);
-      const visit: Visit = {
-        ip: residentialIp(rng),
-        userAgent: device.userAgent,
-        deviceId: device.id,
-        sessionId: `s-${rng.hex(18)}`,
-      };
+      const visit = attackerVisit(rng, attackerDevice(rng), residentialIp(rng));
       const at = t0 + rng.next() * duration;
       const victim = taken[a];
       if (!victim) {
@@ -186,30 +164,21 @@ export const reshipping: ThreatFamily = {
         });
         continue;
       }
-      const v = { ...visit, customerId: victim.id };
-      let t = at;
-      shop.world.browse(t, visit, LOGIN_PATH, 'page', tag);
-      shop.world.login(
-        (t += rng.between(4, 30) * SECOND),
-        v,
-        { username: victim.username, outcome: 'success', method: 'password' },
-        tag,
-      );
+      const signedIn = passwordLogin(shop, rng, at, victim, tag, { visit: () => visit, gapSeconds: [4, 30] });
+      const v = signedIn.visit;
+      let { t } = signedIn;
       shop.world.browse((t += rng.between(4, 30) * SECOND), v, resalePath(rng), 'product', tag);
       shop.world.browse((t += rng.between(4, 30) * SECOND), v, CHECKOUT_PATH, 'checkout', tag);
       shop.world.order(
         (t += rng.between(10, 60) * SECOND),
         v,
-        {
+        accountOrder(victim, {
           amountMinor: drawInt(rng, MULES.amountMinor),
           itemCount: 1,
-          paymentMethod: victim.payment.method,
-          paymentFingerprint: victim.payment.fingerprint,
-          billingCountry: victim.country,
+          card: victim.payment.fingerprint,
           shippingCountry: 'NL',
-          shippingAddressId: mule,
-          accountCreatedAt: victim.createdAt,
-        },
+          address: mule,
+        }),
         tag,
       );
     }

@@ -1,9 +1,7 @@
-import { LOGIN_PATH } from '../clients.ts';
-import type { ThreatFamily } from '../family.ts';
-import { SECOND, type Visit, attack } from '../model.ts';
+import { SECOND } from '../model.ts';
 import { draw, drawInt } from '../random.ts';
-import { attackerDevice, incidentStart, residentialIp } from './common.ts';
-import { cashOut } from './takeover.ts';
+import { attackerDevice, residentialIp } from './common.ts';
+import { attackerVisit, cashOut, passwordLogin, takeoverFamily, takeoverStart } from './steps.ts';
 
 export const MFA_FATIGUE = { pushes: [4, 25], secondsBetween: [20, 180] } as const;
 
@@ -12,31 +10,17 @@ export const MFA_FATIGUE = { pushes: [4, 25], secondsBetween: [20, 180] } as con
  * succeeds (`method` `password`), then push after push is refused (`method` `mfa`, `mfa_failed`)
  * until the worn-down customer approves one; then the account is looted or left for later.
  */
-export const mfaFatigue: ThreatFamily = {
-  name: 'mfa_fatigue',
-  perThousand: 0.75,
-  min: 2,
-  write(shop, rng, incident) {
-    const tag = attack(this.name, incident);
-    const [victim] = shop.victims(rng, 1);
-    if (!victim) return;
-    const device = attackerDevice(rng);
-    const visit: Visit = {
-      ip: residentialIp(rng),
-      userAgent: device.userAgent,
-      deviceId: device.id,
-      sessionId: `s-${rng.hex(18)}`,
-      customerId: victim.id,
-    };
+export const mfaFatigue = takeoverFamily(
+  { name: 'mfa_fatigue', perThousand: 0.75, min: 2 },
+  (shop, rng, victim, tag) => {
+    const attacker = attackerVisit(rng, attackerDevice(rng), residentialIp(rng));
     const login = { username: victim.username };
-    let t = incidentStart(shop, rng, 6 * 3_600_000);
-    shop.world.browse(t, { ...visit, customerId: undefined }, LOGIN_PATH, 'page', tag);
-    shop.world.login(
-      (t += rng.between(5, 30) * SECOND),
-      visit,
-      { ...login, outcome: 'success', method: 'password' },
-      tag,
-    );
+    const signedIn = passwordLogin(shop, rng, takeoverStart(shop, rng), victim, tag, {
+      visit: () => attacker,
+      gapSeconds: [5, 30],
+    });
+    const { visit } = signedIn;
+    let { t } = signedIn;
     for (let p = drawInt(rng, MFA_FATIGUE.pushes); p > 0; p--) {
       shop.world.login(
         (t += draw(rng, MFA_FATIGUE.secondsBetween) * SECOND),
@@ -60,4 +44,4 @@ export const mfaFatigue: ThreatFamily = {
         giftCards: rng.chance(0.5),
       });
   },
-};
+);

@@ -1,6 +1,6 @@
 import { LOGIN_PATH, browserUserAgent, visitPage } from '../clients.ts';
 import type { ThreatFamily } from '../family.ts';
-import { HOUR, SECOND, type Visit, attack } from '../model.ts';
+import { HOUR, SECOND, type Visit, attack, newSessionId } from '../model.ts';
 import { type Range, draw, drawInt } from '../random.ts';
 import { incidentStart, residentialIp, strangerUsername } from './common.ts';
 
@@ -46,7 +46,7 @@ export const residentialStuffing: ThreatFamily = {
       const visit: Visit = {
         ip: residentialIp(rng),
         userAgent: browserUserAgent(rng),
-        sessionId: `s-${rng.hex(18)}`,
+        sessionId: newSessionId(rng),
       };
       if (rng.chance(0.7)) visit.deviceId = `d-${rng.hex(16)}`;
       let t = t0 + rng.next() * duration;

@@ -1,6 +1,6 @@
 import { browserUserAgent, productPath, visitPage } from '../clients.ts';
 import type { ThreatFamily } from '../family.ts';
-import { HOUR, MINUTE, SECOND, attack } from '../model.ts';
+import { HOUR, MINUTE, SECOND, attack, newSessionId } from '../model.ts';
 import { draw, drawInt } from '../random.ts';
 import { incidentStart, residentialIp } from './common.ts';
 
@@ -35,7 +35,7 @@ export const rotatingScraper: ThreatFamily = {
       const visit = {
         ip: residentialIp(rng),
         userAgent: rng.pick(agents),
-        ...(rng.chance(sessionless) ? {} : { sessionId: `s-${rng.hex(18)}` }),
+        ...(rng.chance(sessionless) ? {} : { sessionId: newSessionId(rng) }),
       };
       shop.world.browse(t0 + rng.next() * duration, visit, p.path, p.kind, tag);
     }
@@ -62,7 +62,7 @@ export const stickyScraper: ThreatFamily = {
     let visit = { ip: '', userAgent: '', sessionId: '' };
     for (let n = 0; n < pages; n++) {
       if (t >= until) {
-        visit = { ip: residentialIp(rng), userAgent: browserUserAgent(rng), sessionId: `s-${rng.hex(18)}` };
+        visit = { ip: residentialIp(rng), userAgent: browserUserAgent(rng), sessionId: newSessionId(rng) };
         until = t + stickyFor;
       }
       const p = page(rng);

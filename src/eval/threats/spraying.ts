@@ -1,6 +1,6 @@
 import { LOGIN_PATH, browserUserAgent } from '../clients.ts';
 import type { ThreatFamily } from '../family.ts';
-import { MINUTE, type Visit, attack } from '../model.ts';
+import { MINUTE, type Visit, attack, newSessionId } from '../model.ts';
 import { POOLS, ipv4In } from '../networks.ts';
 import { type Range, draw, drawInt } from '../random.ts';
 import { incidentStart, residentialIp, strangerUsername } from './common.ts';
@@ -38,7 +38,7 @@ export const spraying: ThreatFamily = {
     const sources: Visit[] = Array.from({ length: drawInt(rng, SPRAYING.addresses) }, () => ({
       ip: rng.chance(hosting) ? ipv4In(rng, rng.pick([POOLS.ovh, POOLS.hetzner])) : residentialIp(rng),
       userAgent: browserUserAgent(rng),
-      sessionId: `s-${rng.hex(18)}`,
+      sessionId: newSessionId(rng),
     }));
     const roundLength = draw(rng, SPRAYING.roundMinutes) * MINUTE;
     let t = incidentStart(shop, rng, rounds * (roundLength + SPRAYING.pauseMinutes[1] * MINUTE));
