@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/shared/decision.ts';
 import type { Observation, ProfileKey } from '../../../src/shared/profile.ts';
 import { DynamoProfileStore } from '../../../src/shared/dynamo/profiles.ts';
@@ -7,25 +7,17 @@ import { encodeObservation } from '../../../src/shared/dynamo/profile-items.ts';
 import type { ProfileWrite } from '../../../src/shared/profile.ts';
 import { PROFILE_LIMITS } from '../../../src/shared/ports/profiles.ts';
 import type { Pseudonym, SubjectPseudonym } from '../../../src/shared/pseudonymise.ts';
-import { type LocalDynamo, countCommands, startDynalite } from '../../support/local-dynamo.ts';
+import { countCommands, useDynalite } from '../../support/local-dynamo.ts';
 import { scanRaw } from '../../support/raw-scan.ts';
 import { describeProfileStoreContract } from '../ports/profiles.contract.ts';
 import { dynamoStores } from '../../factories/stores.ts';
 
-let local: LocalDynamo;
-let stages = 0;
-
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynalite = useDynalite('t');
 
 /** The stores on tables of their own (a fresh stage), so that no test sees another's data. */
 async function freshStore() {
-  const tables = await local.createTables(`t${++stages}`);
-  const client = local.client();
+  const tables = await dynalite.newTables();
+  const client = dynalite.local.client();
   const { profiles, decisions, subjects } = dynamoStores(client, tables);
   return { store: profiles, decisions, subjects, client, tables };
 }
@@ -158,7 +150,7 @@ describe('DynamoProfileStore items', () => {
     const subjectKey: ProfileKey = `subject#${subject}`;
     const keys: ProfileKey[] = [subjectKey, key];
     const obsOf = async (pk: ProfileKey) =>
-      (await scanRaw(local.endpoint, tables.profiles)).find((item) => item.pk?.S === pk)?.obs?.M;
+      (await scanRaw(dynalite.local.endpoint, tables.profiles)).find((item) => item.pk?.S === pk)?.obs?.M;
     const observation = (eventId: string): Observation => ({
       ...anObservation(eventId, 'login', 90),
       subject,
@@ -198,6 +190,6 @@ describe('DynamoProfileStore items', () => {
         .map((h) => h.observation.eventId)
         .sort(),
     ).toEqual(ids);
-    expect(await scanRaw(local.endpoint, tables.profiles)).toEqual([]);
+    expect(await scanRaw(dynalite.local.endpoint, tables.profiles)).toEqual([]);
   });
 });

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll } from 'vitest';
-import { type LocalDynamo, startDynalite } from '../../support/local-dynamo.ts';
+import { useDynalite } from '../../support/local-dynamo.ts';
 import { dynamoStores } from '../../factories/stores.ts';
 import { describeMapKeysContract } from '../ports/map-keys.contract.ts';
 import { describeSubjectDataContract } from '../ports/subject-data.contract.ts';
 
-let local: LocalDynamo;
-let stages = 0;
-
-beforeAll(async () => {
-  local = await startDynalite();
-});
-afterAll(async () => {
-  await local.close();
-});
+const dynalite = useDynalite('t');
 
 /** The profile store and the subject data over tables of their own (a fresh stage). */
 async function freshStores() {
-  const tables = await local.createTables(`t${++stages}`);
-  const client = local.client();
+  const tables = await dynalite.newTables();
+  const client = dynalite.local.client();
   const { profiles, subjects } = dynamoStores(client, tables);
   return { store: { profiles, subjects }, close: async () => client.destroy() };
 }
