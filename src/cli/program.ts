@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ensureIpData } from '../ip-data-builder/build.ts';
+import { calibrateCommand } from './calibrate.ts';
 import { deadLettersCommand } from './dead-letters.ts';
 import { demoCommand } from './demo.ts';
 import { replayCommand } from './replay.ts';
@@ -13,6 +14,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 
 /** Each command, and whether it scores events (and so reads the IP data tables). */
 const COMMANDS: { command: () => Command; scores: boolean }[] = [
+  { command: calibrateCommand, scores: false },
   { command: deadLettersCommand, scores: false },
   { command: demoCommand, scores: true },
   { command: replayCommand, scores: true },

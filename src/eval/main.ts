@@ -46,6 +46,10 @@ const program = new Command('npm run eval --')
   )
   .option('--rules <file>', 'JSON overrides of thresholds and rule settings, as vigil replay takes them')
   .option('--out <dir>', 'also write each generated set there (events and labels NDJSON, as ../shared/eval)')
+  .option(
+    '--signals',
+    'also print, per reason code, the attack and legitimate events it scored on, its likelihood ratio and the points it implies',
+  )
   .option('--json', 'one JSON document on stdout instead of the tables');
 
 interface Options {
@@ -57,6 +61,7 @@ interface Options {
   shared?: string;
   rules?: string;
   out?: string;
+  signals?: boolean;
   json?: boolean;
 }
 
@@ -105,7 +110,11 @@ async function run(o: Options): Promise<void> {
   const show = (r: SetReport | Skipped) => {
     sets.push(r);
     progress.stop();
-    say('skipped' in r ? `== ${r.name}\nskipped: ${r.skipped}\n\n` : `${formatSet(r)}\n`);
+    say(
+      'skipped' in r
+        ? `== ${r.name}\nskipped: ${r.skipped}\n\n`
+        : `${formatSet(r, { signals: o.signals })}\n`,
+    );
   };
   if (o.sets.includes('own')) {
     for (const customers of [...o.customers].sort((a, b) => a - b)) {

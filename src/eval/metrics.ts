@@ -1,3 +1,5 @@
+import { TARGET_ALERT_RATES } from '../rules/config.ts';
+import { type AlertRates, type Calibration, thresholdsFor } from '../rules/thresholds.ts';
 import type { Label } from './model.ts';
 
 /** What the detector said about one event, as the metrics need it. */
@@ -51,6 +53,24 @@ export interface SetReport {
   worstFalseAlarms: FalseAlarm[];
   /** Reason codes on flagged legitimate events: how many false alarms carry each. */
   falseAlarmReasons: { code: string; count: number }[];
+  /** Per reason code, how often it scores on attack and on legitimate events: its likelihood ratio. */
+  signals: Signal[];
+  /** The thresholds that would flag the target shares of this set's legitimate events. */
+  calibration: Calibration | null;
+}
+
+/**
+ * How one reason code separates: the share of attack and of legitimate events it scored on, and
+ * the points that evidence is worth on Vigil's scale (10 points per nat of likelihood ratio).
+ */
+export interface Signal {
+  code: string;
+  attackEvents: number;
+  legitEvents: number;
+  /** (attack share) / (legitimate share), each smoothed by half an event. */
+  likelihoodRatio: number;
+  /** 10 × ln(likelihoodRatio): what the rule's points would be if it were calibrated on this set. */
+  impliedPoints: number;
 }
 
 const ALLOWED: Scored = { score: 0, flagged: false, decision: 'allow', reasons: [] };
@@ -119,6 +139,7 @@ export function measure(
   labels: readonly Label[],
   results: readonly (Scored | undefined)[],
   times: readonly number[],
+  target: AlertRates = TARGET_ALERT_RATES,
   worst = 8,
 ): SetReport {
   const legitScores: number[] = [];
@@ -127,6 +148,7 @@ export function measure(
   const incidents = new Map<string, IncidentState>();
   const alarms: FalseAlarm[] = [];
   const reasonCounts = new Map<string, number>();
+  const fired = new Map<string, { attack: number; legit: number }>();
   let invalid = 0;
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
@@ -142,6 +164,7 @@ export function measure(
     rows.set(l.family, row);
     row.events++;
     if (r.flagged) row.flagged++;
+    countSignals(fired, r, l.label);
     if (l.label === 'legit') {
       legitScores.push(r.score);
       if (r.flagged) {
@@ -206,5 +229,42 @@ export function measure(
     falseAlarmReasons: [...reasonCounts]
       .map(([code, count]) => ({ code, count }))
       .sort((a, b) => b.count - a.count),
+    signals: signalsOf(fired, fraudEvents, legitScores.length),
+    calibration: legitScores.length ? thresholdsFor(legitScores, target) : null,
   };
+}
+
+/** Counts each reason code that added points to this event once, on its side. */
+function countSignals(
+  fired: Map<string, { attack: number; legit: number }>,
+  r: Scored,
+  label: Label['label'],
+): void {
+  for (const reason of r.reasons) {
+    if (reason.points <= 0) continue;
+    const n = fired.get(reason.code) ?? { attack: 0, legit: 0 };
+    fired.set(reason.code, n);
+    if (label === 'legit') n.legit++;
+    else n.attack++;
+  }
+}
+
+function signalsOf(
+  fired: Map<string, { attack: number; legit: number }>,
+  attackEvents: number,
+  legitEvents: number,
+): Signal[] {
+  if (attackEvents === 0 || legitEvents === 0) return [];
+  return [...fired]
+    .map(([code, n]) => {
+      const likelihoodRatio = (n.attack + 0.5) / attackEvents / ((n.legit + 0.5) / legitEvents);
+      return {
+        code,
+        attackEvents: n.attack,
+        legitEvents: n.legit,
+        likelihoodRatio,
+        impliedPoints: Math.round(10 * Math.log(likelihoodRatio)),
+      };
+    })
+    .sort((a, b) => a.code.localeCompare(b.code));
 }

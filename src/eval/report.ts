@@ -38,18 +38,47 @@ function legitRow(f: FamilyRow): string {
   ].join(' ');
 }
 
-/** The full table of one set, for a terminal. */
-export function formatSet(r: SetReport): string {
+/** The thresholds that meet the alert budget on this set's legitimate events. */
+function calibrationLine(r: SetReport): string[] {
+  const c = r.calibration;
+  if (!c) return [];
+  return [
+    `thresholds for the alert budget on these legitimate events: review from ${c.thresholds.review} (${pct(c.rates.review, 3)}), deny from ${c.thresholds.deny} (${pct(c.rates.deny, 3)})`,
+  ];
+}
+
+/** Per reason code: attack and legitimate events it scored on, its likelihood ratio and implied points. */
+function signalLines(r: SetReport): string[] {
+  if (r.signals.length === 0) return [];
+  return [
+    '',
+    `${'reason code'.padEnd(W)} ${'attack'.padStart(8)} ${'legit'.padStart(8)} ${'LR'.padStart(10)} ${'points'.padStart(7)}`,
+    ...r.signals.map((x) =>
+      [
+        x.code.padEnd(W),
+        int(x.attackEvents).padStart(8),
+        int(x.legitEvents).padStart(8),
+        num(x.likelihoodRatio, x.likelihoodRatio < 10 ? 2 : 0).padStart(10),
+        String(x.impliedPoints).padStart(7),
+      ].join(' '),
+    ),
+  ];
+}
+
+/** The full table of one set, for a terminal; `signals` adds the per-reason likelihood table. */
+export function formatSet(r: SetReport, options: { signals?: boolean } = {}): string {
   const lines = [
     `== ${r.name}`,
     `${int(r.events)} events (${int(r.fraudEvents)} attack, ${int(r.legitEvents)} legitimate)${r.invalid ? `, ${int(r.invalid)} rejected by the contract parser (counted as allowed)` : ''}`,
     headline(r),
+    ...calibrationLine(r),
     '',
     `${'threat family'.padEnd(W)} ${'caught'.padStart(7)} ${'recall'.padStart(8)} ${'events'.padStart(8)} ${'ev→flag'.padStart(8)} ${'s→flag'.padStart(9)} ${'AUC'.padStart(7)}`,
     ...r.families.filter((f) => f.label === 'fraud').map(threatRow),
     '',
     `${'legitimate population'.padEnd(W)} ${'events'.padStart(8)} ${'flagged'.padStart(8)} ${'rate'.padStart(9)}`,
     ...r.families.filter((f) => f.label === 'legit').map(legitRow),
+    ...(options.signals ? signalLines(r) : []),
   ];
   if (r.falseAlarmReasons.length) {
     lines.push(

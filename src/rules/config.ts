@@ -27,6 +27,14 @@ export interface DetectionConfig {
  * spending pattern and chargeback windows (card schemes allow 120 days).
  */
 export const DEFAULT_THRESHOLDS = { review: 40, deny: 80 } as const;
+
+/**
+ * The alert budget the default thresholds are derived from: the share of legitimate events that
+ * may reach review, and deny. `npm run eval -- --tuning` prints the thresholds that meet it on
+ * the tuning sets (`thresholdsFor` in thresholds.ts); `vigil calibrate` derives a shop's own
+ * from a replay of its traffic.
+ */
+export const TARGET_ALERT_RATES = { review: 0.003, deny: 0.0005 } as const;
 export const DEFAULT_RETENTION_DAYS: Record<SignalKind, number> = {
   browse: 30,
   search: 30,

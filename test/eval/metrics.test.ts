@@ -115,6 +115,32 @@ describe('measure', () => {
     expect(r.rocAuc).toBeCloseTo((3 + 3 + 4 + 1.5 + 3) / 20, 12);
   });
 
+  it('gives each reason code its likelihood ratio and the points it implies', () => {
+    // Assess: X scored on 1 of 5 attack events and no legitimate one; BOT_USER_AGENT the other way.
+    expect(r.signals).toEqual([
+      {
+        code: 'BOT_USER_AGENT',
+        attackEvents: 0,
+        legitEvents: 1,
+        likelihoodRatio: expect.closeTo(0.5 / 5 / (1.5 / 4), 12),
+        impliedPoints: -13,
+      },
+      {
+        code: 'X',
+        attackEvents: 1,
+        legitEvents: 0,
+        likelihoodRatio: expect.closeTo(2.4, 12),
+        impliedPoints: 9,
+      },
+    ]);
+  });
+
+  it('derives the thresholds that meet the alert budget on the legitimate events', () => {
+    // Assess: the legitimate scores are 0, 45, 0 and 0 (rejected); any flag of them is over 0.3 %.
+    expect(r.calibration?.thresholds).toEqual({ review: 46, deny: 46 });
+    expect(r.calibration?.events).toBe(4);
+  });
+
   it('lists the false alarms with their reason codes', () => {
     expect(r.worstFalseAlarms).toEqual([
       { eventId: 'n2', family: 'app', score: 45, decision: 'review', reasons: 'BOT_USER_AGENT 45' },

@@ -43,6 +43,7 @@ export const COMMAND_OPTIONS: Record<string, string[]> = {
   ],
   send: ['--stream <name>', '--stage <stage>', '--endpoint <url>', '--region <region>'],
   replay: ['--out <file>', '--rules <file>', '--key-file <file>'],
+  calibrate: ['--review-rate <share>', '--deny-rate <share>'],
   demo: [
     '--customers <n>',
     '--days <n>',
