@@ -211,7 +211,7 @@ export async function ruleStats(
   let alerts = 0;
   for await (const alert of deps.alerts.each(range)) {
     alerts++;
-    for (const code of new Set(alert.reasons.filter((r) => !r.shadow).map((r) => r.code))) {
+    for (const code of new Set(alert.reasons.filter((r) => !r.shadow && !r.within).map((r) => r.code))) {
       let row = byCode.get(code);
       if (!row) {
         row = {

@@ -52,6 +52,10 @@ export const ReasonSchema = z
     message: z.string(),
     evidence: Evidence,
     shadow: z.literal(true).optional().describe('Evaluated in shadow mode: reported, added nothing'),
+    within: z
+      .string()
+      .optional()
+      .describe('Reads the same evidence as this stronger reason of its group: reported, added nothing'),
   })
   .strict();
 

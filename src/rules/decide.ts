@@ -4,7 +4,7 @@ import type { EventFacts } from '../shared/facts.ts';
 import type { ProfileSnapshot } from '../shared/profile.ts';
 import { RULES } from './index.ts';
 import type { Decision, Reason } from '../shared/decision.ts';
-import { ProfileView, type Rule, type RuleSettings } from './rule.ts';
+import { type EvidenceGroup, ProfileView, type Rule, type RuleSettings } from './rule.ts';
 
 type ActiveRules = Record<EventType, [Rule<RuleSettings>, RuleSettings][]>;
 const activeByConfig = new WeakMap<DetectionConfig, ActiveRules>();
@@ -25,8 +25,10 @@ function activeRules(config: DetectionConfig): ActiveRules {
 
 /**
  * Runs every enabled rule that applies to the event's type and combines their
- * points into a decision. The score is the sum of the points of the reasons,
- * capped at 100: additive points keep every score explainable line by line.
+ * points into a decision. Points are log-odds (10 per nat), so the score is their
+ * sum, bounded to 0–100: additive points keep every score explainable line by line.
+ * Evidence counts once: of the rules of one group (`Rule.group`), only the strongest
+ * firing adds its points, the others are reported `within` it with none.
  * Shadow rules are evaluated and reported with `shadow: true` but add nothing.
  *
  * @example
@@ -38,24 +40,26 @@ function activeRules(config: DetectionConfig): ActiveRules {
 export function decide(event: EventFacts, snapshot: ProfileSnapshot, config: DetectionConfig): Decision {
   const view = new ProfileView(snapshot, { at: event.at, eventId: event.eventId });
   const reasons: Reason[] = [];
-  let total = 0;
+  const groups = new Map<EvidenceGroup, Reason[]>();
   for (const [rule, settings] of activeRules(config)[event.type]) {
     const finding = rule.evaluate(event, view, settings);
     if (!finding) continue;
-    const points = finding.points ?? settings.points;
+    const reason: Reason = {
+      code: rule.code,
+      points: finding.points ?? settings.points,
+      message: finding.message,
+      evidence: finding.evidence,
+    };
+    reasons.push(reason);
     if (settings.shadow) {
-      reasons.push({
-        code: rule.code,
-        points: 0,
-        message: finding.message,
-        evidence: finding.evidence,
-        shadow: true,
-      });
-    } else {
-      total += points;
-      reasons.push({ code: rule.code, points, message: finding.message, evidence: finding.evidence });
+      reason.points = 0;
+      reason.shadow = true;
+    } else if (rule.group) {
+      (groups.get(rule.group) ?? groups.set(rule.group, []).get(rule.group)!).push(reason);
     }
   }
+  for (const members of groups.values()) countOnce(members);
+  const total = reasons.reduce((sum, r) => sum + r.points, 0);
   const score = Math.min(100, Math.max(0, Math.round(total)));
   const { review, deny } = config.thresholds;
   return {
@@ -66,4 +70,15 @@ export function decide(event: EventFacts, snapshot: ProfileSnapshot, config: Det
     reasons,
     rulesetVersion: config.rulesetVersion,
   };
+}
+
+/** Of reasons reading the same evidence, the strongest (the first of equals) keeps its points. */
+function countOnce(members: readonly Reason[]): void {
+  if (members.length < 2) return;
+  const strongest = members.reduce((a, b) => (b.points > a.points ? b : a));
+  for (const reason of members) {
+    if (reason === strongest) continue;
+    reason.points = 0;
+    reason.within = strongest.code;
+  }
 }

@@ -94,9 +94,19 @@ export interface Rule<S extends RuleSettings = RuleSettings> {
   /** One line, for the rule catalogue and the analysts. */
   readonly description: string;
   readonly appliesTo: readonly EventType[];
+  /**
+   * Rules that read the same evidence (the same failed logins, the same unfamiliar login) share a
+   * group: points are log-odds, which add up only for independent evidence, so of a group only
+   * the strongest firing adds its points and the others are reported `within` it.
+   */
+  readonly group?: EvidenceGroup;
   readonly defaults: S;
   evaluate(event: EventFacts, view: ProfileView, settings: S): Finding | undefined | false;
 }
+
+/** The kinds of evidence that several rules read. */
+export type EvidenceGroup =
+  'login-failures' | 'unfamiliar-login' | 'shared-source' | 'order-burst' | 'order-value' | 'automation';
 
 /** Declares a rule with its typed settings (identity at run time; it keeps the types honest). */
 export const defineRule = <S extends RuleSettings>(rule: Rule<S>): Rule<S> => rule;

@@ -18,6 +18,11 @@ export interface Reason {
   evidence: Evidence;
   /** Evaluated and reported, but added no points (the rule is in shadow mode). */
   shadow?: true;
+  /**
+   * Reported, but added no points: it reads the same evidence as this stronger reason of its
+   * group (see `Rule.group`), and evidence counts once.
+   */
+  within?: ReasonCode;
 }
 
 export type Outcome = 'allow' | 'review' | 'deny';

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/rules/index.ts';
 import type { Rule } from '../../src/rules/rule.ts';
@@ -136,5 +136,24 @@ describe('rule catalogue', () => {
     const exported = rulesPerFile.map(([, rules]) => rules[0]);
     expect(exported).toHaveLength(RULES.length);
     expect(RULES.filter((rule) => !exported.includes(rule)).map((r) => r.code)).toEqual([]);
+  });
+});
+
+describe('evidence groups', () => {
+  it('are documented in docs/detection.md as the rules declare them', () => {
+    // Prepare
+    const doc = readFileSync(new URL('../../docs/detection.md', import.meta.url), 'utf8');
+    const declared: Record<string, string[]> = {};
+    for (const rule of RULES) if (rule.group) (declared[rule.group] ??= []).push(rule.code);
+    const sorted = (groups: Record<string, string[]>) =>
+      Object.fromEntries(Object.entries(groups).map(([g, codes]) => [g, codes.toSorted()]));
+
+    // Act: the rows `| \`group\` | \`CODE\`, \`CODE\` |` of the groups table.
+    const documented: Record<string, string[]> = {};
+    for (const [, group, codes] of doc.matchAll(/^\| `([a-z-]+)` +\| ((?:`[A-Z_]+`,? *)+)\|$/gm))
+      documented[group!] = [...codes!.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!);
+
+    // Assess
+    expect(sorted(documented)).toEqual(sorted(declared));
   });
 });

@@ -83,6 +83,63 @@ describe('decide', () => {
     expect(decision.reasons.map((r) => r.points)).toEqual([10, 10, 90]);
   });
 
+  /** Only these rules enabled, at these points. */
+  const only = (points: Record<string, number>) =>
+    resolveConfig({
+      rules: Object.fromEntries(
+        RULES.map((r) => [r.code, r.code in points ? { points: points[r.code]! } : { enabled: false }]),
+      ),
+    });
+
+  /** A failed login after `n` failures of the same account from the same address within minutes. */
+  const aRepeatedFailure = (n: number) => {
+    const event = aLoginFact({ login: { outcome: 'failure', failureReason: 'bad_password' } });
+    const earlier = Array.from({ length: n }, (_, i) =>
+      anObservation({ at: FACT_AT - (i + 1) * 20_000, outcome: 'failure', failureReason: 'bad_password' }),
+    );
+    return { event, snapshot: aSnapshot(event, { username: earlier, ip: earlier }) };
+  };
+
+  it('counts evidence once: of one group only the strongest reason adds points', () => {
+    // Prepare: 9 failures of one account from one address: BRUTE_FORCE and FAILURE_BURST both read them.
+    const { event, snapshot } = aRepeatedFailure(9);
+    const config = only({ BRUTE_FORCE: 25, FAILURE_BURST: 30 });
+
+    // Act
+    const decision = decide(event, snapshot, config);
+
+    // Assess: brute force grows with the failures (25 + 10 per failure beyond 5, up to 80).
+    expect(decision.score).toBe(75);
+    expect(decision.reasons.map(({ code, points, within }) => ({ code, points, within }))).toEqual([
+      { code: 'FAILURE_BURST', points: 0, within: 'BRUTE_FORCE' },
+      { code: 'BRUTE_FORCE', points: 75, within: undefined },
+    ]);
+  });
+
+  it('keeps the first of equally strong reasons of a group, and adds up reasons of different groups', () => {
+    // Prepare: the same failures, the address in a hosting network (its own group-less rule).
+    const { event, snapshot } = aRepeatedFailure(4);
+    const config = only({ BRUTE_FORCE: 30, FAILURE_BURST: 30, HOSTING_NETWORK: 10 });
+
+    // Act
+    const decision = decide({ ...event, hosting: OVH }, snapshot, config);
+
+    // Assess: 5 failures reach BRUTE_FORCE only; with 8 from the address FAILURE_BURST joins.
+    expect(decision.score).toBe(40);
+    const { event: later, snapshot: more } = aRepeatedFailure(7);
+    const both = decide(
+      { ...later, hosting: OVH },
+      more,
+      only({ BRUTE_FORCE: 30, FAILURE_BURST: 60, HOSTING_NETWORK: 10 }),
+    );
+    expect(both.reasons.map((r) => [r.code, r.points, r.within])).toEqual([
+      ['HOSTING_NETWORK', 10, undefined],
+      ['FAILURE_BURST', 60, undefined],
+      ['BRUTE_FORCE', 0, 'FAILURE_BURST'],
+    ]);
+    expect(both.score).toBe(70);
+  });
+
   it('allows an ordinary page view with a score of 0 and no reasons', () => {
     // Prepare
     const event = aBrowseFact();

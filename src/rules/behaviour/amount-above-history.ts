@@ -5,6 +5,7 @@ export const amountAboveHistory = defineRule({
   code: 'AMOUNT_ABOVE_HISTORY',
   description: "Order amount far above the customer's own history",
   appliesTo: ['order'],
+  group: 'order-value',
   defaults: { enabled: true, shadow: false, points: 15, minHistory: 3, factor: 5, minAmountMinor: 20_000 },
   evaluate: (event, view, s) => {
     const amount = event.order!.amountMinor;

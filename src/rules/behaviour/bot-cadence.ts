@@ -10,6 +10,7 @@ export const botCadence = defineRule({
   code: 'BOT_CADENCE',
   description: 'Pages fetched at machine speed: sub-second gaps over a run of pages',
   appliesTo: ['browse'],
+  group: 'automation',
   defaults: { enabled: true, shadow: false, points: 40, minPages: 8, maxMedianGapMs: 1000 },
   evaluate: (event, view, s) => {
     const history = view.observations('client', event.client);

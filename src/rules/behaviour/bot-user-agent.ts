@@ -12,6 +12,7 @@ export const botUserAgent = defineRule({
   code: 'BOT_USER_AGENT',
   description: 'Automated client by its user agent (or none), other than a verified crawler',
   appliesTo: ['login', 'browse', 'order'],
+  group: 'automation',
   defaults: { enabled: true, shadow: false, points: 45, missingPoints: 35 },
   evaluate: (event, _view, s) => {
     if (event.crawler) return undefined;

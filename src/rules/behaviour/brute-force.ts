@@ -9,6 +9,7 @@ export const bruteForce = defineRule({
   code: 'BRUTE_FORCE',
   description: 'Repeated failed logins against one account in a short window',
   appliesTo: ['login'],
+  group: 'login-failures',
   defaults: {
     enabled: true,
     shadow: false,

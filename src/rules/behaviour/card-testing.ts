@@ -10,6 +10,7 @@ export const cardTesting = defineRule({
   code: 'CARD_TESTING',
   description: 'Many distinct payment instruments from one customer or device',
   appliesTo: ['order'],
+  group: 'order-burst',
   defaults: { enabled: true, shadow: false, points: 45, windowMinutes: 60, minInstruments: 3 },
   evaluate: (event, view, s) => {
     const payment = event.order?.payment;

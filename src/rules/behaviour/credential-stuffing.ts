@@ -14,6 +14,7 @@ export const credentialStuffing = defineRule({
   code: 'CREDENTIAL_STUFFING',
   description: 'Many distinct usernames fail to log in from one IP, network, device or user agent',
   appliesTo: ['login'],
+  group: 'login-failures',
   defaults: {
     enabled: true,
     shadow: false,

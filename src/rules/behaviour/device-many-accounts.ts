@@ -6,6 +6,7 @@ export const deviceManyAccounts = defineRule({
   code: 'DEVICE_MANY_ACCOUNTS',
   description: 'Many customer accounts used from one device',
   appliesTo: ['login', 'order'],
+  group: 'shared-source',
   defaults: { enabled: true, shadow: false, points: 35, windowMinutes: 1440, minAccounts: 3 },
   evaluate: (event, view, s) => {
     if (!event.device || !event.subject) return undefined;

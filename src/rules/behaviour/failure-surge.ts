@@ -12,6 +12,7 @@ export const failureSurge = defineRule({
   code: 'UNKNOWN_USER_SURGE',
   description: 'Shop-wide surge of logins for unknown usernames (low-and-slow stuffing)',
   appliesTo: ['login'],
+  group: 'login-failures',
   defaults: {
     enabled: true,
     shadow: false,

@@ -9,6 +9,7 @@ export const fakeCrawler = defineRule({
   code: 'FAKE_CRAWLER',
   description: "User agent claims a search-engine crawler but the address is not in that crawler's ranges",
   appliesTo: ['login', 'browse', 'order'],
+  group: 'automation',
   defaults: { enabled: true, shadow: false, points: 50 },
   evaluate: (event) =>
     event.userAgent?.claimsCrawler === true &&

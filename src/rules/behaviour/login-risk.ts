@@ -30,6 +30,7 @@ export const loginRisk = defineRule({
   code: 'LOGIN_RISK',
   description: "Login features unlikely for this customer's history (Freeman et al. 2016)",
   appliesTo: ['login'],
+  group: 'unfamiliar-login',
   defaults: {
     enabled: true,
     shadow: false,

@@ -5,6 +5,7 @@ export const newAccountHighValue = defineRule({
   code: 'NEW_ACCOUNT_HIGH_VALUE',
   description: 'A new account places a high-value order',
   appliesTo: ['order'],
+  group: 'order-value',
   defaults: { enabled: true, shadow: false, points: 25, maxAccountDays: 7, minAmountMinor: 25_000 },
   evaluate: (event, _view, s) => {
     const order = event.order!;

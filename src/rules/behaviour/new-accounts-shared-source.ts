@@ -9,6 +9,7 @@ export const newAccountsSharedSource = defineRule({
   code: 'NEW_ACCOUNTS_SHARED_SOURCE',
   description: 'Several new accounts order from one address, network or device',
   appliesTo: ['order'],
+  group: 'shared-source',
   defaults: {
     enabled: true,
     shadow: false,

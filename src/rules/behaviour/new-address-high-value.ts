@@ -6,6 +6,7 @@ export const newAddressHighValue = defineRule({
   code: 'NEW_ADDRESS_HIGH_VALUE',
   description: 'High-value order to a shipping address the customer never used',
   appliesTo: ['order'],
+  group: 'order-value',
   defaults: { enabled: true, shadow: false, points: 20, minHistory: 1, minAmountMinor: 25_000 },
   evaluate: (event, view, s) => {
     const order = event.order!;

@@ -6,6 +6,7 @@ export const newDevice = defineRule({
   code: 'NEW_DEVICE',
   description: 'First login or order of this customer from this device',
   appliesTo: ['login', 'order'],
+  group: 'unfamiliar-login',
   defaults: { enabled: true, shadow: false, points: 10, minHistory: 3 },
   evaluate: (event, view, s) => {
     if (!event.subject || !event.device) return undefined;

@@ -6,6 +6,7 @@ export const orderVelocity = defineRule({
   code: 'ORDER_VELOCITY',
   description: 'Many orders by one customer in a short window',
   appliesTo: ['order'],
+  group: 'order-burst',
   defaults: { enabled: true, shadow: false, points: 40, windowMinutes: 60, minOrders: 3 },
   evaluate: (event, view, s) => {
     if (!event.subject) return undefined;

@@ -11,6 +11,7 @@ export const requestFlood = defineRule({
   code: 'REQUEST_FLOOD',
   description: 'Many session-less page requests from one address within seconds',
   appliesTo: ['browse'],
+  group: 'automation',
   defaults: { enabled: true, shadow: false, points: 40, windowSeconds: 10, minRequests: 20 },
   evaluate: (event, view, s) => {
     if (!event.sessionless || event.crawler) return undefined;

@@ -9,6 +9,7 @@ export const smallOrderBurst = defineRule({
   code: 'SMALL_ORDER_BURST',
   description: 'Burst of very small orders from one customer or device',
   appliesTo: ['order'],
+  group: 'order-burst',
   defaults: {
     enabled: true,
     shadow: false,

@@ -6,6 +6,7 @@ export const successAfterFailures = defineRule({
   code: 'SUCCESS_AFTER_FAILURES',
   description: 'Successful login right after a streak of failed logins on the account',
   appliesTo: ['login'],
+  group: 'login-failures',
   defaults: { enabled: true, shadow: false, points: 40, windowMinutes: 60, minFailures: 10 },
   evaluate: (event, view, s) => {
     if (event.login?.outcome !== 'success' || !event.username) return undefined;

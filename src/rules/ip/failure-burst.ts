@@ -6,6 +6,7 @@ export const failureBurst = defineRule({
   code: 'FAILURE_BURST',
   description: 'Burst of failed logins from one IP address or network',
   appliesTo: ['login'],
+  group: 'login-failures',
   defaults: {
     enabled: true,
     shadow: false,

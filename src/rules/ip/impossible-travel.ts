@@ -13,6 +13,7 @@ export const impossibleTravel = defineRule({
   code: 'IMPOSSIBLE_TRAVEL',
   description: 'Speed from the previous located event exceeds a physical bound',
   appliesTo: ['login', 'browse', 'order'],
+  group: 'unfamiliar-login',
   defaults: { enabled: true, shadow: false, points: 45, maxSpeedKmh: 900, minDistanceKm: 500 },
   evaluate: (event, view, s) => {
     const here = event.geo;

@@ -11,6 +11,7 @@ export const ipManyAccounts = defineRule({
   code: 'IP_MANY_ACCOUNTS',
   description: 'Many distinct usernames log in from one IP address or network in a short window',
   appliesTo: ['login'],
+  group: 'shared-source',
   defaults: {
     enabled: true,
     shadow: false,

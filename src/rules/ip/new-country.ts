@@ -11,6 +11,7 @@ export const newCountry = defineRule({
   code: 'NEW_COUNTRY',
   description: 'First order of this customer from this country',
   appliesTo: ['order'],
+  group: 'unfamiliar-login',
   defaults: { enabled: true, shadow: false, points: 10, minHistory: 3 },
   evaluate: (event, view, s) => {
     const country = event.geo?.country;

@@ -107,7 +107,10 @@ function matches(alert: StoredAlert, filter: AlertFilter): boolean {
   if (filter.decision !== undefined && alert.decision !== filter.decision) return false;
   if (filter.eventType !== undefined && alert.eventType !== filter.eventType) return false;
   if (filter.minScore !== undefined && alert.score < filter.minScore) return false;
-  if (filter.reason !== undefined && !alert.reasons.some((r) => r.code === filter.reason && !r.shadow)) {
+  if (
+    filter.reason !== undefined &&
+    !alert.reasons.some((r) => r.code === filter.reason && !r.shadow && !r.within)
+  ) {
     return false;
   }
   return true;

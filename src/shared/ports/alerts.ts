@@ -74,7 +74,7 @@ export interface AlertFilter {
   status?: AlertStatus;
   decision?: StoredAlert['decision'];
   eventType?: StoredAlert['eventType'];
-  /** A reason code that contributed points (shadow reasons do not count). */
+  /** A reason code that contributed points (shadow reasons, and reasons within a stronger one, do not). */
   reason?: string;
   minScore?: number;
   from?: string;
