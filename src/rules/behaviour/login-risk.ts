@@ -1,5 +1,6 @@
 import type { GlobalBucket, Observation } from '../../shared/profile.ts';
 import type { Pseudonym } from '../../shared/pseudonymise.ts';
+import { valueCounts } from '../novelty.ts';
 import { defineRule } from '../rule.ts';
 
 /**
@@ -104,18 +105,10 @@ function novelty(
   attackerNewShare: number,
 ): void {
   if (!value) return;
-  const counts = new Map<Pseudonym, number>();
-  let n = 0;
-  for (const o of history) {
-    const v = pick(o);
-    if (v === undefined) continue;
-    n++;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
-  }
-  const pUserNew = (counts.size + 1) / (n + 2);
+  const { n, counts, newChance } = valueCounts(history, pick);
   const seen = counts.get(value);
   parts[name] =
     seen === undefined
-      ? Math.log(attackerNewShare / pUserNew)
-      : Math.log((1 - attackerNewShare) / ((1 - pUserNew) * (seen / n)));
+      ? Math.log(attackerNewShare / newChance)
+      : Math.log((1 - attackerNewShare) / ((1 - newChance) * (seen / n)));
 }
