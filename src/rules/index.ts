@@ -1,3 +1,4 @@
+import { accountTakeover } from './behaviour/account-takeover.ts';
 import { amountAboveHistory } from './behaviour/amount-above-history.ts';
 import { botCadence } from './behaviour/bot-cadence.ts';
 import { botUserAgent } from './behaviour/bot-user-agent.ts';
@@ -54,6 +55,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   newAccountHighValue,
   newAddressHighValue,
   amountAboveHistory,
+  accountTakeover,
   botUserAgent,
   fakeCrawler,
   botCadence,

@@ -30,3 +30,13 @@ export function valueCounts(
   }
   return { n, counts, newChance: (counts.size + 1) / (n + 2) };
 }
+
+/**
+ * The chance that the entity's next observation switches to a value it never showed, shrunk
+ * towards the shop-wide `prior` with the weight of `weight` observations: the switches its
+ * history shows (every distinct value after the first) over its chances to switch. A customer
+ * with one or two logins has said little about their habits; the prior speaks for them until
+ * they have.
+ */
+export const switchChance = (known: ValueCounts, prior: number, weight: number): number =>
+  (Math.max(0, known.counts.size - 1) + weight * prior) / (Math.max(0, known.n - 1) + weight);
