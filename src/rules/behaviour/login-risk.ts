@@ -15,7 +15,8 @@ import { defineRule } from '../rule.ts';
  * - Country: the attacker is anywhere (a flat prior over `attackerCountries`);
  *   the customer is where their history was, backed off to
  *   the shop-wide distribution (so a brand-new customer from the shop's home
- *   countries is not suspicious, but one from a country the shop never sees is).
+ *   countries is not suspicious, but one from a country the shop never sees is),
+ *   and to anywhere as much as their history shows them in many countries.
  * - Network and device (the user agent where there is no device id): attackers
  *   bring values the customer never logged in with (`attackerNewShare`); the
  *   customer's own chance of a new value is estimated from how many distinct
@@ -91,8 +92,19 @@ function countryLlr(
   // ISO 3166-1 has 249 codes; the pseudo count spreads unseen mass over them.
   const pGlobal = (globalHere + s.countryPseudoCount) / (globalTotal + s.countryPseudoCount * 249);
   let userHere = 0;
-  for (const o of history) if (o.country === country) userHere++;
-  const pUser = (userHere + s.userBackoff * pGlobal) / (history.length + s.userBackoff);
+  const seen = new Set<string>();
+  for (const o of history) {
+    if (o.country === undefined) continue;
+    seen.add(o.country);
+    if (o.country === country) userHere++;
+  }
+  // Each country beyond the first that the customer's own history shows is mass for "anywhere"
+  // (Witten-Bell smoothing, escaping to the attacker's flat prior): a customer placed in a new
+  // country every week (iCloud Private Relay, a VPN, a frequent flyer) is not surprising there.
+  const escape = Math.max(0, seen.size - 1);
+  const pUser =
+    (userHere + s.userBackoff * pGlobal + escape / s.attackerCountries) /
+    (history.length + s.userBackoff + escape);
   return Math.log(1 / s.attackerCountries / pUser);
 }
 

@@ -104,6 +104,25 @@ describe('LOGIN_RISK', () => {
     });
   });
 
+  it('expects a customer its history places in many countries to turn up in another one', () => {
+    // Prepare
+    const event = aLoginFact({ geo: HO_CHI_MINH });
+    const places = ['NL', 'US', 'GB', 'DE', 'IE'].map((country, i) =>
+      anObservation({ at: FACT_AT - minutes(24 * 60 * (i + 1)), country }),
+    );
+    const homebody = usualLogins(5);
+
+    // Act
+    const [roaming, home] = [places, homebody].map((subject) =>
+      loginRisk.evaluate(event, new ProfileView(aSnapshot(event, { subject }, SHOP)), S),
+    );
+
+    // Assess: 4 countries beyond the first put 4/40 of mass on anywhere, 1/40 of it on VN:
+    // ln((1/40) / (0.1 / 11)) = 1.01 nats; the customer always in NL has none: 7.48 nats
+    expect(roaming).toBeUndefined();
+    expect(home).toMatchObject({ evidence: { country: 7.48 } });
+  });
+
   it('caps the points at maxPoints', () => {
     // Prepare
     const event = aLoginFact({

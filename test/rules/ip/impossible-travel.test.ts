@@ -171,4 +171,46 @@ describe('IMPOSSIBLE_TRAVEL', () => {
     // Assess
     expect(findings).toEqual([undefined, undefined]);
   });
+
+  it('stays quiet when either end is in a hosting network: a VPN is placed at its data centre', () => {
+    // Prepare
+    const fromVpn = aLoginFact({ hosting: { kind: 'hosting', name: 'M247', asn: 9009 } });
+    const afterVpn = aLoginFact();
+    const vpnBefore = new ProfileView(
+      aSnapshot(afterVpn, { subject: [{ ...seenIn(NEW_YORK, minutes(60)), hosting: true }] }),
+    );
+    const homeBefore = new ProfileView(aSnapshot(fromVpn, { subject: [seenIn(NEW_YORK, minutes(60))] }));
+
+    // Act
+    const findings = [
+      impossibleTravel.evaluate(fromVpn, homeBefore, S),
+      impossibleTravel.evaluate(afterVpn, vpnBefore, S),
+    ];
+
+    // Assess
+    expect(findings).toEqual([undefined, undefined]);
+  });
+
+  it("stays quiet when the customer's own history already jumps impossibly (a relay egress)", () => {
+    // Prepare
+    const event = aLoginFact();
+    const jumpy = [
+      seenIn(LOS_ANGELES, minutes(300)),
+      seenIn(BERLIN, minutes(240)),
+      seenIn(NEW_YORK, minutes(60)),
+    ];
+    const steady = [
+      seenIn(LOS_ANGELES, minutes(3000)),
+      seenIn(BERLIN, minutes(1500)),
+      seenIn(NEW_YORK, minutes(60)),
+    ];
+
+    // Act
+    const quiet = impossibleTravel.evaluate(event, new ProfileView(aSnapshot(event, { subject: jumpy })), S);
+    const fired = impossibleTravel.evaluate(event, new ProfileView(aSnapshot(event, { subject: steady })), S);
+
+    // Assess
+    expect(quiet).toBeUndefined();
+    expect(fired).toMatchObject({ evidence: { from: 'US', to: 'NL' } });
+  });
 });
