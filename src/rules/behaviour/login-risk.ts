@@ -1,5 +1,6 @@
 import type { GlobalBucket, Observation } from '../../shared/profile.ts';
 import type { Pseudonym } from '../../shared/pseudonymise.ts';
+import { placeless } from '../egress.ts';
 import { valueCounts } from '../novelty.ts';
 import { defineRule } from '../rule.ts';
 
@@ -16,7 +17,8 @@ import { defineRule } from '../rule.ts';
  *   the customer is where their history was, backed off to
  *   the shop-wide distribution (so a brand-new customer from the shop's home
  *   countries is not suspicious, but one from a country the shop never sees is),
- *   and to anywhere as much as their history shows them in many countries.
+ *   and to anywhere as much as their history shows them in many countries. Not
+ *   counted on egress that geolocation places in many countries (a relay).
  * - Network and device (the user agent where there is no device id): attackers
  *   bring values the customer never logged in with (`attackerNewShare`); the
  *   customer's own chance of a new value is estimated from how many distinct
@@ -43,6 +45,7 @@ export const loginRisk = defineRule({
     offset: 3,
     pointsPerNat: 10,
     maxPoints: 60,
+    egressCountries: 3,
   },
   evaluate: (event, view, s) => {
     const history = view
@@ -51,7 +54,9 @@ export const loginRisk = defineRule({
     const logins = history.filter((o) => o.kind === 'login');
     const parts: Record<string, number> = {};
     const country = event.geo?.country;
-    if (country) parts.country = countryLlr(country, event.at, history, view.global.buckets, s);
+    if (country && !placeless(view.observations('network', event.ip.network), s.egressCountries)) {
+      parts.country = countryLlr(country, event.at, history, view.global.buckets, s);
+    }
     novelty(parts, 'network', event.ip.network, logins, (o) => o.network, s.attackerNewShare);
     if (event.device) novelty(parts, 'device', event.device, logins, (o) => o.device, s.attackerNewShare);
     else novelty(parts, 'userAgent', event.userAgent?.id, logins, (o) => o.userAgent, s.attackerNewShare);

@@ -1,5 +1,6 @@
 import { distanceKm } from '../../shared/distance.ts';
 import type { Observation } from '../../shared/profile.ts';
+import { placeless } from '../egress.ts';
 import { defineRule } from '../rule.ts';
 
 type Place = Pick<Observation, 'at' | 'country' | 'lat' | 'lon' | 'accuracyKm'>;
@@ -35,14 +36,21 @@ function jumpsBefore(located: readonly Observation[], s: { maxSpeedKmh: number; 
  * The speed between this event and the subject's previous located event, after giving both
  * geolocations their accuracy radius, exceeds what an airliner does. Not when returning to a
  * country the customer was seen in, when either end is in a hosting network (a VPN or cloud
- * egress is placed at its data centre, not at the person), or when the customer's own history
- * already jumps impossibly.
+ * egress is placed at its data centre, not at the person), when the customer's own history
+ * already jumps impossibly, or when the network is egress placed in many countries.
  */
 export const impossibleTravel = defineRule({
   code: 'IMPOSSIBLE_TRAVEL',
   description: 'Speed from the previous located event exceeds a physical bound',
   appliesTo: ['login', 'browse', 'order'],
-  defaults: { enabled: true, shadow: false, points: 45, maxSpeedKmh: 900, minDistanceKm: 500 },
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 45,
+    maxSpeedKmh: 900,
+    minDistanceKm: 500,
+    egressCountries: 3,
+  },
   evaluate: (event, view, s) => {
     const here = event.geo;
     if (!event.subject || !here || event.hosting) return undefined;
@@ -58,6 +66,7 @@ export const impossibleTravel = defineRule({
     if (located.some((o) => o.country === here.country)) return undefined;
     const speed = speedOf(previous, { ...here, at: event.at }, s.minDistanceKm);
     if (!speed || speed.kmh <= s.maxSpeedKmh || jumpsBefore(located, s)) return undefined;
+    if (placeless(view.observations('network', event.ip.network), s.egressCountries)) return undefined;
     const { km, hours, kmh } = speed;
     return {
       message: `${Math.round(km)} km from ${previous.country} to ${here.country} in ${hours.toFixed(1)} h (${Math.round(kmh)} km/h)`,

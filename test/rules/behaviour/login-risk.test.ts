@@ -21,6 +21,7 @@ const S = {
   offset: 3,
   pointsPerNat: 10,
   maxPoints: 60,
+  egressCountries: 3,
 };
 
 /** The shop's logins: 95% from NL, 5% from BE, none from anywhere else. */
@@ -121,6 +122,21 @@ describe('LOGIN_RISK', () => {
     // ln((1/40) / (0.1 / 11)) = 1.01 nats; the customer always in NL has none: 7.48 nats
     expect(roaming).toBeUndefined();
     expect(home).toMatchObject({ evidence: { country: 7.48 } });
+  });
+
+  it('leaves the country out on a network placed in egressCountries countries or more', () => {
+    // Prepare
+    const event = aLoginFact({ geo: HO_CHI_MINH });
+    const relay = ['NL', 'US', 'GB'].map((country) =>
+      anObservation({ subject: pseudonym('subject-7'), country }),
+    );
+    const view = new ProfileView(aSnapshot(event, { subject: usualLogins(5), network: relay }, SHOP));
+
+    // Act
+    const finding = loginRisk.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('caps the points at maxPoints', () => {

@@ -2,9 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { impossibleTravel } from '../../../src/rules/ip/impossible-travel.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import type { Observation } from '../../../src/shared/profile.ts';
-import { AMSTERDAM, FACT_AT, aLoginFact, aSnapshot, anObservation } from '../../factories/facts.ts';
+import {
+  AMSTERDAM,
+  FACT_AT,
+  aLoginFact,
+  aSnapshot,
+  anObservation,
+  pseudonym,
+} from '../../factories/facts.ts';
 
-const S = { ...impossibleTravel.defaults, points: 45, maxSpeedKmh: 900, minDistanceKm: 500 };
+const S = {
+  ...impossibleTravel.defaults,
+  points: 45,
+  maxSpeedKmh: 900,
+  minDistanceKm: 500,
+  egressCountries: 3,
+};
 
 const NEW_YORK = { country: 'US', lat: 40.71, lon: -74.01, accuracyKm: 50 };
 const LOS_ANGELES = { country: 'US', lat: 34.05, lon: -118.24, accuracyKm: 50 };
@@ -212,5 +225,33 @@ describe('IMPOSSIBLE_TRAVEL', () => {
     // Assess
     expect(quiet).toBeUndefined();
     expect(fired).toMatchObject({ evidence: { from: 'US', to: 'NL' } });
+  });
+
+  it('stays quiet on a network placed in egressCountries countries or more (relay egress)', () => {
+    // Prepare
+    const event = aLoginFact();
+    const subject = [seenIn(NEW_YORK, minutes(60))];
+    const relay = ['NL', 'US', 'GB'].map((country) =>
+      anObservation({ subject: pseudonym('subject-7'), country }),
+    );
+    const office = ['NL', 'NL', 'BE'].map((country) =>
+      anObservation({ subject: pseudonym('subject-7'), country }),
+    );
+
+    // Act
+    const onRelay = impossibleTravel.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { subject, network: relay })),
+      S,
+    );
+    const onOffice = impossibleTravel.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { subject, network: office })),
+      S,
+    );
+
+    // Assess
+    expect(onRelay).toBeUndefined();
+    expect(onOffice).toMatchObject({ evidence: { from: 'US', to: 'NL' } });
   });
 });
