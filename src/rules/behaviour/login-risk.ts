@@ -54,8 +54,12 @@ export const loginRisk = defineRule({
     const logins = history.filter((o) => o.kind === 'login');
     const parts: Record<string, number> = {};
     const country = event.geo?.country;
-    if (country && !placeless(view.observations('network', event.ip.network), s.egressCountries)) {
-      parts.country = countryLlr(country, event.at, history, view.global.buckets, s);
+    if (country) {
+      const llr = countryLlr(country, event.at, history, view.global.buckets, s);
+      // Only a surprising country is worth asking whether the network has a place at all.
+      if (llr <= 0 || !placeless(view.observations('network', event.ip.network), s.egressCountries)) {
+        parts.country = llr;
+      }
     }
     novelty(parts, 'network', event.ip.network, logins, (o) => o.network, s.attackerNewShare);
     if (event.device) novelty(parts, 'device', event.device, logins, (o) => o.device, s.attackerNewShare);
