@@ -96,8 +96,8 @@ function signInParts(access: Access, profile: readonly Observation[], s: Setting
 /**
  * Evidence, in nats, that the order cashes out: a shipping address the customer's earlier orders
  * never went to (against how often they switch, shrunk to `newAddressPrior`), and a high value
- * (growing with the log of the amount), less a small basket's doubt. Undefined when the order goes to a known address at an
- * ordinary value.
+ * (growing with the log of the amount), less a small basket's doubt. Undefined when the order
+ * goes to a known address at an ordinary value.
  */
 function cashOutParts(
   order: NonNullable<EventFacts['order']>,
