@@ -83,6 +83,7 @@ export function observe(
   if (facts.login) {
     o.outcome = facts.login.outcome;
     if (facts.login.failureReason) o.failureReason = facts.login.failureReason;
+    if (facts.login.method) o.method = facts.login.method;
   }
   if (facts.browse && isProbePath(facts.browse.path)) o.probe = true;
   if (facts.order) {

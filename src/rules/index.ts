@@ -1,3 +1,4 @@
+import { accountTakeover } from './behaviour/account-takeover.ts';
 import { amountAboveHistory } from './behaviour/amount-above-history.ts';
 import { botCadence } from './behaviour/bot-cadence.ts';
 import { botUserAgent } from './behaviour/bot-user-agent.ts';
@@ -9,6 +10,7 @@ import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
 import { failureSurge } from './behaviour/failure-surge.ts';
 import { fakeCrawler } from './behaviour/fake-crawler.ts';
 import { loginRisk } from './behaviour/login-risk.ts';
+import { mfaFatigue } from './behaviour/mfa-fatigue.ts';
 import { newAccountHighValue } from './behaviour/new-account-high-value.ts';
 import { newAccountsSharedSource } from './behaviour/new-accounts-shared-source.ts';
 import { newAddressHighValue } from './behaviour/new-address-high-value.ts';
@@ -42,6 +44,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   credentialStuffing,
   failureSurge,
   successAfterFailures,
+  mfaFatigue,
   loginRisk,
   newDevice,
   deviceManyAccounts,
@@ -52,6 +55,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   newAccountHighValue,
   newAddressHighValue,
   amountAboveHistory,
+  accountTakeover,
   botUserAgent,
   fakeCrawler,
   botCadence,

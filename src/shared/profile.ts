@@ -1,4 +1,4 @@
-import type { FailureReason, LoginOutcome } from './contract/events.ts';
+import type { FailureReason, LoginMethod, LoginOutcome } from './contract/events.ts';
 import type { Pseudonym, SubjectPseudonym } from './pseudonymise.ts';
 
 /**
@@ -49,6 +49,8 @@ export interface Observation {
   userAgent?: Pseudonym;
   outcome?: LoginOutcome;
   failureReason?: FailureReason;
+  /** Login: how the customer signed in (a remember-me token, a password, the MFA step, SSO). */
+  method?: LoginMethod;
   country?: string;
   lat?: number;
   lon?: number;

@@ -160,6 +160,23 @@ describe('observe: which profiles an event touches', () => {
     expect(write.observation).not.toHaveProperty('subject');
   });
 
+  it('keeps how a login signed in: the MFA step of a two-step login', () => {
+    // Prepare
+    const facts = factsOf(
+      aLogin({ login: { method: 'mfa', outcome: 'failure', failureReason: 'mfa_failed' } }),
+    );
+
+    // Act
+    const write = writeOf(facts);
+
+    // Assess
+    expect(write.observation).toMatchObject({
+      outcome: 'failure',
+      failureReason: 'mfa_failed',
+      method: 'mfa',
+    });
+  });
+
   it('writes a login from an address without location with no country', () => {
     // Prepare
     const facts = factsOf(aFailedLogin('bad_password', { ip: '10.1.2.3' }));

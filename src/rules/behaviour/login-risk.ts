@@ -1,5 +1,7 @@
 import type { GlobalBucket, Observation } from '../../shared/profile.ts';
 import type { Pseudonym } from '../../shared/pseudonymise.ts';
+import { placeless } from '../egress.ts';
+import { valueCounts } from '../novelty.ts';
 import { defineRule } from '../rule.ts';
 
 /**
@@ -14,7 +16,9 @@ import { defineRule } from '../rule.ts';
  * - Country: the attacker is anywhere (a flat prior over `attackerCountries`);
  *   the customer is where their history was, backed off to
  *   the shop-wide distribution (so a brand-new customer from the shop's home
- *   countries is not suspicious, but one from a country the shop never sees is).
+ *   countries is not suspicious, but one from a country the shop never sees is),
+ *   and to anywhere as much as their history shows them in many countries. Not
+ *   counted on egress that geolocation places in many countries (a relay).
  * - Network and device (the user agent where there is no device id): attackers
  *   bring values the customer never logged in with (`attackerNewShare`); the
  *   customer's own chance of a new value is estimated from how many distinct
@@ -42,6 +46,7 @@ export const loginRisk = defineRule({
     offset: 3,
     pointsPerNat: 10,
     maxPoints: 60,
+    egressCountries: 3,
   },
   evaluate: (event, view, s) => {
     const history = view
@@ -50,7 +55,13 @@ export const loginRisk = defineRule({
     const logins = history.filter((o) => o.kind === 'login');
     const parts: Record<string, number> = {};
     const country = event.geo?.country;
-    if (country) parts.country = countryLlr(country, event.at, history, view.global.buckets, s);
+    if (country) {
+      const llr = countryLlr(country, event.at, history, view.global.buckets, s);
+      // Only a surprising country is worth asking whether the network has a place at all.
+      if (llr <= 0 || !placeless(view.observations('network', event.ip.network), s.egressCountries)) {
+        parts.country = llr;
+      }
+    }
     novelty(parts, 'network', event.ip.network, logins, (o) => o.network, s.attackerNewShare);
     if (event.device) novelty(parts, 'device', event.device, logins, (o) => o.device, s.attackerNewShare);
     else novelty(parts, 'userAgent', event.userAgent?.id, logins, (o) => o.userAgent, s.attackerNewShare);
@@ -91,8 +102,19 @@ function countryLlr(
   // ISO 3166-1 has 249 codes; the pseudo count spreads unseen mass over them.
   const pGlobal = (globalHere + s.countryPseudoCount) / (globalTotal + s.countryPseudoCount * 249);
   let userHere = 0;
-  for (const o of history) if (o.country === country) userHere++;
-  const pUser = (userHere + s.userBackoff * pGlobal) / (history.length + s.userBackoff);
+  const seen = new Set<string>();
+  for (const o of history) {
+    if (o.country === undefined) continue;
+    seen.add(o.country);
+    if (o.country === country) userHere++;
+  }
+  // Each country beyond the first that the customer's own history shows is mass for "anywhere"
+  // (Witten-Bell smoothing, escaping to the attacker's flat prior): a customer placed in a new
+  // country every week (iCloud Private Relay, a VPN, a frequent flyer) is not surprising there.
+  const escape = Math.max(0, seen.size - 1);
+  const pUser =
+    (userHere + s.userBackoff * pGlobal + escape / s.attackerCountries) /
+    (history.length + s.userBackoff + escape);
   return Math.log(1 / s.attackerCountries / pUser);
 }
 
@@ -105,18 +127,10 @@ function novelty(
   attackerNewShare: number,
 ): void {
   if (!value) return;
-  const counts = new Map<Pseudonym, number>();
-  let n = 0;
-  for (const o of history) {
-    const v = pick(o);
-    if (v === undefined) continue;
-    n++;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
-  }
-  const pUserNew = (counts.size + 1) / (n + 2);
+  const { n, counts, newChance } = valueCounts(history, pick);
   const seen = counts.get(value);
   parts[name] =
     seen === undefined
-      ? Math.log(attackerNewShare / pUserNew)
-      : Math.log((1 - attackerNewShare) / ((1 - pUserNew) * (seen / n)));
+      ? Math.log(attackerNewShare / newChance)
+      : Math.log((1 - attackerNewShare) / ((1 - newChance) * (seen / n)));
 }

@@ -56,6 +56,7 @@ const SHORT_NAMES: Readonly<Record<keyof Observation, string>> = {
   userAgent: 'a',
   outcome: 'o',
   failureReason: 'f',
+  method: 'lm',
   country: 'c',
   lat: 'la',
   lon: 'lo',

@@ -21,6 +21,7 @@ const S = {
   offset: 3,
   pointsPerNat: 10,
   maxPoints: 60,
+  egressCountries: 3,
 };
 
 /** The shop's logins: 95% from NL, 5% from BE, none from anywhere else. */
@@ -102,6 +103,40 @@ describe('LOGIN_RISK', () => {
       evidence: { llr: 6.42, history: 4, country: 7.33, network: -1.9, device: 0.99, countryCode: 'VN' },
       points: 34,
     });
+  });
+
+  it('expects a customer its history places in many countries to turn up in another one', () => {
+    // Prepare
+    const event = aLoginFact({ geo: HO_CHI_MINH });
+    const places = ['NL', 'US', 'GB', 'DE', 'IE'].map((country, i) =>
+      anObservation({ at: FACT_AT - minutes(24 * 60 * (i + 1)), country }),
+    );
+    const homebody = usualLogins(5);
+
+    // Act
+    const [roaming, home] = [places, homebody].map((subject) =>
+      loginRisk.evaluate(event, new ProfileView(aSnapshot(event, { subject }, SHOP)), S),
+    );
+
+    // Assess: 4 countries beyond the first put 4/40 of mass on anywhere, 1/40 of it on VN:
+    // ln((1/40) / (0.1 / 11)) = 1.01 nats; the customer always in NL has none: 7.48 nats
+    expect(roaming).toBeUndefined();
+    expect(home).toMatchObject({ evidence: { country: 7.48 } });
+  });
+
+  it('leaves the country out on a network placed in egressCountries countries or more', () => {
+    // Prepare
+    const event = aLoginFact({ geo: HO_CHI_MINH });
+    const relay = ['NL', 'US', 'GB'].map((country) =>
+      anObservation({ subject: pseudonym('subject-7'), country }),
+    );
+    const view = new ProfileView(aSnapshot(event, { subject: usualLogins(5), network: relay }, SHOP));
+
+    // Act
+    const finding = loginRisk.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('caps the points at maxPoints', () => {

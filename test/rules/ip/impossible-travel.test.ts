@@ -2,9 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { impossibleTravel } from '../../../src/rules/ip/impossible-travel.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import type { Observation } from '../../../src/shared/profile.ts';
-import { AMSTERDAM, FACT_AT, aLoginFact, aSnapshot, anObservation } from '../../factories/facts.ts';
+import {
+  AMSTERDAM,
+  FACT_AT,
+  aLoginFact,
+  aSnapshot,
+  anObservation,
+  pseudonym,
+} from '../../factories/facts.ts';
 
-const S = { ...impossibleTravel.defaults, points: 45, maxSpeedKmh: 900, minDistanceKm: 500 };
+const S = {
+  ...impossibleTravel.defaults,
+  points: 45,
+  maxSpeedKmh: 900,
+  minDistanceKm: 500,
+  egressCountries: 3,
+};
 
 const NEW_YORK = { country: 'US', lat: 40.71, lon: -74.01, accuracyKm: 50 };
 const LOS_ANGELES = { country: 'US', lat: 34.05, lon: -118.24, accuracyKm: 50 };
@@ -170,5 +183,75 @@ describe('IMPOSSIBLE_TRAVEL', () => {
 
     // Assess
     expect(findings).toEqual([undefined, undefined]);
+  });
+
+  it('stays quiet when either end is in a hosting network: a VPN is placed at its data centre', () => {
+    // Prepare
+    const fromVpn = aLoginFact({ hosting: { kind: 'hosting', name: 'M247', asn: 9009 } });
+    const afterVpn = aLoginFact();
+    const vpnBefore = new ProfileView(
+      aSnapshot(afterVpn, { subject: [{ ...seenIn(NEW_YORK, minutes(60)), hosting: true }] }),
+    );
+    const homeBefore = new ProfileView(aSnapshot(fromVpn, { subject: [seenIn(NEW_YORK, minutes(60))] }));
+
+    // Act
+    const findings = [
+      impossibleTravel.evaluate(fromVpn, homeBefore, S),
+      impossibleTravel.evaluate(afterVpn, vpnBefore, S),
+    ];
+
+    // Assess
+    expect(findings).toEqual([undefined, undefined]);
+  });
+
+  it("stays quiet when the customer's own history already jumps impossibly (a relay egress)", () => {
+    // Prepare
+    const event = aLoginFact();
+    const jumpy = [
+      seenIn(LOS_ANGELES, minutes(300)),
+      seenIn(BERLIN, minutes(240)),
+      seenIn(NEW_YORK, minutes(60)),
+    ];
+    const steady = [
+      seenIn(LOS_ANGELES, minutes(3000)),
+      seenIn(BERLIN, minutes(1500)),
+      seenIn(NEW_YORK, minutes(60)),
+    ];
+
+    // Act
+    const quiet = impossibleTravel.evaluate(event, new ProfileView(aSnapshot(event, { subject: jumpy })), S);
+    const fired = impossibleTravel.evaluate(event, new ProfileView(aSnapshot(event, { subject: steady })), S);
+
+    // Assess
+    expect(quiet).toBeUndefined();
+    expect(fired).toMatchObject({ evidence: { from: 'US', to: 'NL' } });
+  });
+
+  it('stays quiet on a network placed in egressCountries countries or more (relay egress)', () => {
+    // Prepare
+    const event = aLoginFact();
+    const subject = [seenIn(NEW_YORK, minutes(60))];
+    const relay = ['NL', 'US', 'GB'].map((country) =>
+      anObservation({ subject: pseudonym('subject-7'), country }),
+    );
+    const office = ['NL', 'NL', 'BE'].map((country) =>
+      anObservation({ subject: pseudonym('subject-7'), country }),
+    );
+
+    // Act
+    const onRelay = impossibleTravel.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { subject, network: relay })),
+      S,
+    );
+    const onOffice = impossibleTravel.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { subject, network: office })),
+      S,
+    );
+
+    // Assess
+    expect(onRelay).toBeUndefined();
+    expect(onOffice).toMatchObject({ evidence: { from: 'US', to: 'NL' } });
   });
 });

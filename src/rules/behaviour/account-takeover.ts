@@ -1,0 +1,190 @@
+import type { EventFacts } from '../../shared/facts.ts';
+import type { Observation } from '../../shared/profile.ts';
+import type { Pseudonym } from '../../shared/pseudonymise.ts';
+import { switchChance, valueCounts } from '../novelty.ts';
+import { type ProfileView, defineRule } from '../rule.ts';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The access an order is placed under: the session's sign-in, or the order itself when there was none. */
+type Access = Pick<Observation, 'at' | 'device' | 'network' | 'userAgent' | 'method'>;
+
+const isSignIn = (o: Observation): boolean => o.kind === 'login' && o.outcome === 'success';
+
+/**
+ * The sign-in this order is placed under: the latest successful login of the customer in this
+ * session, else on this device, within `hours`; the order itself when neither is there.
+ */
+function accessOf(event: EventFacts, view: ProfileView, hours: number): Access {
+  const from = event.at - hours * HOUR_MS;
+  const latest = (observations: readonly Observation[], match: (o: Observation) => boolean) => {
+    for (let i = observations.length - 1; i >= 0 && observations[i]!.at >= from; i--) {
+      const o = observations[i]!;
+      if (o.at <= event.at && isSignIn(o) && o.subject === event.subject && match(o)) return o;
+    }
+    return undefined;
+  };
+  return (
+    latest(view.observations('client', event.client), () => true) ??
+    latest(
+      view.observations('subject', event.subject),
+      (o) => event.device !== undefined && o.device === event.device,
+    ) ?? {
+      at: event.at,
+      network: event.ip.network,
+      ...(event.device ? { device: event.device } : {}),
+      ...(event.userAgent ? { userAgent: event.userAgent.id } : {}),
+    }
+  );
+}
+
+interface Settings {
+  attackerNewShare: number;
+  newDevicePrior: number;
+  newNetworkPrior: number;
+  priorWeight: number;
+  tokenNats: number;
+  failedMinutes: number;
+  failedNats: number;
+  dormantDays: number;
+  dormantNats: number;
+  newAddressPrior: number;
+  highValueMinor: number;
+  highValueNats: number;
+  maxValueNats: number;
+  smallBasketSlope: number;
+}
+
+/** Nats for a value the customer never showed, against their chance of switching (shrunk to `prior`). */
+function novelty(
+  value: Pseudonym | undefined,
+  history: readonly Observation[],
+  pick: (o: Observation) => Pseudonym | undefined,
+  prior: number,
+  s: Settings,
+): number | undefined {
+  const known = valueCounts(history, pick);
+  if (value === undefined || known.n === 0 || known.counts.has(value)) return undefined;
+  return Math.max(0, Math.log(s.attackerNewShare / switchChance(known, prior, s.priorWeight)));
+}
+
+/**
+ * Evidence, in nats, that the sign-in was not the customer's: a device (or, without device ids,
+ * a browser) and a network their earlier logins never showed, a remember-me token on a new
+ * device, wrong passwords just before it, a long silence before it.
+ */
+function signInParts(access: Access, profile: readonly Observation[], s: Settings): Record<string, number> {
+  const history = profile.filter((o) => o.at < access.at && o.outcome !== 'failure');
+  const logins = history.filter(isSignIn);
+  const parts: Record<string, number | undefined> = access.device
+    ? { newDevice: novelty(access.device, logins, (o) => o.device, s.newDevicePrior, s) }
+    : { newUserAgent: novelty(access.userAgent, logins, (o) => o.userAgent, s.newDevicePrior, s) };
+  parts.newNetwork = novelty(access.network, logins, (o) => o.network, s.newNetworkPrior, s);
+  // A remember-me token belongs to the device it was issued to: presented by a device the
+  // customer never signed in from, it was copied (infostealer cookies).
+  if (access.method === 'token' && parts.newDevice !== undefined) parts.tokenOnNewDevice = s.tokenNats;
+  const failedFrom = access.at - s.failedMinutes * 60_000;
+  if (profile.some((o) => o.failureReason === 'bad_password' && o.at >= failedFrom && o.at < access.at)) {
+    parts.failedFirst = s.failedNats;
+  }
+  const last = history.at(-1);
+  if (last && access.at - last.at >= s.dormantDays * DAY_MS) parts.dormant = s.dormantNats;
+  return defined(parts);
+}
+
+/**
+ * Evidence, in nats, that the order cashes out: a shipping address the customer's earlier orders
+ * never went to (against how often they switch, shrunk to `newAddressPrior`), and a high value
+ * (growing with the log of the amount), less a small basket's doubt. Undefined when the order
+ * goes to a known address at an ordinary value.
+ */
+function cashOutParts(
+  order: NonNullable<EventFacts['order']>,
+  orders: readonly Observation[],
+  s: Settings,
+): Record<string, number> | undefined {
+  const known = valueCounts(orders, (o) => o.address);
+  if (order.address && known.counts.has(order.address)) return undefined;
+  const parts: Record<string, number | undefined> = {
+    newAddress: novelty(order.address, orders, (o) => o.address, s.newAddressPrior, s),
+  };
+  const ratio = Math.log(Math.max(1, order.amountMinor) / s.highValueMinor);
+  if (ratio >= 0) parts.highValue = Math.min(s.maxValueNats, s.highValueNats + ratio);
+  const found = defined(parts);
+  if (Object.keys(found).length === 0) return undefined;
+  // A cash-out is worth the attacker's trouble: a small basket is evidence against one.
+  if (ratio < 0) found.smallBasket = Math.max(-s.maxValueNats, s.smallBasketSlope * ratio);
+  return found;
+}
+
+const defined = (parts: Record<string, number | undefined>): Record<string, number> =>
+  Object.fromEntries(Object.entries(parts).filter((e): e is [string, number] => e[1] !== undefined));
+
+const round = (x: number): number => Math.round(x * 100) / 100;
+
+/**
+ * Account takeover as a sequence (the cash-out of OWASP OAT-012; session-cookie theft, MITRE
+ * ATT&CK T1539): a sign-in that does not look like the customer's own (a device and a network
+ * their earlier logins never showed, a remember-me token on a new device, after a long silence)
+ * followed within the session or the day by an order that cashes out (a shipping address the
+ * customer never used, a high value). Each step is evidence in nats, summed over the steps
+ * present (the sign-in's own login was scored by LOGIN_RISK; here it is carried to the order it
+ * led to), minus `offset`, at `pointsPerNat` up to `maxPoints`.
+ */
+export const accountTakeover = defineRule({
+  code: 'ACCOUNT_TAKEOVER',
+  description:
+    'Order completing a takeover: a sign-in from a new device and network, then a new address or a high value',
+  appliesTo: ['order'],
+  group: 'order-value',
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 0,
+    sessionHours: 24,
+    attackerNewShare: 0.9,
+    newDevicePrior: 0.25,
+    newNetworkPrior: 0.45,
+    priorWeight: 2,
+    tokenNats: 1,
+    failedMinutes: 30,
+    failedNats: 0.5,
+    dormantDays: 60,
+    dormantNats: 1,
+    // Honest customers send gifts and deliveries to work: a new address is common enough alone.
+    newAddressPrior: 0.15,
+    highValueMinor: 25_000,
+    highValueNats: 1.5,
+    maxValueNats: 2.5,
+    smallBasketSlope: 1,
+    offset: 0,
+    pointsPerNat: 10,
+    maxPoints: 80,
+  },
+  evaluate: (event, view, s) => {
+    if (!event.subject) return undefined;
+    const access = accessOf(event, view, s.sessionHours);
+    const profile = view.observations('subject', event.subject);
+    const signIn = signInParts(access, profile, s);
+    // Movers and travellers change networks with their own devices: the takeover brings its own.
+    if (signIn.newDevice === undefined && signIn.newUserAgent === undefined) return undefined;
+    const orders = profile.filter((o) => o.kind === 'order' && o.at < access.at);
+    const cashOut = cashOutParts(event.order!, orders, s);
+    if (!cashOut) return undefined;
+    const parts = { ...signIn, ...cashOut };
+    const llr = Object.values(parts).reduce((a, b) => a + b, 0);
+    const points = Math.min(s.maxPoints, Math.round((llr - s.offset) * s.pointsPerNat));
+    if (points <= 0) return undefined;
+    const evidence: Record<string, number> = {
+      llr: round(llr),
+      minutesSinceSignIn: Math.round((event.at - access.at) / 60_000),
+    };
+    for (const [k, v] of Object.entries(parts)) evidence[k] = round(v);
+    return {
+      message: `order after a sign-in unlike this customer's: ${Object.keys(parts).join(', ')}`,
+      evidence,
+      points,
+    };
+  },
+});

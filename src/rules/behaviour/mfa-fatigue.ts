@@ -1,0 +1,96 @@
+import type { Observation } from '../../shared/profile.ts';
+import { defineRule, minutes } from '../rule.ts';
+import { recentOf } from '../window.ts';
+
+const isMfaFailure = (o: Observation): boolean => o.kind === 'login' && o.failureReason === 'mfa_failed';
+
+/**
+ * Refused second factors in a row, newest first from the start of `recent` (logins only): the
+ * run ends at any other login. Both encodings of the contract count: the password step and the
+ * MFA step as two logins (`method` `password`, then `mfa` events), or one login per attempt that
+ * fails with `mfa_failed`.
+ */
+function refusedRun(recent: readonly Observation[]): number {
+  let run = 0;
+  for (const o of recent) {
+    if (o.kind !== 'login') continue;
+    if (!isMfaFailure(o)) break;
+    run++;
+  }
+  return run;
+}
+
+/**
+ * MFA fatigue (MITRE ATT&CK T1621, https://attack.mitre.org/techniques/T1621/): an attacker who
+ * has the password sends push after push until the worn-down customer approves one. Customers
+ * mistype a code once or twice; a run of refusals is the attack. The evidence grows with the
+ * log of the run (`pointsPerNat` per nat above `minRun`), the approval that ends a run is the
+ * takeover itself (`successPoints`), and what the session does next (`followMinutes`) carries
+ * `followPoints`.
+ */
+export const mfaFatigue = defineRule({
+  code: 'MFA_FATIGUE',
+  description: 'A run of refused second factors on one account, the approval that ends it, and what follows',
+  appliesTo: ['login', 'browse', 'order'],
+  group: 'login-failures',
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 40,
+    minRun: 3,
+    windowMinutes: 30,
+    pointsPerNat: 15,
+    maxPoints: 70,
+    successPoints: 80,
+    followPoints: 40,
+    followMinutes: 240,
+  },
+  evaluate: (event, view, s) => {
+    if (event.login && event.username) {
+      const recent = recentOf(
+        view.observations('username', event.username),
+        'login',
+        event.at,
+        minutes(s.windowMinutes),
+      );
+      const before = refusedRun(recent);
+      if (event.login.failureReason === 'mfa_failed') {
+        const run = before + 1;
+        if (run < s.minRun) return undefined;
+        return {
+          message: `${run} second factors refused in a row on this account`,
+          evidence: { refused: run, windowMinutes: s.windowMinutes },
+          points: Math.min(s.maxPoints, Math.round(s.points + s.pointsPerNat * Math.log(run / s.minRun))),
+        };
+      }
+      if (event.login.outcome === 'success' && before >= s.minRun) {
+        return {
+          message: `login approved after ${before} refused second factors`,
+          evidence: { refused: before, windowMinutes: s.windowMinutes },
+          points: s.successPoints,
+        };
+      }
+      return undefined;
+    }
+    return event.subject ? followsFatigue(view.observations('client', event.client), event.at, s) : undefined;
+  },
+});
+
+/** The session signed in by approving a second factor after a run of refusals, within `followMinutes`. */
+function followsFatigue(
+  session: readonly Observation[],
+  at: number,
+  s: { minRun: number; followMinutes: number; followPoints: number },
+) {
+  const recent = recentOf(session, 'login', at, minutes(s.followMinutes));
+  const approval = recent.findIndex((o) => o.outcome === 'success');
+  if (approval < 0) return undefined;
+  const refused = refusedRun(recent.slice(approval + 1));
+  if (refused < s.minRun) return undefined;
+  const minutesSince = Math.round((at - recent[approval]!.at) / 60_000);
+  return {
+    message: `this session signed in ${minutesSince} min ago by approving a second factor after ${refused} refusals`,
+    evidence: { refused, minutesSinceApproval: minutesSince },
+    points: s.followPoints,
+  };
+}
