@@ -1,4 +1,5 @@
 import { isbot } from 'isbot';
+import { autonomousSystem } from '../shared/asn.ts';
 import { TwoGenerationCache } from '../shared/cache.ts';
 import type { VigilEvent } from '../shared/contract/events.ts';
 import type { EventFacts } from '../shared/facts.ts';
@@ -65,6 +66,8 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
       ? p.of('session', event.sessionId)
       : p.of('session', `ip-ua|${ip.address}|${ua ?? ''}`),
   };
+  const asn = autonomousSystem(ip);
+  if (asn !== undefined) facts.ip.asn = asn;
   const geo = locate(ip);
   if (geo) facts.geo = geo;
   const hosting = hostingNetwork(ip);

@@ -29,6 +29,8 @@ export interface EventFacts {
     network: Pseudonym;
     version: 4 | 6;
     range: IpRange;
+    /** The autonomous system that announces the address (public addresses in the AS table only). */
+    asn?: number;
   };
   geo?: GeoFacts;
   hosting?: NetworkOwner;
