@@ -26,11 +26,14 @@ const DEFAULTS = {
  * for usernames that do not exist rising far above its own baseline, in the whole shop or in
  * one slice of it (login method, autonomous system, browser family; src/rules/waves.ts).
  *
- * A failed login is flagged when it fits such a wave and is not one customer retrying (the
- * client's earlier try of the same account): points are the log odds that a failure of that
- * slice is the wave's, plus `strangerNats` when the client never signed in to the account. The
- * successful login of the wave (a hit) is flagged when the client failed for other usernames
- * just before: with `minOtherUsernames` of them on its own, with one during a wave.
+ * A failed login is flagged when it fits such a wave and is neither one person retrying (the
+ * session's second try of the same account) nor the account's owner (a device or network it
+ * signed in from): points are the log odds that a failure of that slice is the wave's, plus
+ * `strangerNats`. A wrong password counts here while a wave of unknown usernames is on (the
+ * combo list's few real accounts) and is PASSWORD_SPRAYING's otherwise. The successful login of
+ * the wave (a hit) is flagged when the session failed for other usernames just before:
+ * `minOtherUsernames` of them on their own, one during a wave (a mistyped username, then the
+ * right one, is not a hit).
  */
 export const stuffingWave = defineRule({
   code: 'RESIDENTIAL_STUFFING',
@@ -41,8 +44,6 @@ export const stuffingWave = defineRule({
     const login = event.login;
     if (!login || !event.username) return undefined;
     if (login.outcome === 'success') return hit(event, view, s);
-    // A wrong password is this rule's while a wave of unknown usernames is on (the combo list's
-    // few real accounts), PASSWORD_SPRAYING's otherwise.
     if (login.failureReason === 'bad_password') {
       if (!strongestWave(event, view.global.buckets, 'unknownUser', s)) return undefined;
     } else if (login.failureReason !== 'unknown_user') return undefined;
