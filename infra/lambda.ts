@@ -9,7 +9,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ensureIpData } from '../src/ip-data-builder/build.ts';
 import { ENV, POWERTOOLS_ENV } from '../src/shared/env.ts';
-import { GEO_FILE, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
+import { ASN_FILE, GEO_FILE, NETWORKS_FILE } from '../src/shared/ip-data/load.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../src/shared/observability.ts';
 
 /** The repository root: NodejsFunction's project root and where package-lock.json is. */
@@ -31,7 +31,7 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
  */
 export const IP_DATA_DIR = 'ip-data';
 /** The IP data files a function that enriches events ships. */
-export const IP_DATA_FILES = [GEO_FILE, NETWORKS_FILE] as const;
+export const IP_DATA_FILES = [GEO_FILE, NETWORKS_FILE, ASN_FILE] as const;
 /** The environment that points a function at its IP data tables. */
 const IP_DATA_ENVIRONMENT = { [ENV.ipDataDir]: `/var/task/${IP_DATA_DIR}` } as const;
 

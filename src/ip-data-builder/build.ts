@@ -3,11 +3,12 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAsnTables } from './build-asn.ts';
 import { buildGeoTable } from './build-geo.ts';
 import { buildNetworkTables } from './build-networks.ts';
 import type { CrawlerData, HostingData } from './build-networks.ts';
 import { writeContainer } from '../shared/ip-data/container.ts';
-import { GEO_FILE, ipDataDir, NETWORKS_FILE } from '../shared/ip-data/load.ts';
+import { ASN_FILE, GEO_FILE, ipDataDir, NETWORKS_FILE } from '../shared/ip-data/load.ts';
 
 /*
  * Builds the IP data tables (`load.ts` reads them) when their sources have
@@ -19,12 +20,28 @@ import { GEO_FILE, ipDataDir, NETWORKS_FILE } from '../shared/ip-data/load.ts';
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
 const MANIFEST = 'manifest.json';
 
-/** Where the tables come from: the geoip-lite package and the two committed data sets. */
-function sources(): { geoipDir: string; geoipVersion: string; hosting: string; crawlers: string } {
-  const geoipPackage = createRequire(import.meta.url).resolve('geoip-lite/package.json');
+const FILES = [GEO_FILE, NETWORKS_FILE, ASN_FILE] as const;
+
+const versionOf = (packageJson: string): string =>
+  (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+
+/** Where the tables come from: the geoip-lite and @ip-location-db/asn packages and the two committed data sets. */
+function sources(): {
+  geoipDir: string;
+  geoipVersion: string;
+  asnDir: string;
+  asnVersion: string;
+  hosting: string;
+  crawlers: string;
+} {
+  const require = createRequire(import.meta.url);
+  const geoipPackage = require.resolve('geoip-lite/package.json');
+  const asnPackage = require.resolve('@ip-location-db/asn/package.json');
   return {
     geoipDir: join(dirname(geoipPackage), 'data'),
-    geoipVersion: (JSON.parse(readFileSync(geoipPackage, 'utf8')) as { version: string }).version,
+    geoipVersion: versionOf(geoipPackage),
+    asnDir: dirname(asnPackage),
+    asnVersion: versionOf(asnPackage),
     hosting: here('../shared/data/hosting-networks.json'),
     crawlers: here('../shared/data/crawler-networks.json'),
   };
@@ -36,14 +53,15 @@ function sources(): { geoipDir: string; geoipVersion: string; hosting: string; c
  * own code, so that a change to any of them rebuilds.
  */
 function fingerprint(): string {
-  const { geoipDir, geoipVersion, hosting, crawlers } = sources();
-  const hash = createHash('sha256').update(`geoip-lite ${geoipVersion}\n`);
+  const { geoipDir, geoipVersion, asnVersion, hosting, crawlers } = sources();
+  const hash = createHash('sha256').update(`geoip-lite ${geoipVersion}\n@ip-location-db/asn ${asnVersion}\n`);
   for (const file of [
     join(geoipDir, 'city.checksum'),
     hosting,
     crawlers,
     ...[
       'build.ts',
+      'build-asn.ts',
       'build-geo.ts',
       'build-networks.ts',
       'build-ranges.ts',
@@ -84,7 +102,7 @@ export function ensureIpData(dir = ipDataDir(), progress: (line: string) => void
       fingerprint?: string;
       files?: Record<string, number>;
     };
-    if (manifest.fingerprint === print && [GEO_FILE, NETWORKS_FILE].every((f) => existsSync(join(dir, f)))) {
+    if (manifest.fingerprint === print && FILES.every((f) => existsSync(join(dir, f)))) {
       return { dir, built: false, ms: performance.now() - t0, files: manifest.files ?? {} };
     }
   }
@@ -99,9 +117,15 @@ export function ensureIpData(dir = ipDataDir(), progress: (line: string) => void
   progress(`ip data: geolocation table from geoip-lite ${source.geoipVersion} (${source.geoipDir})`);
   const geo = buildGeoTable(source.geoipDir, `geoip-lite ${source.geoipVersion} (GeoLite2 data by MaxMind)`);
   writeContainer(join(dir, GEO_FILE), geo.meta, geo.arrays);
-  const files = Object.fromEntries(
-    [GEO_FILE, NETWORKS_FILE].map((f) => [f, statSync(join(dir, f)).size] as const),
+  progress(
+    `ip data: autonomous-system table from @ip-location-db/asn ${source.asnVersion} (${source.asnDir})`,
   );
+  const asn = buildAsnTables(
+    source.asnDir,
+    `@ip-location-db/asn ${source.asnVersion} (RouteViews, RIRs, DB-IP CC BY 4.0)`,
+  );
+  writeContainer(join(dir, ASN_FILE), asn.meta, asn.arrays);
+  const files = Object.fromEntries(FILES.map((f) => [f, statSync(join(dir, f)).size] as const));
   // Written last: a build cut short leaves no manifest, and the next call builds again.
   writeFileSync(
     manifestPath,

@@ -1,4 +1,5 @@
 import type { Decision } from '../shared/decision.ts';
+import { addWaves } from '../shared/login-waves.ts';
 import type { GlobalBucket, ProfileKey, ProfileSnapshot, SubjectControls } from '../shared/profile.ts';
 import type { SubjectPseudonym } from '../shared/pseudonymise.ts';
 import { InMemoryProfileStore } from '../shared/memory/profiles.ts';
@@ -185,5 +186,6 @@ function addBuckets(a: GlobalBucket, b: GlobalBucket): GlobalBucket {
     unknownUserFailures: a.unknownUserFailures + b.unknownUserFailures,
     locatedSuccesses: a.locatedSuccesses + b.locatedSuccesses,
     countries,
+    ...(a.waves || b.waves ? { waves: addWaves(a.waves, b.waves) } : {}),
   };
 }

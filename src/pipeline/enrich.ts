@@ -1,19 +1,23 @@
 import { isbot } from 'isbot';
+import { autonomousSystem } from '../shared/asn.ts';
 import { TwoGenerationCache } from '../shared/cache.ts';
 import type { VigilEvent } from '../shared/contract/events.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import { locate } from '../shared/geo.ts';
+import { agentFamily } from '../shared/login-waves.ts';
 import { parseClientIp } from '../shared/ip.ts';
 import { hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 
 const DAY_MS = 86_400_000;
 /** User agents repeat across events: their classification is kept. */
-const uaClasses = new TwoGenerationCache<string, { bot: boolean; crawlerOperator: string | undefined }>(
-  5_000,
-);
+const uaClasses = new TwoGenerationCache<
+  string,
+  { bot: boolean; crawlerOperator: string | undefined; family: string }
+>(5_000);
 const classify = (ua: string) =>
-  uaClasses.get(ua) ?? uaClasses.set(ua, { bot: isbot(ua), crawlerOperator: claimedOperator(ua) });
+  uaClasses.get(ua) ??
+  uaClasses.set(ua, { bot: isbot(ua), crawlerOperator: claimedOperator(ua), family: agentFamily(ua) });
 
 /**
  * The search-engine crawlers we can verify, by the user-agent tokens their
@@ -65,6 +69,8 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
       ? p.of('session', event.sessionId)
       : p.of('session', `ip-ua|${ip.address}|${ua ?? ''}`),
   };
+  const asn = autonomousSystem(ip);
+  if (asn !== undefined) facts.ip.asn = asn;
   const geo = locate(ip);
   if (geo) facts.geo = geo;
   const hosting = hostingNetwork(ip);
@@ -78,8 +84,13 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
   if (event.customerId) facts.subject = p.of('subject', event.customerId);
   if (event.deviceId) facts.device = p.of('device', event.deviceId);
   if (ua) {
-    const { bot, crawlerOperator } = classify(ua);
-    facts.userAgent = { id: p.of('userAgent', ua), bot, claimsCrawler: crawlerOperator !== undefined };
+    const { bot, crawlerOperator, family } = classify(ua);
+    facts.userAgent = {
+      id: p.of('userAgent', ua),
+      bot,
+      claimsCrawler: crawlerOperator !== undefined,
+      family,
+    };
   }
 
   switch (event.type) {

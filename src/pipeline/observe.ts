@@ -96,6 +96,9 @@ export function observe(
   if (facts.login) {
     write.login = { outcome: facts.login.outcome, unknownUser: facts.login.failureReason === 'unknown_user' };
     if (facts.geo) write.login.country = facts.geo.country;
+    if (facts.login.method) write.login.method = facts.login.method;
+    if (facts.ip.asn !== undefined) write.login.asn = facts.ip.asn;
+    if (facts.userAgent) write.login.agent = facts.userAgent.family;
   }
   return write;
 }

@@ -16,9 +16,11 @@ import { newAccountsSharedSource } from './behaviour/new-accounts-shared-source.
 import { newAddressHighValue } from './behaviour/new-address-high-value.ts';
 import { newDevice } from './behaviour/new-device.ts';
 import { orderVelocity } from './behaviour/order-velocity.ts';
+import { passwordSpraying } from './behaviour/password-spraying.ts';
 import { probing } from './behaviour/probing.ts';
 import { requestFlood } from './behaviour/request-flood.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
+import { stuffingWave } from './behaviour/stuffing-wave.ts';
 import { successAfterFailures } from './behaviour/success-after-failures.ts';
 import { countryMismatch } from './ip/country-mismatch.ts';
 import { failureBurst } from './ip/failure-burst.ts';
@@ -43,6 +45,8 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   bruteForce,
   credentialStuffing,
   failureSurge,
+  stuffingWave,
+  passwordSpraying,
   successAfterFailures,
   mfaFatigue,
   loginRisk,

@@ -3,12 +3,18 @@ import { RULES } from './index.ts';
 
 /**
  * The rules that read the shop-wide login counters (`ProfileView.global`): the surge of logins
- * for unknown usernames, and the login risk's country baseline. A load for an event none of them
+ * for unknown usernames, the login waves (residential stuffing, password spraying) and the login
+ * risk's country baseline. A load for an event none of them
  * applies to leaves the counters out (on DynamoDB a week of hour items, the current one read
  * with every load). A rule that reads them without being listed here fails loudly
  * (`ProfileView.global` throws), and a test checks the list against the ruleset.
  */
-export const SHOP_WIDE_RULES: ReadonlySet<string> = new Set(['UNKNOWN_USER_SURGE', 'LOGIN_RISK']);
+export const SHOP_WIDE_RULES: ReadonlySet<string> = new Set([
+  'UNKNOWN_USER_SURGE',
+  'RESIDENTIAL_STUFFING',
+  'PASSWORD_SPRAYING',
+  'LOGIN_RISK',
+]);
 
 const readers = new Set(
   RULES.filter((rule) => SHOP_WIDE_RULES.has(rule.code)).flatMap((rule) => rule.appliesTo),

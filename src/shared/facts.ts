@@ -29,6 +29,8 @@ export interface EventFacts {
     network: Pseudonym;
     version: 4 | 6;
     range: IpRange;
+    /** The autonomous system that announces the address (public addresses in the AS table only). */
+    asn?: number;
   };
   geo?: GeoFacts;
   hosting?: NetworkOwner;
@@ -45,6 +47,8 @@ export interface EventFacts {
     bot: boolean;
     /** Names a search-engine crawler (Googlebot, bingbot, …), truthfully or not. */
     claimsCrawler: boolean;
+    /** Family and major version (`chrome 131`, `okhttp 4`, `other`): coarse, shared by many. */
+    family: string;
   };
   login?: { outcome: LoginOutcome; failureReason?: FailureReason; method?: LoginMethod };
   browse?: { kind?: BrowseKind; path: string; search: boolean };

@@ -87,6 +87,11 @@ export interface GlobalBucket {
   locatedSuccesses: number;
   /** Successful logins per IP country. */
   countries: Record<string, number>;
+  /**
+   * The wave counters: login tallies per five-minute slot and per slice of the traffic (login
+   * method, autonomous system, user-agent family), by name; see src/shared/login-waves.ts.
+   */
+  waves?: Record<string, number>;
 }
 
 /** Shop-wide counters, one bucket per `bucketMinutes`, oldest first. */
@@ -148,7 +153,16 @@ export interface ProfileWrite {
   /** Every profile the observation is appended to. */
   keys: ProfileKey[];
   /** The shop-wide login counters it adds to (logins only). */
-  login?: { outcome: 'success' | 'failure'; unknownUser: boolean; country?: string };
+  login?: {
+    outcome: 'success' | 'failure';
+    unknownUser: boolean;
+    country?: string;
+    method?: LoginMethod;
+    /** The autonomous system of the address. */
+    asn?: number;
+    /** The user-agent family and major version (`chrome 131`): shared by many, names no one. */
+    agent?: string;
+  };
   /**
    * Where the event was read from, when it came from a stream: the shop-wide counters count
    * each login once by remembering, per shard, the highest sequence number counted. Without it

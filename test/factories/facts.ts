@@ -87,7 +87,13 @@ function aFact(type: EventFacts['type'], overrides: FactsOverrides): EventFacts 
     ...top,
   };
   if (!('userAgent' in overrides) || userAgent !== undefined) {
-    facts.userAgent = { id: DEFAULT_IDS.userAgent, bot: false, claimsCrawler: false, ...userAgent };
+    facts.userAgent = {
+      id: DEFAULT_IDS.userAgent,
+      bot: false,
+      claimsCrawler: false,
+      family: 'chrome 131',
+      ...userAgent,
+    };
   }
   if (type === 'login') {
     facts.username = 'username' in top ? top.username : DEFAULT_IDS.username;

@@ -143,7 +143,14 @@ describe('observe: which profiles an event touches', () => {
         profileKey('userAgent', p.of('userAgent', CHROME_UA)),
       ]),
     );
-    expect(write.login).toEqual({ outcome: 'success', unknownUser: false, country: 'NL' });
+    expect(write.login).toEqual({
+      outcome: 'success',
+      unknownUser: false,
+      country: 'NL',
+      method: 'password',
+      asn: 1136,
+      agent: 'chrome 130',
+    });
   });
 
   it('writes an unknown-user failure to no subject, and counts it as an unknown user', () => {
@@ -155,7 +162,13 @@ describe('observe: which profiles an event touches', () => {
 
     // Assess
     expect(write.keys.map((k) => k.split('#')[0]).sort()).toEqual(['client', 'ip', 'network', 'username']);
-    expect(write.login).toEqual({ outcome: 'failure', unknownUser: true, country: 'NL' });
+    expect(write.login).toEqual({
+      outcome: 'failure',
+      unknownUser: true,
+      country: 'NL',
+      method: 'password',
+      asn: 1136,
+    });
     expect(write.observation).toMatchObject({ outcome: 'failure', failureReason: 'unknown_user' });
     expect(write.observation).not.toHaveProperty('subject');
   });
@@ -185,7 +198,12 @@ describe('observe: which profiles an event touches', () => {
     const write = writeOf(facts);
 
     // Assess
-    expect(write.login).toEqual({ outcome: 'failure', unknownUser: false });
+    expect(write.login).toEqual({
+      outcome: 'failure',
+      unknownUser: false,
+      method: 'password',
+      agent: 'chrome 130',
+    });
     expect(write.observation).not.toHaveProperty('country');
   });
 

@@ -1,7 +1,11 @@
 import { defineRule, minutes } from '../rule.ts';
-import { recentOf } from '../window.ts';
+import { distinct, failures, recentOf } from '../window.ts';
 
-/** A burst of failed logins from one address or its network, whatever the usernames. */
+/**
+ * A burst of failed logins from one address or its network, whatever the usernames, as long as
+ * there are at least two: failures for one account alone are its owner retrying or a guess at
+ * that account, which BRUTE_FORCE weighs.
+ */
 export const failureBurst = defineRule({
   code: 'FAILURE_BURST',
   description: 'Burst of failed logins from one IP address or network',
@@ -18,9 +22,12 @@ export const failureBurst = defineRule({
   evaluate: (event, view, s) => {
     const window = minutes(s.windowMinutes);
     const self = event.login?.outcome === 'failure' ? 1 : 0;
-    const count = (kind: 'ip' | 'network', id: typeof event.ip.id) =>
-      recentOf(view.observations(kind, id), 'login', event.at, window).filter((o) => o.outcome === 'failure')
-        .length + self;
+    const count = (kind: 'ip' | 'network', id: typeof event.ip.id) => {
+      const failed = failures(recentOf(view.observations(kind, id), 'login', event.at, window));
+      const accounts = distinct(failed, (o) => o.username);
+      if (event.username && self) accounts.add(event.username);
+      return accounts.size < 2 ? 0 : failed.length + self;
+    };
     const ipFailures = count('ip', event.ip.id);
     const networkFailures = ipFailures >= s.minIpFailures ? 0 : count('network', event.ip.network);
     if (ipFailures < s.minIpFailures && networkFailures < s.minNetworkFailures) return undefined;

@@ -3,12 +3,15 @@ import pRetry from 'p-retry';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { GlobalBucket, ProfileWrite } from '../profile.ts';
 import { GLOBAL_BUCKETS, GLOBAL_BUCKET_MS, bucketStart } from '../ports/profiles.ts';
+import { waveCounts } from '../login-waves.ts';
 import { type Item, ignoringConditionFailure } from './updates.ts';
 
 /** How long global buckets are kept: the retention of the counters (a week) plus a day. */
 const GLOBAL_TTL_S = 8 * 86_400;
 const GLOBAL_PREFIX = 'global#';
 const COUNTRY_PREFIX = 'country:';
+/** The wave counters (src/shared/login-waves.ts): `w:<name>`. */
+const WAVE_PREFIX = 'w:';
 /** A shard's high-water mark: `hw#<shard id>` = the highest sequence number it counted (a string). */
 const MARK_PREFIX = 'hw#';
 /**
@@ -28,13 +31,14 @@ export const globalPk = (start: number): string => `${GLOBAL_PREFIX}${start}`;
 
 type Login = NonNullable<ProfileWrite['login']>;
 
-/** A login and the sequence number of its record (0 for a write without a stream position). */
+/** A login, its event time and the sequence number of its record (0 for a write without a stream position). */
 interface Counted {
   login: Login;
+  at: number;
   sequence: bigint;
 }
 
-const loginOf = (c: Counted): Login => c.login;
+const countedOf = ({ login, at }: Counted): Omit<Counted, 'sequence'> => ({ login, at });
 
 /** The logins of one hour from one shard, or (no shard) from a caller that is not a stream. */
 interface Group {
@@ -53,8 +57,10 @@ interface BucketState {
 /** A stored bucket item as the port's GlobalBucket (the marks and any legacy attributes left out). */
 function toBucket(start: number, item: Item): GlobalBucket {
   const countries: Record<string, number> = {};
+  const waves: Record<string, number> = {};
   for (const [name, value] of Object.entries(item)) {
     if (name.startsWith(COUNTRY_PREFIX)) countries[name.slice(COUNTRY_PREFIX.length)] = value as number;
+    else if (name.startsWith(WAVE_PREFIX)) waves[name.slice(WAVE_PREFIX.length)] = value as number;
   }
   const n = (name: string) => (item[name] as number | undefined) ?? 0;
   return {
@@ -64,6 +70,7 @@ function toBucket(start: number, item: Item): GlobalBucket {
     unknownUserFailures: n('unknownUserFailures'),
     locatedSuccesses: n('locatedSuccesses'),
     countries,
+    ...(Object.keys(waves).length > 0 ? { waves } : {}),
   };
 }
 
@@ -136,13 +143,17 @@ export class GlobalCounters {
       const id = `${start}:${position?.shard ?? ''}`;
       let group = groups.get(id);
       if (!group) groups.set(id, (group = { start, shard: position?.shard, logins: new Map() }));
-      group.logins.set(observation.eventId, { login, sequence: BigInt(position?.sequence ?? 0) });
+      group.logins.set(observation.eventId, {
+        login,
+        at: observation.at,
+        sequence: BigInt(position?.sequence ?? 0),
+      });
     }
     await Promise.all(
       [...groups.values()].map(({ start, shard, logins }) => {
         const counted = [...logins.values()];
         if (shard !== undefined) return this.#addFromShard(start, shard, counted);
-        return this.#update(start, counted.map(loginOf));
+        return this.#update(start, counted.map(countedOf));
       }),
     );
   }
@@ -160,7 +171,7 @@ export class GlobalCounters {
         const fresh = logins.filter((c) => c.sequence > mark);
         if (fresh.length === 0) return;
         const max = String(fresh.reduce((m, c) => (c.sequence > m ? c.sequence : m), mark));
-        if (!(await this.#update(start, fresh.map(loginOf), { shard, read, max, legacy: state.legacy }))) {
+        if (!(await this.#update(start, fresh.map(countedOf), { shard, read, max, legacy: state.legacy }))) {
           throw new MarkMoved(
             `global counters ${globalPk(start)}: mark still moving after ${MAX_ROUNDS} rounds`,
           );
@@ -186,7 +197,7 @@ export class GlobalCounters {
    */
   async #update(
     start: number,
-    logins: Login[],
+    logins: Omit<Counted, 'sequence'>[],
     mark?: { shard: string; read: string | undefined; max: string; legacy: string[] },
   ): Promise<boolean> {
     const names: Record<string, string> = { '#ttl': TTL_ATTRIBUTE };
@@ -239,10 +250,11 @@ function weekOf(at: number): number[] {
 }
 
 /** The counts these logins add, by attribute name (none that would add 0). */
-function countsOf(logins: readonly Login[]): Record<string, number> {
+function countsOf(logins: readonly Omit<Counted, 'sequence'>[]): Record<string, number> {
   const counts = new Map<string, number>();
   const inc = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
-  for (const login of logins) {
+  for (const { login, at } of logins) {
+    for (const name of waveCounts(login, at)) inc(WAVE_PREFIX + name);
     inc('logins');
     if (login.outcome === 'failure') inc('failures');
     if (login.unknownUser) inc('unknownUserFailures');

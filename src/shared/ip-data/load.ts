@@ -17,6 +17,8 @@ import type { RangeTable4, RangeTable6 } from './range-table.ts';
 export const GEO_FILE = 'geo.bin';
 /** The network tables' file name. */
 export const NETWORKS_FILE = 'networks.bin';
+/** The autonomous-system table's file name. */
+export const ASN_FILE = 'asn.bin';
 
 /**
  * The directory the tables are read from.
@@ -145,5 +147,34 @@ export const networkTables = once((): NetworkTables => {
     hosting6: table6(container, 'hosting6'),
     crawlers4: table4(container, 'crawlers4'),
     crawlers6: table6(container, 'crawlers6'),
+  };
+});
+
+/** What the autonomous-system table holds beside the arrays. */
+export interface AsnMeta {
+  source: string;
+  ranges: { v4: number; v6: number };
+}
+
+/** The autonomous-system tables: ranges owned by their AS number. */
+export interface AsnTables extends AsnMeta {
+  readonly v4: RangeTable4;
+  readonly v6: RangeTable6;
+}
+
+/**
+ * The autonomous-system tables (a file of about 5 MB), opened on first call.
+ *
+ * @example
+ * ```ts
+ * const { v4, v6 } = asnTables();
+ * ```
+ */
+export const asnTables = once((): AsnTables => {
+  const container = open(ASN_FILE);
+  return {
+    ...(container.meta as AsnMeta),
+    v4: table4(container, 'v4'),
+    v6: table6(container, 'v6'),
   };
 });

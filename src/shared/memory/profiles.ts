@@ -1,3 +1,4 @@
+import { waveCounts } from '../login-waves.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import type {
   GlobalBucket,
@@ -172,5 +173,7 @@ export class InMemoryProfileStore implements ProfileStore {
       bucket.locatedSuccesses++;
       bucket.countries[login.country] = (bucket.countries[login.country] ?? 0) + 1;
     }
+    const waves = (bucket.waves ??= {});
+    for (const name of waveCounts(login, at)) waves[name] = (waves[name] ?? 0) + 1;
   }
 }

@@ -13,8 +13,19 @@ const S = {
   maxPoints: 80,
 };
 
-/** A failed login of the default username, `msAgo` before the event. */
+/** A failed login of the default username, `msAgo` before the event, from a stranger's address and device. */
 const failure = (msAgo: number): Observation =>
+  anObservation({
+    at: FACT_AT - msAgo,
+    outcome: 'failure',
+    failureReason: 'bad_password',
+    ip: pseudonym('stranger-ip'),
+    device: pseudonym('stranger-device'),
+    network: pseudonym('stranger-network'),
+  });
+
+/** A failed login of the default username from the event's own address and device (the default ones). */
+const ownFailure = (msAgo: number): Observation =>
   anObservation({ at: FACT_AT - msAgo, outcome: 'failure', failureReason: 'bad_password' });
 
 /** `n` failed logins of the default username, 30 s apart, the newest 30 s before the event. */
@@ -23,6 +34,64 @@ const failures = (n: number): Observation[] => Array.from({ length: n }, (_, i) 
 const aFailedLogin = () => aLoginFact({ login: { outcome: 'failure', failureReason: 'bad_password' } });
 
 describe('BRUTE_FORCE', () => {
+  it('lets a customer retry from their own session up to minOwnerFailures', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const retries = Array.from({ length: S.minOwnerFailures - 2 }, (_, i) => ownFailure((i + 1) * 30_000));
+    const view = new ProfileView(aSnapshot(event, { username: retries }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('counts a retrying customer from minOwnerFailures on', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const retries = Array.from({ length: S.minOwnerFailures - 1 }, (_, i) => ownFailure((i + 1) * 30_000));
+    const view = new ProfileView(aSnapshot(event, { username: retries }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding && finding.evidence).toEqual({ failures: S.minOwnerFailures, windowMinutes: 15 });
+  });
+
+  it('treats failures from a device the account signed in with as its owner retrying', () => {
+    // Prepare
+    const event = aLoginFact({
+      ip: { id: pseudonym('other-ip'), network: pseudonym('other-network') },
+      login: { outcome: 'failure', failureReason: 'bad_password' },
+    });
+    const signedIn = anObservation({ at: FACT_AT - 86_400_000, outcome: 'success' });
+    const view = new ProfileView(aSnapshot(event, { username: [signedIn, ...failures(5)] }));
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('gives no allowance to repeated rejected second factors, even from one session', () => {
+    // Prepare
+    const event = aLoginFact({ login: { outcome: 'failure', failureReason: 'mfa_failed' } });
+    const view = new ProfileView(
+      aSnapshot(event, {
+        username: [ownFailure(60_000), ownFailure(30_000), ownFailure(20_000), ownFailure(10_000)],
+      }),
+    );
+
+    // Act
+    const finding = bruteForce.evaluate(event, view, S);
+
+    // Assess
+    expect(finding && finding.points).toBe(25);
+  });
+
   it('fires at minFailures, counting the failed login being scored', () => {
     // Prepare
     const event = aFailedLogin();

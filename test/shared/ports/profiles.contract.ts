@@ -1,3 +1,4 @@
+import { agentSlice, asnSlice } from '../../../src/shared/login-waves.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GlobalBucket, Observation, ProfileKey } from '../../../src/shared/profile.ts';
 import type { ProfileWrite } from '../../../src/shared/profile.ts';
@@ -87,7 +88,12 @@ async function observationsOf(store: ProfileStore, key: ProfileKey, at: number):
 }
 
 /** The buckets the rules look at: those that started by `at` (later ones may be returned). */
-async function bucketsAsOf(store: ProfileStore, at: number): Promise<GlobalBucket[]> {
+/** The buckets up to `at`, without their wave counters (which a test of their own reads). */
+async function bucketsAsOf(store: ProfileStore, at: number): Promise<Omit<GlobalBucket, 'waves'>[]> {
+  return (await bucketsWithWaves(store, at)).map(({ waves: _waves, ...bucket }) => bucket);
+}
+
+async function bucketsWithWaves(store: ProfileStore, at: number): Promise<GlobalBucket[]> {
   const { global } = await store.load([], at);
   if (!global) throw new Error('a default load has the shop-wide counters');
   return global.buckets.filter((b) => b.start <= at);
@@ -272,6 +278,45 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
           countries: { NL: 2, DE: 1 },
         },
       ]);
+    });
+
+    it('counts the wave counters of each login per five-minute slot, method, AS and browser family', async () => {
+      // Prepare
+      const store = await open();
+      const writes = [
+        aLoginWrite(T0 + 1000, {
+          outcome: 'success',
+          unknownUser: false,
+          method: 'password',
+          asn: 1136,
+          agent: 'chrome 131',
+        }),
+        aLoginWrite(T0 + 2000, { outcome: 'failure', unknownUser: true, method: 'password', asn: 1136 }),
+        aLoginWrite(T0 + 6 * 60_000, { outcome: 'failure', unknownUser: false, agent: 'chrome 131' }),
+      ];
+
+      // Act
+      await store.record(writes);
+
+      // Assess
+      const [bucket] = await bucketsWithWaves(store, T0 + 30 * 60_000);
+      expect(bucket?.waves).toEqual({
+        't0.l': 2,
+        't0.f': 1,
+        't0.u': 1,
+        't0m0.l': 2,
+        't0m0.f': 1,
+        't0m0.u': 1,
+        [`${asnSlice(1136)}.l`]: 2,
+        [`${asnSlice(1136)}.f`]: 1,
+        [`${asnSlice(1136)}.u`]: 1,
+        [`${agentSlice('chrome 131')}.l`]: 2,
+        [`${agentSlice('chrome 131')}.f`]: 1,
+        't1.l': 1,
+        't1.f': 1,
+        't1mx.l': 1,
+        't1mx.f': 1,
+      });
     });
 
     it('counts a login recorded again once (a batch redelivered after its writes)', async () => {

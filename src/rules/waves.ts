@@ -1,0 +1,241 @@
+import type { LoginMethod } from '../shared/contract/events.ts';
+import type { EventFacts } from '../shared/facts.ts';
+import {
+  type LoginTally,
+  SLOT_MINUTES,
+  agentSlice,
+  asnSlice,
+  hourTallies,
+  slotTally,
+} from '../shared/login-waves.ts';
+import type { GlobalBucket, Observation } from '../shared/profile.ts';
+import { type ProfileView, minutes } from './rule.ts';
+import { recentOf } from './window.ts';
+
+/*
+ * Whether a failed login is part of a wave: the share of failures (or of unknown-username
+ * failures) in a slice of the shop's logins (the whole shop, the login method, the autonomous
+ * system, the user-agent family) against that slice's own trailing baseline. Shares, not counts:
+ * a sale day brings more logins and as many more typos, and its share stays where it was.
+ *
+ * The odds that a failure in the slice belongs to the wave are the excess over what the
+ * baseline share explains: (observed - expected) / expected, with the logins of the wave itself
+ * counted as if they were customers' (which makes the estimate cautious). A wave must also be
+ * significant: its Poisson log-likelihood ratio against the baseline (in nats) reaches
+ * `minSignificance`, so that a few chance failures in a quiet slice are no wave.
+ */
+
+/** Which share a wave is measured on: unknown-username failures, or the other failures (wrong passwords). */
+export type WaveCounter = 'unknownUser' | 'wrongPassword';
+
+/** The parameters of the wave measure (each wave rule's `defaults` carries them). */
+export interface WaveSettings {
+  /** The recent window of the shop-wide and per-method slices, minutes. */
+  recentMinutes: number;
+  /** The trailing baseline, hours (the hour holding the event and the one before left out). */
+  baselineHours: number;
+  /** Hours with fewer logins in a slice do not enter the median of its hourly shares. */
+  minHourLogins: number;
+  minWaveFailures: number;
+  minSignificance: number;
+}
+
+/** A wave found in one slice. */
+export interface Wave {
+  slice: 'shop' | 'method' | 'network' | 'browser';
+  counter: WaveCounter;
+  /** Failures (of the counter) and logins in the recent window, with this one. */
+  failures: number;
+  logins: number;
+  /** The baseline share and the recent one. */
+  baselineShare: number;
+  share: number;
+  /** ln of the odds that a failure of the slice is part of the wave. */
+  oddsNats: number;
+}
+
+const HOUR = 3_600_000;
+
+const counted = (t: LoginTally, counter: WaveCounter): number =>
+  counter === 'unknownUser' ? t.unknownUser : t.failures - t.unknownUser;
+
+/**
+ * The baseline share of a slice: the median of its hourly shares where an hour had enough logins
+ * (a wave lasting hours then lifts only the hours it covers, not the median), else the pooled
+ * share of the whole baseline, smoothed.
+ */
+function baselineShare(hours: readonly LoginTally[], counter: WaveCounter, minHourLogins: number): number {
+  const shares = hours
+    .filter((h) => h.logins >= minHourLogins)
+    .map((h) => (counted(h, counter) + 0.5) / (h.logins + 1))
+    .sort((a, b) => a - b);
+  if (shares.length >= 6) return shares[shares.length >> 1]!;
+  let n = 0;
+  let k = 0;
+  for (const h of hours) {
+    n += h.logins;
+    k += counted(h, counter);
+  }
+  return (k + 0.5) / (n + 1);
+}
+
+/** The wave of one slice, if its recent tally is significantly above its baseline share. */
+function waveOf(
+  slice: Wave['slice'],
+  counter: WaveCounter,
+  recent: LoginTally,
+  baseline: readonly LoginTally[],
+  s: WaveSettings,
+): Wave | undefined {
+  const failures = counted(recent, counter) + 1;
+  const logins = recent.logins + 1;
+  if (failures < s.minWaveFailures) return undefined;
+  const p0 = baselineShare(baseline, counter, s.minHourLogins);
+  const expected = p0 * logins;
+  if (failures <= expected) return undefined;
+  const significance = failures * Math.log(failures / expected) - (failures - expected);
+  if (significance < s.minSignificance) return undefined;
+  return {
+    slice,
+    counter,
+    failures,
+    logins,
+    baselineShare: p0,
+    share: failures / logins,
+    oddsNats: Math.log((failures - expected) / expected),
+  };
+}
+
+/**
+ * The strongest wave of `counter`, over the slices this login falls in; undefined when there is
+ * none.
+ */
+export function strongestWave(
+  event: EventFacts,
+  buckets: readonly GlobalBucket[],
+  counter: WaveCounter,
+  s: WaveSettings,
+): Wave | undefined {
+  const at = event.at;
+  const currentHour = Math.floor(at / HOUR) * HOUR;
+  const baselineFrom = currentHour - (s.baselineHours + 1) * HOUR;
+  const baselineTo = currentHour - 2 * HOUR;
+  const slotFrom = at - minutes(s.recentMinutes) - minutes(SLOT_MINUTES) + 1;
+  const method: LoginMethod | 'none' = event.login?.method ?? 'none';
+  const past = buckets.filter((b) => b.start >= baselineFrom && b.start <= baselineTo);
+  const hourly = (slice: string) => ({
+    recent: sum(hourTallies(buckets, currentHour - HOUR, currentHour, slice)),
+    baseline: hourTallies(buckets, baselineFrom, baselineTo, slice),
+  });
+  const slices: { slice: Wave['slice']; recent: LoginTally; baseline: LoginTally[] }[] = [
+    {
+      slice: 'shop',
+      recent: slotTally(buckets, slotFrom, at),
+      baseline: past.map((b) => ({
+        logins: b.logins,
+        failures: b.failures,
+        unknownUser: b.unknownUserFailures,
+      })),
+    },
+    {
+      slice: 'method',
+      recent: slotTally(buckets, slotFrom, at, method),
+      baseline: past.map((b) => slotTally([b], b.start, b.start + HOUR - 1, method)),
+    },
+  ];
+  if (event.ip.asn !== undefined) slices.push({ slice: 'network', ...hourly(asnSlice(event.ip.asn)) });
+  if (event.userAgent) slices.push({ slice: 'browser', ...hourly(agentSlice(event.userAgent.family)) });
+  let best: Wave | undefined;
+  for (const { slice, recent, baseline } of slices) {
+    const wave = waveOf(slice, counter, recent, baseline, s);
+    if (wave && (!best || wave.oddsNats > best.oddsNats)) best = wave;
+  }
+  return best;
+}
+
+function sum(tallies: readonly LoginTally[]): LoginTally {
+  const total = { logins: 0, failures: 0, unknownUser: 0 };
+  for (const t of tallies) {
+    total.logins += t.logins;
+    total.failures += t.failures;
+    total.unknownUser += t.unknownUser;
+  }
+  return total;
+}
+
+/** How many other usernames failed among a client's recent logins. */
+export function otherFailedUsernames(logins: readonly Observation[], username: string): number {
+  const others = new Set<string>();
+  for (const o of logins)
+    if (o.outcome === 'failure' && o.username && o.username !== username) others.add(o.username);
+  return others.size;
+}
+
+const SLICE_NAMES: Readonly<Record<Wave['slice'], string>> = {
+  shop: 'the whole shop',
+  method: 'this login method',
+  network: "this address's network (AS)",
+  browser: 'this browser family',
+};
+
+/** The message naming a wave: its slice, its share against the baseline. */
+export function waveMessage(wave: Wave): string {
+  const what = wave.counter === 'unknownUser' ? 'unknown-username failures' : 'wrong passwords';
+  const ratio = wave.share / wave.baselineShare;
+  return `${what} in ${SLICE_NAMES[wave.slice]} are ${ratio.toFixed(1)}x their usual share (${wave.failures} of ${wave.logins} logins)`;
+}
+
+/** A wave as evidence: counts and shares only. */
+export function waveEvidence(wave: Wave): Record<string, number | string> {
+  return {
+    slice: wave.slice,
+    counter: wave.counter,
+    failures: wave.failures,
+    logins: wave.logins,
+    share: Number(wave.share.toFixed(3)),
+    baselineShare: Number(wave.baselineShare.toFixed(4)),
+  };
+}
+
+/**
+ * Whether the account has signed in before from this device or network: its owner retrying,
+ * not a stranger (failures are left out of the history: they may be an attacker's).
+ */
+export function ownSource(
+  history: readonly Observation[],
+  device: string | undefined,
+  network: string,
+): boolean {
+  return history.some(
+    (o) =>
+      o.kind === 'login' &&
+      o.outcome === 'success' &&
+      ((device && o.device === device) || o.network === network),
+  );
+}
+
+/**
+ * The wave a failed login fits and its points: the wave's log odds, plus `strangerNats` when the
+ * client is not the account's own (see {@link ownSource}); undefined without one, for one person
+ * retrying, or for the account's owner.
+ */
+export function failureInWave(
+  event: EventFacts,
+  view: ProfileView,
+  counter: WaveCounter,
+  s: WaveSettings & { retryMinutes: number; strangerNats: number; pointsPerNat: number; maxPoints: number },
+): { wave: Wave; points: number } | undefined {
+  const username = event.username!;
+  const client = recentOf(
+    view.observations('client', event.client),
+    'login',
+    event.at,
+    minutes(s.retryMinutes),
+  );
+  if (client.some((o) => o.outcome === 'failure' && o.username === username)) return undefined;
+  if (ownSource(view.observations('username', username), event.device, event.ip.network)) return undefined;
+  const wave = strongestWave(event, view.global.buckets, counter, s);
+  if (!wave) return undefined;
+  const points = Math.min(s.maxPoints, Math.round((wave.oddsNats + s.strangerNats) * s.pointsPerNat));
+  return points > 0 ? { wave, points } : undefined;
+}

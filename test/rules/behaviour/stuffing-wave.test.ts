@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { stuffingWave } from '../../../src/rules/behaviour/stuffing-wave.ts';
+import { ProfileView } from '../../../src/rules/rule.ts';
+import { FACT_AT, aLoginFact, aSnapshot, anObservation, pseudonym } from '../../factories/facts.ts';
+import { lastSlot, quietDay } from '../../factories/waves.ts';
+
+const S = stuffingWave.defaults;
+
+const anUnknownUserLogin = () =>
+  aLoginFact({ subject: undefined, login: { outcome: 'failure', failureReason: 'unknown_user' } });
+
+/** 10 logins in the last slot, 8 of them for unknown usernames: a wave against a 1 % baseline. */
+const WAVE = [...quietDay(), lastSlot(10, 8, 0)];
+const QUIET = [...quietDay(), lastSlot(10, 0, 0)];
+
+/** A failure for another username from the event's session, `msAgo` before it. */
+const otherFailure = (name: string, msAgo: number) =>
+  anObservation({
+    at: FACT_AT - msAgo,
+    username: pseudonym(name),
+    outcome: 'failure',
+    failureReason: 'bad_password',
+  });
+
+describe('RESIDENTIAL_STUFFING', () => {
+  it('flags an unknown-username failure in a wave with the log odds of the wave, plus the stranger', () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const view = new ProfileView(aSnapshot(event, {}, WAVE));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    // 9 of 11 against a baseline share of 1.5/101: odds (9 - 0.163) / 0.163 = e^3.99, plus 1 nat.
+    expect(finding).toMatchObject({
+      evidence: { slice: 'shop', counter: 'unknownUser', failures: 9, logins: 11 },
+      points: 50,
+    });
+  });
+
+  it('does not flag the same failure when the shop is quiet', () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const view = new ProfileView(aSnapshot(event, {}, QUIET));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('does not flag a wrong password from a device the account signed in with, even in a wave', () => {
+    // Prepare
+    const event = aLoginFact({ login: { outcome: 'failure', failureReason: 'bad_password' } });
+    const signedIn = anObservation({ at: FACT_AT - 86_400_000, outcome: 'success' });
+    const view = new ProfileView(aSnapshot(event, { username: [signedIn] }, WAVE));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it("does not flag the session's second try of the same account (one person retrying)", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const first = anObservation({
+      at: FACT_AT - 20_000,
+      subject: undefined,
+      outcome: 'failure',
+      failureReason: 'unknown_user',
+    });
+    const view = new ProfileView(aSnapshot(event, { client: [first] }, WAVE));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('flags a successful login from a session that just failed for minOtherUsernames other usernames', () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(
+      aSnapshot(event, { client: [otherFailure('a', 60_000), otherFailure('b', 30_000)] }, QUIET),
+    );
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({
+      evidence: { otherUsernames: 2 },
+      points: Math.round((Math.log(3) + 1) * 10),
+    });
+  });
+
+  it('does not flag a success after one mistyped username when the shop is quiet', () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(aSnapshot(event, { client: [otherFailure('typo', 30_000)] }, QUIET));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+});
