@@ -2,6 +2,7 @@ import { isbot } from 'isbot';
 import { TwoGenerationCache } from '../shared/cache.ts';
 import type { VigilEvent } from '../shared/contract/events.ts';
 import type { EventFacts } from '../shared/facts.ts';
+import { type KnownClients, matchKnownClient } from '../rules/known-clients.ts';
 import { locate } from '../shared/geo.ts';
 import { parseClientIp } from '../shared/ip.ts';
 import { hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
@@ -36,6 +37,21 @@ function claimedOperator(ua: string): string | undefined {
 }
 
 /**
+ * Marks a client on the shop's allow-lists: an app entry by its user agent; a declared crawler
+ * only from inside its ranges, and from outside them as a claim (FAKE_CRAWLER's business).
+ */
+function allowListed(facts: EventFacts, clients: KnownClients, ua: string, address: string): void {
+  const match = matchKnownClient(clients, ua, address, facts.ip.version);
+  if (!match) return;
+  if (match.list === 'crawlers') {
+    facts.userAgent!.claimsCrawler = true;
+    if (!match.verified) return;
+    facts.crawler = { kind: 'crawler', name: match.name };
+  }
+  facts.knownClient = { list: match.list, name: match.name };
+}
+
+/**
  * The "pseudonymise" step of the pipeline: turns a valid event into the facts
  * the rules see. Every raw identifier is replaced by its keyed pseudonym here
  * and goes no further; the IP address is reduced to pseudonyms of itself and
@@ -43,11 +59,11 @@ function claimedOperator(ua: string): string | undefined {
  *
  * @example
  * ```ts
- * const facts = toFacts(event, Date.parse(event.occurredAt), pseudonymiser);
+ * const facts = toFacts(event, Date.parse(event.occurredAt), pseudonymiser, config.clients);
  * facts.ip.id; // 'v1:…'
  * ```
  */
-export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventFacts {
+export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients: KnownClients): EventFacts {
   // The schema has already checked the address; an unparseable one cannot reach this point.
   const ip = parseClientIp(event.ip)!;
   const ua = event.userAgent;
@@ -73,6 +89,7 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
   const owner = claimed ? verifiedCrawler(ip) : undefined;
   if (owner && CRAWLER_OPERATORS.some((c) => c.operator === claimed && c.owners.test(owner.name))) {
     facts.crawler = owner;
+    facts.knownClient = { list: 'crawlers', name: owner.name };
   }
   if (!event.sessionId) facts.sessionless = true;
   if (event.customerId) facts.subject = p.of('subject', event.customerId);
@@ -80,6 +97,7 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
   if (ua) {
     const { bot, crawlerOperator } = classify(ua);
     facts.userAgent = { id: p.of('userAgent', ua), bot, claimsCrawler: crawlerOperator !== undefined };
+    if (!facts.crawler) allowListed(facts, clients, ua, ip.address);
   }
 
   switch (event.type) {

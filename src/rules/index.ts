@@ -8,6 +8,7 @@ import { deniedSession } from './behaviour/denied-session.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
 import { failureSurge } from './behaviour/failure-surge.ts';
 import { fakeCrawler } from './behaviour/fake-crawler.ts';
+import { knownClient } from './behaviour/known-client.ts';
 import { loginRisk } from './behaviour/login-risk.ts';
 import { newAccountHighValue } from './behaviour/new-account-high-value.ts';
 import { newAccountsSharedSource } from './behaviour/new-accounts-shared-source.ts';
@@ -54,6 +55,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   amountAboveHistory,
   botUserAgent,
   fakeCrawler,
+  knownClient,
   botCadence,
   requestFlood,
   probing,

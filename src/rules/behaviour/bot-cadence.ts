@@ -12,6 +12,7 @@ export const botCadence = defineRule({
   appliesTo: ['browse'],
   defaults: { enabled: true, shadow: false, points: 40, minPages: 8, maxMedianGapMs: 1000 },
   evaluate: (event, view, s) => {
+    if (event.knownClient) return undefined;
     const history = view.observations('client', event.client);
     const times: number[] = [event.at];
     for (let i = history.length - 1; i >= 0 && times.length < s.minPages; i--) {

@@ -5,16 +5,16 @@ import { defineRule } from '../rule.ts';
  * browser, or a page request with no user agent at all (every browser sends
  * one). A login or order without one says nothing: the contract makes the
  * field optional, and back-end producers (an app's API, a login service) may
- * simply not pass it on. Search-engine crawlers coming from their operators'
- * published ranges are welcome and are not scored.
+ * simply not pass it on. Allow-listed clients (the shop's own apps, crawlers
+ * from their published ranges) are welcome and are not scored.
  */
 export const botUserAgent = defineRule({
   code: 'BOT_USER_AGENT',
-  description: 'Automated client by its user agent (or none), other than a verified crawler',
+  description: 'Automated client by its user agent (or none), other than an allow-listed one',
   appliesTo: ['login', 'browse', 'order'],
   defaults: { enabled: true, shadow: false, points: 45, missingPoints: 35 },
   evaluate: (event, _view, s) => {
-    if (event.crawler) return undefined;
+    if (event.crawler || event.knownClient) return undefined;
     if (!event.userAgent) {
       if (event.type !== 'browse') return undefined;
       return {

@@ -67,6 +67,20 @@ describe('BOT_USER_AGENT', () => {
     expect(finding).toBeUndefined();
   });
 
+  it("exempts the shop's own app, whose HTTP library's user agent looks like a bot's", () => {
+    // Prepare
+    const event = aLoginFact({
+      userAgent: { bot: true },
+      knownClient: { list: 'apps', name: 'winkelhuis-android' },
+    });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
   it('leaves a crawler claim from outside the crawler ranges to FAKE_CRAWLER', () => {
     // Prepare
     const event = aBrowseFact({ userAgent: { bot: true, claimsCrawler: true } });
