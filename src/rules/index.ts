@@ -17,6 +17,7 @@ import { newDevice } from './behaviour/new-device.ts';
 import { orderVelocity } from './behaviour/order-velocity.ts';
 import { probing } from './behaviour/probing.ts';
 import { requestFlood } from './behaviour/request-flood.ts';
+import { scriptedLogins } from './behaviour/scripted-logins.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { successAfterFailures } from './behaviour/success-after-failures.ts';
 import { countryMismatch } from './ip/country-mismatch.ts';
@@ -43,6 +44,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   credentialStuffing,
   failureSurge,
   successAfterFailures,
+  scriptedLogins,
   loginRisk,
   newDevice,
   deviceManyAccounts,
