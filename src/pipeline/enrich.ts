@@ -10,11 +10,23 @@ import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 
 const DAY_MS = 86_400_000;
 /** User agents repeat across events: their classification is kept. */
-const uaClasses = new TwoGenerationCache<string, { bot: boolean; crawlerOperator: string | undefined }>(
-  5_000,
-);
+const uaClasses = new TwoGenerationCache<
+  string,
+  { bot: boolean; declared: boolean; crawlerOperator: string | undefined }
+>(5_000);
 const classify = (ua: string) =>
-  uaClasses.get(ua) ?? uaClasses.set(ua, { bot: isbot(ua), crawlerOperator: claimedOperator(ua) });
+  uaClasses.get(ua) ??
+  uaClasses.set(ua, { bot: isbot(ua), declared: declaresRobot(ua), crawlerOperator: claimedOperator(ua) });
+
+/**
+ * A robot that names itself and says where to reach its operator, as crawlers are asked to
+ * (`ExampleBot/2.1; +https://example.com/bot`, RFC 9309 §2.2.1 on product tokens): a name
+ * ending in bot, crawler or spider with a version, and a contact URL or address. A framework's
+ * default (`Scrapy/2.11 (+https://scrapy.org)`) names no robot of its own and does not count.
+ */
+const DECLARED_NAME = /[a-z0-9](bot|crawler|spider)\/\d/i;
+const CONTACT = /https?:\/\/|@[a-z0-9-]+\./i;
+const declaresRobot = (ua: string): boolean => DECLARED_NAME.test(ua) && CONTACT.test(ua);
 
 /**
  * The search-engine crawlers we can verify, by the user-agent tokens their
@@ -95,8 +107,9 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients
   if (event.customerId) facts.subject = p.of('subject', event.customerId);
   if (event.deviceId) facts.device = p.of('device', event.deviceId);
   if (ua) {
-    const { bot, crawlerOperator } = classify(ua);
+    const { bot, declared, crawlerOperator } = classify(ua);
     facts.userAgent = { id: p.of('userAgent', ua), bot, claimsCrawler: crawlerOperator !== undefined };
+    if (bot && declared) facts.userAgent.declaredRobot = true;
     if (!facts.crawler) allowListed(facts, clients, ua, ip.address);
   }
 

@@ -53,6 +53,8 @@ export interface EventFacts {
     bot: boolean;
     /** Names a search-engine or declared crawler (Googlebot, bingbot, …), truthfully or not. */
     claimsCrawler: boolean;
+    /** A robot that names itself and its operator's contact (`ExampleBot/2.1; +https://…`). */
+    declaredRobot?: true;
   };
   login?: { outcome: LoginOutcome; failureReason?: FailureReason; method?: LoginMethod };
   browse?: { kind?: BrowseKind; path: string; search: boolean };

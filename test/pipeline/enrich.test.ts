@@ -290,6 +290,22 @@ describe('toFacts: IP addresses', () => {
     expect(facts.userAgent).toMatchObject({ claimsCrawler: true });
   });
 
+  it.each([
+    ['Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)', true],
+    ['Scrapy/2.11.2 (+https://scrapy.org)', undefined],
+    ['python-requests/2.31.0', undefined],
+  ])('marks %s as a declared robot: %s', (userAgent, declared) => {
+    // Prepare
+    const event = aBrowse({ userAgent, customerId: undefined });
+
+    // Act
+    const facts = factsOf(event);
+
+    // Assess
+    expect(facts.userAgent?.bot).toBe(true);
+    expect(facts.userAgent?.declaredRobot).toBe(declared);
+  });
+
   it("marks the shop's own app as allow-listed by its user agent", () => {
     // Prepare
     const event = aLogin({ userAgent: 'okhttp/4.12.0' });
