@@ -42,6 +42,7 @@ import { type ClientIp, parseClientIp } from '../src/shared/ip.ts';
 import { Pseudonymiser } from '../src/shared/pseudonymise.ts';
 import { parseEventLine } from '../src/shared/contract/events.ts';
 import { toFacts } from '../src/pipeline/enrich.ts';
+import { compileKnownClients } from '../src/rules/known-clients.ts';
 import { profileKeysOf } from '../src/pipeline/observe.ts';
 import { readsShopWide } from '../src/rules/shop-wide.ts';
 import { INIT_TARGET_MS, INIT_TARGET_RSS_MIB, measureBundles } from './bundles.ts';
@@ -49,6 +50,8 @@ import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './
 import { devSetPath } from './shared-data.ts';
 import { MEMORY_PROFILES_DEFAULTS } from '../src/shared/memory/profiles.ts';
 import { currentCommit, formatResults, machineSummary, ResultsRecorder, resultsDate } from './results.ts';
+
+const KNOWN_CLIENTS = compileKnownClients();
 
 const DEV_SET = devSetPath();
 const MEMORY_EVENTS = Number(process.env.BENCH_MEMORY_EVENTS ?? 1_000_000);
@@ -237,7 +240,7 @@ function scoreItemsPerCall(eventLines: readonly string[]): number {
   for (const line of eventLines) {
     const parsed = parseEventLine(line, Date.now());
     if (!parsed.ok || parsed.event.type !== 'order') continue;
-    const keys = profileKeysOf(toFacts(parsed.event, parsed.occurredAtMs, p));
+    const keys = profileKeysOf(toFacts(parsed.event, parsed.occurredAtMs, p, KNOWN_CLIENTS));
     orders++;
     items += keys.length + (readsShopWide('order') ? 1 : 0) + (parsed.event.customerId ? 1 : 0);
     if (orders === 1_000) break;

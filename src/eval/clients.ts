@@ -55,6 +55,9 @@ export const GOOGLEBOT_UA = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www
 export const BINGBOT_UA = 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)';
 /** A price-comparison site's crawler, declared by name, from its own hosting range. */
 export const PRICE_CRAWLER_UA = 'Mozilla/5.0 (compatible; PrijsradarBot/2.4; +https://www.prijsradar.nl/bot)';
+/** An SEO tool's crawler, declared by name and contact, that the shop has put on no list. */
+export const SEO_CRAWLER_UA =
+  'Mozilla/5.0 (compatible; LinkspeurderBot/3.1; +https://linkspeurder.example/bot)';
 
 const CATEGORIES = [
   'laptops',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Decision } from '../shared/decision.ts';
 import type { DetectionConfig } from '../rules/config.ts';
+import type { KnownClients } from '../rules/known-clients.ts';
 import { type ParseResult, parseEventLine } from '../shared/contract/events.ts';
 import { Detector } from './detector.ts';
 import { toFacts } from './enrich.ts';
@@ -126,7 +127,7 @@ export async function consumeBatch(
 
   const decoded = records.map((record) => decode(record, now()));
   const store = new BatchingProfileStore(deps.store, deps.decisions, now);
-  await prefetch(store, decoded, deps.pseudonymiser);
+  await prefetch(store, decoded, deps.pseudonymiser, deps.config.clients);
   const detector = new Detector({
     store,
     decisions: store,
@@ -212,14 +213,19 @@ function decode(record: StreamRecord, nowMs: number): Decoded {
  * Reads every profile and decision the batch's valid records need, as of its earliest event.
  * Best effort: what it cannot read, each event reads itself (and fails at its own record).
  */
-async function prefetch(store: BatchingProfileStore, decoded: Decoded[], pseudonymiser: Pseudonymiser) {
+async function prefetch(
+  store: BatchingProfileStore,
+  decoded: Decoded[],
+  pseudonymiser: Pseudonymiser,
+  clients: KnownClients,
+) {
   const keys: ProfileKey[] = [];
   const eventIds: string[] = [];
   let earliest = Infinity;
   try {
     for (const { parsed } of decoded) {
       if (!parsed.ok) continue;
-      const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
+      const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser, clients);
       keys.push(...profileKeysOf(facts));
       eventIds.push(facts.eventId);
       earliest = Math.min(earliest, facts.at);

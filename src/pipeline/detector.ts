@@ -153,7 +153,7 @@ export class Detector {
   }
 
   #factsOf(parsed: Extract<ParseResult, { ok: true }>): EventFacts {
-    return toFacts(parsed.event, parsed.occurredAtMs, this.#deps.pseudonymiser);
+    return toFacts(parsed.event, parsed.occurredAtMs, this.#deps.pseudonymiser, this.#deps.config.clients);
   }
 
   #load(facts: EventFacts, keys: readonly ProfileKey[]): Promise<ProfileSnapshot> {

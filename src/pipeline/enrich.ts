@@ -3,6 +3,7 @@ import { autonomousSystem } from '../shared/asn.ts';
 import { TwoGenerationCache } from '../shared/cache.ts';
 import type { VigilEvent } from '../shared/contract/events.ts';
 import type { EventFacts } from '../shared/facts.ts';
+import { type KnownClients, matchKnownClient } from '../rules/known-clients.ts';
 import { locate } from '../shared/geo.ts';
 import { agentFamily } from '../shared/login-waves.ts';
 import { parseClientIp } from '../shared/ip.ts';
@@ -13,11 +14,26 @@ const DAY_MS = 86_400_000;
 /** User agents repeat across events: their classification is kept. */
 const uaClasses = new TwoGenerationCache<
   string,
-  { bot: boolean; crawlerOperator: string | undefined; family: string }
+  { bot: boolean; declared: boolean; crawlerOperator: string | undefined; family: string }
 >(5_000);
 const classify = (ua: string) =>
   uaClasses.get(ua) ??
-  uaClasses.set(ua, { bot: isbot(ua), crawlerOperator: claimedOperator(ua), family: agentFamily(ua) });
+  uaClasses.set(ua, {
+    bot: isbot(ua),
+    declared: declaresRobot(ua),
+    crawlerOperator: claimedOperator(ua),
+    family: agentFamily(ua),
+  });
+
+/**
+ * A robot that names itself and says where to reach its operator, as crawlers are asked to
+ * (`ExampleBot/2.1; +https://example.com/bot`, RFC 9309 §2.2.1 on product tokens): a name
+ * ending in bot, crawler or spider with a version, and a contact URL or address. A framework's
+ * default (`Scrapy/2.11 (+https://scrapy.org)`) names no robot of its own and does not count.
+ */
+const DECLARED_NAME = /[a-z0-9](bot|crawler|spider)\/\d/i;
+const CONTACT = /https?:\/\/|@[a-z0-9-]+\./i;
+const declaresRobot = (ua: string): boolean => DECLARED_NAME.test(ua) && CONTACT.test(ua);
 
 /**
  * The search-engine crawlers we can verify, by the user-agent tokens their
@@ -40,6 +56,21 @@ function claimedOperator(ua: string): string | undefined {
 }
 
 /**
+ * Marks a client on the shop's allow-lists: an app entry by its user agent; a declared crawler
+ * only from inside its ranges, and from outside them as a claim (FAKE_CRAWLER's business).
+ */
+function allowListed(facts: EventFacts, clients: KnownClients, ua: string, address: string): void {
+  const match = matchKnownClient(clients, ua, address, facts.ip.version);
+  if (!match) return;
+  if (match.list === 'crawlers') {
+    facts.userAgent!.claimsCrawler = true;
+    if (!match.verified) return;
+    facts.crawler = { kind: 'crawler', name: match.name };
+  }
+  facts.knownClient = { list: match.list, name: match.name };
+}
+
+/**
  * The "pseudonymise" step of the pipeline: turns a valid event into the facts
  * the rules see. Every raw identifier is replaced by its keyed pseudonym here
  * and goes no further; the IP address is reduced to pseudonyms of itself and
@@ -47,11 +78,11 @@ function claimedOperator(ua: string): string | undefined {
  *
  * @example
  * ```ts
- * const facts = toFacts(event, Date.parse(event.occurredAt), pseudonymiser);
+ * const facts = toFacts(event, Date.parse(event.occurredAt), pseudonymiser, config.clients);
  * facts.ip.id; // 'v1:…'
  * ```
  */
-export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventFacts {
+export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients: KnownClients): EventFacts {
   // The schema has already checked the address; an unparseable one cannot reach this point.
   const ip = parseClientIp(event.ip)!;
   const ua = event.userAgent;
@@ -79,18 +110,21 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser): EventF
   const owner = claimed ? verifiedCrawler(ip) : undefined;
   if (owner && CRAWLER_OPERATORS.some((c) => c.operator === claimed && c.owners.test(owner.name))) {
     facts.crawler = owner;
+    facts.knownClient = { list: 'crawlers', name: owner.name };
   }
   if (!event.sessionId) facts.sessionless = true;
   if (event.customerId) facts.subject = p.of('subject', event.customerId);
   if (event.deviceId) facts.device = p.of('device', event.deviceId);
   if (ua) {
-    const { bot, crawlerOperator, family } = classify(ua);
+    const { bot, declared, crawlerOperator, family } = classify(ua);
     facts.userAgent = {
       id: p.of('userAgent', ua),
       bot,
       claimsCrawler: crawlerOperator !== undefined,
       family,
     };
+    if (bot && declared) facts.userAgent.declaredRobot = true;
+    if (!facts.crawler) allowListed(facts, clients, ua, ip.address);
   }
 
   switch (event.type) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { RULES } from './index.ts';
+import { type KnownClients, compileKnownClients, knownClientsSchema } from './known-clients.ts';
 import type { RuleSettings } from './rule.ts';
 import { SIGNAL_KINDS, type SignalKind } from '../shared/profile.ts';
 
@@ -18,6 +19,8 @@ export interface DetectionConfig {
   retentionDays: Record<SignalKind, number>;
   /** Resolved settings of every rule, by reason code. */
   rules: Record<string, RuleSettings>;
+  /** The allow-listed clients: the shop's own apps and its declared crawlers (`known-clients.ts`). */
+  clients: KnownClients;
 }
 
 /**
@@ -63,6 +66,7 @@ const overridesSchema = z
       .strict()
       .optional(),
     rules: z.record(z.string(), ruleOverride).optional(),
+    clients: knownClientsSchema.optional(),
   })
   .strict();
 
@@ -113,6 +117,7 @@ export function resolveConfig(input: unknown = {}): DetectionConfig {
     thresholds: { ...DEFAULT_THRESHOLDS, ...overrides.thresholds },
     retentionDays: { ...DEFAULT_RETENTION_DAYS, ...overrides.retentionDays } as Record<SignalKind, number>,
     rules: Object.freeze(rules),
+    clients: compileKnownClients(overrides.clients),
   });
 }
 

@@ -9,6 +9,7 @@ import { deniedSession } from './behaviour/denied-session.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
 import { failureSurge } from './behaviour/failure-surge.ts';
 import { fakeCrawler } from './behaviour/fake-crawler.ts';
+import { knownClient } from './behaviour/known-client.ts';
 import { loginRisk } from './behaviour/login-risk.ts';
 import { mfaFatigue } from './behaviour/mfa-fatigue.ts';
 import { newAccountHighValue } from './behaviour/new-account-high-value.ts';
@@ -19,6 +20,7 @@ import { orderVelocity } from './behaviour/order-velocity.ts';
 import { passwordSpraying } from './behaviour/password-spraying.ts';
 import { probing } from './behaviour/probing.ts';
 import { requestFlood } from './behaviour/request-flood.ts';
+import { scriptedLogins } from './behaviour/scripted-logins.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { stuffingWave } from './behaviour/stuffing-wave.ts';
 import { successAfterFailures } from './behaviour/success-after-failures.ts';
@@ -49,6 +51,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   passwordSpraying,
   successAfterFailures,
   mfaFatigue,
+  scriptedLogins,
   loginRisk,
   newDevice,
   deviceManyAccounts,
@@ -62,6 +65,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   accountTakeover,
   botUserAgent,
   fakeCrawler,
+  knownClient,
   botCadence,
   requestFlood,
   probing,

@@ -16,6 +16,7 @@ export const PROFILE_FREE_RULES: ReadonlySet<string> = new Set([
   'NEW_ACCOUNT_HIGH_VALUE',
   'BOT_USER_AGENT',
   'FAKE_CRAWLER',
+  'KNOWN_CLIENT',
 ]);
 
 /** A snapshot with nothing stored, for the rules that need none. */

@@ -34,8 +34,16 @@ export interface EventFacts {
   };
   geo?: GeoFacts;
   hosting?: NetworkOwner;
-  /** A search-engine crawler: the user agent claims it and the address is in that operator's ranges. */
+  /**
+   * A verified crawler: a search engine's or a declared crawler's user agent from inside that
+   * operator's published ranges.
+   */
   crawler?: NetworkOwner;
+  /**
+   * An allow-listed client (the rules config's `clients`): the shop's own app by its user agent,
+   * or a declared crawler verified by its ranges. Bot rules leave it alone.
+   */
+  knownClient?: { list: 'apps' | 'crawlers'; name: string };
   device?: Pseudonym;
   /** The browser session, or where the producer sent none, the IP and user agent together. */
   client: Pseudonym;
@@ -45,10 +53,12 @@ export interface EventFacts {
     id: Pseudonym;
     /** A bot, crawler, headless browser or HTTP library by its user agent. */
     bot: boolean;
-    /** Names a search-engine crawler (Googlebot, bingbot, …), truthfully or not. */
+    /** Names a search-engine or declared crawler (Googlebot, bingbot, …), truthfully or not. */
     claimsCrawler: boolean;
     /** Family and major version (`chrome 131`, `okhttp 4`, `other`): coarse, shared by many. */
     family: string;
+    /** A robot that names itself and its operator's contact (`ExampleBot/2.1; +https://…`). */
+    declaredRobot?: true;
   };
   login?: { outcome: LoginOutcome; failureReason?: FailureReason; method?: LoginMethod };
   browse?: { kind?: BrowseKind; path: string; search: boolean };

@@ -5,9 +5,12 @@
  */
 import { parseEvent } from '../../src/shared/contract/events.ts';
 import { toFacts } from '../../src/pipeline/enrich.ts';
+import { compileKnownClients } from '../../src/rules/known-clients.ts';
 import type { EventFacts } from '../../src/shared/facts.ts';
 import { Pseudonymiser, type PseudonymKey } from '../../src/shared/pseudonymise.ts';
 import { FIXTURE_NOW_MS } from './events.ts';
+
+const KNOWN_CLIENTS = compileKnownClients();
 
 /** A fixed 32-byte test key (never a real one). */
 export const TEST_SECRET = Buffer.from('vigil-unit-test-key-0123456789ab', 'utf8');
@@ -39,7 +42,7 @@ export function factsOf(
 ): EventFacts {
   const parsed = parseEvent(input, nowMs);
   if (!parsed.ok) throw new Error(`test event is invalid: ${parsed.error}`);
-  return toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser);
+  return toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser, KNOWN_CLIENTS);
 }
 
 /** `iso` as epoch milliseconds, throwing on text `Date.parse` cannot read. */

@@ -177,6 +177,8 @@ describe('toFacts: no raw identifier goes past enrichment', () => {
   });
 });
 
+const PRICE_BOT_UA = 'Mozilla/5.0 (compatible; PrijsradarBot/2.4; +https://www.prijsradar.nl/bot)';
+
 describe('toFacts: IP addresses', () => {
   it.each(['::ffff:145.53.12.7', '::FFFF:145.53.12.7', '::ffff:9135:c07', '0:0:0:0:0:ffff:145.53.12.7'])(
     'gives the IPv4-mapped address %s the same ip, network and client pseudonyms as 145.53.12.7',
@@ -260,6 +262,60 @@ describe('toFacts: IP addresses', () => {
     expect(facts.userAgent).toMatchObject({ bot: true, claimsCrawler: true });
     expect(facts.crawler).toBeUndefined();
     expect(facts.hosting?.name).toBe('Scaleway');
+  });
+
+  it('marks a declared crawler from its configured ranges as a verified, allow-listed crawler', () => {
+    // Prepare
+    const event = aBrowse({ ip: '138.201.4.9', customerId: undefined, userAgent: PRICE_BOT_UA });
+
+    // Act
+    const facts = factsOf(event);
+
+    // Assess
+    expect(facts.crawler).toEqual({ kind: 'crawler', name: 'prijsradar' });
+    expect(facts.knownClient).toEqual({ list: 'crawlers', name: 'prijsradar' });
+    expect(facts.userAgent).toMatchObject({ bot: true, claimsCrawler: true });
+  });
+
+  it('sees a declared crawler name from outside its ranges as a claim only', () => {
+    // Prepare
+    const event = aBrowse({ ip: '51.15.103.162', customerId: undefined, userAgent: PRICE_BOT_UA });
+
+    // Act
+    const facts = factsOf(event);
+
+    // Assess
+    expect(facts.crawler).toBeUndefined();
+    expect(facts.knownClient).toBeUndefined();
+    expect(facts.userAgent).toMatchObject({ claimsCrawler: true });
+  });
+
+  it.each([
+    ['Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)', true],
+    ['Scrapy/2.11.2 (+https://scrapy.org)', undefined],
+    ['python-requests/2.31.0', undefined],
+  ])('marks %s as a declared robot: %s', (userAgent, declared) => {
+    // Prepare
+    const event = aBrowse({ userAgent, customerId: undefined });
+
+    // Act
+    const facts = factsOf(event);
+
+    // Assess
+    expect(facts.userAgent?.bot).toBe(true);
+    expect(facts.userAgent?.declaredRobot).toBe(declared);
+  });
+
+  it("marks the shop's own app as allow-listed by its user agent", () => {
+    // Prepare
+    const event = aLogin({ userAgent: 'okhttp/4.12.0' });
+
+    // Act
+    const facts = factsOf(event);
+
+    // Assess
+    expect(facts.knownClient).toEqual({ list: 'apps', name: 'winkelhuis-android' });
+    expect(facts.crawler).toBeUndefined();
   });
 
   it('gives a private address no location', () => {

@@ -13,6 +13,7 @@ import type { Caller } from '../../src/api/roles.ts';
 import type { DynamoClient } from '../../src/shared/aws.ts';
 import type { VigilEvent } from '../../src/shared/contract/events.ts';
 import { toFacts } from '../../src/pipeline/enrich.ts';
+import { compileKnownClients } from '../../src/rules/known-clients.ts';
 import { consumeBatch } from '../../src/pipeline/consume.ts';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,8 @@ import { testKey, testPseudonymiser } from '../factories/pipeline.ts';
 import { withField } from '../factories/events.ts';
 import { useDynalite } from '../support/local-dynamo.ts';
 import { type RawItem, scanRaw, stringsOf } from '../support/raw-scan.ts';
+
+const KNOWN_CLIENTS = compileKnownClients();
 
 /**
  * The tables a raw scan covers: one more table is one more line here. What may still hold the
@@ -161,7 +164,7 @@ const theNeighboursEvents = (): VigilEvent[] => [
 function pseudonymsOf(events: readonly VigilEvent[]): Set<string> {
   const all = new Set<string>();
   for (const event of events) {
-    const f = toFacts(event, Date.parse(event.occurredAt), pseudonymiser);
+    const f = toFacts(event, Date.parse(event.occurredAt), pseudonymiser, KNOWN_CLIENTS);
     const found = [f.subject, f.username, f.device, f.client, f.userAgent?.id, f.ip.id, f.ip.network];
     for (const p of [...found, f.order?.payment, f.order?.address]) if (p) all.add(p);
   }

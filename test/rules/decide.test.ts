@@ -209,16 +209,16 @@ describe('decide', () => {
 
   it('runs a rule only for the event types it applies to', () => {
     // Prepare
-    const fastPages = Array.from({ length: 10 }, (_, i) =>
-      anObservation({ kind: 'browse', at: FACT_AT - (i + 1) * 100 }),
+    const machinePaced = Array.from({ length: 10 }, (_, i) =>
+      anObservation({ kind: 'browse', at: FACT_AT - (10 - i) * 2000 }),
     );
     const browse = aBrowseFact();
     const login = aLoginFact();
-    const config = resolveConfig({ rules: { BOT_CADENCE: { minPages: 8, maxMedianGapMs: 1000 } } });
+    const config = resolveConfig();
 
     // Act
-    const onBrowse = decide(browse, aSnapshot(browse, { client: fastPages }), config);
-    const onLogin = decide(login, aSnapshot(login, { client: fastPages }), config);
+    const onBrowse = decide(browse, aSnapshot(browse, { client: machinePaced }), config);
+    const onLogin = decide(login, aSnapshot(login, { client: machinePaced }), config);
 
     // Assess
     expect(onBrowse.reasons.map((r) => r.code)).toContain('BOT_CADENCE');

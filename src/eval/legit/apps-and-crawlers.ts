@@ -2,6 +2,7 @@ import {
   BINGBOT_UA,
   GOOGLEBOT_UA,
   PRICE_CRAWLER_UA,
+  SEO_CRAWLER_UA,
   androidAppUserAgent,
   iosAppUserAgent,
   productPath,
@@ -70,9 +71,10 @@ function crawl(
 }
 
 /**
- * Declared crawlers: Googlebot and bingbot from their published ranges through the day, and a
+ * Declared crawlers: Googlebot and bingbot from their published ranges through the day, a
  * price-comparison site's crawler that names itself and reads the catalogue every night from
- * its own servers at a hosting provider.
+ * its own servers at a hosting provider, and an SEO tool's crawler that names itself too but is
+ * on none of the shop's lists.
  */
 export const declaredCrawlers: LegitFamily = {
   name: 'legit_crawler',
@@ -81,6 +83,7 @@ export const declaredCrawlers: LegitFamily = {
     crawl(shop, rng, GOOGLEBOT_UA, POOLS.googlebot, [100, 250], false);
     crawl(shop, rng, BINGBOT_UA, POOLS.bingbot, [50, 120], false);
     crawl(shop, rng, PRICE_CRAWLER_UA, POOLS.hetzner, [200, 500], true);
+    crawl(shop, rng, SEO_CRAWLER_UA, POOLS.ovh, [30, 120], false);
   },
 };
 

@@ -1,34 +1,68 @@
-import { defineRule } from '../rule.ts';
+import { defineRule, minutes } from '../rule.ts';
+
+/** Median and coefficient of variation (standard deviation over mean) of the gaps. */
+function gapStats(gaps: number[]): { median: number; cv: number } {
+  const sorted = [...gaps].sort((a, b) => a - b);
+  const mean = gaps.reduce((sum, g) => sum + g, 0) / gaps.length;
+  const variance = gaps.reduce((sum, g) => sum + (g - mean) ** 2, 0) / gaps.length;
+  return { median: sorted[sorted.length >> 1]!, cv: mean > 0 ? Math.sqrt(variance) / mean : 0 };
+}
 
 /**
- * People read pages; scripts fetch them back to back. Looks at the last pages
- * of this browser session (or, without a session id, of this address and user
- * agent together, so that people behind one office address are not mixed up)
- * and fires when the median gap between them is below a second.
+ * People read pages; scripts fetch them. Looks at this client's recent pages (browser session,
+ * or address and user agent together, so that people behind one office address are not mixed
+ * up) as a distribution of gaps rather than one fixed gap: a run sustained for `minSpanSeconds`
+ * or more whose median gap is below any reader's (`fastMedianGapMs`), or faster than browsing
+ * (`maxMedianGapMs`) and as regular as a timer (coefficient of variation at most `maxGapCv`: a
+ * reader's pauses vary by about their own size, a scheduler's jitter by a fraction of it). A
+ * burst of a second or two is not a cadence: REQUEST_FLOOD judges bursts by their size. The
+ * evidence grows with log2 of the pages in the run, up to `maxPoints`. Allow-listed clients
+ * (the shop's apps, verified crawlers) are left alone.
  */
 export const botCadence = defineRule({
   code: 'BOT_CADENCE',
-  description: 'Pages fetched at machine speed: sub-second gaps over a run of pages',
+  description: 'Pages fetched at machine pace: a sustained run of fast or clockwork-regular gaps',
   appliesTo: ['browse'],
   group: 'automation',
-  defaults: { enabled: true, shadow: false, points: 40, minPages: 8, maxMedianGapMs: 1000 },
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 40,
+    maxPoints: 60,
+    pointsPerDoubling: 10,
+    minPages: 6,
+    maxPages: 30,
+    windowMinutes: 15,
+    minSpanSeconds: 10,
+    fastMedianGapMs: 1000,
+    maxMedianGapMs: 3000,
+    maxGapCv: 0.35,
+  },
   evaluate: (event, view, s) => {
+    if (event.knownClient) return undefined;
     const history = view.observations('client', event.client);
+    const from = event.at - minutes(s.windowMinutes);
     const times: number[] = [event.at];
-    for (let i = history.length - 1; i >= 0 && times.length < s.minPages; i--) {
+    for (let i = history.length - 1; i >= 0 && times.length < s.maxPages; i--) {
       const o = history[i]!;
-      if ((o.kind === 'browse' || o.kind === 'search') && o.at <= event.at) times.push(o.at);
+      if (o.at > event.at) continue;
+      if (o.at < from) break;
+      if (o.kind === 'browse' || o.kind === 'search') times.push(o.at);
     }
-    if (times.length < s.minPages) return undefined;
-    const gaps = times
-      .slice(1)
-      .map((t, i) => times[i]! - t)
-      .sort((a, b) => a - b);
-    const median = gaps[gaps.length >> 1]!;
-    if (median > s.maxMedianGapMs) return undefined;
+    const spanSeconds = (event.at - times.at(-1)!) / 1000;
+    if (times.length < s.minPages || spanSeconds < s.minSpanSeconds) return undefined;
+    const { median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
+    const fast = median <= s.fastMedianGapMs;
+    if (!fast && (median > s.maxMedianGapMs || cv > s.maxGapCv)) return undefined;
+    const pages = times.length;
+    const gapCv = Math.round(cv * 100) / 100;
     return {
-      message: `last ${times.length} pages fetched with a median gap of ${median} ms`,
-      evidence: { pages: times.length, medianGapMs: median },
+      message: `last ${pages} pages over ${Math.round(spanSeconds)} s, a median of ${median} ms apart (variation ${gapCv})`,
+      evidence: { pages, medianGapMs: median, gapCv, spanSeconds: Math.round(spanSeconds) },
+      points: Math.min(
+        s.maxPoints,
+        Math.round(s.points + s.pointsPerDoubling * Math.log2(pages / s.minPages)),
+      ),
     };
   },
 });

@@ -6,13 +6,16 @@ import { defineRule } from '../rule.ts';
  * cache-busting crawl even when it rotates user agents or random paths
  * (CrowdSec's http-dos-random-uri and http-dos-switching-ua). Browsers behind
  * one office or carrier address each keep their own session and do not count.
+ * The size of a flood is CrowdSec's: its http-dos scenarios' buckets hold 30
+ * requests (github.com/crowdsecurity/hub, scenarios/crowdsecurity/http-dos-*),
+ * and a script's burst of a dozen or two page loads is not yet one.
  */
 export const requestFlood = defineRule({
   code: 'REQUEST_FLOOD',
   description: 'Many session-less page requests from one address within seconds',
   appliesTo: ['browse'],
   group: 'automation',
-  defaults: { enabled: true, shadow: false, points: 40, windowSeconds: 10, minRequests: 20 },
+  defaults: { enabled: true, shadow: false, points: 40, windowSeconds: 10, minRequests: 30 },
   evaluate: (event, view, s) => {
     if (!event.sessionless || event.crawler) return undefined;
     const from = event.at - s.windowSeconds * 1000;

@@ -1,140 +1,129 @@
 import { describe, expect, it } from 'vitest';
 import { botCadence } from '../../../src/rules/behaviour/bot-cadence.ts';
 import { ProfileView } from '../../../src/rules/rule.ts';
+import type { EventFacts } from '../../../src/shared/facts.ts';
 import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aBrowseFact, aSnapshot, anObservation } from '../../factories/facts.ts';
 
-const S = { ...botCadence.defaults, points: 40, minPages: 8, maxMedianGapMs: 1000 };
+const S = botCadence.defaults;
 
 /** Earlier page views of the default client, each `gaps[i]` ms before the next (the first before the event). */
 const pagesWithGaps = (...gaps: number[]): Observation[] => {
   let at = FACT_AT;
-  return gaps.map((gap) => anObservation({ kind: 'browse', at: (at -= gap) }));
+  return gaps.map((gap) => anObservation({ kind: 'browse', at: (at -= gap) })).reverse();
 };
 
-describe('BOT_CADENCE', () => {
-  it('fires on minPages pages, the current one included, with a median gap of maxMedianGapMs', () => {
-    // Prepare
-    const event = aBrowseFact();
-    const view = new ProfileView(aSnapshot(event, { client: pagesWithGaps(...Array(7).fill(1000)) }));
+const evaluate = (client: Observation[], event: EventFacts = aBrowseFact()) =>
+  botCadence.evaluate(event, new ProfileView(aSnapshot(event, { client })), S);
 
+/** A scraper's sleep of about 2 s with ±20 % jitter. */
+const JITTERED = [1900, 2300, 1700, 2100, 2000, 1800, 2200, 1600, 2400, 2000, 1900];
+
+describe('BOT_CADENCE', () => {
+  it('fires on a sustained run of clockwork-regular 2 s gaps, with its variation as evidence', () => {
     // Act
-    const finding = botCadence.evaluate(event, view, S);
+    const finding = evaluate(pagesWithGaps(...JITTERED.slice(0, 5)));
 
     // Assess
     expect(finding).toEqual({
-      message: 'last 8 pages fetched with a median gap of 1000 ms',
-      evidence: { pages: 8, medianGapMs: 1000 },
+      message: 'last 6 pages over 10 s, a median of 2000 ms apart (variation 0.1)',
+      evidence: { pages: 6, medianGapMs: 2000, gapCv: 0.1, spanSeconds: 10 },
+      points: 40,
     });
   });
 
-  it('does not fire a millisecond above maxMedianGapMs', () => {
-    // Prepare
-    const event = aBrowseFact();
-    const view = new ProfileView(aSnapshot(event, { client: pagesWithGaps(...Array(7).fill(1001)) }));
-
+  it('grows with log2 of the pages in the run, up to maxPoints', () => {
     // Act
-    const finding = botCadence.evaluate(event, view, S);
+    const twelve = evaluate(pagesWithGaps(...JITTERED));
+    const many = evaluate(pagesWithGaps(...Array(40).fill(700)));
+
+    // Assess
+    expect(twelve).toMatchObject({ evidence: { pages: 12 }, points: 50 });
+    expect(many).toMatchObject({ evidence: { pages: 30 }, points: 60 });
+  });
+
+  it('does not fire on a reader whose pauses vary as much as their length', () => {
+    // Act
+    const finding = evaluate(pagesWithGaps(2500, 900, 6000, 1200, 2900, 4000, 800, 2100));
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('does not fire on regular gaps slower than maxMedianGapMs', () => {
+    // Act
+    const finding = evaluate(pagesWithGaps(...Array(10).fill(3100)));
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('fires on sub-second gaps however irregular they are', () => {
+    // Act
+    const finding = evaluate(pagesWithGaps(100, 900, 50, 2500, 400, 3000, 800, 200, 600, 1000, 2000, 900));
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { pages: 13, medianGapMs: 900 } });
+  });
+
+  it('leaves a burst shorter than minSpanSeconds to REQUEST_FLOOD', () => {
+    // Act
+    const finding = evaluate(pagesWithGaps(...Array(25).fill(30)));
 
     // Assess
     expect(finding).toBeUndefined();
   });
 
   it('does not fire with one page fewer than minPages', () => {
-    // Prepare
-    const event = aBrowseFact();
-    const view = new ProfileView(aSnapshot(event, { client: pagesWithGaps(...Array(6).fill(100)) }));
-
     // Act
-    const finding = botCadence.evaluate(event, view, S);
+    const finding = evaluate(pagesWithGaps(2500, 2500, 2500, 2500));
 
     // Assess
     expect(finding).toBeUndefined();
   });
 
-  it('takes the median gap: a few long pauses do not hide a fast run', () => {
-    // Prepare
-    const event = aBrowseFact();
-    const view = new ProfileView(
-      aSnapshot(event, { client: pagesWithGaps(200, 60_000, 200, 60_000, 200, 60_000, 200) }),
-    );
-
+  it('looks back windowMinutes only', () => {
     // Act
-    const finding = botCadence.evaluate(event, view, S);
-
-    // Assess
-    expect(finding).toEqual({
-      message: 'last 8 pages fetched with a median gap of 200 ms',
-      evidence: { pages: 8, medianGapMs: 200 },
-    });
-  });
-
-  it('takes the median gap: a few quick clicks do not make a reader a bot', () => {
-    // Prepare
-    const event = aBrowseFact();
-    const view = new ProfileView(
-      aSnapshot(event, { client: pagesWithGaps(200, 200, 200, 5000, 5000, 5000, 5000) }),
-    );
-
-    // Act
-    const finding = botCadence.evaluate(event, view, S);
+    const finding = evaluate(pagesWithGaps(2000, 2000, 2000, 2000, 20 * 60_000, 2000, 2000));
 
     // Assess
     expect(finding).toBeUndefined();
-  });
-
-  it('looks only at the last minPages pages', () => {
-    // Prepare
-    const event = aBrowseFact();
-    const view = new ProfileView(
-      aSnapshot(event, { client: pagesWithGaps(...Array(7).fill(500), ...Array(20).fill(60_000)) }),
-    );
-
-    // Act
-    const finding = botCadence.evaluate(event, view, S);
-
-    // Assess
-    expect(finding).toMatchObject({ evidence: { pages: 8, medianGapMs: 500 } });
   });
 
   it('counts searches but not logins or orders of the same client', () => {
     // Prepare
-    const event = aBrowseFact();
-    const mixed = pagesWithGaps(...Array(7).fill(300)).map((o, i) => ({
-      ...o,
-      kind:
-        i === 0
-          ? ('search' as const)
-          : i < 4
-            ? ('browse' as const)
-            : i < 6
-              ? ('login' as const)
-              : ('order' as const),
-    }));
-    const searchesCount = pagesWithGaps(...Array(7).fill(300)).map((o) => ({
-      ...o,
-      kind: 'search' as const,
-    }));
+    const kinds = ['search', 'browse', 'login', 'order', 'browse'] as const;
+    const mixed = pagesWithGaps(...Array(5).fill(2500)).map((o, i) => ({ ...o, kind: kinds[i]! }));
+    const searches = pagesWithGaps(...Array(5).fill(2500)).map((o) => ({ ...o, kind: 'search' as const }));
 
     // Act
-    const quiet = botCadence.evaluate(event, new ProfileView(aSnapshot(event, { client: mixed })), S);
-    const fired = botCadence.evaluate(event, new ProfileView(aSnapshot(event, { client: searchesCount })), S);
+    const quiet = evaluate(mixed);
+    const fired = evaluate(searches);
 
     // Assess
     expect(quiet).toBeUndefined();
-    expect(fired).toMatchObject({ evidence: { pages: 8, medianGapMs: 300 } });
+    expect(fired).toMatchObject({ evidence: { pages: 6, medianGapMs: 2500, gapCv: 0 } });
+  });
+
+  it('leaves an allow-listed client alone', () => {
+    // Prepare
+    const event = aBrowseFact({ knownClient: { list: 'crawlers', name: 'prijsradar' } });
+
+    // Act
+    const finding = evaluate(pagesWithGaps(...JITTERED), event);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('ignores pages later than the event', () => {
     // Prepare
-    const event = aBrowseFact();
-    const later = Array.from({ length: 5 }, (_, i) =>
-      anObservation({ kind: 'browse', at: FACT_AT + (i + 1) * 100 }),
+    const later = Array.from({ length: 8 }, (_, i) =>
+      anObservation({ kind: 'browse', at: FACT_AT + (i + 1) * 2000 }),
     );
-    const view = new ProfileView(aSnapshot(event, { client: [...pagesWithGaps(100, 100), ...later] }));
 
     // Act
-    const finding = botCadence.evaluate(event, view, S);
+    const finding = evaluate([...pagesWithGaps(2000, 2000), ...later]);
 
     // Assess
     expect(finding).toBeUndefined();

@@ -4,7 +4,7 @@ import { ProfileView } from '../../../src/rules/rule.ts';
 import type { EventFacts } from '../../../src/shared/facts.ts';
 import { aBrowseFact, aLoginFact, aSnapshot, anOrderFact } from '../../factories/facts.ts';
 
-const S = { ...botUserAgent.defaults, points: 45, missingPoints: 35 };
+const S = { ...botUserAgent.defaults, points: 45, missingPoints: 35, declaredPoints: 15 };
 
 const GOOGLEBOT = { kind: 'crawler' as const, name: 'googlebot' };
 
@@ -59,6 +59,35 @@ describe('BOT_USER_AGENT', () => {
   ])('exempts a verified crawler %s', (_label, overrides) => {
     // Prepare
     const event = aBrowseFact({ ...overrides, crawler: GOOGLEBOT });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('gives a robot that declares itself and its operator only declaredPoints', () => {
+    // Prepare
+    const event = aBrowseFact({ userAgent: { bot: true, declaredRobot: true } });
+
+    // Act
+    const finding = evaluate(event);
+
+    // Assess
+    expect(finding).toEqual({
+      message: 'user agent of a robot that declares itself and its operator',
+      evidence: { userAgent: 'declared-robot' },
+      points: 15,
+    });
+  });
+
+  it("exempts the shop's own app, whose HTTP library's user agent looks like a bot's", () => {
+    // Prepare
+    const event = aLoginFact({
+      userAgent: { bot: true },
+      knownClient: { list: 'apps', name: 'winkelhuis-android' },
+    });
 
     // Act
     const finding = evaluate(event);

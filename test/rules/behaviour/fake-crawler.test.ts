@@ -20,7 +20,7 @@ describe('FAKE_CRAWLER', () => {
 
     // Assess
     expect(finding).toEqual({
-      message: 'user agent claims a search-engine crawler from an address outside its published ranges',
+      message: 'user agent claims a known crawler from an address outside its published ranges',
       evidence: { userAgent: 'crawler-claim' },
     });
   });
