@@ -3,6 +3,7 @@ import { botCadence } from './behaviour/bot-cadence.ts';
 import { botUserAgent } from './behaviour/bot-user-agent.ts';
 import { bruteForce } from './behaviour/brute-force.ts';
 import { cardTesting } from './behaviour/card-testing.ts';
+import { cardTestingFreshAccounts } from './behaviour/card-testing-fresh-accounts.ts';
 import { credentialStuffing } from './behaviour/credential-stuffing.ts';
 import { deniedSession } from './behaviour/denied-session.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
@@ -16,6 +17,7 @@ import { newDevice } from './behaviour/new-device.ts';
 import { orderVelocity } from './behaviour/order-velocity.ts';
 import { probing } from './behaviour/probing.ts';
 import { requestFlood } from './behaviour/request-flood.ts';
+import { reshipping } from './behaviour/reshipping.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { successAfterFailures } from './behaviour/success-after-failures.ts';
 import { countryMismatch } from './ip/country-mismatch.ts';
@@ -48,9 +50,11 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   newAccountsSharedSource,
   orderVelocity,
   cardTesting,
+  cardTestingFreshAccounts,
   smallOrderBurst,
   newAccountHighValue,
   newAddressHighValue,
+  reshipping,
   amountAboveHistory,
   botUserAgent,
   fakeCrawler,
