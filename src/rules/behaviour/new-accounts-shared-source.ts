@@ -6,19 +6,20 @@ import { recentOf } from '../window.ts';
 
 /**
  * An account farm: freshly created accounts sharing a device (an emulator or a device pool with
- * reused cookie ids) or a payment instrument. Not per IP address or network: a carrier NAT, an
- * office or a big ISP's range puts many honest new customers behind one, more the bigger the
- * shop; a device or a card belongs to a household.
+ * reused cookie ids), a payment instrument or a delivery address, each from another network.
+ * Not per IP address or network: a carrier NAT, an office or a big ISP's range puts many honest
+ * new customers behind one, more the bigger the shop; a device, a card and an address belong to
+ * a household, and a household's new accounts order from its own line.
  *
  * Counts the other accounts, at most `newAccountDays` old at their order, that ordered from this
- * device or with this instrument within the window. On a login it looks at the device (the
- * login's account age is not known); on an order it leaves out accounts older than
- * `newAccountDays`. Points: `points` for one linked account, growing with the log of their
- * number up to `maxPoints`.
+ * device, with this instrument or to this address within the window, from a network other than
+ * this event's. On a login it looks at the device (the login's account age is not known); on an
+ * order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
+ * account, growing with the log of their number up to `maxPoints`.
  */
 export const newAccountsSharedSource = defineRule({
   code: 'NEW_ACCOUNTS_SHARED_SOURCE',
-  description: 'New accounts share a device or a payment instrument',
+  description: 'New accounts on different networks share a device, a payment instrument or an address',
   appliesTo: ['login', 'order'],
   defaults: {
     enabled: true,
@@ -36,13 +37,18 @@ export const newAccountsSharedSource = defineRule({
     const sources: Source[] = [
       ['device', event.device],
       ['payment', event.order?.payment],
+      ['address', event.order?.address],
     ];
     const linked = new Set<SubjectPseudonym>();
     const via: ProfileKind[] = [];
     for (const [kind, id] of sources) {
       if (id === undefined) continue;
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
-      const accounts = otherAccounts(recent, subject, (o) => isFreshOrder(o, s.newAccountDays));
+      const accounts = otherAccounts(
+        recent,
+        subject,
+        (o) => o.network !== event.ip.network && isFreshOrder(o, s.newAccountDays),
+      );
       if (accounts.size > 0) via.push(kind);
       for (const a of accounts) linked.add(a);
     }

@@ -13,9 +13,18 @@ import {
 
 const S = newAccountsSharedSource.defaults;
 
-/** An order of `subject-<n>`, whose account was `accountAgeDays` old then, `msAgo` before the event. */
+/**
+ * An order of `subject-<n>` from its own network `network-<n>`, whose account was
+ * `accountAgeDays` old then, `msAgo` before the event.
+ */
 const orderOf = (n: number, accountAgeDays: number | undefined, msAgo = minutes(30)): Observation =>
-  anObservation({ kind: 'order', at: FACT_AT - msAgo, subject: pseudonym(`subject-${n}`), accountAgeDays });
+  anObservation({
+    kind: 'order',
+    at: FACT_AT - msAgo,
+    subject: pseudonym(`subject-${n}`),
+    network: pseudonym(`network-${n}`),
+    accountAgeDays,
+  });
 
 const aNewAccountOrder = (accountAgeDays = 0) => anOrderFact({ order: { accountAgeDays } });
 
@@ -23,6 +32,7 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
   it.each([
     ['device', 'device'],
     ['payment', 'payment instrument'],
+    ['address', 'shipping address'],
   ] as const)('fires when another new account ordered with the same %s', (kind, name) => {
     // Prepare
     const event = aNewAccountOrder();
@@ -89,6 +99,10 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     ['an order older than the window', [orderOf(2, 0, minutes(2880) + 1)]],
     ['an order after the event', [orderOf(2, 0, -minutes(1))]],
     ['a login of another new customer', [{ ...orderOf(2, 0), kind: 'login' as const }]],
+    [
+      "an order from this event's own network (the household's line)",
+      [orderOf(2, 0, minutes(5))].map((o) => ({ ...o, network: pseudonym('network-1') })),
+    ],
   ])('does not count %s', (_label, device) => {
     // Prepare
     const event = aNewAccountOrder();
