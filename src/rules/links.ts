@@ -1,5 +1,5 @@
 import type { Observation } from '../shared/profile.ts';
-import type { SubjectPseudonym } from '../shared/pseudonymise.ts';
+import type { Pseudonym, SubjectPseudonym } from '../shared/pseudonymise.ts';
 
 /**
  * Helpers of the entity-link rules: accounts that have nothing to do with each other in an honest
@@ -19,6 +19,28 @@ export function otherAccounts(
   const accounts = new Set<SubjectPseudonym>();
   for (const o of observations) if (o.subject && o.subject !== subject && accept(o)) accounts.add(o.subject);
   return accounts;
+}
+
+/**
+ * The accounts other than `subject` that `accept` keeps, linked from outside this event's
+ * household: those that came from another network, and those from this network too once there
+ * are more than `householdAccounts` of them (a home line holds a few accounts, a farm's server
+ * or proxy many).
+ */
+export function strangerAccounts(
+  observations: readonly Observation[],
+  event: { subject: SubjectPseudonym; network: Pseudonym },
+  householdAccounts: number,
+  accept: (o: Observation) => boolean,
+): Set<SubjectPseudonym> {
+  const elsewhere = otherAccounts(
+    observations,
+    event.subject,
+    (o) => o.network !== event.network && accept(o),
+  );
+  const here = otherAccounts(observations, event.subject, (o) => o.network === event.network && accept(o));
+  if (here.size > householdAccounts) for (const a of here) elsewhere.add(a);
+  return elsewhere;
 }
 
 /** How the points of a link rule grow: `points` for one linked account, then with the log of the count. */

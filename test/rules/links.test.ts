@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFreshOrder, linkPoints, otherAccounts } from '../../src/rules/links.ts';
+import { isFreshOrder, linkPoints, otherAccounts, strangerAccounts } from '../../src/rules/links.ts';
 import { anObservation, pseudonym } from '../factories/facts.ts';
 
 const S = { points: 30, pointsPerLogAccount: 26, maxPoints: 80 };
@@ -53,5 +53,34 @@ describe('entity links', () => {
 
     // Assess
     expect(result).toBe(fresh);
+  });
+});
+
+describe('accounts linked from outside the household', () => {
+  const [me, a, b, c] = ['subject-me', 'subject-a', 'subject-b', 'subject-c'].map(pseudonym);
+  const home = pseudonym('network-home');
+  const event = { subject: me!, network: home };
+  const on = (subject: typeof me, network = home) => anObservation({ subject, network });
+
+  it('counts accounts from other networks, and leaves out a few from this one', () => {
+    // Prepare
+    const observations = [on(a), on(b), on(c, pseudonym('network-elsewhere'))];
+
+    // Act
+    const linked = strangerAccounts(observations, event, 3, () => true);
+
+    // Assess
+    expect([...linked]).toEqual([c]);
+  });
+
+  it('counts the accounts from this network too once they are more than a household', () => {
+    // Prepare
+    const observations = [a, b, c].map((s) => on(s));
+
+    // Act
+    const linked = strangerAccounts(observations, event, 2, () => true);
+
+    // Assess
+    expect(linked.size).toBe(3);
   });
 });

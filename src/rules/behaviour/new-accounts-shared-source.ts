@@ -1,7 +1,7 @@
 import type { ProfileKind } from '../../shared/profile.ts';
 import type { SubjectPseudonym } from '../../shared/pseudonymise.ts';
 import { defineRule, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
-import { isFreshOrder, linkPoints, otherAccounts } from '../links.ts';
+import { isFreshOrder, linkPoints, strangerAccounts } from '../links.ts';
 import { recentOf } from '../window.ts';
 
 /**
@@ -9,11 +9,11 @@ import { recentOf } from '../window.ts';
  * reused cookie ids), a payment instrument or a delivery address, each from another network.
  * Not per IP address or network: a carrier NAT, an office or a big ISP's range puts many honest
  * new customers behind one, more the bigger the shop; a device, a card and an address belong to
- * a household, and a household's new accounts order from its own line.
+ * a household, and a household's few new accounts order from its own line.
  *
  * Counts the other accounts, at most `newAccountDays` old at their order, that ordered from this
  * device, with this instrument or to this address within the window, from a network other than
- * this event's. On a login it looks at the device (the login's account age is not known); on an
+ * this event's (or from this one, once more than `householdAccounts` did). On a login it looks at the device (the login's account age is not known); on an
  * order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
  * account, growing with the log of their number up to `maxPoints`.
  */
@@ -29,6 +29,7 @@ export const newAccountsSharedSource = defineRule({
     maxPoints: 80,
     windowMinutes: 2880,
     newAccountDays: 7,
+    householdAccounts: 3,
   },
   evaluate: (event, view, s) => {
     const age = event.order?.accountAgeDays;
@@ -44,10 +45,11 @@ export const newAccountsSharedSource = defineRule({
     for (const [kind, id] of sources) {
       if (id === undefined) continue;
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
-      const accounts = otherAccounts(
+      const accounts = strangerAccounts(
         recent,
-        subject,
-        (o) => o.network !== event.ip.network && isFreshOrder(o, s.newAccountDays),
+        { subject, network: event.ip.network },
+        s.householdAccounts,
+        (o) => isFreshOrder(o, s.newAccountDays),
       );
       if (accounts.size > 0) via.push(kind);
       for (const a of accounts) linked.add(a);

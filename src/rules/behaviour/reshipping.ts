@@ -1,5 +1,5 @@
 import { defineRule, minutes } from '../rule.ts';
-import { isFreshOrder, linkPoints, otherAccounts } from '../links.ts';
+import { isFreshOrder, linkPoints, otherAccounts, strangerAccounts } from '../links.ts';
 import { recentOf } from '../window.ts';
 
 /**
@@ -9,7 +9,8 @@ import { recentOf } from '../window.ts';
  * ordering from another network.
  *
  * Fires on an order of at least `minAmountMinor` when other accounts ordered at least as much
- * to the same address within `windowDays`, from networks other than this order's. Points:
+ * to the same address within `windowDays`, from networks other than this order's (or from this
+ * one, once more than `householdAccounts` did). Points:
  * `points` for one such account, growing with the log of their number up to `maxPoints`.
  */
 export const reshipping = defineRule({
@@ -25,6 +26,7 @@ export const reshipping = defineRule({
     windowDays: 14,
     minAmountMinor: 20_000,
     newAccountDays: 7,
+    householdAccounts: 3,
   },
   evaluate: (event, view, s) => {
     const order = event.order!;
@@ -32,11 +34,11 @@ export const reshipping = defineRule({
     if (!subject || !order.address || order.amountMinor < s.minAmountMinor) return undefined;
     const window = minutes(s.windowDays * 1440);
     const recent = recentOf(view.observations('address', order.address), 'order', event.at, window);
-    // An order from this order's own network is the household's, not a stranger's.
-    const others = otherAccounts(
+    const others = strangerAccounts(
       recent,
-      subject,
-      (o) => o.network !== event.ip.network && (o.amountMinor ?? 0) >= s.minAmountMinor,
+      { subject, network: event.ip.network },
+      s.householdAccounts,
+      (o) => (o.amountMinor ?? 0) >= s.minAmountMinor,
     );
     if (others.size === 0) return undefined;
     const fresh = otherAccounts(

@@ -115,6 +115,30 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     expect(finding).toBeUndefined();
   });
 
+  it('counts new accounts from its own network once they are more than householdAccounts', () => {
+    // Prepare
+    const event = aNewAccountOrder();
+    const here = (n: number) => ({ ...orderOf(n, 0), network: pseudonym('network-1') });
+    const household = Array.from({ length: S.householdAccounts }, (_, i) => here(i + 2));
+    const farm = [...household, here(S.householdAccounts + 2)];
+
+    // Act
+    const quiet = newAccountsSharedSource.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { device: household })),
+      S,
+    );
+    const fired = newAccountsSharedSource.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { device: farm })),
+      S,
+    );
+
+    // Assess
+    expect(quiet).toBeUndefined();
+    expect(fired).toMatchObject({ evidence: { accounts: S.householdAccounts + 1 } });
+  });
+
   it('counts accounts up to newAccountDays old, by their age at the time of their order', () => {
     // Prepare
     const event = aNewAccountOrder();
