@@ -4,6 +4,7 @@ import { botCadence } from './behaviour/bot-cadence.ts';
 import { botUserAgent } from './behaviour/bot-user-agent.ts';
 import { bruteForce } from './behaviour/brute-force.ts';
 import { cardTesting } from './behaviour/card-testing.ts';
+import { cardTestingFreshAccounts } from './behaviour/card-testing-fresh-accounts.ts';
 import { credentialStuffing } from './behaviour/credential-stuffing.ts';
 import { deniedSession } from './behaviour/denied-session.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
@@ -20,6 +21,7 @@ import { orderVelocity } from './behaviour/order-velocity.ts';
 import { passwordSpraying } from './behaviour/password-spraying.ts';
 import { probing } from './behaviour/probing.ts';
 import { requestFlood } from './behaviour/request-flood.ts';
+import { reshipping } from './behaviour/reshipping.ts';
 import { scriptedLogins } from './behaviour/scripted-logins.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { stuffingWave } from './behaviour/stuffing-wave.ts';
@@ -58,9 +60,11 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   newAccountsSharedSource,
   orderVelocity,
   cardTesting,
+  cardTestingFreshAccounts,
   smallOrderBurst,
   newAccountHighValue,
   newAddressHighValue,
+  reshipping,
   amountAboveHistory,
   accountTakeover,
   botUserAgent,

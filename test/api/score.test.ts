@@ -415,7 +415,14 @@ describe('PROFILE_FREE_RULES', () => {
   const config = resolveConfig();
   const orders = [
     anOrder(),
-    anOrder({ order: { amountMinor: 300, paymentFingerprint: 'card-1', shippingAddressId: 'addr-1' } }),
+    anOrder({
+      order: {
+        amountMinor: 300,
+        accountCreatedAt: '2026-11-23T10:00:00Z',
+        paymentFingerprint: 'card-1',
+        shippingAddressId: 'addr-1',
+      },
+    }),
     anOrder({
       order: {
         amountMinor: 90_000,

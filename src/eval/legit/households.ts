@@ -6,13 +6,16 @@ import { customerVisit } from '../visits.ts';
 import { saleBoost } from './everyday.ts';
 import { visitTimes } from '../population.ts';
 
-/** Several accounts in one home: the same line, the same delivery address, often the same device. */
+/**
+ * Several accounts in one home: the same line, the same delivery address, often the same device.
+ * A share `fresh` of them is opened during the window, all within two days of one moment (moving
+ * in, a new phone for everyone).
+ */
 function household(shop: Shop, rng: Random, size: number, fresh: number): Customer[] {
   const members: Customer[] = [];
+  const openedAround = shop.world.start + rng.between(0, shop.world.days - 3) * DAY;
   for (let i = 0; i < size; i++) {
-    const createdAt = rng.chance(fresh)
-      ? shop.world.start + rng.between(0, shop.world.days - 1) * DAY
-      : undefined;
+    const createdAt = rng.chance(fresh) ? openedAround + rng.between(0, 2) * DAY : undefined;
     members.push(shop.newCustomer(rng, createdAt));
   }
   const head = members[0]!;

@@ -51,12 +51,14 @@ export const CARD_TESTING = {
   sharedAddresses: [0, 5],
   amountMinor: [100, 600],
   retryShare: [0, 0.3],
+  dropShare: [0.5, 1],
 } as const;
 
 /**
  * Card testing through fresh accounts: many new accounts, each with one small order on a
- * distinct stolen card, all to one drop address; a few accounts retry two or three cards.
- * Addresses rotate per account or repeat over a handful (0: a fresh one each).
+ * distinct stolen card, most of them (`dropShare`) to one drop address and the rest each to an
+ * address of its own; a few accounts retry two or three cards. Client addresses rotate per
+ * account or repeat over a handful (0: a fresh one each).
  */
 export const cardTesting: ThreatFamily = {
   name: 'card_testing_fresh_accounts',
@@ -70,7 +72,8 @@ export const cardTesting: ThreatFamily = {
       residentialIp(rng),
     );
     const retry = draw(rng, CARD_TESTING.retryShare);
-    const address = newAddress(rng);
+    const dropShare = draw(rng, CARD_TESTING.dropShare);
+    const drop = newAddress(rng);
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
       const visit = attackerVisit(
@@ -82,7 +85,7 @@ export const cardTesting: ThreatFamily = {
       freshAccountOrder(shop, rng, t0 + (a / accounts) * duration + rng.between(0, 5) * MINUTE, visit, tag, {
         amount: CARD_TESTING.amountMinor,
         cards,
-        address,
+        address: rng.chance(dropShare) ? drop : newAddress(rng),
         resale: false,
       });
     }
@@ -132,8 +135,8 @@ export const accountFarm: ThreatFamily = {
 export const MULES = {
   accounts: [6, 25],
   days: [2, 7],
-  takenOverShare: [0.3, 0.8],
-  amountMinor: [30_000, 150_000],
+  takenOverShare: [0.2, 0.9],
+  amountMinor: [15_000, 150_000],
 } as const;
 
 /**

@@ -1,43 +1,65 @@
-import { defineRule, firstFinding, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
-import { distinct, recentOf } from '../window.ts';
+import type { ProfileKind } from '../../shared/profile.ts';
+import type { SubjectPseudonym } from '../../shared/pseudonymise.ts';
+import { defineRule, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
+import { isFreshOrder, linkPoints, strangerAccounts } from '../links.ts';
+import { recentOf } from '../window.ts';
 
 /**
- * Several freshly created accounts ordering from the same address, network or
- * device: an account farm (promotion abuse, reshipping mules).
+ * An account farm: freshly created accounts sharing a device (an emulator or a device pool with
+ * reused cookie ids), a payment instrument or a delivery address, each from another network.
+ * Not per IP address or network: a carrier NAT, an office or a big ISP's range puts many honest
+ * new customers behind one, more the bigger the shop; a device, a card and an address belong to
+ * a household, and a household's few new accounts order from its own line.
+ *
+ * Counts the other accounts, at most `newAccountDays` old at their order, that ordered from this
+ * device, with this instrument or to this address within the window, from a network other than
+ * this event's (or from this one, once more than `householdAccounts` did). On a login it looks at the device (the login's account age is not known); on an
+ * order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
+ * account, growing with the log of their number up to `maxPoints`.
  */
 export const newAccountsSharedSource = defineRule({
   code: 'NEW_ACCOUNTS_SHARED_SOURCE',
-  description: 'Several new accounts order from one address, network or device',
-  appliesTo: ['order'],
+  description: 'New accounts on different networks share a device, a payment instrument or an address',
+  appliesTo: ['login', 'order'],
   group: 'shared-source',
   defaults: {
     enabled: true,
     shadow: false,
-    points: 35,
-    windowMinutes: 1440,
-    minAccounts: 2,
+    points: 30,
+    pointsPerLogAccount: 26,
+    maxPoints: 80,
+    windowMinutes: 2880,
     newAccountDays: 7,
+    householdAccounts: 3,
   },
   evaluate: (event, view, s) => {
     const age = event.order?.accountAgeDays;
-    if (!event.subject || age === undefined || age > s.newAccountDays) return undefined;
+    if (!event.subject || (event.order && (age === undefined || age > s.newAccountDays))) return undefined;
     const subject = event.subject;
     const sources: Source[] = [
       ['device', event.device],
-      ['ip', event.ip.id],
-      ['network', event.ip.network],
+      ['payment', event.order?.payment],
+      ['address', event.order?.address],
     ];
-    return firstFinding(sources, (kind, id) => {
+    const linked = new Set<SubjectPseudonym>();
+    const via: ProfileKind[] = [];
+    for (const [kind, id] of sources) {
+      if (id === undefined) continue;
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
-      const accounts = distinct(
-        recent.filter((o) => o.accountAgeDays !== undefined && o.accountAgeDays <= s.newAccountDays),
-        (o) => o.subject,
-      ).add(subject);
-      if (accounts.size < s.minAccounts) return undefined;
-      return {
-        message: `${accounts.size} new accounts ordered from this ${SOURCE_NAMES[kind]} within ${s.windowMinutes / 60} h`,
-        evidence: { source: kind, accounts: accounts.size, windowMinutes: s.windowMinutes },
-      };
-    });
+      const accounts = strangerAccounts(
+        recent,
+        { subject, network: event.ip.network },
+        s.householdAccounts,
+        (o) => isFreshOrder(o, s.newAccountDays),
+      );
+      if (accounts.size > 0) via.push(kind);
+      for (const a of accounts) linked.add(a);
+    }
+    if (linked.size === 0) return undefined;
+    return {
+      message: `${linked.size} other new account${linked.size === 1 ? '' : 's'} ordered with this ${via.map((k) => SOURCE_NAMES[k]).join(' or ')} within ${s.windowMinutes / 60} h`,
+      evidence: { accounts: linked.size, via: via.join(','), windowMinutes: s.windowMinutes },
+      points: linkPoints(linked.size, s),
+    };
   },
 });

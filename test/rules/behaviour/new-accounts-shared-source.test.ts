@@ -2,103 +2,176 @@ import { describe, expect, it } from 'vitest';
 import { newAccountsSharedSource } from '../../../src/rules/behaviour/new-accounts-shared-source.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import type { Observation } from '../../../src/shared/profile.ts';
-import { FACT_AT, aSnapshot, anObservation, anOrderFact, pseudonym } from '../../factories/facts.ts';
+import {
+  FACT_AT,
+  aLoginFact,
+  aSnapshot,
+  anObservation,
+  anOrderFact,
+  pseudonym,
+} from '../../factories/facts.ts';
 
-const S = {
-  ...newAccountsSharedSource.defaults,
-  points: 35,
-  windowMinutes: 1440,
-  minAccounts: 2,
-  newAccountDays: 7,
-};
+const S = newAccountsSharedSource.defaults;
 
-/** An order of `subject-<n>`, whose account was `accountAgeDays` old then, `msAgo` before the event. */
+/**
+ * An order of `subject-<n>` from its own network `network-<n>`, whose account was
+ * `accountAgeDays` old then, `msAgo` before the event.
+ */
 const orderOf = (n: number, accountAgeDays: number | undefined, msAgo = minutes(30)): Observation =>
-  anObservation({ kind: 'order', at: FACT_AT - msAgo, subject: pseudonym(`subject-${n}`), accountAgeDays });
+  anObservation({
+    kind: 'order',
+    at: FACT_AT - msAgo,
+    subject: pseudonym(`subject-${n}`),
+    network: pseudonym(`network-${n}`),
+    accountAgeDays,
+  });
 
-const aNewAccountOrder = (accountAgeDays = 3) => anOrderFact({ order: { accountAgeDays } });
+const aNewAccountOrder = (accountAgeDays = 0) => anOrderFact({ order: { accountAgeDays } });
 
 describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
   it.each([
     ['device', 'device'],
-    ['ip', 'address'],
-    ['network', 'network'],
-  ] as const)('fires when minAccounts new accounts order from one %s', (kind, name) => {
+    ['payment', 'payment instrument'],
+    ['address', 'shipping address'],
+  ] as const)('fires when another new account ordered with the same %s', (kind, name) => {
     // Prepare
     const event = aNewAccountOrder();
-    const view = new ProfileView(aSnapshot(event, { [kind]: [orderOf(2, 5)] }));
+    const view = new ProfileView(aSnapshot(event, { [kind]: [orderOf(2, 0)] }));
 
     // Act
     const finding = newAccountsSharedSource.evaluate(event, view, S);
 
     // Assess
     expect(finding).toEqual({
-      message: `2 new accounts ordered from this ${name} within 24 h`,
-      evidence: { source: kind, accounts: 2, windowMinutes: 1440 },
+      message: `1 other new account ordered with this ${name} within 48 h`,
+      evidence: { accounts: 1, via: kind, windowMinutes: 2880 },
+      points: S.points,
     });
   });
 
-  it('does not fire for one new account ordering twice', () => {
-    // Prepare
-    const event = aNewAccountOrder();
-    const view = new ProfileView(aSnapshot(event, { device: [orderOf(1, 3), orderOf(1, 3, minutes(60))] }));
-
-    // Act
-    const finding = newAccountsSharedSource.evaluate(event, view, S);
-
-    // Assess
-    expect(finding).toBeUndefined();
-  });
-
-  it('counts accounts up to newAccountDays old, by their age at the time of their order', () => {
-    // Prepare
-    const event = aNewAccountOrder();
-    const atLimit = new ProfileView(aSnapshot(event, { device: [orderOf(2, 7)] }));
-    const tooOld = new ProfileView(aSnapshot(event, { device: [orderOf(2, 8), orderOf(3, undefined)] }));
-
-    // Act
-    const fired = newAccountsSharedSource.evaluate(event, atLimit, S);
-    const quiet = newAccountsSharedSource.evaluate(event, tooOld, S);
-
-    // Assess
-    expect(fired).toMatchObject({ evidence: { source: 'device', accounts: 2 } });
-    expect(quiet).toBeUndefined();
-  });
-
-  it.each([
-    ['older than newAccountDays', 8],
-    ['of unknown age', undefined],
-  ])('does not score an order from an account %s', (_label, accountAgeDays) => {
-    // Prepare
-    const event = anOrderFact({ order: { accountAgeDays } });
-    const view = new ProfileView(aSnapshot(event, { device: [orderOf(2, 1), orderOf(3, 1)] }));
-
-    // Act
-    const finding = newAccountsSharedSource.evaluate(event, view, S);
-
-    // Assess
-    expect(finding).toBeUndefined();
-  });
-
-  it('ignores orders older than the window and later than the event', () => {
+  it('counts an account linked by both device and card once, and names both links', () => {
     // Prepare
     const event = aNewAccountOrder();
     const view = new ProfileView(
-      aSnapshot(event, { device: [orderOf(2, 1, minutes(1440) + 1), orderOf(3, 1, -minutes(1))] }),
+      aSnapshot(event, { device: [orderOf(2, 0)], payment: [orderOf(2, 0), orderOf(3, 1)] }),
     );
 
     // Act
     const finding = newAccountsSharedSource.evaluate(event, view, S);
 
     // Assess
+    expect(finding).toMatchObject({ evidence: { accounts: 2, via: 'device,payment' } });
+  });
+
+  it('grows its points with the log of the linked accounts, up to maxPoints', () => {
+    // Prepare
+    const event = aNewAccountOrder();
+    const two = new ProfileView(aSnapshot(event, { device: [orderOf(2, 0), orderOf(3, 0)] }));
+    const many = new ProfileView(
+      aSnapshot(event, { device: Array.from({ length: 12 }, (_, i) => orderOf(i + 2, 0)) }),
+    );
+
+    // Act
+    const points = [two, many].map((view) => newAccountsSharedSource.evaluate(event, view, S));
+
+    // Assess
+    expect(points.map((f) => f && f.points)).toEqual([
+      Math.round(S.points + S.pointsPerLogAccount * Math.log(2)),
+      S.maxPoints,
+    ]);
+  });
+
+  it('looks at the device on a login, whose account age is unknown', () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(aSnapshot(event, { device: [orderOf(2, 0), orderOf(3, 2)] }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { accounts: 2, via: 'device' } });
+  });
+
+  it.each([
+    ['the same account ordering again', [orderOf(1, 0)]],
+    ['an established account', [orderOf(2, 8), orderOf(3, undefined)]],
+    ['an order older than the window', [orderOf(2, 0, minutes(2880) + 1)]],
+    ['an order after the event', [orderOf(2, 0, -minutes(1))]],
+    ['a login of another new customer', [{ ...orderOf(2, 0), kind: 'login' as const }]],
+    [
+      "an order from this event's own network (the household's line)",
+      [orderOf(2, 0, minutes(5))].map((o) => ({ ...o, network: pseudonym('network-1') })),
+    ],
+  ])('does not count %s', (_label, device) => {
+    // Prepare
+    const event = aNewAccountOrder();
+    const view = new ProfileView(aSnapshot(event, { device }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
     expect(finding).toBeUndefined();
   });
 
-  it('does not count logins of other new customers, only orders', () => {
+  it('counts new accounts from its own network once they are more than householdAccounts', () => {
     // Prepare
     const event = aNewAccountOrder();
-    const login = { ...orderOf(2, 1), kind: 'login' as const };
-    const view = new ProfileView(aSnapshot(event, { device: [login] }));
+    const here = (n: number) => ({ ...orderOf(n, 0), network: pseudonym('network-1') });
+    const household = Array.from({ length: S.householdAccounts }, (_, i) => here(i + 2));
+    const farm = [...household, here(S.householdAccounts + 2)];
+
+    // Act
+    const quiet = newAccountsSharedSource.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { device: household })),
+      S,
+    );
+    const fired = newAccountsSharedSource.evaluate(
+      event,
+      new ProfileView(aSnapshot(event, { device: farm })),
+      S,
+    );
+
+    // Assess
+    expect(quiet).toBeUndefined();
+    expect(fired).toMatchObject({ evidence: { accounts: S.householdAccounts + 1 } });
+  });
+
+  it('counts accounts up to newAccountDays old, by their age at the time of their order', () => {
+    // Prepare
+    const event = aNewAccountOrder();
+    const view = new ProfileView(aSnapshot(event, { device: [orderOf(2, S.newAccountDays)] }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { accounts: 1 } });
+  });
+
+  it.each([
+    ['older than newAccountDays', S.newAccountDays + 1],
+    ['of unknown age', undefined],
+  ])('does not score an order from an account %s', (_label, accountAgeDays) => {
+    // Prepare
+    const event = anOrderFact({ order: { accountAgeDays } });
+    const view = new ProfileView(aSnapshot(event, { device: [orderOf(2, 0), orderOf(3, 0)] }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('does not look across an IP address or network, which strangers share', () => {
+    // Prepare
+    const event = aNewAccountOrder();
+    const view = new ProfileView(
+      aSnapshot(event, { ip: [orderOf(2, 0), orderOf(3, 0)], network: [orderOf(4, 0), orderOf(5, 0)] }),
+    );
 
     // Act
     const finding = newAccountsSharedSource.evaluate(event, view, S);

@@ -1,0 +1,56 @@
+import { defineRule, minutes } from '../rule.ts';
+import { isFreshOrder, linkPoints, otherAccounts, strangerAccounts } from '../links.ts';
+import { recentOf } from '../window.ts';
+
+/**
+ * A reshipping drop: one shipping address receiving valuable orders from many accounts, new or
+ * taken over, over days. A household ships to its address too, but its valuable orders are few
+ * and come from its own line; a mule's address collects accounts that share nothing else, each
+ * ordering from another network.
+ *
+ * Fires on an order of at least `minAmountMinor` when other accounts ordered at least as much
+ * to the same address within `windowDays`, from networks other than this order's (or from this
+ * one, once more than `householdAccounts` did). Points:
+ * `points` for one such account, growing with the log of their number up to `maxPoints`.
+ */
+export const reshipping = defineRule({
+  code: 'RESHIPPING',
+  description: 'One shipping address receives valuable orders from many accounts on other networks',
+  appliesTo: ['order'],
+  group: 'shared-source',
+  defaults: {
+    enabled: true,
+    shadow: false,
+    points: 25,
+    pointsPerLogAccount: 22,
+    maxPoints: 80,
+    windowDays: 14,
+    minAmountMinor: 20_000,
+    newAccountDays: 7,
+    householdAccounts: 3,
+  },
+  evaluate: (event, view, s) => {
+    const order = event.order!;
+    const subject = event.subject;
+    if (!subject || !order.address || order.amountMinor < s.minAmountMinor) return undefined;
+    const window = minutes(s.windowDays * 1440);
+    const recent = recentOf(view.observations('address', order.address), 'order', event.at, window);
+    const others = strangerAccounts(
+      recent,
+      { subject, network: event.ip.network },
+      s.householdAccounts,
+      (o) => (o.amountMinor ?? 0) >= s.minAmountMinor,
+    );
+    if (others.size === 0) return undefined;
+    const fresh = otherAccounts(
+      recent,
+      subject,
+      (o) => others.has(o.subject!) && isFreshOrder(o, s.newAccountDays),
+    );
+    return {
+      message: `${others.size + 1} accounts (${fresh.size} of the others new) sent valuable orders to this address within ${s.windowDays} days`,
+      evidence: { accounts: others.size + 1, newAccounts: fresh.size, windowDays: s.windowDays },
+      points: linkPoints(others.size, s),
+    };
+  },
+});

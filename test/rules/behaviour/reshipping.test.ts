@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { reshipping } from '../../../src/rules/behaviour/reshipping.ts';
+import { ProfileView, minutes } from '../../../src/rules/rule.ts';
+import type { Observation } from '../../../src/shared/profile.ts';
+import { FACT_AT, aSnapshot, anObservation, anOrderFact, pseudonym } from '../../factories/facts.ts';
+
+const S = reshipping.defaults;
+const VALUABLE = S.minAmountMinor;
+
+/** An order of `subject-<n>` to the event's address from network `network-<n>`, `msAgo` before the event. */
+const orderOf = (n: number, over: Partial<Observation> = {}): Observation =>
+  anObservation({
+    kind: 'order',
+    at: FACT_AT - minutes(60),
+    subject: pseudonym(`subject-${n}`),
+    network: pseudonym(`network-${n}`),
+    amountMinor: VALUABLE,
+    accountAgeDays: 900,
+    ...over,
+  });
+
+const aValuableOrder = () => anOrderFact({ order: { amountMinor: VALUABLE } });
+
+describe('RESHIPPING', () => {
+  it('fires when another account sent a valuable order to the address from another network', () => {
+    // Prepare
+    const event = aValuableOrder();
+    const view = new ProfileView(aSnapshot(event, { address: [orderOf(2, { accountAgeDays: 0 })] }));
+
+    // Act
+    const finding = reshipping.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toEqual({
+      message: '2 accounts (1 of the others new) sent valuable orders to this address within 14 days',
+      evidence: { accounts: 2, newAccounts: 1, windowDays: 14 },
+      points: S.points,
+    });
+  });
+
+  it('grows its points with the log of the accounts, up to maxPoints', () => {
+    // Prepare
+    const event = aValuableOrder();
+    const few = new ProfileView(aSnapshot(event, { address: [orderOf(2), orderOf(3)] }));
+    const many = new ProfileView(
+      aSnapshot(event, { address: Array.from({ length: 30 }, (_, i) => orderOf(i + 2)) }),
+    );
+
+    // Act
+    const points = [few, many].map((view) => reshipping.evaluate(event, view, S));
+
+    // Assess
+    expect(points.map((f) => f && f.points)).toEqual([
+      Math.round(S.points + S.pointsPerLogAccount * Math.log(2)),
+      S.maxPoints,
+    ]);
+  });
+
+  it.each([
+    ['an order below minAmountMinor', orderOf(2, { amountMinor: VALUABLE - 1 })],
+    [
+      "an order from this order's own network (the household)",
+      orderOf(2, { network: pseudonym('network-1') }),
+    ],
+    ['the same account ordering again', orderOf(1)],
+    ['an order older than the window', orderOf(2, { at: FACT_AT - minutes(S.windowDays * 1440) - 1 })],
+    ['an order after the event', orderOf(2, { at: FACT_AT + 1 })],
+  ])('does not count %s', (_label, earlier) => {
+    // Prepare
+    const event = aValuableOrder();
+    const view = new ProfileView(aSnapshot(event, { address: [earlier] }));
+
+    // Act
+    const finding = reshipping.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('does not score an order below minAmountMinor itself', () => {
+    // Prepare
+    const event = anOrderFact({ order: { amountMinor: VALUABLE - 1 } });
+    const view = new ProfileView(aSnapshot(event, { address: [orderOf(2), orderOf(3)] }));
+
+    // Act
+    const finding = reshipping.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+});
