@@ -74,7 +74,8 @@ export const ERASURE_ACCESS: FunctionAccess = {
  * Per function file (`functions/<name>.ts`), what its code calls:
  *
  * - `score-order`: `DynamoProfileStore.load`, one BatchGetItem per request (profiles, global
- *   counters, the subject's controls) and nothing else: the score route never writes;
+ *   counters, the subject's controls), and `DynamoEntityLists.lookup` beside it (one BatchGetItem
+ *   on the lists table), and nothing else: the score route never writes;
  * - the analysts' routes append to the audit trail (`DynamoAuditLog.append`, a conditional PutItem)
  *   before they serve, and may neither read nor change it; they read alerts through `gsi1`
  *   (`DynamoAlertRepository.list`/`each`), one alert by key (`get`), and close one with a
@@ -88,7 +89,10 @@ export const ERASURE_ACCESS: FunctionAccess = {
  */
 export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'score-order': {
-    grants: [{ table: 'profiles', actions: ['dynamodb:BatchGetItem'] }],
+    grants: [
+      { table: 'profiles', actions: ['dynamodb:BatchGetItem'] },
+      { table: 'lists', actions: ['dynamodb:BatchGetItem'] },
+    ],
     pseudonymKey: true,
     ipData: true,
   },

@@ -18,6 +18,7 @@ import { dynamoClient } from '../shared/aws.ts';
 import { ENV, readEnv, readJsonEnv, tablesFromEnv } from '../shared/env.ts';
 import { resolveConfig } from '../rules/config.ts';
 import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
+import { DynamoEntityLists } from '../shared/dynamo/entity-lists.ts';
 import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { DynamoReceiptStore } from '../shared/dynamo/receipts.ts';
@@ -59,9 +60,11 @@ export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   const config = resolveConfig(readJsonEnv(ENV.detectionConfig) ?? {});
   const key = await loadPseudonymKey();
   const client = dynamoClient({ maxAttempts: 1, requestTimeoutMs: budgetMs });
+  const tables = tablesFromEnv();
   return {
     // The score reads profiles and never writes them (the stream counts the order).
-    store: new DynamoProfileStore({ client, table: tablesFromEnv().profiles, writes: false }),
+    store: new DynamoProfileStore({ client, table: tables.profiles, writes: false }),
+    lists: new DynamoEntityLists({ client, table: tables.lists }),
     pseudonymiser: new Pseudonymiser(key),
     config,
     budgetMs,
