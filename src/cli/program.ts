@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ensureIpData } from '../ip-data-builder/build.ts';
 import { deadLettersCommand } from './dead-letters.ts';
 import { demoCommand } from './demo.ts';
+import { listsCommand } from './lists.ts';
 import { replayCommand } from './replay.ts';
 import { sendCommand } from './send.ts';
 import { startCommand } from './start.ts';
@@ -15,6 +16,7 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 const COMMANDS: { command: () => Command; scores: boolean }[] = [
   { command: deadLettersCommand, scores: false },
   { command: demoCommand, scores: true },
+  { command: listsCommand, scores: false },
   { command: replayCommand, scores: true },
   { command: sendCommand, scores: false },
   { command: startCommand, scores: true },
