@@ -13,7 +13,7 @@ import type { DecisionLog } from '../shared/ports/decisions.ts';
 import { forgetControlled } from '../rights/subject-rights.ts';
 import type { Pseudonymiser, SubjectPseudonym } from '../shared/pseudonymise.ts';
 import { BatchingProfileStore } from './batching-store.ts';
-import { NO_LISTS, PrefetchedLists, listedEntitiesOf } from './lists.ts';
+import { PrefetchedLists, listedEntitiesOf } from './lists.ts';
 import type { EntityListReader, EntityRef } from '../shared/ports/entity-lists.ts';
 import {
   DEAD_LETTER_EXCERPT_BYTES,
@@ -130,12 +130,12 @@ export async function consumeBatch(
 
   const decoded = records.map((record) => decode(record, now()));
   const store = new BatchingProfileStore(deps.store, deps.decisions, now);
-  const lists = new PrefetchedLists(deps.lists ?? NO_LISTS);
+  const lists = deps.lists && new PrefetchedLists(deps.lists);
   await prefetch({ store, lists, now: now() }, decoded, deps.pseudonymiser);
   const detector = new Detector({
     store,
     decisions: store,
-    lists,
+    ...(lists ? { lists } : {}),
     pseudonymiser: deps.pseudonymiser,
     config: deps.config,
     now,
@@ -220,7 +220,7 @@ function decode(record: StreamRecord, nowMs: number): Decoded {
  * itself (and fails at its own record).
  */
 async function prefetch(
-  batch: { store: BatchingProfileStore; lists: PrefetchedLists; now: number },
+  batch: { store: BatchingProfileStore; lists: PrefetchedLists | undefined; now: number },
   decoded: Decoded[],
   pseudonymiser: Pseudonymiser,
 ) {
@@ -243,7 +243,7 @@ async function prefetch(
   if (eventIds.length === 0) return;
   await Promise.all([
     batch.store.prefetch(keys, earliest, eventIds),
-    batch.lists.prefetch(entities, batch.now),
+    batch.lists?.prefetch(entities, batch.now),
   ]);
 }
 

@@ -20,7 +20,7 @@ import { readsShopWide } from '../rules/shop-wide.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 import type { EntityListReader, ListEntry } from '../shared/ports/entity-lists.ts';
 import { applyListEntries } from '../rules/lists.ts';
-import { NO_LISTS, listedEntitiesOf } from './lists.ts';
+import { listedEntitiesOf } from './lists.ts';
 
 /** How long a decision is remembered for duplicate deliveries (Kinesis keeps records up to 7 days; 365 at most). */
 export const DECISION_MEMORY_DAYS = 8;
@@ -73,6 +73,8 @@ export interface AssessOptions {
   read?: <T>(reading: Promise<T>) => Promise<T>;
 }
 
+const NO_ENTRIES: readonly ListEntry[] = [];
+
 /** What the detection reads for an event: its profiles and its entities' list entries. */
 interface Loaded {
   snapshot: ProfileSnapshot;
@@ -96,12 +98,11 @@ export type ReadOnlyDetector = Pick<Detector, 'assess' | 'rulesetVersion'>;
  * ```
  */
 export class Detector {
-  readonly #deps: Required<DetectorDeps>;
+  readonly #deps: Required<Omit<DetectorDeps, 'lists'>> & Pick<DetectorDeps, 'lists'>;
 
   constructor(deps: DetectorDeps) {
     this.#deps = {
       ...deps,
-      lists: deps.lists ?? NO_LISTS,
       now: deps.now ?? Date.now,
       onDecided: deps.onDecided ?? (() => {}),
     };
@@ -175,13 +176,15 @@ export class Detector {
     return toFacts(parsed.event, parsed.occurredAtMs, this.#deps.pseudonymiser);
   }
 
-  /** The profiles and the list entries, read side by side: the slower of the two sets the time. */
+  /**
+   * The profiles and the list entries, read side by side: the slower of the two sets the time.
+   * Without lists (replay, evaluation) the profile read is all: nothing is spent per event on them.
+   */
   async #load(facts: EventFacts, keys: readonly ProfileKey[]): Promise<Loaded> {
     const { store, lists, now } = this.#deps;
-    const [snapshot, entries] = await Promise.all([
-      store.load(keys, facts.at, { shopWide: readsShopWide(facts.type) }),
-      lists.lookup(listedEntitiesOf(facts), now()),
-    ]);
+    const reading = store.load(keys, facts.at, { shopWide: readsShopWide(facts.type) });
+    if (!lists) return { snapshot: await reading, entries: NO_ENTRIES };
+    const [snapshot, entries] = await Promise.all([reading, lists.lookup(listedEntitiesOf(facts), now())]);
     return { snapshot, entries };
   }
 

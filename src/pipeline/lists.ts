@@ -32,9 +32,6 @@ export function listedEntitiesOf(facts: EventFacts): EntityRef[] {
   return refs;
 }
 
-/** An entry reader that answers nothing: the detection without lists (replay by default). */
-export const NO_LISTS: EntityListReader = { lookup: () => Promise.resolve([]) };
-
 const refKey = ({ kind, entity }: EntityRef): string => `${kind}#${entity}`;
 
 /**

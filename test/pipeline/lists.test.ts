@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/rules/config.ts';
 import { Detector } from '../../src/pipeline/detector.ts';
+import { consumeBatch } from '../../src/pipeline/consume.ts';
+import { InMemoryAlertWriter, InMemoryDeadLetterWriter } from '../support/memory-writers.ts';
+import { aKinesisEvent, toStreamRecords } from '../factories/kinesis.ts';
 import { PrefetchedLists, listedEntitiesOf } from '../../src/pipeline/lists.ts';
 import { InMemoryDecisionLog } from '../../src/shared/memory/decisions.ts';
 import { InMemoryEntityLists } from '../../src/shared/memory/entity-lists.ts';
@@ -209,5 +212,35 @@ describe('PrefetchedLists', () => {
 
     // Assess
     expect(inner.asked).toEqual([[ip1]]);
+  });
+});
+
+describe('consumeBatch with entity lists', () => {
+  it("reads the batch's entries in one lookup and denies the event of a denied device", async () => {
+    // Prepare
+    const lists = new CountingReader();
+    await lists.put(anEntry({ kind: 'device', entity: pseudonymiser.of('device', 'd-mule') }));
+    const events = [aLogin(), aLogin({ deviceId: 'd-mule' }), anOrder()];
+
+    // Act
+    const result = await consumeBatch(toStreamRecords(aKinesisEvent(events)), {
+      store: new InMemoryProfileStore(),
+      decisions: new InMemoryDecisionLog({ now: () => FIXTURE_NOW_MS }),
+      pseudonymiser,
+      config: resolveConfig(),
+      alerts: new InMemoryAlertWriter(),
+      deadLetters: new InMemoryDeadLetterWriter(),
+      lists,
+      now: () => FIXTURE_NOW_MS,
+    });
+
+    // Assess
+    expect(lists.asked).toHaveLength(1);
+    expect(result.decisions.map((d) => d.decision.decision)).toEqual([
+      expect.any(String),
+      'deny',
+      expect.any(String),
+    ]);
+    expect(result.alerts.map((a) => a.alertId)).toContain(events[1]!.eventId);
   });
 });
