@@ -139,6 +139,17 @@ const API_REQUESTS: Readonly<
   'erase-subject': { pathParameters: { customerId: RIGHTS_CUSTOMER } },
   // A request id no receipt has: a 404 after the receipt read.
   'get-rights-request': { pathParameters: { requestId: '00000000-0000-4000-8000-000000000000' } },
+  'add-entry': {
+    body: () => ({
+      list: 'deny',
+      kind: 'ip',
+      value: '192.0.2.1',
+      reason: 'bench',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    }),
+  },
+  // No entry has this id: a 404 after the delete (and the audit entry).
+  'remove-entry': { pathParameters: { entryId: 'deny.ip.v1:benchbenchbenchbenchbe' } },
 };
 
 /**
@@ -161,8 +172,8 @@ const API_REQUESTS: Readonly<
  *   for the customers'-rights routes, which are `AWS_IAM` in AWS, a session of the privacy
  *   service's role as the signer, with `VIGIL_PRIVACY_SERVICE_ROLE_ARN` set): list-alerts,
  *   get-rule-stats, list-audit, get-health, get-openapi 200; the rights routes on a made-up
- *   customer 200; get-alert, dispose-alert and get-rights-request 404 for an id nothing has,
- *   after their reads.
+ *   customer 200; list-entries and add-entry 200; get-alert, dispose-alert, get-rights-request
+ *   and remove-entry 404 for an id nothing has, after their reads.
  */
 export function firstInvocation(bundle: Pick<FunctionBundle, 'fn'>): {
   event: unknown;

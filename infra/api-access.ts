@@ -32,7 +32,8 @@ const AUDIT_APPEND: TableGrant = { table: 'audit', actions: ['dynamodb:PutItem']
  * file names: they all run the `SubjectRights` service over `DynamoSubjectData` (the subject's
  * item, links and controls: GetItem, BatchGetItem, UpdateItem, PutItem, DeleteItem; receipts:
  * PutItem, GetItem), `DynamoSubjectAlerts` (Query on `bySubject`, and on the table BatchGetItem of
- * the alerts of the subject's own events and BatchWriteItem deletes) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.
+ * the alerts of the subject's own events and BatchWriteItem deletes), `DynamoEntityLists` (the
+ * subject's entries: BatchGetItem, DeleteItem) and the audit trail (PutItem). They pseudonymise the customer id, so they read the key.
  */
 export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
   grants: [
@@ -48,6 +49,8 @@ export const PRIVACY_SERVICE_ACCESS: FunctionAccess = {
     },
     { table: 'alerts', index: 'bySubject', actions: ['dynamodb:Query'] },
     { table: 'alerts', actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'] },
+    // The subject's list entries: access reads them (BatchGetItem), erasure removes them (DeleteItem).
+    { table: 'lists', actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem'] },
     AUDIT_APPEND,
   ],
   pseudonymKey: true,
@@ -74,13 +77,17 @@ export const ERASURE_ACCESS: FunctionAccess = {
  * Per function file (`functions/<name>.ts`), what its code calls:
  *
  * - `score-order`: `DynamoProfileStore.load`, one BatchGetItem per request (profiles, global
- *   counters, the subject's controls) and nothing else: the score route never writes;
+ *   counters, the subject's controls), and `DynamoEntityLists.lookup` beside it (one BatchGetItem
+ *   on the lists table), and nothing else: the score route never writes;
  * - the analysts' routes append to the audit trail (`DynamoAuditLog.append`, a conditional PutItem)
  *   before they serve, and may neither read nor change it; they read alerts through `gsi1`
  *   (`DynamoAlertRepository.list`/`each`), one alert by key (`get`), and close one with a
  *   conditional UpdateItem (`dispose`, then GetItem to tell 404 from 409); `get-alert` reads the
  *   subject's profile for its timeline (`load`);
  * - `list-audit` (admin) queries the audit trail and writes nothing;
+ * - the entity-list routes append to the audit trail first; `list-entries` queries the lists'
+ *   `byCreated` index and signs its cursors (the key), `add-entry` puts an entry (and
+ *   pseudonymises a raw value: the key), `remove-entry` deletes one (DeleteItem, returning it);
  * - the two listings (`list-alerts`, `list-audit`) sign their cursors with a key derived from the
  *   pseudonymisation key (`src/api/cursors.ts`), so they read it;
  * - `erase-subject`: {@link ERASURE_ACCESS};
@@ -88,7 +95,10 @@ export const ERASURE_ACCESS: FunctionAccess = {
  */
 export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'score-order': {
-    grants: [{ table: 'profiles', actions: ['dynamodb:BatchGetItem'] }],
+    grants: [
+      { table: 'profiles', actions: ['dynamodb:BatchGetItem'] },
+      { table: 'lists', actions: ['dynamodb:BatchGetItem'] },
+    ],
     pseudonymKey: true,
     ipData: true,
   },
@@ -119,6 +129,21 @@ export const API_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'list-audit': {
     grants: [{ table: 'audit', actions: ['dynamodb:Query'] }],
     pseudonymKey: true,
+    ipData: false,
+  },
+  'list-entries': {
+    grants: [{ table: 'lists', index: 'byCreated', actions: ['dynamodb:Query'] }, AUDIT_APPEND],
+    pseudonymKey: true,
+    ipData: false,
+  },
+  'add-entry': {
+    grants: [{ table: 'lists', actions: ['dynamodb:PutItem'] }, AUDIT_APPEND],
+    pseudonymKey: true,
+    ipData: false,
+  },
+  'remove-entry': {
+    grants: [{ table: 'lists', actions: ['dynamodb:DeleteItem'] }, AUDIT_APPEND],
+    pseudonymKey: false,
     ipData: false,
   },
   'erase-subject': ERASURE_ACCESS,

@@ -47,6 +47,8 @@ export const CONSUMER_TABLE_ACTIONS: Partial<Record<TableRole, readonly string[]
   // One UpdateItem per alert, so that a redelivery never resets an analyst's disposition.
   alerts: ['dynamodb:UpdateItem'],
   deadLetters: ['dynamodb:BatchWriteItem'],
+  // The batch's list entries (PrefetchedLists over DynamoEntityLists.lookup): BatchGetItem.
+  lists: ['dynamodb:BatchGetItem'],
 };
 
 export interface PipelineProps {

@@ -11,7 +11,7 @@ const TAG_BYTES = 32;
  * by that listing with that filter only.
  */
 export interface CursorScope {
-  listing: 'alerts' | 'audit';
+  listing: 'alerts' | 'audit' | 'lists';
   filter: Record<string, string | number | undefined>;
 }
 

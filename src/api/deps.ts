@@ -18,6 +18,7 @@ import { dynamoClient } from '../shared/aws.ts';
 import { ENV, readEnv, readJsonEnv, tablesFromEnv } from '../shared/env.ts';
 import { resolveConfig } from '../rules/config.ts';
 import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
+import { DynamoEntityLists } from '../shared/dynamo/entity-lists.ts';
 import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { DynamoReceiptStore } from '../shared/dynamo/receipts.ts';
@@ -28,6 +29,7 @@ import type { AlertsDeps, ListingDeps } from './alerts.ts';
 import { DynamoAuditLog } from '../shared/dynamo/audit.ts';
 import { CursorSigner } from './cursors.ts';
 import type { RightsDeps } from './rights.ts';
+import type { ListsDeps } from './lists.ts';
 import type { FailPolicy, ScoreDeps } from './score.ts';
 
 /**
@@ -59,9 +61,11 @@ export async function scoreDepsFromEnv(): Promise<ScoreDeps> {
   const config = resolveConfig(readJsonEnv(ENV.detectionConfig) ?? {});
   const key = await loadPseudonymKey();
   const client = dynamoClient({ maxAttempts: 1, requestTimeoutMs: budgetMs });
+  const tables = tablesFromEnv();
   return {
     // The score reads profiles and never writes them (the stream counts the order).
-    store: new DynamoProfileStore({ client, table: tablesFromEnv().profiles, writes: false }),
+    store: new DynamoProfileStore({ client, table: tables.profiles, writes: false }),
+    lists: new DynamoEntityLists({ client, table: tables.lists }),
     pseudonymiser: new Pseudonymiser(key),
     config,
     budgetMs,
@@ -103,6 +107,28 @@ export async function listingDepsFromEnv(): Promise<ListingDeps> {
 }
 
 /**
+ * The entity-list routes' dependencies: the lists, the audit trail, the pseudonymiser (entries
+ * given by raw value) and the listing's cursor signer.
+ *
+ * @example
+ * ```ts
+ * const deps = once(listsDepsFromEnv);
+ * export const handler = apiHandler(ROUTES.addEntry, async ({ caller, body }) => addEntry(await deps(), caller, body));
+ * ```
+ */
+export async function listsDepsFromEnv(): Promise<ListsDeps> {
+  const names = tablesFromEnv();
+  const client = dynamoClient();
+  const key = await loadPseudonymKey();
+  return {
+    lists: new DynamoEntityLists({ client, table: names.lists }),
+    audit: new DynamoAuditLog({ client, table: names.audit }),
+    pseudonymiser: new Pseudonymiser(key),
+    cursors: new CursorSigner(key),
+  };
+}
+
+/**
  * The customers'-rights routes' dependencies: the subject-data store (profiles), receipts,
  * the subject's alerts, the audit trail, and the pseudonymiser (the key as the score endpoint
  * reads it).
@@ -138,6 +164,7 @@ export async function rightsDepsFromEnv(): Promise<RightsDeps> {
       ...(records ? { records } : {}),
     }),
     pseudonymiser: new Pseudonymiser(key),
+    lists: new DynamoEntityLists({ client, table: names.lists }),
   });
   return { rights, receipts, audit: new DynamoAuditLog({ client, table: names.audit }) };
 }

@@ -10,6 +10,7 @@ import { AlertNotFoundError, AlreadyDisposedError, InvalidCursorError } from '..
 import { ENV, POWERTOOLS_ENV, readEnv } from '../shared/env.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import { InvalidAuditCursorError } from '../shared/ports/audit.ts';
+import { InvalidListCursorError } from '../shared/ports/entity-lists.ts';
 import { invalidCursor } from './cursors.ts';
 import { ApiError, bodyTooLarge, type Issue, invalidRequest, json, MAX_BODY_BYTES } from './errors.ts';
 import { type Caller, CallerSchema, iamCaller } from './roles.ts';
@@ -149,6 +150,7 @@ const ANSWERS: readonly (readonly [ErrorClass, (err: Error) => ApiError])[] = [
   [AlreadyDisposedError, () => new ApiError(409, 'ALREADY_DISPOSED', ALREADY_CLOSED, 'id')],
   [InvalidCursorError, invalidCursor],
   [InvalidAuditCursorError, invalidCursor],
+  [InvalidListCursorError, invalidCursor],
 ];
 
 /** The {@link ApiError} an error is answered with; undefined for an error no table row knows. */

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { OBJECTION_SCOPES, SIGNAL_KINDS } from '../shared/profile.ts';
+import { LIST_NAMES } from '../shared/ports/entity-lists.ts';
 
 /** A customer id as the event contract has it: 1–128 characters. */
 const customerId = z
@@ -49,6 +50,12 @@ export const ReceiptSchema = z
       .min(0)
       .optional()
       .describe("Invalid events of the customer's deleted with their sealed records (erasure)"),
+    listEntries: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("The analysts' allow and deny entries on the customer removed (erasure)"),
   })
   .strict();
 
@@ -77,5 +84,18 @@ export const ExportSchema = z
     alerts: z.array(Facts),
     suppressions: z.array(z.object({ scope: z.enum(OBJECTION_SCOPES), since: z.string() }).strict()),
     restrictions: z.array(z.object({ since: z.string() }).strict()),
+    listEntries: z
+      .array(
+        z
+          .object({
+            list: z.enum(LIST_NAMES),
+            reason: z.string(),
+            createdAt: z.string(),
+            expiresAt: z.string(),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe("The analysts' allow and deny entries on the customer, with their reasons"),
   })
   .strict();

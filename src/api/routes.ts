@@ -28,6 +28,13 @@ import {
   ReceiptSchema,
   SubjectPathSchema,
 } from './rights-schemas.ts';
+import {
+  AddEntryBodySchema,
+  EntryPathSchema,
+  ListEntriesQuerySchema,
+  ListEntriesSchema,
+  ListEntrySchema,
+} from './lists-schemas.ts';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';
@@ -117,6 +124,38 @@ export const ROUTES = {
     query: AuditQuerySchema,
     response: AuditListSchema,
     errors: [400],
+  },
+  listEntries: {
+    method: 'GET',
+    path: '/v1/lists/entries',
+    function: 'list-entries',
+    summary:
+      'The unexpired allow and deny entries, newest first, by list and entity kind; a cursor for the next page. Audited.',
+    roles: ['analyst', 'admin'],
+    query: ListEntriesQuerySchema,
+    response: ListEntriesSchema,
+    errors: [400],
+  },
+  addEntry: {
+    method: 'POST',
+    path: '/v1/lists/entries',
+    function: 'add-entry',
+    summary:
+      'Puts an entity on the allow or deny list with a reason and an expiry (at most 365 days), by pseudonym or by raw value (pseudonymised at once, never stored or echoed); replaces the entry of the same list and entity. The detection honours it from the next event: deny denies (ENTITY_DENIED), allow keeps the event at allow (ENTITY_ALLOWED). Audited.',
+    roles: ['analyst', 'admin'],
+    body: AddEntryBodySchema,
+    response: ListEntrySchema,
+    errors: [400],
+  },
+  removeEntry: {
+    method: 'DELETE',
+    path: '/v1/lists/entries/{entryId}',
+    function: 'remove-entry',
+    summary: 'Removes an entry before its expiry; answers the removed entry. Audited.',
+    roles: ['analyst', 'admin'],
+    params: EntryPathSchema,
+    response: ListEntrySchema,
+    errors: [400, 404],
   },
   objectToProfiling: {
     method: 'POST',

@@ -17,13 +17,13 @@ import { ROLES } from '../shared/roles.ts';
 // Building blocks
 // ---------------------------------------------------------------------------
 
-const timestamp = z
+export const timestamp = z
   .string({ error: 'expected RFC 3339 timestamp, e.g. 2026-11-24T09:15:02Z' })
   .refine((s) => !Number.isNaN(rfc3339ToMs(s)), {
     error: 'expected RFC 3339 timestamp, e.g. 2026-11-24T09:15:02Z',
   });
 
-const wholeNumber = (min: number, max: number) => {
+export const wholeNumber = (min: number, max: number) => {
   const error = `expected a whole number ${min}–${max}`;
   return z
     .string({ error })
@@ -31,10 +31,10 @@ const wholeNumber = (min: number, max: number) => {
     .meta({ pattern: '^\\d+$', description: `${min}–${max}` });
 };
 
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.join(', ')}` });
 
-const cursor = z
+export const cursor = z
   .string({ error: 'expected the cursor of the previous page' })
   .regex(/^[A-Za-z0-9_-]{1,2048}$/, { error: 'expected the cursor of the previous page' });
 

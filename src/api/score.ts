@@ -3,6 +3,7 @@ import type { DetectionConfig } from '../rules/config.ts';
 import { Detector, type ProfileReader, type ReadOnlyDetector } from '../pipeline/detector.ts';
 import { logger, metrics } from '../shared/observability.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
+import type { EntityListReader } from '../shared/ports/entity-lists.ts';
 import { ApiError } from './errors.ts';
 import type { ScoreResponse } from './schemas.ts';
 
@@ -20,6 +21,8 @@ export interface ScoreDeps {
   store: ProfileReader;
   pseudonymiser: Pseudonymiser;
   config: DetectionConfig;
+  /** The analysts' allow and deny entries, read with the profiles within the budget. Default: none. */
+  lists?: EntityListReader;
   /** From the request's arrival to the answer, ms. */
   budgetMs: number;
   failPolicy: FailPolicy;

@@ -2,21 +2,11 @@ import { LOCAL_STACK_FILE } from '../local/stack.ts';
 import { DEFAULT_REGION } from '../shared/aws.ts';
 import { DEFAULT_LOCAL_KEY_FILE } from '../shared/keys.ts';
 import type { DynamoDeadLetters } from '../shared/dynamo/dead-letters.ts';
-import { Command, type HelpConfiguration } from 'commander';
+import { Command } from 'commander';
 import { redriveCommand } from './dead-letters-redrive.ts';
 import { withDeadLetters } from './dead-letters-store.ts';
-import { withExitStatus } from './options.ts';
+import { WITH_PARENT_OPTIONS, withExitStatus } from './options.ts';
 import { ENV } from '../shared/env.ts';
-
-/**
- * The help of a subcommand lists the options of `vigil dead-letters` too (under "Global Options"),
- * but not `--version`, which belongs to `vigil` alone.
- * https://github.com/tj/commander.js/blob/master/docs/help-in-depth.md
- */
-const WITH_PARENT_OPTIONS: HelpConfiguration = {
-  showGlobalOptions: true,
-  visibleGlobalOptions: (command) => command.parent?.options.filter((option) => !option.hidden) ?? [],
-};
 
 /** `vigil dead-letters`: lists the invalid stream records, and redrives one after a fix. */
 export const deadLettersCommand = (): Command => {

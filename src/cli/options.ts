@@ -1,4 +1,4 @@
-import { CommanderError, InvalidArgumentError } from 'commander';
+import { CommanderError, type HelpConfiguration, InvalidArgumentError } from 'commander';
 
 /**
  * Commander's parser of a whole-number option value: commander names the option and the value
@@ -35,3 +35,13 @@ export const withExitStatus =
     const status = await action(...args);
     if (status !== 0) throw new CommanderError(status, EXIT_STATUS, `exit status ${status}`);
   };
+
+/**
+ * The help of a subcommand lists its parent's options too (under "Global Options"), as those of
+ * `vigil dead-letters` and `vigil lists` do, but not `--version`, which belongs to `vigil` alone.
+ * https://github.com/tj/commander.js/blob/master/docs/help-in-depth.md
+ */
+export const WITH_PARENT_OPTIONS: HelpConfiguration = {
+  showGlobalOptions: true,
+  visibleGlobalOptions: (command) => command.parent?.options.filter((option) => !option.hidden) ?? [],
+};

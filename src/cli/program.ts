@@ -4,6 +4,7 @@ import { ensureIpData } from '../ip-data-builder/build.ts';
 import { calibrateCommand } from './calibrate.ts';
 import { deadLettersCommand } from './dead-letters.ts';
 import { demoCommand } from './demo.ts';
+import { listsCommand } from './lists.ts';
 import { replayCommand } from './replay.ts';
 import { sendCommand } from './send.ts';
 import { startCommand } from './start.ts';
@@ -17,6 +18,7 @@ const COMMANDS: { command: () => Command; scores: boolean }[] = [
   { command: calibrateCommand, scores: false },
   { command: deadLettersCommand, scores: false },
   { command: demoCommand, scores: true },
+  { command: listsCommand, scores: false },
   { command: replayCommand, scores: true },
   { command: sendCommand, scores: false },
   { command: startCommand, scores: true },

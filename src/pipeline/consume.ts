@@ -14,6 +14,8 @@ import type { DecisionLog } from '../shared/ports/decisions.ts';
 import { forgetControlled } from '../rights/subject-rights.ts';
 import type { Pseudonymiser, SubjectPseudonym } from '../shared/pseudonymise.ts';
 import { BatchingProfileStore } from './batching-store.ts';
+import { PrefetchedLists, listedEntitiesOf } from './lists.ts';
+import type { EntityListReader, EntityRef } from '../shared/ports/entity-lists.ts';
 import {
   DEAD_LETTER_EXCERPT_BYTES,
   type DeadLetter,
@@ -64,6 +66,8 @@ export interface ConsumeDeps {
    * that exercise only the detection) there is no check.
    */
   subjects?: Pick<SubjectDataStore, 'controls' | 'retract'>;
+  /** The analysts' allow and deny entries, read once per batch ({@link PrefetchedLists}). Default: none. */
+  lists?: EntityListReader;
   /**
    * Seals the raw bytes of an invalid record (and an excerpt of them) into its dead letter, for a
    * redrive after a fix. Without it a dead letter keeps only the record's hash.
@@ -127,10 +131,12 @@ export async function consumeBatch(
 
   const decoded = records.map((record) => decode(record, now()));
   const store = new BatchingProfileStore(deps.store, deps.decisions, now);
-  await prefetch(store, decoded, deps.pseudonymiser, deps.config.clients);
+  const lists = deps.lists && new PrefetchedLists(deps.lists);
+  await prefetch({ store, lists, now: now() }, decoded, deps.pseudonymiser, deps.config.clients);
   const detector = new Detector({
     store,
     decisions: store,
+    ...(lists ? { lists } : {}),
     pseudonymiser: deps.pseudonymiser,
     config: deps.config,
     now,
@@ -210,16 +216,18 @@ function decode(record: StreamRecord, nowMs: number): Decoded {
 }
 
 /**
- * Reads every profile and decision the batch's valid records need, as of its earliest event.
- * Best effort: what it cannot read, each event reads itself (and fails at its own record).
+ * Reads every profile, decision and list entry the batch's valid records need, the profiles as of
+ * its earliest event, the entries as of `now`. Best effort: what it cannot read, each event reads
+ * itself (and fails at its own record).
  */
 async function prefetch(
-  store: BatchingProfileStore,
+  batch: { store: BatchingProfileStore; lists: PrefetchedLists | undefined; now: number },
   decoded: Decoded[],
   pseudonymiser: Pseudonymiser,
   clients: KnownClients,
 ) {
   const keys: ProfileKey[] = [];
+  const entities: EntityRef[] = [];
   const eventIds: string[] = [];
   let earliest = Infinity;
   try {
@@ -227,13 +235,18 @@ async function prefetch(
       if (!parsed.ok) continue;
       const facts = toFacts(parsed.event, parsed.occurredAtMs, pseudonymiser, clients);
       keys.push(...profileKeysOf(facts));
+      entities.push(...listedEntitiesOf(facts));
       eventIds.push(facts.eventId);
       earliest = Math.min(earliest, facts.at);
     }
   } catch {
     return;
   }
-  if (eventIds.length > 0) await store.prefetch(keys, earliest, eventIds);
+  if (eventIds.length === 0) return;
+  await Promise.all([
+    batch.store.prefetch(keys, earliest, eventIds),
+    batch.lists?.prefetch(entities, batch.now),
+  ]);
 }
 
 function deadLetter(

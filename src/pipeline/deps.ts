@@ -5,6 +5,7 @@ import { logger, metrics } from '../shared/observability.ts';
 import { deadLetterRecordsFromEnv } from '../shared/sealed-records.ts';
 import { DynamoDecisionLog } from '../shared/dynamo/decisions.ts';
 import { DynamoProfileStore } from '../shared/dynamo/profiles.ts';
+import { DynamoEntityLists } from '../shared/dynamo/entity-lists.ts';
 import { DynamoSubjectData } from '../shared/dynamo/subject-data.ts';
 import { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { loadPseudonymKey } from '../shared/secrets.ts';
@@ -41,6 +42,7 @@ export async function consumeDepsFromEnv(): Promise<ConsumeDeps> {
     store: new DynamoProfileStore({ client, table: tables.profiles }),
     decisions: new DynamoDecisionLog({ client, table: tables.decisions }),
     subjects: new DynamoSubjectData({ client, table: tables.profiles }),
+    lists: new DynamoEntityLists({ client, table: tables.lists }),
     pseudonymiser,
     config,
     alerts: new DynamoAlertWriter({ client, table: tables.alerts }),

@@ -18,6 +18,9 @@ import type { ProfileStore } from '../shared/ports/profiles.ts';
 import type { DecisionLog } from '../shared/ports/decisions.ts';
 import { readsShopWide } from '../rules/shop-wide.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
+import type { EntityListReader, ListEntry } from '../shared/ports/entity-lists.ts';
+import { applyListEntries } from '../rules/lists.ts';
+import { listedEntitiesOf } from './lists.ts';
 
 /** How long a decision is remembered for duplicate deliveries (Kinesis keeps records up to 7 days; 365 at most). */
 export const DECISION_MEMORY_DAYS = 8;
@@ -42,7 +45,12 @@ export interface ReadOnlyDetectorDeps {
   store: ProfileReader;
   pseudonymiser: Pseudonymiser;
   config: DetectionConfig;
-  /** The processing clock, only used to reject events from the future. */
+  /**
+   * The analysts' allow and deny entries, read with the profiles (and failing as their read
+   * fails). Entries expire by the processing clock. Default: none.
+   */
+  lists?: EntityListReader;
+  /** The processing clock: it rejects events from the future and expires list entries. */
   now?: () => number;
 }
 
@@ -59,10 +67,18 @@ export interface DetectorDeps extends ReadOnlyDetectorDeps {
 
 export interface AssessOptions {
   /**
-   * Wraps the profile read, e.g. to bound it by a time budget. What it rejects with is returned
-   * as `unread`, and the event is decided on the rules that need no profile.
+   * Wraps the read of the profiles and list entries, e.g. to bound it by a time budget. What it
+   * rejects with is returned as `unread`, and the event is decided on the rules that need no profile.
    */
-  read?: (reading: Promise<ProfileSnapshot>) => Promise<ProfileSnapshot>;
+  read?: <T>(reading: Promise<T>) => Promise<T>;
+}
+
+const NO_ENTRIES: readonly ListEntry[] = [];
+
+/** What the detection reads for an event: its profiles and its entities' list entries. */
+interface Loaded {
+  snapshot: ProfileSnapshot;
+  entries: readonly ListEntry[];
 }
 
 /** A detector that only reads: see {@link Detector.readOnly}. */
@@ -82,10 +98,14 @@ export type ReadOnlyDetector = Pick<Detector, 'assess' | 'rulesetVersion'>;
  * ```
  */
 export class Detector {
-  readonly #deps: Required<DetectorDeps>;
+  readonly #deps: Required<Omit<DetectorDeps, 'lists'>> & Pick<DetectorDeps, 'lists'>;
 
   constructor(deps: DetectorDeps) {
-    this.#deps = { ...deps, now: deps.now ?? Date.now, onDecided: deps.onDecided ?? (() => {}) };
+    this.#deps = {
+      ...deps,
+      now: deps.now ?? Date.now,
+      onDecided: deps.onDecided ?? (() => {}),
+    };
   }
 
   /**
@@ -126,14 +146,14 @@ export class Detector {
     if (!parsed.ok) return invalid(parsed);
     const facts = this.#factsOf(parsed);
     const reading = this.#load(facts, profileKeysOf(facts));
-    let snapshot: ProfileSnapshot;
+    let loaded: Loaded;
     try {
-      snapshot = await (options.read ? options.read(reading) : reading);
+      loaded = await (options.read ? options.read(reading) : reading);
     } catch (error) {
       const unread = error instanceof Error ? error : new Error(String(error));
       return { kind: 'decision', decision: this.#profileFree(facts), unread };
     }
-    return { kind: 'decision', decision: this.#decideOn(facts, snapshot).decision };
+    return { kind: 'decision', decision: this.#decideOn(facts, loaded).decision };
   }
 
   async #handle(parsed: ParseResult): Promise<ProcessResult> {
@@ -156,25 +176,34 @@ export class Detector {
     return toFacts(parsed.event, parsed.occurredAtMs, this.#deps.pseudonymiser, this.#deps.config.clients);
   }
 
-  #load(facts: EventFacts, keys: readonly ProfileKey[]): Promise<ProfileSnapshot> {
-    return this.#deps.store.load(keys, facts.at, { shopWide: readsShopWide(facts.type) });
+  /**
+   * The profiles and the list entries, read side by side: the slower of the two sets the time.
+   * Without lists (replay, evaluation) the profile read is all: nothing is spent per event on them.
+   */
+  async #load(facts: EventFacts, keys: readonly ProfileKey[]): Promise<Loaded> {
+    const { store, lists, now } = this.#deps;
+    const reading = store.load(keys, facts.at, { shopWide: readsShopWide(facts.type) });
+    if (!lists) return { snapshot: await reading, entries: NO_ENTRIES };
+    const [snapshot, entries] = await Promise.all([reading, lists.lookup(listedEntitiesOf(facts), now())]);
+    return { snapshot, entries };
   }
 
   /**
    * The subject's controls, then the rules: on the loaded profiles, or, when the subject's
    * objection or restriction covers the event's kind, on none (`profiled` false: nothing may be
-   * stored of it either).
+   * stored of it either). The list entries apply to either decision (src/rules/lists.ts).
    */
-  #decideOn(facts: EventFacts, snapshot: ProfileSnapshot): { decision: Decision; profiled: boolean } {
+  #decideOn(facts: EventFacts, { snapshot, entries }: Loaded): { decision: Decision; profiled: boolean } {
     const controls = facts.subject ? snapshot.controls?.get(facts.subject) : undefined;
     const kind = signalKindOf(facts);
     if (!controlledKinds(controls).includes(kind)) {
-      return { decision: decide(facts, snapshot, this.#deps.config), profiled: true };
+      const decision = decide(facts, snapshot, this.#deps.config);
+      return { decision: applyListEntries(decision, entries), profiled: true };
     }
     // Forget, and keep forgetting: scored on what needs no profile, and nothing is stored.
     const decision = this.#profileFree(facts);
     decision.reasons.push(suppressedReason(controls!, kind));
-    return { decision, profiled: false };
+    return { decision: applyListEntries(decision, entries), profiled: false };
   }
 
   /** The decision of the rules that need no stored profile. */

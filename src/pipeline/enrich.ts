@@ -9,6 +9,7 @@ import { agentFamily } from '../shared/login-waves.ts';
 import { parseClientIp } from '../shared/ip.ts';
 import { hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
+import { usernameKey } from '../shared/entity-values.ts';
 
 const DAY_MS = 86_400_000;
 /** User agents repeat across events: their classification is kept. */
@@ -129,8 +130,7 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients
 
   switch (event.type) {
     case 'login':
-      // Usernames are case-insensitive e-mail addresses or names at the shop: one account, one pseudonym.
-      facts.username = p.of('username', event.login.username.trim().toLowerCase());
+      facts.username = p.of('username', usernameKey(event.login.username));
       facts.login = { outcome: event.login.outcome };
       if (event.login.failureReason) facts.login.failureReason = event.login.failureReason;
       if (event.login.method) facts.login.method = event.login.method;

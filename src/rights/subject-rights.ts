@@ -13,6 +13,7 @@ import type { Pseudonymiser, SubjectPseudonym } from '../shared/pseudonymise.ts'
 import type { SubjectAlerts } from '../shared/ports/alerts.ts';
 import type { SubjectDeadLetters } from '../shared/ports/dead-letters.ts';
 import type { ReceiptStore, RightsReceipt } from '../shared/ports/receipts.ts';
+import { type EntityLists, LIST_NAMES, type ListEntry, entryIdOf } from '../shared/ports/entity-lists.ts';
 
 export interface SubjectRightsDeps {
   store: SubjectDataStore;
@@ -22,6 +23,11 @@ export interface SubjectRightsDeps {
   alerts: SubjectAlerts;
   deadLetters: SubjectDeadLetters;
   pseudonymiser: Pseudonymiser;
+  /**
+   * The analysts' allow and deny entries: erasure removes those on the subject, access shows
+   * them. Without it (tests of the profiles alone) neither does.
+   */
+  lists?: Pick<EntityLists, 'lookup' | 'remove'>;
   /** Epoch ms. Default `Date.now`. */
   now?: () => number;
 }
@@ -46,6 +52,8 @@ export interface SubjectExport {
   alerts: Record<string, unknown>[];
   suppressions: { scope: ObjectionScope; since: string }[];
   restrictions: { since: string }[];
+  /** The analysts' entries on the subject (who made them is left out), when the lists are kept. */
+  listEntries?: Pick<ListEntry, 'list' | 'reason' | 'createdAt' | 'expiresAt'>[];
 }
 
 /**
@@ -89,7 +97,8 @@ const PLAIN_WORDS =
   'profile and in the profiles of the networks, devices and payment instruments it involved (heldIn), so that ' +
   'misuse of your account from elsewhere can be noticed. Alerts are events the rules found suspicious, with the ' +
   'reasons. Suppressions are your objections (what is never stored again); restrictions keep your data aside, ' +
-  'unused, until lifted.';
+  "unused, until lifted. List entries are the shop analysts' standing decisions to always allow or always deny " +
+  'your events, with their reason, until they expire.';
 
 /**
  * The customers' rights over what Vigil stores, carried out in seconds: objection, access,
@@ -104,7 +113,7 @@ const PLAIN_WORDS =
  * ```
  */
 export class SubjectRights {
-  readonly #deps: Required<SubjectRightsDeps>;
+  readonly #deps: Required<Omit<SubjectRightsDeps, 'lists'>> & Pick<SubjectRightsDeps, 'lists'>;
 
   constructor(deps: SubjectRightsDeps) {
     this.#deps = { now: Date.now, ...deps };
@@ -185,12 +194,14 @@ export class SubjectRights {
     await store.setControls(subject, objection ? { objection } : {});
     const erasedAlerts = await alerts.eraseSubject(subject, eventIds);
     const erasedDeadLetters = await deadLetters.eraseSubject(subject, customerId);
+    const erasedEntries = await this.#eraseEntries(subject);
     return this.#receipt({
       request: 'erasure',
       subject,
       ...counts,
       alerts: erasedAlerts,
       deadLetters: erasedDeadLetters,
+      ...(erasedEntries === undefined ? {} : { listEntries: erasedEntries }),
     });
   }
 
@@ -199,10 +210,11 @@ export class SubjectRights {
     const subject = this.subjectOf(customerId);
     const { store, alerts } = this.#deps;
     const now = this.#deps.now();
-    const [held, aside, controls] = await Promise.all([
+    const [held, aside, controls, entries] = await Promise.all([
       store.observationsOf(subject, now),
       store.heldAside(subject),
       store.controls([subject]),
+      this.#deps.lists?.lookup([{ kind: 'subject', entity: subject }], now),
     ]);
     const alertList = await alerts.ofSubject(subject, [
       ...new Set([...held, ...aside].map((h) => h.observation.eventId)),
@@ -225,7 +237,28 @@ export class SubjectRights {
         ? [{ scope: c.objection.scope, since: new Date(c.objection.at).toISOString() }]
         : [],
       restrictions: c.restriction ? [{ since: new Date(c.restriction.at).toISOString() }] : [],
+      ...(entries
+        ? {
+            listEntries: entries.map(({ list, reason, createdAt, expiresAt }) => ({
+              list,
+              reason,
+              createdAt,
+              expiresAt,
+            })),
+          }
+        : {}),
     };
+  }
+
+  /** Removes the subject's allow and deny entries: how many there were (undefined without lists). */
+  async #eraseEntries(subject: SubjectPseudonym): Promise<number | undefined> {
+    const { lists } = this.#deps;
+    if (!lists) return undefined;
+    const now = this.#deps.now();
+    const removed = await Promise.all(
+      LIST_NAMES.map((list) => lists.remove(entryIdOf({ list, kind: 'subject', entity: subject }), now)),
+    );
+    return removed.filter((entry) => entry !== undefined).length;
   }
 
   /** The event ids of every signal of the subject, set aside or not, expired or not. */

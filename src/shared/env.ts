@@ -39,6 +39,7 @@ export const TABLE_ENV = {
   alerts: 'TABLE_ALERTS',
   deadLetters: 'TABLE_DEAD_LETTERS',
   audit: 'TABLE_AUDIT',
+  lists: 'TABLE_LISTS',
 } as const satisfies Record<TableRole, string>;
 
 /**

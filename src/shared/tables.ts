@@ -4,7 +4,7 @@ import type { CreateTableCommandInput, UpdateTimeToLiveCommandInput } from '@aws
  * The DynamoDB tables of Vigil, as plain data: the one definition that the CDK
  * stack and the local (dynalite) stack both build their tables from.
  */
-export const TABLE_ROLES = ['profiles', 'decisions', 'alerts', 'deadLetters', 'audit'] as const;
+export const TABLE_ROLES = ['profiles', 'decisions', 'alerts', 'deadLetters', 'audit', 'lists'] as const;
 export type TableRole = (typeof TABLE_ROLES)[number];
 
 /** A key attribute: its name and DynamoDB scalar type (`S` string, `N` number, `B` binary). */
@@ -122,6 +122,27 @@ export const TABLES: Readonly<Record<TableRole, TableDefinition>> = {
     suffix: 'audit',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
+    billing: 'PAY_PER_REQUEST',
+    ttlAttribute: TTL_ATTRIBUTE,
+  },
+  /**
+   * The analysts' allow and deny entries (src/shared/dynamo/entity-lists.ts): one item per list
+   * and entity (`pk` = the entry id `<list>.<kind>.<pseudonym>`), so that the detection reads an
+   * event's entries by key in one BatchGetItem; `ttl` = the entry's expiry. The index `byCreated`
+   * lists every entry newest first (`gsi1pk` = `entry`, one partition: entries are made by hand,
+   * a few per minute at most; `gsi1sk` = `<createdAt>#<entry id>`).
+   */
+  lists: {
+    role: 'lists',
+    suffix: 'lists',
+    partitionKey: { name: 'pk', type: 'S' },
+    indexes: [
+      {
+        name: 'byCreated',
+        partitionKey: { name: 'gsi1pk', type: 'S' },
+        sortKey: { name: 'gsi1sk', type: 'S' },
+      },
+    ],
     billing: 'PAY_PER_REQUEST',
     ttlAttribute: TTL_ATTRIBUTE,
   },

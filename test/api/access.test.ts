@@ -23,6 +23,18 @@ const REQUESTS: Record<RouteId, { path?: string; body?: unknown; status: number 
   disposeAlert: { path: '/v1/alerts/no-such-alert/disposition', body: { verdict: 'fraud' }, status: 404 },
   getRuleStats: { status: 200 },
   listAudit: { status: 200 },
+  listEntries: { status: 200 },
+  addEntry: {
+    body: {
+      list: 'deny',
+      kind: 'ip',
+      value: '203.0.113.9',
+      reason: 'access test',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+    status: 200,
+  },
+  removeEntry: { path: '/v1/lists/entries/deny.ip.v1:AAAAAAAAAAAAAAAAAAAAAA', status: 404 },
   objectToProfiling: { body: { customerId: 'C9000001', scope: 'profiling' }, status: 200 },
   getRightsRequest: { path: '/v1/privacy/requests/6f1c2a9e-0b7d-4e57-9a51-3d2f0c8e4b10', status: 404 },
   exportSubject: { path: '/v1/subjects/C9000001/export', status: 200 },

@@ -145,7 +145,7 @@ describe('the API bundles', () => {
   it('start without geo data where none is shipped: each other function answers a caller its route allows from DynamoDB, the authorizer names an API key caller', () => {
     // Prepare: 404 where the request names an id nothing has
     const others = bundles.filter((b) => !['consume-events', 'score-order'].includes(b.fn));
-    const notFound = ['get-alert', 'dispose-alert', 'get-rights-request'];
+    const notFound = ['get-alert', 'dispose-alert', 'get-rights-request', 'remove-entry'];
 
     // Act
     const answers = others.map(

@@ -95,6 +95,7 @@ describe('local stack', () => {
             alerts: 'vigil-local-alerts',
             deadLetters: 'vigil-local-dead-letters',
             audit: 'vigil-local-audit',
+            lists: 'vigil-local-lists',
           },
         },
         apiUrl: stack.apiUrl,

@@ -76,6 +76,7 @@ describe('tablesFromEnv', () => {
       alerts: 'vigil-dev-alerts',
       deadLetters: 'letters',
       audit: 'vigil-dev-audit',
+      lists: 'vigil-dev-lists',
     });
   });
 

@@ -66,4 +66,8 @@ export const COMMAND_OPTIONS: Record<string, string[]> = {
   ],
   'dead-letters list': ['--table <name>', '--endpoint <url>'],
   'dead-letters redrive': ['--stream <name>', '--kinesis-endpoint <url>', '--dry-run', '--table <name>'],
+  lists: ['--api-url <url>', '--token <token>'],
+  'lists ls': ['--list <list>', '--kind <kind>', '--api-url <url>'],
+  'lists add': ['--days <n>', '--pseudonym', '--token <token>'],
+  'lists remove': ['--api-url <url>'],
 };

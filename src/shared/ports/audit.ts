@@ -4,7 +4,7 @@ import type { Role } from '../roles.ts';
 /** Audit entries are kept 400 days: a year of look-back for investigations, plus a margin. */
 export const AUDIT_RETENTION_DAYS = 400;
 
-/** What was done: every analyst read and disposition, and every customers'-rights request. */
+/** What was done: every analyst read and disposition, every list read and change, and every customers'-rights request. */
 export const AUDIT_ACTIONS = [
   'alerts.list',
   'alert.read',
@@ -16,6 +16,9 @@ export const AUDIT_ACTIONS = [
   'subject.erase',
   'subject.export',
   'subject.receipt',
+  'lists.list',
+  'lists.add',
+  'lists.remove',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -19,6 +19,8 @@ export interface RightsReceipt {
   alerts?: number;
   /** Dead letters deleted, each with its sealed record (erasure only). */
   deadLetters?: number;
+  /** The analysts' allow and deny entries on the subject removed (erasure only). */
+  listEntries?: number;
 }
 
 /** Where receipts are kept, so that `GET` on a receipt shows it. */
