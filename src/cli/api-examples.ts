@@ -37,7 +37,7 @@ export function apiExamples(stack: Pick<LocalStack, 'apiUrl' | 'tokens'>): strin
     '',
     '# score an order (order-flow)',
     curl('order-flow', `${json} -d '${JSON.stringify(order)}' ${stack.apiUrl}/v1/score`),
-    '# open alerts, newest first (analyst; filters: status, decision, eventType, reason, minScore, from, to)',
+    '# open alerts, newest first (analyst; filters: status, decision, eventType, reason, minScore, entity, from, to)',
     curl('analyst', `'${stack.apiUrl}/v1/alerts?status=open&limit=5'`),
     '# one alert with its subject timeline, then its disposition (analyst)',
     curl('analyst', `${stack.apiUrl}/v1/alerts/ALERT_ID`),
