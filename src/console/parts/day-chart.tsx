@@ -1,0 +1,45 @@
+/**
+ * A small chart of one rule over time: alerts raised per day, and the fraud and legitimate
+ * verdicts among them. uPlot (https://github.com/leeoniya/uPlot) draws it on a canvas; it is
+ * loaded with the scorecard only, so the queue's first load does not carry it.
+ */
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { RuleStats } from '../api.ts';
+
+type Day = RuleStats['rules'][number]['days'][number];
+
+export default function DayChart({ code, days }: { code: string; days: readonly Day[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!box.current) return;
+    const x = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
+    const plot = new uPlot(
+      {
+        width: 640,
+        height: 200,
+        scales: { x: { time: true } },
+        series: [
+          {},
+          { label: 'raised', stroke: '#1d4ed8', width: 2 },
+          { label: 'fraud', stroke: '#b91c1c', width: 2 },
+          { label: 'legitimate', stroke: '#047857', width: 2 },
+        ],
+      },
+      [x, days.map((d) => d.alerts), days.map((d) => d.fraud), days.map((d) => d.legitimate)],
+      box.current,
+    );
+    return () => plot.destroy();
+  }, [days]);
+  return (
+    <figure class="chart">
+      <div
+        ref={box}
+        role="img"
+        aria-label={`${code}: alerts raised, fraud and legitimate verdicts per day`}
+      />
+      <figcaption>{code} per day (UTC): raised, fraud, legitimate</figcaption>
+    </figure>
+  );
+}
