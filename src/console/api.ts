@@ -64,13 +64,18 @@ const MAX_LIST_REQUESTS = 10;
 /**
  * Up to `want` alerts of a filter from `cursor` on. The API may answer a selective filter with a
  * short, even empty, page and a cursor (its reads per page are bounded: docs/api.md, "Cursors"),
- * so the next pages are read until the view is full, the listing ends, or
- * {@link MAX_LIST_REQUESTS} requests were made.
+ * so the next pages are read until the view is full, the listing ends, or `maxRequests`
+ * (default {@link MAX_LIST_REQUESTS}) requests were made.
  */
-export async function listAlerts(filter: URLSearchParams, want: number, cursor?: string): Promise<AlertList> {
+export async function listAlerts(
+  filter: URLSearchParams,
+  want: number,
+  options: { cursor?: string | undefined; maxRequests?: number } = {},
+): Promise<AlertList> {
   const alerts: Alert[] = [];
-  let next = cursor;
-  for (let request = 0; request < MAX_LIST_REQUESTS && alerts.length < want; request++) {
+  let next = options.cursor;
+  const maxRequests = options.maxRequests ?? MAX_LIST_REQUESTS;
+  for (let request = 0; request < maxRequests && alerts.length < want; request++) {
     const query = new URLSearchParams(filter);
     query.set('limit', String(want - alerts.length));
     if (next) query.set('cursor', next);

@@ -1,41 +1,14 @@
 /**
- * The console's end-to-end harness: the console built from source into a folder of its own, the
- * local stack serving it, and Debian's Chromium driven by Playwright (playwright-core, no
- * downloaded browser; `.ci/run` installs the `chromium` package when it is missing).
+ * The console's end-to-end harness: events through the local stack, and axe-core in the page
+ * (building the console and launching Chromium: scripts/console-browser.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { type LocalStack } from '../../src/local/stack.ts';
 import { type PutRecord, putRecordsAll } from '../../src/shared/kinesis.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Headless, no sandbox (root in CI), and nothing that reaches outside the machine. */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-
-/** Builds the console from `src/console/` into `outDir` (not the shared `dist/console/`). */
-export async function buildConsole(outDir: string): Promise<void> {
-  await build({
-    configFile: fileURLToPath(new URL('../../src/console/vite.config.ts', import.meta.url)),
-    build: { outDir, emptyOutDir: true },
-    logLevel: 'silent',
-  });
-}
+export { buildConsole, launchChromium } from '../../scripts/console-browser.ts';
 
 /** Events through the stack's stream, consumed by the real consumer before this resolves. */
 export async function sendEvents(stack: LocalStack, events: readonly object[]): Promise<void> {

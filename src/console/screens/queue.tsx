@@ -17,7 +17,7 @@ const PAGE = 25;
 export function Queue({ params }: { params: URLSearchParams }) {
   const filter = filterQuery(params);
   const cursor = params.get('cursor') ?? undefined;
-  const list = useLoaded(`${filter}#${cursor}`, () => listAlerts(filter, PAGE, cursor));
+  const list = useLoaded(`${filter}#${cursor}`, () => listAlerts(filter, PAGE, { cursor }));
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState('');
   const alerts = list.data?.alerts ?? [];
