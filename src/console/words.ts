@@ -19,10 +19,13 @@ export const keyInWords = (key: string): string =>
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-/** An evidence or fact value as text: numbers grouped, yes/no, times in the analyst's locale. */
+/**
+ * An evidence or fact value as text: yes/no, times in the analyst's locale. Numbers as they are:
+ * some are identifiers (an ASN), which digit grouping would misrepresent.
+ */
 export function valueInWords(value: string | number | boolean): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return value.toLocaleString('en');
+  if (typeof value === 'number') return String(value);
   return ISO_TIME.test(value) ? when(value) : value;
 }
 

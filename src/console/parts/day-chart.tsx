@@ -10,11 +10,31 @@ import type { RuleStats } from '../api.ts';
 
 type Day = RuleStats['rules'][number]['days'][number];
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The rule's days and every day between them without alerts (zero), and a day of zero either
+ * side: the API lists the days with alerts only, and one day alone would draw as a point.
+ */
+function everyDay(days: readonly Day[]): Day[] {
+  if (days.length === 0) return [];
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const first = Date.parse(`${days[0]!.day}T00:00:00Z`) - DAY_MS;
+  const last = Date.parse(`${days[days.length - 1]!.day}T00:00:00Z`) + DAY_MS;
+  const all: Day[] = [];
+  for (let t = first; t <= last; t += DAY_MS) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    all.push(byDay.get(day) ?? { day, alerts: 0, fraud: 0, legitimate: 0 });
+  }
+  return all;
+}
+
 export default function DayChart({ code, days }: { code: string; days: readonly Day[] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!box.current) return;
-    const x = days.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
+    const series = everyDay(days);
+    const x = series.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000);
     const plot = new uPlot(
       {
         width: 640,
@@ -22,12 +42,12 @@ export default function DayChart({ code, days }: { code: string; days: readonly 
         scales: { x: { time: true } },
         series: [
           {},
-          { label: 'raised', stroke: '#1d4ed8', width: 2 },
-          { label: 'fraud', stroke: '#b91c1c', width: 2 },
-          { label: 'legitimate', stroke: '#047857', width: 2 },
+          { label: 'raised', stroke: '#1d4ed8', width: 2, points: { show: true, size: 7 } },
+          { label: 'fraud', stroke: '#b91c1c', width: 2, points: { show: true, size: 7 } },
+          { label: 'legitimate', stroke: '#047857', width: 2, points: { show: true, size: 7 } },
         ],
       },
-      [x, days.map((d) => d.alerts), days.map((d) => d.fraud), days.map((d) => d.legitimate)],
+      [x, series.map((d) => d.alerts), series.map((d) => d.fraud), series.map((d) => d.legitimate)],
       box.current,
     );
     return () => plot.destroy();
