@@ -39,10 +39,9 @@ try {
   await page.keyboard.press('Enter');
   await page.locator('table.timeline').waitFor();
   // Every linked entity's listing answered (a count of its other alerts, or an error).
-  await page.waitForFunction(() => {
-    const entities = [...document.querySelectorAll('.linked > li')];
-    return entities.length > 0 && entities.every((li) => li.querySelector(':scope > .muted, [role=alert]'));
-  });
+  await page.waitForFunction(
+    `[...document.querySelectorAll('.linked > li')].every((li) => li.querySelector(':scope > .muted, [role=alert]'))`,
+  );
   await page.screenshot({ path: `${OUT}alert.png`, fullPage: true });
 
   await page.goto(`${apiUrl}/console/rules`, { waitUntil: 'networkidle' });
