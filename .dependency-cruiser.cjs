@@ -86,6 +86,25 @@ module.exports = {
       to: { path: ENTRY, pathNot: '^functions/' },
     },
     {
+      name: 'console-talks-http-only',
+      severity: 'error',
+      comment:
+        'The analyst console runs in the browser and reaches the server over its HTTP APIs only: of the server it imports types (erased from the bundle), and its build config the folder it builds into.',
+      from: { path: layer('console'), pathNot: '^src/console/vite\\.config\\.ts$' },
+      to: {
+        path: '^(src|functions|infra|bench|scripts|bin)/',
+        pathNot: layer('console'),
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'server-never-imports-the-console',
+      severity: 'error',
+      comment: 'The console is a browser app: the server serves its built files, never its modules.',
+      from: { path: '^(src|functions|infra)/', pathNot: layer('console') },
+      to: { path: layer('console') },
+    },
+    {
       name: 'no-test-code-in-production',
       severity: 'error',
       comment: 'Test doubles and factories live under test/.',

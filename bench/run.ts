@@ -17,6 +17,10 @@
  *    stack, beside the same emulators' raw throughput, with DynamoDB requests
  *    and capacity units per event (bench/pipeline.ts).
  *
+ * Then the Lambda bundles' cold starts (bench/bundles.ts), the APIs (bench/api.ts), and the
+ * analyst console in Chromium: the queue's first-load JavaScript and the script time of opening
+ * an alert (bench/console.ts).
+ *
  * Input: the development set (eval/events.ndjson.gz in the shared data folder, VIGIL_SHARED_DIR:
  * bench/shared-data.ts) when it is there, else the generated demo traffic.
  *
@@ -46,6 +50,7 @@ import { compileKnownClients } from '../src/rules/known-clients.ts';
 import { profileKeysOf } from '../src/pipeline/observe.ts';
 import { readsShopWide } from '../src/rules/shop-wide.ts';
 import { INIT_TARGET_MS, INIT_TARGET_RSS_MIB, measureBundles } from './bundles.ts';
+import { benchConsole, CONSOLE_JS_TARGET_KB, OPEN_ALERT_TARGET_MS } from './console.ts';
 import { printCost, printScoreCost, usageFromPipeline, usageFromScore } from './cost.ts';
 import { devSetPath } from './shared-data.ts';
 import { MEMORY_PROFILES_DEFAULTS } from '../src/shared/memory/profiles.ts';
@@ -207,6 +212,12 @@ if (process.env.BENCH_API !== '0') {
   printScoreCost(usageFromScore({ msPerCall: Math.min(scoreAtRate.p50, scoreAtMax.p50), itemsPerCall }), log);
 } else skipped.push('APIs (BENCH_API=0)');
 
+// The analyst console in Chromium over the local stack with the demo traffic (bench/console.ts).
+if (process.env.BENCH_CONSOLE !== '0') {
+  recorder.section('Analyst console');
+  await benchConsole(log);
+} else skipped.push('Analyst console (BENCH_CONSOLE=0)');
+
 writeFileSync(
   RESULTS_FILE,
   formatResults({
@@ -221,6 +232,7 @@ writeFileSync(
       `cold start of the consumer and the score function: at most ${INIT_TARGET_MS} ms, under ${INIT_TARGET_RSS_MIB} MiB`,
       `score: p99 at most ${TARGET_P99_MS} ms at ${RATE} requests/s, counted on the runs the hypervisor left alone`,
       'score degraded (DynamoDB hung or refusing): every answer 200 and degraded, none 5xx',
+      `console: the queue's first load at most ${CONSOLE_JS_TARGET_KB} KB of compressed JavaScript; opening an alert under ${OPEN_ALERT_TARGET_MS} ms of script time`,
     ],
     sections: recorder.sections,
     skipped,

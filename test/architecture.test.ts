@@ -65,6 +65,9 @@ describe('the import rules', () => {
     ['src/shared/ip-data/load.ts', 'src/ip-data-builder/build.ts', 'runtime-never-imports-the-builder'],
     ['src/ip-data-builder/build.ts', 'src/pipeline/enrich.ts', 'ip-data-builder-imports-only-shared'],
     ['src/pipeline/detector.ts', 'test/support/memory.ts', 'no-test-code-in-production'],
+    ['src/console/api.ts', 'src/api/routes.ts', 'console-talks-http-only'],
+    ['src/console/screens/queue.ts', 'src/shared/dynamo/alerts.ts', 'console-talks-http-only'],
+    ['src/local/gateway.ts', 'src/console/app.ts', 'server-never-imports-the-console'],
   ])('refuses %s importing %s (%s)', async (from, to, rule) => {
     // Prepare
     const dir = tree(from, to);

@@ -97,6 +97,7 @@ export async function listAlerts(
   if (query.eventType) filter.eventType = query.eventType;
   if (query.reason) filter.reason = query.reason;
   if (query.minScore !== undefined) filter.minScore = Number(query.minScore);
+  if (query.entity) filter.entity = query.entity;
   const scope: CursorScope = { listing: 'alerts', filter: { ...filter } };
   const position = query.cursor === undefined ? undefined : deps.cursors.open(scope, query.cursor);
   await deps.audit.append({
@@ -207,25 +208,14 @@ export async function ruleStats(
 ): Promise<RuleStats> {
   const range = timeRange(query);
   await deps.audit.append({ ...who(caller), action: 'rules.stats', details: details(query) });
-  const byCode = new Map<string, RuleStats['rules'][number]>();
+  const byCode = new Map<string, RuleRow>();
   let alerts = 0;
   for await (const alert of deps.alerts.each(range)) {
     alerts++;
     for (const code of new Set(alert.reasons.filter((r) => !r.shadow && !r.within).map((r) => r.code))) {
       let row = byCode.get(code);
-      if (!row) {
-        row = {
-          code,
-          alerts: 0,
-          open: 0,
-          dispositions: { fraud: 0, legitimate: 0, unsure: 0 },
-          precision: null,
-        };
-        byCode.set(code, row);
-      }
-      row.alerts++;
-      if (alert.disposition) row.dispositions[alert.disposition.verdict]++;
-      else row.open++;
+      if (!row) byCode.set(code, (row = newRuleRow(code)));
+      countAlert(row, alert);
     }
   }
   const rules = [...byCode.values()]
@@ -234,10 +224,37 @@ export async function ruleStats(
       return {
         ...row,
         precision: judged === 0 ? null : Math.round((row.dispositions.fraud / judged) * 1000) / 1000,
+        days: [...row.days.values()].sort((a, b) => a.day.localeCompare(b.day)),
       };
     })
     .sort((a, b) => b.alerts - a.alerts || a.code.localeCompare(b.code));
   return { ...range, alerts, rules };
+}
+
+type RuleDay = RuleStats['rules'][number]['days'][number];
+/** A rule's counts while the alerts are read; its days by UTC day. */
+type RuleRow = Omit<RuleStats['rules'][number], 'days'> & { days: Map<string, RuleDay> };
+
+const newRuleRow = (code: string): RuleRow => ({
+  code,
+  alerts: 0,
+  open: 0,
+  dispositions: { fraud: 0, legitimate: 0, unsure: 0 },
+  precision: null,
+  days: new Map(),
+});
+
+/** Counts one alert the rule contributed points to, in the totals and in its day. */
+function countAlert(row: RuleRow, alert: StoredAlert): void {
+  const dayOf = alert.occurredAt.slice(0, 10);
+  let day = row.days.get(dayOf);
+  if (!day) row.days.set(dayOf, (day = { day: dayOf, alerts: 0, fraud: 0, legitimate: 0 }));
+  row.alerts++;
+  day.alerts++;
+  const verdict = alert.disposition?.verdict;
+  if (verdict === undefined) row.open++;
+  else row.dispositions[verdict]++;
+  if (verdict === 'fraud' || verdict === 'legitimate') day[verdict]++;
 }
 
 /** What an audit cursor holds besides the store's position: the range of its first page. */

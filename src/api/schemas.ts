@@ -112,6 +112,13 @@ export const ListAlertsQuerySchema = z
       .regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: 'expected a reason code such as BRUTE_FORCE' })
       .optional(),
     minScore: wholeNumber(0, 100).optional(),
+    entity: z
+      .string({ error: 'expected a pseudonym such as v1:AbCdEfGhIjKlMnOpQrStUv' })
+      .regex(/^v\d+:[A-Za-z0-9_-]{22}$/, { error: 'expected a pseudonym such as v1:AbCdEfGhIjKlMnOpQrStUv' })
+      .optional()
+      .describe(
+        'Alerts whose subject or one of whose entities is this pseudonym: the alerts a device, address or payment links',
+      ),
     from: timestamp.optional().describe('Event time from (inclusive)'),
     to: timestamp.optional().describe('Event time to (inclusive)'),
     limit: wholeNumber(1, 100).optional().describe('Alerts per page, default 25'),
@@ -222,6 +229,18 @@ export const RuleStatsSchema = z
             .number()
             .nullable()
             .describe('fraud / (fraud + legitimate) of its disposed alerts; null before any such verdict'),
+          days: z
+            .array(
+              z
+                .object({
+                  day: z.string().describe('UTC day of the event time, YYYY-MM-DD'),
+                  alerts: z.number().int(),
+                  fraud: z.number().int(),
+                  legitimate: z.number().int(),
+                })
+                .strict(),
+            )
+            .describe('The same counts per day of event time, oldest first: how the rule fares over time'),
         })
         .strict(),
     ),

@@ -32,12 +32,14 @@ export function apiExamples(stack: Pick<LocalStack, 'apiUrl' | 'tokens'>): strin
   const json = "-H 'content-type: application/json'";
   const lines = [
     '',
+    ...consoleLinks(stack),
+    '',
     `APIs on ${stack.apiUrl} (bearer tokens, new on every start, also in ${LOCAL_STACK_FILE}):`,
     ...Object.entries(stack.tokens).map(([role, token]) => `  ${role.padEnd(16)}${token}`),
     '',
     '# score an order (order-flow)',
     curl('order-flow', `${json} -d '${JSON.stringify(order)}' ${stack.apiUrl}/v1/score`),
-    '# open alerts, newest first (analyst; filters: status, decision, eventType, reason, minScore, from, to)',
+    '# open alerts, newest first (analyst; filters: status, decision, eventType, reason, minScore, entity, from, to)',
     curl('analyst', `'${stack.apiUrl}/v1/alerts?status=open&limit=5'`),
     '# one alert with its subject timeline, then its disposition (analyst)',
     curl('analyst', `${stack.apiUrl}/v1/alerts/ALERT_ID`),
@@ -66,4 +68,19 @@ export function apiExamples(stack: Pick<LocalStack, 'apiUrl' | 'tokens'>): strin
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The analyst console's address and one-click sign-in links: the token rides in the URL
+ * fragment, which the browser keeps to itself (never in a request line, so in no server log).
+ */
+function consoleLinks(stack: Pick<LocalStack, 'apiUrl' | 'tokens'>): string[] {
+  const link = (role: 'analyst' | 'admin' | 'privacy-service') =>
+    `${stack.apiUrl}/console/#token=${encodeURIComponent(stack.tokens[role])}`;
+  return [
+    `Analyst console: ${stack.apiUrl}/console/ (sign in with a token below, or open a link)`,
+    `  as an analyst          ${link('analyst')}`,
+    `  as the admin (audit)   ${link('admin')}`,
+    `  as privacy service     ${link('privacy-service')}`,
+  ];
 }

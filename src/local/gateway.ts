@@ -12,7 +12,8 @@
  * `requestContext.authorizer = { principalId: 'local:<role>', role }`. A missing or unknown
  * token is answered 401 here, before the route is looked up (so that a caller without a
  * credential cannot tell existing routes from missing ones), and never reaches a handler;
- * whether the role may call the route is the handler's own check (403).
+ * whether the role may call the route is the handler's own check (403). The analyst console's
+ * static files (`/console/`, `console-files.ts`) are the one thing served without a token.
  *
  * Unlike Lambda, which runs one request at a time per instance and scales out with more
  * instances, the gateway hands concurrent requests to the one module instance of a route.
@@ -29,6 +30,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { ApiError } from '../api/errors.ts';
 import { ROLES, type Role } from '../shared/roles.ts';
 import { ROUTES, type RouteSpec } from '../api/routes.ts';
+import { consoleRoutes } from './console-files.ts';
 import { pathParameters, proxyEvent, readBody } from './proxy-event.ts';
 
 /** A route's Lambda handler as the gateway invokes it. */
@@ -41,6 +43,8 @@ export interface GatewayOptions {
   load: (route: RouteSpec) => Promise<ApiHandler>;
   /** A Lambda context for one invocation of a function. */
   context: (functionName: string) => Context;
+  /** The built analyst console, served at `/console/` (`console-files.ts`). Default: none. */
+  consoleDir?: string;
 }
 
 export interface Gateway {
@@ -150,6 +154,8 @@ function gatewayApp(options: GatewayOptions, roleOf: ReadonlyMap<string, Role>):
   // parameter is decoded once, by `pathParameters`, which answers 400 for bad encoding.
   const app = new Hono<GatewayEnv>({ getPath: (request) => new URL(request.url).pathname });
   const handlerOf = handlerCache(options.load);
+  // The console's pages are public; registered first, they answer before authentication runs.
+  if (options.consoleDir) app.route('/', consoleRoutes<GatewayEnv>(options.consoleDir));
   app.use(authenticate(roleOf));
   for (const route of Object.values(ROUTES) as RouteSpec[]) {
     app.all(route.path.replace(/\{(\w+)\}/g, ':$1'), async (c, next) => {

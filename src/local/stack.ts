@@ -40,6 +40,7 @@ import { kinesisClient } from '../shared/kinesis.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
 import { FileCheckpoints } from './checkpoints.ts';
+import { CONSOLE_DIR } from './console-files.ts';
 import { type ApiHandler, type Gateway, startGateway } from './gateway.ts';
 import { type RunningEmulator, startEmulator } from './emulator.ts';
 import { type FailedRecords, KinesisPoller } from './poller.ts';
@@ -78,6 +79,8 @@ export interface LocalStackOptions {
   cwd?: string;
   /** Where the contents of `.vigil/local.json` are printed. Default: standard output. */
   print?: (text: string) => void;
+  /** The built analyst console the gateway serves at `/console/`. Default: `dist/console/`. */
+  consoleDir?: string;
   /** Poller idle delay, ms (Lambda polls an idle shard about once a second). Default 200. */
   idleDelayMs?: number;
 }
@@ -303,6 +306,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return ((await import(`${url}?stack=${instances}`)) as { handler: ApiHandler }).handler;
       },
       context: (name) => lambdaContext(name, region),
+      consoleDir: options.consoleDir ?? CONSOLE_DIR,
     });
     servers.push(gateway.server);
 

@@ -108,7 +108,34 @@ describe('GET /v1/alerts', () => {
     expect(lowScore).toBeDefined();
   });
 
+  it('lists the alerts that share a pseudonym: their subject or any of their entities', async () => {
+    // Prepare: one device behind three accounts, and an alert of another device
+    const window = (m: number) => `2026-11-19T10:${String(m).padStart(2, '0')}:00.000Z`;
+    const device = 'v1:deviceAAAAAAAAAAAAAAAA' as Alert['subject'];
+    const [first, second, , ownSubject] = await seed([
+      anAlert({ occurredAt: window(1), entities: { device } }),
+      anAlert({ occurredAt: window(2), entities: { device, ip: 'v1:ipBBBBBBBBBBBBBBBBBBBB' as never } }),
+      anAlert({ occurredAt: window(3), entities: { device: 'v1:deviceBBBBBBBBBBBBBBBB' as never } }),
+      anAlert({
+        occurredAt: window(4),
+        subject: device,
+        entities: { ip: 'v1:ipCCCCCCCCCCCCCCCCCCCC' as never },
+      }),
+    ]);
+
+    // Act
+    const linked = await allPages(`from=${window(0)}&to=${window(59)}&entity=${device}`);
+
+    // Assess
+    expect(linked.alerts.map((a) => a.alertId)).toEqual([
+      ownSubject!.alertId,
+      second!.alertId,
+      first!.alertId,
+    ]);
+  });
+
   it.each([
+    ['entity=v1:short', 'entity'],
     ['minScore=high', 'minScore'],
     ['minScore=101', 'minScore'],
     ['status=pending', 'status'],
@@ -241,7 +268,7 @@ describe('POST /v1/alerts/{id}/disposition', () => {
 
 describe('GET /v1/rules/stats', () => {
   it('counts alerts, verdicts and precision per reason code', async () => {
-    // Prepare: a window of its own; CARD_TESTING twice fraud, once legitimate, once open
+    // Prepare: a window of its own; CARD_TESTING twice fraud, once legitimate, once open, on one day
     const day = (h: number) => `2026-11-18T${String(h).padStart(2, '0')}:00:00.000Z`;
     const card = { code: 'CARD_TESTING', points: 45, message: 'm', evidence: {} } as const;
     const shadow = { code: 'NEW_DEVICE', points: 0, message: 'm', evidence: {}, shadow: true } as const;
@@ -274,6 +301,7 @@ describe('GET /v1/rules/stats', () => {
           open: 1,
           dispositions: { fraud: 2, legitimate: 1, unsure: 0 },
           precision: 0.667,
+          days: [{ day: '2026-11-18', alerts: 4, fraud: 2, legitimate: 1 }],
         },
       ],
     });

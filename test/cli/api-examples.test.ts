@@ -5,7 +5,7 @@ import { ROUTES } from '../../src/api/routes.ts';
 import { parseEvent } from '../../src/shared/contract/events.ts';
 
 describe('apiExamples', () => {
-  it('prints every token and a curl line per route, the score one with a valid order', () => {
+  it('prints the console with one-click links (token in the fragment), every token and a curl line per route, the score one with a valid order', () => {
     // Prepare
     const tokens = {
       'order-flow': 'tok-of',
@@ -31,6 +31,9 @@ describe('apiExamples', () => {
           : '';
       expect(curls.some((line) => line.includes(`${method}http://127.0.0.1:1234${path}`))).toBe(true);
     }
+    expect(text).toContain('Analyst console: http://127.0.0.1:1234/console/');
+    expect(text).toContain('http://127.0.0.1:1234/console/#token=tok-an');
+    expect(text).not.toMatch(/\?token=/);
     const score = curls.find((line) => line.includes('/v1/score'))!;
     expect(score).toContain('Bearer tok-of');
     const body = JSON.parse(/-d '([^']+)'/.exec(score)![1]!) as unknown;

@@ -107,6 +107,7 @@ function matches(alert: StoredAlert, filter: AlertFilter): boolean {
   if (filter.decision !== undefined && alert.decision !== filter.decision) return false;
   if (filter.eventType !== undefined && alert.eventType !== filter.eventType) return false;
   if (filter.minScore !== undefined && alert.score < filter.minScore) return false;
+  if (filter.entity !== undefined && !sharesPseudonym(alert, filter.entity)) return false;
   if (
     filter.reason !== undefined &&
     !alert.reasons.some((r) => r.code === filter.reason && !r.shadow && !r.within)
@@ -115,6 +116,10 @@ function matches(alert: StoredAlert, filter: AlertFilter): boolean {
   }
   return true;
 }
+
+/** Whether the alert's subject or one of its entities is this pseudonym. */
+const sharesPseudonym = (alert: StoredAlert, pseudonym: string): boolean =>
+  alert.subject === pseudonym || Object.values(alert.entities).includes(pseudonym as never);
 
 /** The ExclusiveStartKey of a position after an item. */
 const startKey = ({ status, shard }: Partition, [alertId, at]: [string, string]): Item => ({

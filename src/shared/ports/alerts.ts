@@ -77,6 +77,8 @@ export interface AlertFilter {
   /** A reason code that contributed points (shadow reasons, and reasons within a stronger one, do not). */
   reason?: string;
   minScore?: number;
+  /** A pseudonym the alert shares: its subject's or one of its entities' (the other alerts of a device, address, …). */
+  entity?: string;
   from?: string;
   to?: string;
 }
