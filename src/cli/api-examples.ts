@@ -47,6 +47,13 @@ export function apiExamples(stack: Pick<LocalStack, 'apiUrl' | 'tokens'>): strin
       'analyst',
       `${json} -d '{"verdict":"fraud","note":"confirmed"}' ${stack.apiUrl}/v1/alerts/ALERT_ID/disposition`,
     ),
+    '# deny an entity for a week (raw value or pseudonym), the entries, an early removal (analyst, admin)',
+    curl(
+      'analyst',
+      `${json} -d '{"list":"deny","kind":"ip","value":"203.0.113.9","reason":"stuffing wave","expiresAt":"${new Date(Date.now() + 7 * 86_400_000).toISOString()}"}' ${stack.apiUrl}/v1/lists/entries`,
+    ),
+    curl('analyst', `'${stack.apiUrl}/v1/lists/entries?list=deny'`),
+    curl('analyst', `-X DELETE ${stack.apiUrl}/v1/lists/entries/ENTRY_ID`),
     '# precision per rule (analyst)',
     curl('analyst', `${stack.apiUrl}/v1/rules/stats`),
     "# a customer's rights (privacy-service): objection (scope profiling or browse_search), then its receipt",

@@ -24,7 +24,8 @@ describe('apiExamples', () => {
       const path = route.path
         .replace('{id}', 'ALERT_ID')
         .replace('{requestId}', 'REQUEST_ID')
-        .replace('{customerId}', 'C1000231');
+        .replace('{customerId}', 'C1000231')
+        .replace('{entryId}', 'ENTRY_ID');
       const method =
         route.method === 'DELETE' || (route.method === 'POST' && !('body' in route))
           ? `-X ${route.method} `
