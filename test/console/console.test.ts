@@ -27,13 +27,18 @@ beforeAll(async () => {
   process.env.VIGIL_PSEUDONYM_KEY = TEST_KEY_TEXT;
   await buildConsole(join(dir, 'console'));
   stack = await startLocalStack({ cwd: dir, print: () => {}, consoleDir: join(dir, 'console') });
-  // A password attack on one account from one address (BRUTE_FORCE alerts sharing the address and
-  // device), and a customer's ordinary login. Just before now: the consumer runs on the real clock.
+  // A stranger guessing one account's password from one address and device, at a typist's pace
+  // (BRUTE_FORCE alerts sharing the address and device), and a customer's ordinary login. Just
+  // before now: the consumer runs on the real clock.
   const at = (seconds: number) => new Date(Date.now() - 300_000 + seconds * 1000).toISOString();
   await sendEvents(stack, [
     aLogin({ customerId: 'C2000001', occurredAt: at(0), ip: '81.2.69.160' }),
     ...Array.from({ length: 9 }, (_, i) =>
-      aFailedLogin('bad_password', { customerId: 'C3000003', occurredAt: at(10 + i) }),
+      aFailedLogin('bad_password', {
+        customerId: 'C3000003',
+        deviceId: 'd-guesser',
+        occurredAt: at(10 + i * 12),
+      }),
     ),
   ]);
   browser = await launchChromium();

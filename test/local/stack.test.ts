@@ -55,8 +55,16 @@ describe('local stack', () => {
       const records = [
         record(aLogin({ customerId: 'C2000001', occurredAt: at(0) })),
         { partitionKey: 'invalid', data: Buffer.from('this is no json') },
+        // A stranger guessing the account's password (not its owner's device or network), at a typist's pace.
         ...Array.from({ length: 8 }, (_, i) =>
-          record(aFailedLogin('bad_password', { customerId: 'C3000003', occurredAt: at(10 + i) })),
+          record(
+            aFailedLogin('bad_password', {
+              customerId: 'C3000003',
+              deviceId: 'd-guesser',
+              ip: '77.161.10.20',
+              occurredAt: at(10 + i * 12),
+            }),
+          ),
         ),
       ];
 

@@ -11,6 +11,7 @@ import {
   aSnapshot,
   anObservation,
   anOrderFact,
+  pseudonym,
 } from '../factories/facts.ts';
 
 const OVH = { kind: 'hosting' as const, name: 'OVH', asn: 16276 };
@@ -91,17 +92,22 @@ describe('decide', () => {
       ),
     });
 
-  /** A failed login after `n` failures of the same account from the same address within minutes. */
+  /**
+   * A refused second factor after `n` refused ones of the same account, from an address that also
+   * refused another account's: BRUTE_FORCE and FAILURE_BURST both read those failures.
+   */
   const aRepeatedFailure = (n: number) => {
-    const event = aLoginFact({ login: { outcome: 'failure', failureReason: 'bad_password' } });
+    const refused = { outcome: 'failure', failureReason: 'mfa_failed' } as const;
+    const event = aLoginFact({ login: refused });
     const earlier = Array.from({ length: n }, (_, i) =>
-      anObservation({ at: FACT_AT - (i + 1) * 20_000, outcome: 'failure', failureReason: 'bad_password' }),
+      anObservation({ at: FACT_AT - (i + 1) * 20_000, ...refused }),
     );
-    return { event, snapshot: aSnapshot(event, { username: earlier, ip: earlier }) };
+    const other = anObservation({ at: FACT_AT - 5_000, username: pseudonym('u-other'), ...refused });
+    return { event, snapshot: aSnapshot(event, { username: earlier, ip: [...earlier, other] }) };
   };
 
   it('counts evidence once: of one group only the strongest reason adds points', () => {
-    // Prepare: 9 failures of one account from one address: BRUTE_FORCE and FAILURE_BURST both read them.
+    // Prepare: 10 refusals of one account and one of another from one address.
     const { event, snapshot } = aRepeatedFailure(9);
     const config = only({ BRUTE_FORCE: 25, FAILURE_BURST: 30 });
 
@@ -117,7 +123,7 @@ describe('decide', () => {
   });
 
   it('keeps the first of equally strong reasons of a group, and adds up reasons of different groups', () => {
-    // Prepare: the same failures, the address in a hosting network (its own group-less rule).
+    // Prepare: 5 refusals of one account, the address in a hosting network (a group-less rule).
     const { event, snapshot } = aRepeatedFailure(4);
     const config = only({ BRUTE_FORCE: 30, FAILURE_BURST: 30, HOSTING_NETWORK: 10 });
 
