@@ -4,15 +4,17 @@ import { distinct, recentOf } from '../window.ts';
 
 /**
  * Many different usernames failing from one source: a list of leaked
- * credentials being tried. The source is the address, its network, the
- * device, or the user-agent string, which a stuffing tool keeps while it
- * rotates proxies; the user agent is shared by honest customers too, so it
- * also needs a high failure ratio.
+ * credentials being tried. The source is the address, its network or the
+ * device. A user-agent string is no source: the more customers a shop has,
+ * the more honest typos any popular browser string collects, so a count per
+ * string flags more the bigger the shop. A wave spread over addresses and
+ * user agents is RESIDENTIAL_STUFFING's, against the baselines of the
+ * user-agent family and autonomous system.
  */
 
 export const credentialStuffing = defineRule({
   code: 'CREDENTIAL_STUFFING',
-  description: 'Many distinct usernames fail to log in from one IP, network, device or user agent',
+  description: 'Many distinct usernames fail to log in from one IP, network or device',
   appliesTo: ['login'],
   group: 'login-failures',
   defaults: {
@@ -22,8 +24,6 @@ export const credentialStuffing = defineRule({
     windowMinutes: 60,
     minUsernames: 3,
     minNetworkUsernames: 5,
-    minUserAgentUsernames: 6,
-    minUserAgentFailureRatio: 0.5,
   },
   evaluate: (event, view, s) => {
     if (event.login?.outcome !== 'failure' || !event.username) return undefined;
@@ -33,13 +33,11 @@ export const credentialStuffing = defineRule({
       ip: s.minUsernames,
       device: s.minUsernames,
       network: s.minNetworkUsernames,
-      userAgent: s.minUserAgentUsernames,
     };
     const sources: Source[] = [
       ['ip', event.ip.id],
       ['device', event.device],
       ['network', event.ip.network],
-      ['userAgent', event.userAgent?.id],
     ];
     return firstFinding(sources, (kind, id) => {
       const recent = recentOf(view.observations(kind, id), 'login', event.at, window);
@@ -47,7 +45,6 @@ export const credentialStuffing = defineRule({
       const usernames = distinct(failed, (o) => o.username).add(username);
       if (usernames.size < minUsernames[kind]!) return undefined;
       const ratio = (failed.length + 1) / (recent.length + 1);
-      if (kind === 'userAgent' && ratio < s.minUserAgentFailureRatio) return undefined;
       return {
         message: `${usernames.size} different usernames failed from this ${SOURCE_NAMES[kind]} within ${s.windowMinutes} min`,
         evidence: {
