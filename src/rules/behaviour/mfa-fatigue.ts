@@ -76,18 +76,33 @@ export const mfaFatigue = defineRule({
   },
 });
 
-/** The session signed in by approving a second factor after a run of refusals, within `followMinutes`. */
+/**
+ * The session signed in by approving a second factor after a run of refusals, within `followMinutes`.
+ * It runs for every page of a signed-in session, so it walks the session back once, newest first,
+ * without copying it: to its latest approved login, then along the refusals before that.
+ */
 function followsFatigue(
   session: readonly Observation[],
   at: number,
   s: { minRun: number; followMinutes: number; followPoints: number },
 ) {
-  const recent = recentOf(session, 'login', at, minutes(s.followMinutes));
-  const approval = recent.findIndex((o) => o.outcome === 'success');
-  if (approval < 0) return undefined;
-  const refused = refusedRun(recent.slice(approval + 1));
-  if (refused < s.minRun) return undefined;
-  const minutesSince = Math.round((at - recent[approval]!.at) / 60_000);
+  const from = at - minutes(s.followMinutes);
+  let approval: Observation | undefined;
+  let refused = 0;
+  for (let i = session.length - 1; i >= 0; i--) {
+    const o = session[i]!;
+    if (o.at > at) continue;
+    if (o.at < from) break;
+    if (o.kind !== 'login') continue;
+    if (!approval) {
+      if (o.outcome === 'success') approval = o;
+      continue;
+    }
+    if (!isMfaFailure(o)) break;
+    refused++;
+  }
+  if (!approval || refused < s.minRun) return undefined;
+  const minutesSince = Math.round((at - approval.at) / 60_000);
   return {
     message: `this session signed in ${minutesSince} min ago by approving a second factor after ${refused} refusals`,
     evidence: { refused, minutesSinceApproval: minutesSince },
