@@ -1,18 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { TARGET_ALERT_RATES } from '../rules/config.ts';
 import { thresholdsFor } from '../rules/thresholds.ts';
 import { readLines } from './io.ts';
-import { withExitStatus } from './options.ts';
-
-/** A share given as a percentage (`0.3%`) or a fraction (`0.003`), below 1. */
-export function share(text: string): number {
-  const percent = text.trim().endsWith('%');
-  const n = Number(percent ? text.trim().slice(0, -1) : text);
-  const value = percent ? n / 100 : n;
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value >= 1)
-    throw new InvalidArgumentError('expected a share such as 0.3% or 0.003');
-  return value;
-}
+import { share, withExitStatus } from './options.ts';
 
 /** `vigil calibrate <decisions>`: review and deny thresholds from a target alert rate. */
 export const calibrateCommand = (): Command =>

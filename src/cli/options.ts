@@ -20,6 +20,16 @@ export function positiveWholeNumber(text: string): number {
   return n;
 }
 
+/** Commander's parser of a share: a percentage (`0.3%`) or a fraction (`0.003`), from 0 to below 1. */
+export function share(text: string): number {
+  const percent = text.trim().endsWith('%');
+  const n = Number(percent ? text.trim().slice(0, -1) : text);
+  const value = percent ? n / 100 : n;
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value >= 1)
+    throw new InvalidArgumentError('expected a share such as 0.3% or 0.003');
+  return value;
+}
+
 /** The code of the CommanderError that carries a command's own non-zero exit status. */
 export const EXIT_STATUS = 'vigil.exitStatus';
 

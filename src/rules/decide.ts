@@ -40,7 +40,8 @@ function activeRules(config: DetectionConfig): ActiveRules {
 export function decide(event: EventFacts, snapshot: ProfileSnapshot, config: DetectionConfig): Decision {
   const view = new ProfileView(snapshot, { at: event.at, eventId: event.eventId });
   const reasons: Reason[] = [];
-  const groups = new Map<EvidenceGroup, Reason[]>();
+  // Most events fire no grouped rule: the map is made for the first that does.
+  let groups: Map<EvidenceGroup, Reason[]> | undefined;
   for (const [rule, settings] of activeRules(config)[event.type]) {
     const finding = rule.evaluate(event, view, settings);
     if (!finding) continue;
@@ -55,10 +56,11 @@ export function decide(event: EventFacts, snapshot: ProfileSnapshot, config: Det
       reason.points = 0;
       reason.shadow = true;
     } else if (rule.group) {
+      groups ??= new Map();
       (groups.get(rule.group) ?? groups.set(rule.group, []).get(rule.group)!).push(reason);
     }
   }
-  for (const members of groups.values()) countOnce(members);
+  if (groups) for (const members of groups.values()) countOnce(members);
   const total = reasons.reduce((sum, r) => sum + r.points, 0);
   const score = Math.min(100, Math.max(0, Math.round(total)));
   const { review, deny } = config.thresholds;

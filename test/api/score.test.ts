@@ -31,6 +31,12 @@ afterAll(async () => {
 /** A 499.50 EUR order billed to Germany, shipped to the Netherlands, from a Dutch address. */
 const aMismatchedOrder = () => aRecentOrder({ order: { amountMinor: 49_950, billingCountry: 'DE' } });
 
+/** The stream consumer's detector over the API's tables: what the stream writes, the score reads. */
+const streamDetector = (): Detector => {
+  const { profiles: store, decisions } = dynamoStores(api.client, api.tables);
+  return new Detector({ store, decisions, pseudonymiser: testPseudonymiser(), config: resolveConfig() });
+};
+
 describe('POST /v1/score', () => {
   it("answers the contract's decision with the ruleset version", async () => {
     // Prepare
@@ -51,13 +57,7 @@ describe('POST /v1/score', () => {
 
   it('reads the profiles the stream wrote: a fourth order within the hour is ORDER_VELOCITY', async () => {
     // Prepare: three orders of one customer through the pipeline (as the stream consumer would)
-    const { profiles: store, decisions } = dynamoStores(api.client, api.tables);
-    const detector = new Detector({
-      store,
-      decisions,
-      pseudonymiser: testPseudonymiser(),
-      config: resolveConfig(),
-    });
+    const detector = streamDetector();
     const customerId = 'C7000001';
     for (let i = 0; i < 3; i++)
       await detector.process(aRecentOrder({ customerId, order: { orderId: `O-${i}` } }));
@@ -131,13 +131,7 @@ describe('POST /v1/score', () => {
 describe("POST /v1/score and the customer's controls (the detection path of the stream, read-only)", () => {
   /** Orders of two other customers on `deviceId`, through the stream's detector: the device's stored profile. */
   async function aSharedDevice(deviceId: string): Promise<void> {
-    const { profiles: store, decisions } = dynamoStores(api.client, api.tables);
-    const detector = new Detector({
-      store,
-      decisions,
-      pseudonymiser: testPseudonymiser(),
-      config: resolveConfig(),
-    });
+    const detector = streamDetector();
     for (const customerId of [`${deviceId}-a`, `${deviceId}-b`]) {
       await detector.process(aRecentOrder({ customerId, deviceId, order: { orderId: `O-${customerId}` } }));
     }
@@ -194,13 +188,7 @@ describe("POST /v1/score and the customer's controls (the detection path of the 
   it("scores an order the stream decided already afresh, to the stream's decision", async () => {
     // Prepare
     await aSharedDevice('d-decided');
-    const { profiles: store, decisions } = dynamoStores(api.client, api.tables);
-    const detector = new Detector({
-      store,
-      decisions,
-      pseudonymiser: testPseudonymiser(),
-      config: resolveConfig(),
-    });
+    const detector = streamDetector();
     const order = aRecentOrder({ customerId: 'C-decided', deviceId: 'd-decided' });
     const streamed = await detector.process(order);
 
