@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { dynamoStores } from '../../factories/stores.ts';
 import { describeDecisionLogContract } from '../ports/decisions.contract.ts';
+import { DynamoEntityLists } from '../../../src/shared/dynamo/entity-lists.ts';
+import { describeEntityListsContract } from '../ports/entity-lists.contract.ts';
 import { type LocalDynamo, hasJava, startDynamoDbLocal } from '../../support/local-dynamo.ts';
 import { describeProfileStoreContract } from '../ports/profiles.contract.ts';
 import { describeSubjectDataContract } from '../ports/subject-data.contract.ts';
@@ -47,5 +49,13 @@ if (!java && !process.env.CI) {
   describeSubjectDataContract('DynamoDB Local (AWS)', async () => {
     const { stores, close } = await freshStores();
     return { store: stores, close };
+  });
+  describeEntityListsContract('DynamoDB Local (AWS)', async () => {
+    const tables = await local.createTables(`t${++stages}`);
+    const client = local.client();
+    return {
+      store: new DynamoEntityLists({ client, table: tables.lists }),
+      close: async () => client.destroy(),
+    };
   });
 }
