@@ -13,6 +13,8 @@ import { residentialStuffing } from './threats/residential-stuffing.ts';
 import { rotatingScraper, stickyScraper } from './threats/scrapers.ts';
 import { spraying } from './threats/spraying.ts';
 import { giftCardTakeover, sessionTheft } from './threats/takeover.ts';
+import { serverStuffing, vulnerabilityScan } from './threats/datacenter-bots.ts';
+import { bruteForce, cardTestingOneAccount, orderBurst, takeoverAbroad } from './threats/single-account.ts';
 
 /** The hard legitimate populations, each taking its share of the customers; `normal` takes the rest. */
 export const HARD_LEGIT: readonly LegitFamily[] = [
@@ -42,6 +44,12 @@ export const THREATS: readonly ThreatFamily[] = [
   rotatingScraper,
   stickyScraper,
   ipv6Takeover,
+  bruteForce,
+  cardTestingOneAccount,
+  orderBurst,
+  takeoverAbroad,
+  serverStuffing,
+  vulnerabilityScan,
 ];
 
 /** Monday 16 November 2026, 00:00 in Amsterdam: two weeks with Black Friday (day 11) in them. */
