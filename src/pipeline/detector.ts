@@ -20,7 +20,7 @@ import { readsShopWide } from '../rules/shop-wide.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 import type { EntityListReader, ListEntry } from '../shared/ports/entity-lists.ts';
 import { applyListEntries } from '../rules/lists.ts';
-import { listedEntitiesOf } from './lists.ts';
+import { listedEntitiesOf, usableEntries } from './lists.ts';
 
 /** How long a decision is remembered for duplicate deliveries (Kinesis keeps records up to 7 days; 365 at most). */
 export const DECISION_MEMORY_DAYS = 8;
@@ -191,7 +191,8 @@ export class Detector {
   /**
    * The subject's controls, then the rules: on the loaded profiles, or, when the subject's
    * objection or restriction covers the event's kind, on none (`profiled` false: nothing may be
-   * stored of it either). The list entries apply to either decision (src/rules/lists.ts).
+   * stored of it either). The list entries apply to either decision (src/rules/lists.ts), except,
+   * under a restriction, those about the customer themselves (`usableEntries`).
    */
   #decideOn(facts: EventFacts, { snapshot, entries }: Loaded): { decision: Decision; profiled: boolean } {
     const controls = facts.subject ? snapshot.controls?.get(facts.subject) : undefined;
@@ -203,7 +204,7 @@ export class Detector {
     // Forget, and keep forgetting: scored on what needs no profile, and nothing is stored.
     const decision = this.#profileFree(facts);
     decision.reasons.push(suppressedReason(controls!, kind));
-    return { decision: applyListEntries(decision, entries), profiled: false };
+    return { decision: applyListEntries(decision, usableEntries(entries, facts, controls)), profiled: false };
   }
 
   /** The decision of the rules that need no stored profile. */

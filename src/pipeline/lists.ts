@@ -7,6 +7,7 @@ import {
   unexpired,
 } from '../shared/ports/entity-lists.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
+import type { SubjectControls } from '../shared/profile.ts';
 
 /**
  * The entities of an event that an allow or deny entry can name, whatever the event's type.
@@ -30,6 +31,30 @@ export function listedEntitiesOf(facts: EventFacts): EntityRef[] {
   add('payment', facts.order?.payment);
   add('address', facts.order?.address);
   return refs;
+}
+
+/**
+ * The entries that may decide an event of a subject under a restriction (GDPR Art. 18): those
+ * about the customer themselves (their customer number or username) are kept aside with the rest
+ * of their data; entries about an address, a card, a device or a network still apply, since they
+ * were made about that instrument. An objection sets none aside (docs/adr/0011).
+ *
+ * @example
+ * ```ts
+ * usableEntries(entries, facts, { restriction: { at } }); // without the subject's own entries
+ * ```
+ */
+export function usableEntries(
+  entries: readonly ListEntry[],
+  facts: EventFacts,
+  controls: SubjectControls | undefined,
+): readonly ListEntry[] {
+  if (!controls?.restriction) return entries;
+  return entries.filter(
+    (e) =>
+      !(e.kind === 'subject' && e.entity === facts.subject) &&
+      !(e.kind === 'username' && e.entity === facts.username),
+  );
 }
 
 const refKey = ({ kind, entity }: EntityRef): string => `${kind}#${entity}`;

@@ -8,6 +8,8 @@ import { PrefetchedLists, listedEntitiesOf } from '../../src/pipeline/lists.ts';
 import { InMemoryDecisionLog } from '../../src/shared/memory/decisions.ts';
 import { InMemoryEntityLists } from '../../src/shared/memory/entity-lists.ts';
 import { InMemoryProfileStore } from '../../src/shared/memory/profiles.ts';
+import { InMemorySubjectData } from '../support/memory-subject-data.ts';
+import type { SubjectControls } from '../../src/shared/profile.ts';
 import type { EntityListReader, EntityRef, ListEntry } from '../../src/shared/ports/entity-lists.ts';
 import type { Decision } from '../../src/shared/decision.ts';
 import { FIXTURE_NOW_MS, aLogin, anOrder } from '../factories/events.ts';
@@ -18,8 +20,7 @@ const pseudonymiser = testPseudonymiser();
 const DAY_MS = 86_400_000;
 
 /** A detector over empty in-memory stores and `lists`, its clock at {@link FIXTURE_NOW_MS}. */
-function aDetector(lists: EntityListReader) {
-  const store = new InMemoryProfileStore();
+function aDetector(lists: EntityListReader, store = new InMemoryProfileStore()) {
   const deps = { store, pseudonymiser, config: resolveConfig(), lists, now: () => FIXTURE_NOW_MS };
   return new Detector({ ...deps, decisions: new InMemoryDecisionLog({ now: () => FIXTURE_NOW_MS }) });
 }
@@ -92,6 +93,52 @@ describe('Detector with entity lists', () => {
 
     // Assess
     expect(decision.reasons.map((r) => r.code)).not.toContain('ENTITY_DENIED');
+  });
+
+  describe("under the customer's controls (ADR 0011)", () => {
+    const customer = pseudonymiser.of('subject', 'C1000231');
+    const device = pseudonymiser.of('device', 'd-7f3a');
+
+    /** The codes of the decision on a login of the customer, with these entries and controls. */
+    async function codesUnder(controls: SubjectControls, entries: Partial<ListEntry>[]): Promise<string[]> {
+      const store = new InMemorySubjectData();
+      await store.setControls(customer, controls);
+      const lists = new InMemoryEntityLists();
+      for (const entry of entries) await lists.put(anEntry({ list: 'deny', ...entry }));
+      return (await decisionOf(aDetector(lists, store), aLogin())).reasons.map((r) => r.code);
+    }
+
+    it('sets a deny entry on the customer aside while a restriction stands', async () => {
+      // Act
+      const codes = await codesUnder({ restriction: { at: FIXTURE_NOW_MS - DAY_MS } }, [
+        { kind: 'subject', entity: customer },
+      ]);
+
+      // Assess
+      expect(codes).toContain('PROFILING_SUPPRESSED');
+      expect(codes).not.toContain('ENTITY_DENIED');
+    });
+
+    it('still applies a deny entry on the device under a restriction: it was made about the device', async () => {
+      // Act
+      const codes = await codesUnder({ restriction: { at: FIXTURE_NOW_MS - DAY_MS } }, [
+        { kind: 'subject', entity: customer },
+        { kind: 'device', entity: device },
+      ]);
+
+      // Assess
+      expect(codes).toContain('ENTITY_DENIED');
+    });
+
+    it("applies a deny entry on the customer under an objection: an analyst's decision, not profiling", async () => {
+      // Act
+      const codes = await codesUnder({ objection: { scope: 'profiling', at: FIXTURE_NOW_MS - DAY_MS } }, [
+        { kind: 'subject', entity: customer },
+      ]);
+
+      // Assess
+      expect(codes).toEqual(expect.arrayContaining(['PROFILING_SUPPRESSED', 'ENTITY_DENIED']));
+    });
   });
 
   it('fails the event when the lists cannot be read, as when the profiles cannot: the stream retries it', async () => {
