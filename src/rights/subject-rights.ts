@@ -98,7 +98,8 @@ const PLAIN_WORDS =
   'misuse of your account from elsewhere can be noticed. Alerts are events the rules found suspicious, with the ' +
   'reasons. Suppressions are your objections (what is never stored again); restrictions keep your data aside, ' +
   "unused, until lifted. List entries are the shop analysts' standing decisions to always allow or always deny " +
-  'your events, with their reason, until they expire.';
+  'your events, with their reason, until they expire; an objection does not lift them, a restriction ' +
+  'suspends them while it stands.';
 
 /**
  * The customers' rights over what Vigil stores, carried out in seconds: objection, access,
