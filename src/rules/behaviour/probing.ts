@@ -1,3 +1,4 @@
+import type { Pseudonym } from '../../shared/pseudonymise.ts';
 import { defineRule, minutes } from '../rule.ts';
 import { recentOf } from '../window.ts';
 
@@ -40,18 +41,18 @@ export const probing = defineRule({
   },
   evaluate: (event, view, s) => {
     if (!isProbePath(event.browse!.path)) return undefined;
-    const recent = recentOf(
-      view.observations('client', event.client),
-      undefined,
-      event.at,
-      minutes(s.windowMinutes),
-    );
-    const probes = recent.filter((o) => o.probe).length + 1;
+    // Per client and per address: a scanner that draws a new user agent for each request is a
+    // new client each time, but not a new address; shoppers behind one NAT do not probe.
+    const probesIn = (kind: 'client' | 'ip', id: Pseudonym) =>
+      recentOf(view.observations(kind, id), undefined, event.at, minutes(s.windowMinutes)).filter(
+        (o) => o.probe,
+      ).length;
+    const probes = Math.max(probesIn('client', event.client), probesIn('ip', event.ip.id)) + 1;
     return {
       message:
         probes === 1
           ? 'request for a path that shoppers never ask for (sensitive file, script, admin console or traversal)'
-          : `${probes} probing requests from this client within ${s.windowMinutes} min`,
+          : `${probes} probing requests from this client or address within ${s.windowMinutes} min`,
       evidence: { probes, windowMinutes: s.windowMinutes },
       points: probes >= s.minProbes ? s.points : s.firstProbePoints,
     };

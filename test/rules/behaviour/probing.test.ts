@@ -86,7 +86,7 @@ describe('PROBING', () => {
 
     // Assess
     expect(finding).toEqual({
-      message: '2 probing requests from this client within 10 min',
+      message: '2 probing requests from this client or address within 10 min',
       evidence: { probes: 2, windowMinutes: 10 },
       points: 20,
     });
@@ -102,10 +102,27 @@ describe('PROBING', () => {
 
     // Assess
     expect(finding).toEqual({
-      message: '3 probing requests from this client within 10 min',
+      message: '3 probing requests from this client or address within 10 min',
       evidence: { probes: 3, windowMinutes: 10 },
       points: 45,
     });
+  });
+
+  it('counts the probes of the address when each came as another client (a user agent per request)', () => {
+    // Prepare
+    const event = aProbe('/.git/HEAD');
+    const view = new ProfileView(
+      aSnapshot(event, {
+        client: [],
+        ip: [request(minutes(3)), request(minutes(2)), request(minutes(1), false)],
+      }),
+    );
+
+    // Act
+    const finding = probing.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { probes: 3 }, points: 45 });
   });
 
   it('ignores probes older than the window and later than the event', () => {
