@@ -4,6 +4,8 @@ import { anonymous, normal } from './legit/everyday.ts';
 import { sharedDevice, students } from './legit/households.ts';
 import { forgotPassword, longHaul, movers, newDevices } from './legit/life-events.ts';
 import { cloudProxy, commercialVpn, officeNat, privateRelay } from './legit/shared-egress.ts';
+import { dormantReturners, giftShoppers } from './legit/occasions.ts';
+import { publicComputers } from './legit/public-places.ts';
 import { type ContractEvent, type Label, World } from './model.ts';
 import { Random } from './random.ts';
 import { accountFarm, cardTesting, reshipping } from './threats/fresh-accounts.ts';
@@ -30,6 +32,9 @@ export const HARD_LEGIT: readonly LegitFamily[] = [
   forgotPassword,
   mobileApp,
   saleDayNewcomers,
+  giftShoppers,
+  dormantReturners,
+  publicComputers,
 ];
 
 export const THREATS: readonly ThreatFamily[] = [
