@@ -35,7 +35,7 @@ export function attackerIp(rng: Random): string {
 
 export const BRUTE_FORCE = {
   attempts: [12, 300],
-  gapSeconds: [0.4, 40],
+  gapSeconds: [0.4, 900],
   /** Attempts per address when the attacker rotates addresses. */
   perAddress: [1, 6],
   succeeds: [0.2, 0.7],
@@ -50,7 +50,10 @@ export const bruteForce = takeoverFamily(
   { name: 'brute_force_one_account', perThousand: 0.75, min: 2 },
   (shop, rng, victim, tag) => {
     const attempts = drawInt(rng, BRUTE_FORCE.attempts);
-    const gap = draw(rng, BRUTE_FORCE.gapSeconds);
+    // Log-uniform: as many quick tools as patient ones that wait minutes between guesses.
+    const gap = Math.exp(
+      draw(rng, [Math.log(BRUTE_FORCE.gapSeconds[0]), Math.log(BRUTE_FORCE.gapSeconds[1])]),
+    );
     const rotating = rng.chance(0.4);
     const perAddress = drawInt(rng, BRUTE_FORCE.perAddress);
     const device = attackerDevice(rng);
