@@ -16,6 +16,7 @@ import {
 } from '../../factories/facts.ts';
 
 const S = { ...deviceManyAccounts.defaults, points: 35, windowMinutes: 1440, minAccounts: 3 };
+const DAY = minutes(1440);
 
 /** An event of `subject-<n>` on the default device, `msAgo` before the event. */
 const eventOf = (n: number, msAgo = minutes(n)): Observation =>
@@ -34,6 +35,63 @@ describe('DEVICE_MANY_ACCOUNTS', () => {
     expect(finding).toEqual({
       message: '3 customer accounts used this device within 24 h',
       evidence: { accounts: 3, windowMinutes: 1440 },
+    });
+  });
+
+  describe('on a device shared for days (a library computer, a family laptop)', () => {
+    const S_SHARED = { ...S, sharedDays: 3, burstFactor: 3 };
+    /** `perDay` accounts on each of `days` days before the window. */
+    const earlierDays = (days: number, perDay: number): Observation[] =>
+      Array.from({ length: days }, (_, d) =>
+        Array.from({ length: perDay }, (_, k) =>
+          anObservation({
+            at: FACT_AT - (days - d + 1) * DAY - k * minutes(30),
+            subject: pseudonym(`old-${d}-${k}`),
+          }),
+        ),
+      )
+        .flat()
+        .sort((a, b) => a.at - b.at);
+
+    it('leaves its usual number of accounts a day alone', () => {
+      // Prepare
+      const event = aLoginFact();
+      const view = new ProfileView(
+        aSnapshot(event, { device: [...earlierDays(4, 3), eventOf(2), eventOf(3)] }),
+      );
+
+      // Act
+      const finding = deviceManyAccounts.evaluate(event, view, S_SHARED);
+
+      // Assess
+      expect(finding).toBeUndefined();
+    });
+
+    it('fires on a burst of burstFactor times its usual accounts, naming the usual', () => {
+      // Prepare
+      const event = aLoginFact();
+      const burst = [2, 3, 4, 5, 6].map((n) => eventOf(n));
+      const view = new ProfileView(aSnapshot(event, { device: [...earlierDays(3, 2), ...burst] }));
+
+      // Act
+      const finding = deviceManyAccounts.evaluate(event, view, S_SHARED);
+
+      // Assess
+      expect(finding?.evidence).toEqual({ accounts: 6, windowMinutes: 1440, usualPerDay: 2 });
+    });
+
+    it('does not take a device seen on fewer than sharedDays days for a shared one', () => {
+      // Prepare
+      const event = aLoginFact();
+      const view = new ProfileView(
+        aSnapshot(event, { device: [...earlierDays(2, 3), eventOf(2), eventOf(3)] }),
+      );
+
+      // Act
+      const finding = deviceManyAccounts.evaluate(event, view, S_SHARED);
+
+      // Assess
+      expect(finding?.evidence).toEqual({ accounts: 3, windowMinutes: 1440 });
     });
   });
 
