@@ -75,6 +75,22 @@ function cashOutParts(
 }
 
 /**
+ * An account that existed for `unseenAccountDays` and more, yet never signed in or bought
+ * before this sign-in as far as the kept history reaches: a dormant account, whose owner will
+ * not notice, is what takeovers pick. Its novelty cannot be weighed against habits it never
+ * showed, so it counts a fixed `unseenNats`, and only an order that cashes out can make it flag.
+ */
+function unseenAccount(
+  order: NonNullable<EventFacts['order']>,
+  profile: readonly Observation[],
+  signedInAt: number,
+  s: { unseenAccountDays: number },
+): boolean {
+  if (order.accountAgeDays === undefined || order.accountAgeDays < s.unseenAccountDays) return false;
+  return !profile.some((o) => o.at < signedInAt && o.outcome !== 'failure');
+}
+
+/**
  * Account takeover as a sequence (the cash-out of OWASP OAT-012; session-cookie theft, MITRE
  * ATT&CK T1539): a sign-in that does not look like the customer's own (a device and a network
  * their earlier logins never showed, a remember-me token on a new device, after a long silence)
@@ -109,6 +125,8 @@ export const accountTakeover = defineRule({
     highValueNats: 1.5,
     maxValueNats: 2.5,
     smallBasketSlope: 1,
+    unseenAccountDays: 30,
+    unseenNats: 1.5,
     offset: 0,
     pointsPerNat: 10,
     maxPoints: 80,
@@ -119,7 +137,10 @@ export const accountTakeover = defineRule({
     const profile = view.observations('subject', event.subject);
     const signIn = signInParts(access, profile, s);
     // Movers and travellers change networks with their own devices: the takeover brings its own.
-    if (signIn.newDevice === undefined && signIn.newUserAgent === undefined) return undefined;
+    if (signIn.newDevice === undefined && signIn.newUserAgent === undefined) {
+      if (!unseenAccount(event.order!, profile, access.at, s)) return undefined;
+      signIn.unseenAccount = s.unseenNats;
+    }
     const orders = profile.filter((o) => o.kind === 'order' && o.at < access.at);
     const cashOut = cashOutParts(event.order!, orders, s);
     if (!cashOut) return undefined;
