@@ -9,6 +9,16 @@ export type Access = Pick<Observation, 'at' | 'device' | 'network' | 'userAgent'
 
 export const isSignIn = (o: Observation): boolean => o.kind === 'login' && o.outcome === 'success';
 
+/**
+ * The browser a sign-in came from: its device id together with its user agent, or the user
+ * agent alone where there is no device id. An infostealer copies the whole cookie jar, device id
+ * included, and replays it from another browser: the device id is the customer's, the pair is not.
+ */
+export const browserOf = (device?: Pseudonym, userAgent?: Pseudonym): Pseudonym | undefined =>
+  device === undefined ? userAgent : (`${device}/${userAgent ?? ''}` as Pseudonym);
+
+const browserOfObservation = (o: Observation): Pseudonym | undefined => browserOf(o.device, o.userAgent);
+
 /** The parameters of the sign-in evidence, shared by the rules that read it. */
 export interface SignInSettings {
   /** Share of takeover sign-ins that bring a device (or network) the customer never showed. */
@@ -40,8 +50,8 @@ export function novelty(
 }
 
 /**
- * Evidence, in nats, that a sign-in was not the customer's: a device (or, without device ids,
- * a browser) and a network their earlier logins never showed, a remember-me token on a new
+ * Evidence, in nats, that a sign-in was not the customer's: a device in a browser (or, without
+ * device ids, a browser) and a network their earlier logins never showed, a remember-me token on a new
  * device, wrong passwords just before it, a long silence before it. `profile` is the
  * customer's; only what came before the sign-in counts.
  */
@@ -52,9 +62,16 @@ export function signInParts(
 ): Record<string, number> {
   const history = profile.filter((o) => o.at < access.at && o.outcome !== 'failure');
   const logins = history.filter(isSignIn);
+  const browser = novelty(
+    browserOf(access.device, access.userAgent),
+    logins,
+    browserOfObservation,
+    s.newDevicePrior,
+    s,
+  );
   const parts: Record<string, number | undefined> = access.device
-    ? { newDevice: novelty(access.device, logins, (o) => o.device, s.newDevicePrior, s) }
-    : { newUserAgent: novelty(access.userAgent, logins, (o) => o.userAgent, s.newDevicePrior, s) };
+    ? { newDevice: browser }
+    : { newUserAgent: browser };
   parts.newNetwork = novelty(access.network, logins, (o) => o.network, s.newNetworkPrior, s);
   // A remember-me token belongs to the device it was issued to: presented by a device the
   // customer never signed in from, it was copied (infostealer cookies).

@@ -1,7 +1,7 @@
 import type { Observation } from '../../shared/profile.ts';
 import type { Pseudonym, SubjectPseudonym } from '../../shared/pseudonymise.ts';
 import { type ProfileView, defineRule } from '../rule.ts';
-import { isSignIn, novelty, round } from '../sign-in.ts';
+import { browserOf, isSignIn, novelty, round } from '../sign-in.ts';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -30,15 +30,15 @@ function sharedEgress(
 }
 
 /**
- * The place a login comes from: its device (its browser without a device id) on its network, as
- * one value. A customer's devices live in places (the laptop at work, the tablet at home), so a
- * device and a network new together are one surprise, not two independent ones.
+ * The place a login comes from: its browser (`browserOf`: the device id in its user agent) on
+ * its network, as one value. A customer's devices live in places (the laptop at work, the
+ * tablet at home), so a device and a network new together are one surprise, not two.
  */
 const contextOf = (device: Pseudonym | undefined, network: Pseudonym | undefined): Pseudonym | undefined =>
   device === undefined || network === undefined ? undefined : (`${device}@${network}` as Pseudonym);
 
 const contextOfObservation = (o: Observation): Pseudonym | undefined =>
-  contextOf(o.device ?? o.userAgent, o.network);
+  contextOf(browserOf(o.device, o.userAgent), o.network);
 
 interface Settings {
   attackerNewShare: number;
@@ -67,8 +67,8 @@ function signInEvidence(
   const subject = event.subject!;
   const profile = view.observations('subject', subject);
   const signIns = profile.filter((o) => o.at < event.at && isSignIn(o));
-  const device = event.device ?? event.userAgent?.id;
-  if (signIns.some((o) => (o.device ?? o.userAgent) === device || o.network === event.ip.network))
+  const device = browserOf(event.device, event.userAgent?.id);
+  if (signIns.some((o) => browserOf(o.device, o.userAgent) === device || o.network === event.ip.network))
     return undefined;
   if (
     sharedEgress(

@@ -78,6 +78,22 @@ describe('TAKEOVER_SIGN_IN', () => {
     });
   });
 
+  it("takes the customer's own device id in another browser for a copied cookie jar", () => {
+    // Prepare
+    const event = aLoginFact({
+      ip: ATTACKER.ip,
+      userAgent: { id: pseudonym('user-agent-9') },
+      login: { method: 'token' },
+    });
+    const view = new ProfileView(aSnapshot(event, { subject: ownSignIns(4) }));
+
+    // Act
+    const finding = takeoverSignIn.evaluate(event, view, S);
+
+    // Assess: the new place 1.61 and the token on a browser it was never issued to, 1
+    expect(finding && finding.evidence).toEqual({ llr: 2.61, newPlace: 1.61, tokenOnNewDevice: 1 });
+  });
+
   it('gives less for a customer who often signs in from new places', () => {
     // Prepare
     const event = aLoginFact(ATTACKER);
