@@ -26,6 +26,7 @@ import { scriptedLogins } from './behaviour/scripted-logins.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { stuffingWave } from './behaviour/stuffing-wave.ts';
 import { successAfterFailures } from './behaviour/success-after-failures.ts';
+import { takeoverSignIn } from './behaviour/takeover-sign-in.ts';
 import { countryMismatch } from './ip/country-mismatch.ts';
 import { failureBurst } from './ip/failure-burst.ts';
 import { hostingNetwork } from './ip/hosting-network.ts';
@@ -55,6 +56,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   mfaFatigue,
   scriptedLogins,
   loginRisk,
+  takeoverSignIn,
   newDevice,
   deviceManyAccounts,
   newAccountsSharedSource,

@@ -6,18 +6,28 @@ export const SESSION_THEFT = {
   amountMinor: [40_000, 250_000],
   orders: [1, 2],
   delayMinutes: [2, 240],
+  /** Chance the infostealer replays the whole cookie jar: the victim's device id too, in the attacker's browser. */
+  copiedDeviceId: 0.35,
+  /** Chance the attacker's address is on the victim's own ISP (another line of it). */
+  ownIsp: 0.3,
 } as const;
 
 /**
- * Session or token theft (infostealer cookies): a `token` login from a new device on another
- * domestic ISP, a new delivery address, a high-value order. No failed login, no foreign country.
+ * Session or token theft (infostealer cookies): a `token` login from another domestic line (now
+ * and then the victim's own ISP), on a new device or, when the whole cookie jar was copied, the
+ * victim's own device id in the attacker's browser; a new delivery address, a high-value order.
+ * No failed login, no foreign country.
  */
 export const sessionTheft = takeoverFamily(
   { name: 'session_theft', perThousand: 1, min: 2 },
   (shop, rng, victim, tag) => {
-    const device = attackerDevice(rng);
-    const otherIsp = rng.pick((victim.country === 'NL' ? HOME_NL : HOME_BE).filter((p) => p !== victim.isp));
-    const visit = { ...attackerVisit(rng, device, ipv4In(rng, otherIsp)), customerId: victim.id };
+    const own = attackerDevice(rng);
+    const device = rng.chance(SESSION_THEFT.copiedDeviceId)
+      ? { ...own, id: rng.pick(victim.devices).id }
+      : own;
+    const pools = (victim.country === 'NL' ? HOME_NL : HOME_BE).filter((p) => p !== victim.isp);
+    const isp = rng.chance(SESSION_THEFT.ownIsp) ? victim.isp : rng.pick(pools);
+    const visit = { ...attackerVisit(rng, device, ipv4In(rng, isp)), customerId: victim.id };
     const t = takeoverStart(shop, rng);
     shop.world.login(t, visit, { username: victim.username, outcome: 'success', method: 'token' }, tag);
     cashOut(shop, rng, visit, victim, t, tag, { ...SESSION_THEFT, ownCard: 0, giftCards: false });

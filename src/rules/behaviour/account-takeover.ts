@@ -1,16 +1,18 @@
 import type { EventFacts } from '../../shared/facts.ts';
 import type { Observation } from '../../shared/profile.ts';
-import type { Pseudonym } from '../../shared/pseudonymise.ts';
-import { switchChance, valueCounts } from '../novelty.ts';
+import { valueCounts } from '../novelty.ts';
 import { type ProfileView, defineRule } from '../rule.ts';
+import {
+  type Access,
+  type SignInSettings,
+  defined,
+  isSignIn,
+  novelty,
+  round,
+  signInParts,
+} from '../sign-in.ts';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-
-/** The access an order is placed under: the session's sign-in, or the order itself when there was none. */
-type Access = Pick<Observation, 'at' | 'device' | 'network' | 'userAgent' | 'method'>;
-
-const isSignIn = (o: Observation): boolean => o.kind === 'login' && o.outcome === 'success';
 
 /**
  * The sign-in this order is placed under: the latest successful login of the customer in this
@@ -39,58 +41,12 @@ function accessOf(event: EventFacts, view: ProfileView, hours: number): Access {
   );
 }
 
-interface Settings {
-  attackerNewShare: number;
-  newDevicePrior: number;
-  newNetworkPrior: number;
-  priorWeight: number;
-  tokenNats: number;
-  failedMinutes: number;
-  failedNats: number;
-  dormantDays: number;
-  dormantNats: number;
+interface Settings extends SignInSettings {
   newAddressPrior: number;
   highValueMinor: number;
   highValueNats: number;
   maxValueNats: number;
   smallBasketSlope: number;
-}
-
-/** Nats for a value the customer never showed, against their chance of switching (shrunk to `prior`). */
-function novelty(
-  value: Pseudonym | undefined,
-  history: readonly Observation[],
-  pick: (o: Observation) => Pseudonym | undefined,
-  prior: number,
-  s: Settings,
-): number | undefined {
-  const known = valueCounts(history, pick);
-  if (value === undefined || known.n === 0 || known.counts.has(value)) return undefined;
-  return Math.max(0, Math.log(s.attackerNewShare / switchChance(known, prior, s.priorWeight)));
-}
-
-/**
- * Evidence, in nats, that the sign-in was not the customer's: a device (or, without device ids,
- * a browser) and a network their earlier logins never showed, a remember-me token on a new
- * device, wrong passwords just before it, a long silence before it.
- */
-function signInParts(access: Access, profile: readonly Observation[], s: Settings): Record<string, number> {
-  const history = profile.filter((o) => o.at < access.at && o.outcome !== 'failure');
-  const logins = history.filter(isSignIn);
-  const parts: Record<string, number | undefined> = access.device
-    ? { newDevice: novelty(access.device, logins, (o) => o.device, s.newDevicePrior, s) }
-    : { newUserAgent: novelty(access.userAgent, logins, (o) => o.userAgent, s.newDevicePrior, s) };
-  parts.newNetwork = novelty(access.network, logins, (o) => o.network, s.newNetworkPrior, s);
-  // A remember-me token belongs to the device it was issued to: presented by a device the
-  // customer never signed in from, it was copied (infostealer cookies).
-  if (access.method === 'token' && parts.newDevice !== undefined) parts.tokenOnNewDevice = s.tokenNats;
-  const failedFrom = access.at - s.failedMinutes * 60_000;
-  if (profile.some((o) => o.failureReason === 'bad_password' && o.at >= failedFrom && o.at < access.at)) {
-    parts.failedFirst = s.failedNats;
-  }
-  const last = history.at(-1);
-  if (last && access.at - last.at >= s.dormantDays * DAY_MS) parts.dormant = s.dormantNats;
-  return defined(parts);
 }
 
 /**
@@ -118,10 +74,21 @@ function cashOutParts(
   return found;
 }
 
-const defined = (parts: Record<string, number | undefined>): Record<string, number> =>
-  Object.fromEntries(Object.entries(parts).filter((e): e is [string, number] => e[1] !== undefined));
-
-const round = (x: number): number => Math.round(x * 100) / 100;
+/**
+ * An account that existed for `unseenAccountDays` and more, yet never signed in or bought
+ * before this sign-in as far as the kept history reaches: a dormant account, whose owner will
+ * not notice, is what takeovers pick. Its novelty cannot be weighed against habits it never
+ * showed, so it counts a fixed `unseenNats`, and only an order that cashes out can make it flag.
+ */
+function unseenAccount(
+  order: NonNullable<EventFacts['order']>,
+  profile: readonly Observation[],
+  signedInAt: number,
+  s: { unseenAccountDays: number },
+): boolean {
+  if (order.accountAgeDays === undefined || order.accountAgeDays < s.unseenAccountDays) return false;
+  return !profile.some((o) => o.at < signedInAt && o.outcome !== 'failure');
+}
 
 /**
  * Account takeover as a sequence (the cash-out of OWASP OAT-012; session-cookie theft, MITRE
@@ -158,6 +125,8 @@ export const accountTakeover = defineRule({
     highValueNats: 1.5,
     maxValueNats: 2.5,
     smallBasketSlope: 1,
+    unseenAccountDays: 30,
+    unseenNats: 1.5,
     offset: 0,
     pointsPerNat: 10,
     maxPoints: 80,
@@ -168,7 +137,10 @@ export const accountTakeover = defineRule({
     const profile = view.observations('subject', event.subject);
     const signIn = signInParts(access, profile, s);
     // Movers and travellers change networks with their own devices: the takeover brings its own.
-    if (signIn.newDevice === undefined && signIn.newUserAgent === undefined) return undefined;
+    if (signIn.newDevice === undefined && signIn.newUserAgent === undefined) {
+      if (!unseenAccount(event.order!, profile, access.at, s)) return undefined;
+      signIn.unseenAccount = s.unseenNats;
+    }
     const orders = profile.filter((o) => o.kind === 'order' && o.at < access.at);
     const cashOut = cashOutParts(event.order!, orders, s);
     if (!cashOut) return undefined;

@@ -21,6 +21,8 @@ const S = {
   highValueNats: 1.5,
   maxValueNats: 2.5,
   smallBasketSlope: 0.5,
+  unseenAccountDays: 30,
+  unseenNats: 1.5,
   offset: 0,
   pointsPerNat: 10,
   maxPoints: 80,
@@ -46,13 +48,15 @@ const ownOrder = (daysAgo: number): Observation =>
 const attackerSignIn = (minutesAgo: number, method: Observation['method'] = 'password'): Observation =>
   anObservation({ at: FACT_AT - minutes(minutesAgo), ...ATTACKER, method });
 
+/** The fields of an order on the attacker's device and network, to a drop. */
+const dropOrderFields = (amountMinor: number) => ({
+  device: ATTACKER.device,
+  ip: { network: ATTACKER.network },
+  order: { amountMinor, address: pseudonym('address-drop') },
+});
+
 /** An order on the attacker's device and network, to a drop. */
-const aDropOrder = (amountMinor: number) =>
-  anOrderFact({
-    device: ATTACKER.device,
-    ip: { network: ATTACKER.network },
-    order: { amountMinor, address: pseudonym('address-drop') },
-  });
+const aDropOrder = (amountMinor: number) => anOrderFact(dropOrderFields(amountMinor));
 
 describe('ACCOUNT_TAKEOVER', () => {
   it('adds up the steps: a token on a new device and network, a new address, a high value', () => {
@@ -184,10 +188,35 @@ describe('ACCOUNT_TAKEOVER', () => {
     expect(b && a && b.points! - a.points!).toBe(27);
   });
 
-  it('needs some history: a customer never seen before has no habits to differ from', () => {
+  it('counts an old account never seen before as unseen, and the cash-out on top', () => {
     // Prepare
     const event = aDropOrder(100_000);
     const signIn = attackerSignIn(10, 'token');
+    const view = new ProfileView(aSnapshot(event, { subject: [signIn], client: [signIn] }));
+
+    // Act
+    const finding = accountTakeover.evaluate(event, view, S);
+
+    // Assess: unseen 1.5, value 1.5 + ln(4) capped at 2.5
+    expect(finding).toEqual({
+      message: "order after a sign-in unlike this customer's: unseenAccount, highValue",
+      evidence: { llr: 4, minutesSinceSignIn: 10, unseenAccount: 1.5, highValue: 2.5 },
+      points: 40,
+    });
+  });
+
+  it.each([
+    [
+      'a new account',
+      anOrderFact({
+        ...dropOrderFields(100_000),
+        order: { amountMinor: 100_000, address: pseudonym('address-drop'), accountAgeDays: 3 },
+      }),
+    ],
+    ['an ordinary basket', aDropOrder(4_000)],
+  ])('leaves an unseen account alone for %s', (_, event) => {
+    // Prepare
+    const signIn = attackerSignIn(10);
     const view = new ProfileView(aSnapshot(event, { subject: [signIn], client: [signIn] }));
 
     // Act
