@@ -146,7 +146,7 @@ describe('DEVICE_MANY_ACCOUNTS', () => {
     const finding = deviceManyAccounts.evaluate(event, view, S);
 
     // Assess
-    expect(finding).toEqual(expect.objectContaining({ evidence: { accounts: 3 } }));
+    expect(finding).toMatchObject({ evidence: { accounts: 3 } });
   });
 
   it('is not run for page views through decide', () => {
