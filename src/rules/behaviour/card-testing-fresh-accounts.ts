@@ -23,7 +23,7 @@ export const cardTestingFreshAccounts = defineRule({
   defaults: {
     enabled: true,
     shadow: false,
-    points: 30,
+    points: 40,
     pointsPerLogAccount: 26,
     maxPoints: 80,
     windowMinutes: 1440,
