@@ -8,7 +8,7 @@ import { incidentStart, residentialIp, strangerUsername } from './common.ts';
 export const SPRAYING = {
   passwords: [1, 2],
   accounts: [60, 400],
-  roundMinutes: [10, 60],
+  roundMinutes: [10, 240],
   pauseMinutes: [30, 180],
   addresses: [3, 30],
   hostingShare: [0, 1],
