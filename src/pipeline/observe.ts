@@ -1,6 +1,7 @@
 import { isProbePath } from '../rules/behaviour/probing.ts';
 import type { Decision } from '../shared/decision.ts';
 import type { DetectionConfig } from '../rules/config.ts';
+import { ringSession } from '../rules/behaviour/ring-session.ts';
 import { RULES } from '../rules/index.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
@@ -21,11 +22,16 @@ const LINK_CODES: ReadonlySet<string> = new Set(
 );
 
 /**
- * Whether a link to other accounts flagged the event on its own (the strongest of the group keeps
- * its points): what follows in the session inherits it (RING_SESSION).
+ * Whether a link to other accounts was strong enough on its own (the strongest of the group keeps
+ * its points) to mark the session as a ring's: what follows in it inherits (RING_SESSION). The bar
+ * is RING_SESSION's `minLinkPoints`, not the review threshold, so that a shop lowering its
+ * threshold does not pass a household's weaker link (a shared laptop) on to whole visits.
  */
-const linkedToRing = (decision: Decision, config: DetectionConfig): boolean =>
-  decision.reasons.some((r) => !r.shadow && LINK_CODES.has(r.code) && r.points >= config.thresholds.review);
+const linkedToRing = (decision: Decision, config: DetectionConfig): boolean => {
+  const settings = (config.rules[ringSession.code] ?? ringSession.defaults) as typeof ringSession.defaults;
+  const bar = settings.minLinkPoints;
+  return decision.reasons.some((r) => !r.shadow && LINK_CODES.has(r.code) && r.points >= bar);
+};
 
 /** The signal kind an event is stored as; it decides retention and objection scope. */
 export const signalKindOf = (facts: EventFacts): SignalKind =>

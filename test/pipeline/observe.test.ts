@@ -338,6 +338,19 @@ describe('observe: which profiles an event touches', () => {
     // Assess
     expect(observation.ring === true).toBe(ring);
   });
+
+  it("marks it ring by RING_SESSION's minLinkPoints, not by a lowered review threshold", () => {
+    // Prepare
+    const facts = factsOf(aLogin());
+    const config = resolveConfig({ thresholds: { review: 20, deny: 80 } });
+    const reasons = [{ code: 'DEVICE_MANY_ACCOUNTS' as const, points: 35, message: 'm', evidence: {} }];
+
+    // Act
+    const { observation } = writeOf(facts, config, 'review', reasons);
+
+    // Assess
+    expect(observation).not.toHaveProperty('ring');
+  });
 });
 
 describe('observe: no raw identifiers', () => {

@@ -2,8 +2,8 @@ import { defineRule, minutes } from '../rule.ts';
 
 /**
  * The rest of a session whose login or order was linked to a ring of accounts (another new
- * account's device, card or drop address, strong enough to flag alone: the observation is marked
- * `ring`): its pages, checkout and orders are the same actor's. A ring account lives a few
+ * account's device, card or drop address, with at least `minLinkPoints` points: the pipeline
+ * marks the observation `ring`): its pages, checkout and orders are the same actor's. A ring account lives a few
  * minutes (login, a product, checkout, an order), so without this only one event of it is ever
  * scored. Only a link inherits, not any review: an honest customer whose login merely looked
  * unusual keeps an unflagged visit.
@@ -17,7 +17,7 @@ export const ringSession = defineRule({
   description: 'The same session was linked to other new accounts shortly before',
   appliesTo: ['login', 'browse', 'order'],
   group: 'shared-source',
-  defaults: { enabled: true, shadow: false, points: 40, windowMinutes: 60 },
+  defaults: { enabled: true, shadow: false, points: 40, windowMinutes: 60, minLinkPoints: 40 },
   evaluate: (event, view, s) => {
     const from = event.at - minutes(s.windowMinutes);
     const history = view.observations('client', event.client);
