@@ -1,6 +1,8 @@
 import { isProbePath } from '../rules/behaviour/probing.ts';
 import type { Decision } from '../shared/decision.ts';
 import type { DetectionConfig } from '../rules/config.ts';
+import { ringSession } from '../rules/behaviour/ring-session.ts';
+import { RULES } from '../rules/index.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
 import {
@@ -13,6 +15,23 @@ import {
 import type { ProfileWrite } from '../shared/profile.ts';
 
 const DAY_S = 86_400;
+
+/** The rules that link an account to other accounts (a shared device, card, delivery or client address). */
+const LINK_CODES: ReadonlySet<string> = new Set(
+  RULES.filter((rule) => rule.group === 'shared-source').map((rule) => rule.code),
+);
+
+/**
+ * Whether a link to other accounts was strong enough on its own (the strongest of the group keeps
+ * its points) to mark the session as a ring's: what follows in it inherits (RING_SESSION). The bar
+ * is RING_SESSION's `minLinkPoints`, not the review threshold, so that a shop lowering its
+ * threshold does not pass a household's weaker link (a shared laptop) on to whole visits.
+ */
+const linkedToRing = (decision: Decision, config: DetectionConfig): boolean => {
+  const settings = (config.rules[ringSession.code] ?? ringSession.defaults) as typeof ringSession.defaults;
+  const bar = settings.minLinkPoints;
+  return decision.reasons.some((r) => !r.shadow && LINK_CODES.has(r.code) && r.points >= bar);
+};
 
 /** The signal kind an event is stored as; it decides retention and objection scope. */
 export const signalKindOf = (facts: EventFacts): SignalKind =>
@@ -80,6 +99,7 @@ export function observe(
   if (facts.hosting) o.hosting = true;
   if (facts.sessionless) o.sessionless = true;
   if (decision.decision === 'deny') o.denied = true;
+  if (linkedToRing(decision, config)) o.ring = true;
   if (facts.login) {
     o.outcome = facts.login.outcome;
     if (facts.login.failureReason) o.failureReason = facts.login.failureReason;

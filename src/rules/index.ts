@@ -22,6 +22,7 @@ import { passwordSpraying } from './behaviour/password-spraying.ts';
 import { probing } from './behaviour/probing.ts';
 import { requestFlood } from './behaviour/request-flood.ts';
 import { reshipping } from './behaviour/reshipping.ts';
+import { ringSession } from './behaviour/ring-session.ts';
 import { scriptedLogins } from './behaviour/scripted-logins.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { stuffingWave } from './behaviour/stuffing-wave.ts';
@@ -76,4 +77,5 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   requestFlood,
   probing,
   deniedSession,
+  ringSession,
 ] as readonly Rule<RuleSettings>[];

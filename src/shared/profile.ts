@@ -59,6 +59,11 @@ export interface Observation {
   hosting?: boolean;
   /** The event was denied: what follows it in the same session inherits suspicion. */
   denied?: true;
+  /**
+   * The event was linked to other accounts (a shared device, card or address) strongly enough to
+   * flag on that alone: the rest of its session is the same ring's.
+   */
+  ring?: true;
   /** The event came without a session id. */
   sessionless?: true;
   /** Browse: the path looked like vulnerability probing. */

@@ -22,18 +22,19 @@ const EVENTS: Record<'login' | 'browse' | 'search' | 'order', VigilEvent> = {
   order: anOrder({ occurredAt: AT }),
 };
 
-/** What the pipeline writes for `facts` after deciding `outcome` (allow by default). */
+/** What the pipeline writes for `facts` after deciding `outcome` (allow by default) for `reasons`. */
 function writeOf(
   facts: EventFacts,
   config: DetectionConfig = resolveConfig(),
   outcome: Outcome = 'allow',
+  reasons: Decision['reasons'] = [],
 ): ProfileWrite {
   const decision: Decision = {
     eventId: facts.eventId,
     eventType: facts.type,
     score: outcome === 'deny' ? 90 : 0,
     decision: outcome,
-    reasons: [],
+    reasons,
     rulesetVersion: config.rulesetVersion,
   };
   return observe(facts, decision, config);
@@ -320,6 +321,35 @@ describe('observe: which profiles an event touches', () => {
     expect(allowed).not.toHaveProperty('denied');
     expect(reviewed).not.toHaveProperty('denied');
     expect(denied!.denied).toBe(true);
+  });
+
+  it.each([
+    ['a link to other accounts that flags alone', 'NEW_ACCOUNTS_SHARED_SOURCE', 40, true],
+    ['a link too weak to flag alone', 'NEW_ACCOUNTS_SHARED_SOURCE', 39, false],
+    ['a flag of another kind', 'LOGIN_RISK', 60, false],
+  ] as const)('marks the observation ring for %s', (_label, code, points, ring) => {
+    // Prepare
+    const facts = factsOf(aLogin());
+    const reasons = [{ code, points, message: 'm', evidence: {} }];
+
+    // Act
+    const { observation } = writeOf(facts, resolveConfig(), 'review', reasons);
+
+    // Assess
+    expect(observation.ring === true).toBe(ring);
+  });
+
+  it("marks it ring by RING_SESSION's minLinkPoints, not by a lowered review threshold", () => {
+    // Prepare
+    const facts = factsOf(aLogin());
+    const config = resolveConfig({ thresholds: { review: 20, deny: 80 } });
+    const reasons = [{ code: 'DEVICE_MANY_ACCOUNTS' as const, points: 35, message: 'm', evidence: {} }];
+
+    // Act
+    const { observation } = writeOf(facts, config, 'review', reasons);
+
+    // Assess
+    expect(observation).not.toHaveProperty('ring');
   });
 });
 

@@ -46,8 +46,8 @@ function freshAccountOrder(
 }
 
 export const CARD_TESTING = {
-  accounts: [10, 50],
-  hours: [1, 8],
+  accounts: [5, 50],
+  hours: [1, 24],
   sharedAddresses: [0, 5],
   amountMinor: [100, 600],
   retryShare: [0, 0.3],
@@ -93,9 +93,9 @@ export const cardTesting: ThreatFamily = {
 };
 
 export const ACCOUNT_FARM = {
-  accounts: [15, 60],
-  devices: [2, 6],
-  hours: [3, 24],
+  accounts: [8, 60],
+  devices: [2, 10],
+  hours: [3, 72],
   cards: [2, 8],
   addresses: [1, 4],
   amountMinor: [1_500, 6_000],
@@ -134,7 +134,7 @@ export const accountFarm: ThreatFamily = {
 
 export const MULES = {
   accounts: [6, 25],
-  days: [2, 7],
+  days: [2, 12],
   takenOverShare: [0.2, 0.9],
   amountMinor: [15_000, 150_000],
 } as const;

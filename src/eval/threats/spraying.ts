@@ -1,6 +1,6 @@
 import { LOGIN_PATH, browserUserAgent } from '../clients.ts';
 import type { ThreatFamily } from '../family.ts';
-import { MINUTE, type Visit, attack, newSessionId } from '../model.ts';
+import { MINUTE, SECOND, type Visit, attack, newSessionId } from '../model.ts';
 import { POOLS, ipv4In } from '../networks.ts';
 import { type Range, draw, drawInt } from '../random.ts';
 import { incidentStart, residentialIp, strangerUsername } from './common.ts';
@@ -8,7 +8,7 @@ import { incidentStart, residentialIp, strangerUsername } from './common.ts';
 export const SPRAYING = {
   passwords: [1, 2],
   accounts: [60, 400],
-  roundMinutes: [10, 60],
+  roundMinutes: [10, 240],
   pauseMinutes: [30, 180],
   addresses: [3, 30],
   hostingShare: [0, 1],
@@ -19,7 +19,8 @@ export const SPRAYING = {
 /**
  * Password spraying (MITRE ATT&CK T1110.003): one or two common passwords against many known
  * accounts, one try per account per round, rounds apart so that no account locks, from a few
- * addresses (servers or residential proxies).
+ * addresses (servers or residential proxies). Each source fetches the login page (its form
+ * token) seconds before its first try.
  */
 export const spraying: ThreatFamily = {
   name: 'password_spraying',
@@ -42,11 +43,12 @@ export const spraying: ThreatFamily = {
     }));
     const roundLength = draw(rng, SPRAYING.roundMinutes) * MINUTE;
     let t = incidentStart(shop, rng, rounds * (roundLength + SPRAYING.pauseMinutes[1] * MINUTE));
-    for (const s of sources) shop.world.browse(t - rng.between(1, 5) * MINUTE, s, LOGIN_PATH, 'page', tag);
+    const firstTry = new Map<Visit, number>();
     for (let r = 0; r < rounds; r++) {
       for (const c of rng.sample(accounts, accounts.length)) {
         const at = t + rng.next() * roundLength;
         const s = rng.pick(sources);
+        firstTry.set(s, Math.min(at, firstTry.get(s) ?? Infinity));
         if (rng.chance(stale)) {
           shop.world.login(
             at,
@@ -76,5 +78,7 @@ export const spraying: ThreatFamily = {
       }
       t += roundLength + draw(rng, SPRAYING.pauseMinutes) * MINUTE;
     }
+    for (const [s, at] of firstTry)
+      shop.world.browse(at - rng.between(2, 20) * SECOND, s, LOGIN_PATH, 'page', tag);
   },
 };

@@ -1,6 +1,7 @@
+import type { EventFacts } from '../../shared/facts.ts';
 import type { ProfileKind } from '../../shared/profile.ts';
-import type { SubjectPseudonym } from '../../shared/pseudonymise.ts';
-import { defineRule, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
+import type { Pseudonym, SubjectPseudonym } from '../../shared/pseudonymise.ts';
+import { type ProfileView, defineRule, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
 import { isFreshOrder, linkPoints, otherAccounts } from '../links.ts';
 import { recentOf } from '../window.ts';
 
@@ -12,18 +13,21 @@ import { recentOf } from '../window.ts';
  *
  * Fires on a small order (at most `maxAmountMinor`) of an account at most `newAccountDays` old
  * when other such accounts, paying with other instruments, ordered to the same shipping address,
- * from the same device or from the same IP address within the window. Points: `points` for one
- * linked account, growing with the log of their number up to `maxPoints`.
+ * from the same device or from the same IP address within the window. It fires on the login of
+ * the next account already when that account has no history at all (opened, or back after the
+ * retention, minutes ago) and its device or address placed such orders for other accounts: the
+ * rest of its session then inherits the link (RING_SESSION). Points: `points` for one linked
+ * account, growing with the log of their number up to `maxPoints`.
  */
 export const cardTestingFreshAccounts = defineRule({
   code: 'CARD_TESTING_FRESH_ACCOUNTS',
   description: 'Small orders of new accounts on distinct cards, linked by address, device or IP',
-  appliesTo: ['order'],
+  appliesTo: ['login', 'order'],
   group: 'shared-source',
   defaults: {
     enabled: true,
     shadow: false,
-    points: 30,
+    points: 40,
     pointsPerLogAccount: 26,
     maxPoints: 80,
     windowMinutes: 1440,
@@ -31,37 +35,61 @@ export const cardTestingFreshAccounts = defineRule({
     maxAmountMinor: 1_000,
   },
   evaluate: (event, view, s) => {
-    const order = event.order!;
     const subject = event.subject;
-    if (!subject || !order.payment || order.amountMinor > s.maxAmountMinor) return undefined;
-    if (order.accountAgeDays === undefined || order.accountAgeDays > s.newAccountDays) return undefined;
-    const sources: Source[] = [
-      ['address', order.address],
-      ['device', event.device],
-      ['ip', event.ip.id],
-    ];
-    const linked = new Set<SubjectPseudonym>();
-    const via: ProfileKind[] = [];
-    for (const [kind, id] of sources) {
-      if (id === undefined) continue;
-      const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
-      const accounts = otherAccounts(
-        recent,
-        subject,
-        (o) =>
-          isFreshOrder(o, s.newAccountDays) &&
-          (o.amountMinor ?? Infinity) <= s.maxAmountMinor &&
-          o.payment !== undefined &&
-          o.payment !== order.payment,
-      );
-      if (accounts.size > 0) via.push(kind);
-      for (const a of accounts) linked.add(a);
+    if (!subject) return undefined;
+    const order = event.order;
+    if (order) {
+      if (!order.payment || order.amountMinor > s.maxAmountMinor) return undefined;
+      if (order.accountAgeDays === undefined || order.accountAgeDays > s.newAccountDays) return undefined;
+    } else if (event.login?.outcome !== 'success' || view.observations('subject', subject).length > 0) {
+      return undefined;
     }
+    const { linked, via } = linkedTesters(event, view, s, subject);
     if (linked.size === 0) return undefined;
+    const by = via.map((k) => SOURCE_NAMES[k]).join(', ');
+    const message = order
+      ? `${linked.size + 1} new accounts placed small orders on different cards, linked by ${by}, within ${s.windowMinutes / 60} h`
+      : `a customer with no history signs in by the ${by} where ${linked.size} new account${linked.size === 1 ? '' : 's'} placed small orders on different cards within ${s.windowMinutes / 60} h`;
     return {
-      message: `${linked.size + 1} new accounts placed small orders on different cards, linked by ${via.map((k) => SOURCE_NAMES[k]).join(', ')}, within ${s.windowMinutes / 60} h`,
+      message,
       evidence: { accounts: linked.size + 1, via: via.join(','), windowMinutes: s.windowMinutes },
       points: linkPoints(linked.size, s),
     };
   },
 });
+
+/**
+ * The other new accounts that placed small orders from this event's address, device or (for an
+ * order) to its shipping address, on an instrument other than this order's.
+ */
+function linkedTesters(
+  event: EventFacts,
+  view: ProfileView,
+  s: { windowMinutes: number; newAccountDays: number; maxAmountMinor: number },
+  subject: SubjectPseudonym,
+): { linked: Set<SubjectPseudonym>; via: ProfileKind[] } {
+  const payment: Pseudonym | undefined = event.order?.payment;
+  const sources: Source[] = [
+    ['address', event.order?.address],
+    ['device', event.device],
+    ['ip', event.ip.id],
+  ];
+  const linked = new Set<SubjectPseudonym>();
+  const via: ProfileKind[] = [];
+  for (const [kind, id] of sources) {
+    if (id === undefined) continue;
+    const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
+    const accounts = otherAccounts(
+      recent,
+      subject,
+      (o) =>
+        isFreshOrder(o, s.newAccountDays) &&
+        (o.amountMinor ?? Infinity) <= s.maxAmountMinor &&
+        o.payment !== undefined &&
+        o.payment !== payment,
+    );
+    if (accounts.size > 0) via.push(kind);
+    for (const a of accounts) linked.add(a);
+  }
+  return { linked, via };
+}

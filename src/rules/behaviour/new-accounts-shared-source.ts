@@ -15,7 +15,10 @@ import { recentOf } from '../window.ts';
  * device, with this instrument or to this address within the window, from a network other than
  * this event's (or from this one, once more than `householdAccounts` did). On a login it looks at the device (the login's account age is not known); on an
  * order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
- * account, growing with the log of their number up to `maxPoints`.
+ * account, growing with the log of their number up to `maxPoints`, `addressDiscount` fewer when
+ * only the address links them: new members of one household (a student house) order to their
+ * shared address from their phones, while a device or a card moving between new accounts on
+ * other networks is a farm's.
  */
 export const newAccountsSharedSource = defineRule({
   code: 'NEW_ACCOUNTS_SHARED_SOURCE',
@@ -25,12 +28,13 @@ export const newAccountsSharedSource = defineRule({
   defaults: {
     enabled: true,
     shadow: false,
-    points: 30,
+    points: 40,
     pointsPerLogAccount: 26,
     maxPoints: 80,
     windowMinutes: 2880,
     newAccountDays: 7,
     householdAccounts: 3,
+    addressDiscount: 10,
   },
   evaluate: (event, view, s) => {
     const age = event.order?.accountAgeDays;
@@ -59,7 +63,7 @@ export const newAccountsSharedSource = defineRule({
     return {
       message: `${linked.size} other new account${linked.size === 1 ? '' : 's'} ordered with this ${via.map((k) => SOURCE_NAMES[k]).join(' or ')} within ${s.windowMinutes / 60} h`,
       evidence: { accounts: linked.size, via: via.join(','), windowMinutes: s.windowMinutes },
-      points: linkPoints(linked.size, s),
+      points: linkPoints(linked.size, s) - (via.length === 1 && via[0] === 'address' ? s.addressDiscount : 0),
     };
   },
 });

@@ -10,8 +10,10 @@ import { recentOf } from '../window.ts';
  *
  * Fires on an order of at least `minAmountMinor` when other accounts ordered at least as much
  * to the same address within `windowDays`, from networks other than this order's (or from this
- * one, once more than `householdAccounts` did). Points:
- * `points` for one such account, growing with the log of their number up to `maxPoints`.
+ * one, once more than `householdAccounts` did). Points: `points` for one such account, growing
+ * with the log of their number up to `maxPoints`, and `newAddressPoints` more when this account
+ * never shipped to the address before: a mule's address is new to every account that ships to
+ * it, a household's is where its members keep shipping.
  */
 export const reshipping = defineRule({
   code: 'RESHIPPING',
@@ -23,6 +25,7 @@ export const reshipping = defineRule({
     shadow: false,
     points: 25,
     pointsPerLogAccount: 22,
+    newAddressPoints: 15,
     maxPoints: 80,
     windowDays: 14,
     minAmountMinor: 20_000,
@@ -47,10 +50,13 @@ export const reshipping = defineRule({
       subject,
       (o) => others.has(o.subject!) && isFreshOrder(o, s.newAccountDays),
     );
+    const newAddress = !view
+      .observations('subject', subject)
+      .some((o) => o.kind === 'order' && o.address === order.address);
     return {
-      message: `${others.size + 1} accounts (${fresh.size} of the others new) sent valuable orders to this address within ${s.windowDays} days`,
-      evidence: { accounts: others.size + 1, newAccounts: fresh.size, windowDays: s.windowDays },
-      points: linkPoints(others.size, s),
+      message: `${others.size + 1} accounts (${fresh.size} of the others new) sent valuable orders to this address within ${s.windowDays} days${newAddress ? ', this one for the first time' : ''}`,
+      evidence: { accounts: others.size + 1, newAccounts: fresh.size, newAddress, windowDays: s.windowDays },
+      points: Math.min(s.maxPoints, linkPoints(others.size, s) + (newAddress ? s.newAddressPoints : 0)),
     };
   },
 });

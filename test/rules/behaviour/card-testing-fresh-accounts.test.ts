@@ -5,6 +5,7 @@ import type { Observation } from '../../../src/shared/profile.ts';
 import {
   FACT_AT,
   type FactsOverrides,
+  aLoginFact,
   aSnapshot,
   anObservation,
   anOrderFact,
@@ -97,6 +98,37 @@ describe('CARD_TESTING_FRESH_ACCOUNTS', () => {
     // Prepare
     const event = aCardTest(order);
     const view = new ProfileView(aSnapshot(event, { address: [testOf(2), testOf(3)] }));
+
+    // Act
+    const finding = cardTestingFreshAccounts.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it('fires on the login of a customer with no history from an address where a new account tested a card', () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(aSnapshot(event, { ip: [testOf(2)] }));
+
+    // Act
+    const finding = cardTestingFreshAccounts.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toEqual({
+      message:
+        'a customer with no history signs in by the address where 1 new account placed small orders on different cards within 24 h',
+      evidence: { accounts: 2, via: 'ip', windowMinutes: S.windowMinutes },
+      points: S.points,
+    });
+  });
+
+  it.each([
+    ['a customer with history', aLoginFact(), [anObservation({ at: FACT_AT - minutes(60 * 24 * 20) })]],
+    ['a failed login', aLoginFact({ login: { outcome: 'failure', failureReason: 'bad_password' } }), []],
+  ])('does not fire on the login of %s', (_label, event, history) => {
+    // Prepare
+    const view = new ProfileView(aSnapshot(event, { ip: [testOf(2)], subject: history }));
 
     // Act
     const finding = cardTestingFreshAccounts.evaluate(event, view, S);

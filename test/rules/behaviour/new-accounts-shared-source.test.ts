@@ -30,10 +30,10 @@ const aNewAccountOrder = (accountAgeDays = 0) => anOrderFact({ order: { accountA
 
 describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
   it.each([
-    ['device', 'device'],
-    ['payment', 'payment instrument'],
-    ['address', 'shipping address'],
-  ] as const)('fires when another new account ordered with the same %s', (kind, name) => {
+    ['device', 'device', 0],
+    ['payment', 'payment instrument', 0],
+    ['address', 'shipping address', S.addressDiscount],
+  ] as const)('fires when another new account ordered with the same %s', (kind, name, discount) => {
     // Prepare
     const event = aNewAccountOrder();
     const view = new ProfileView(aSnapshot(event, { [kind]: [orderOf(2, 0)] }));
@@ -45,7 +45,7 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     expect(finding).toEqual({
       message: `1 other new account ordered with this ${name} within 48 h`,
       evidence: { accounts: 1, via: kind, windowMinutes: 2880 },
-      points: S.points,
+      points: S.points - discount,
     });
   });
 

@@ -32,10 +32,28 @@ describe('RESHIPPING', () => {
 
     // Assess
     expect(finding).toEqual({
-      message: '2 accounts (1 of the others new) sent valuable orders to this address within 14 days',
-      evidence: { accounts: 2, newAccounts: 1, windowDays: 14 },
-      points: S.points,
+      message:
+        '2 accounts (1 of the others new) sent valuable orders to this address within 14 days, this one for the first time',
+      evidence: { accounts: 2, newAccounts: 1, newAddress: true, windowDays: 14 },
+      points: S.points + S.newAddressPoints,
     });
+  });
+
+  it('adds no newAddressPoints when this account shipped to the address before', () => {
+    // Prepare
+    const event = aValuableOrder();
+    const earlier = anObservation({
+      kind: 'order',
+      at: FACT_AT - minutes(60 * 24 * 30),
+      address: event.order!.address,
+    });
+    const view = new ProfileView(aSnapshot(event, { address: [orderOf(2)], subject: [earlier] }));
+
+    // Act
+    const finding = reshipping.evaluate(event, view, S);
+
+    // Assess
+    expect(finding && finding.points).toBe(S.points);
   });
 
   it('grows its points with the log of the accounts, up to maxPoints', () => {
@@ -51,7 +69,7 @@ describe('RESHIPPING', () => {
 
     // Assess
     expect(points.map((f) => f && f.points)).toEqual([
-      Math.round(S.points + S.pointsPerLogAccount * Math.log(2)),
+      Math.round(S.points + S.pointsPerLogAccount * Math.log(2)) + S.newAddressPoints,
       S.maxPoints,
     ]);
   });
