@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { challengeOf } from '../../src/console/pkce.ts';
 import type { Role } from '../../src/shared/roles.ts';
 import { aFailedLogin, aLogin } from '../factories/events.ts';
 import { TEST_KEY_TEXT } from '../factories/pipeline.ts';
@@ -141,6 +142,56 @@ describe('the analyst console', () => {
       .filter({ hasText: `Alert ${alertId} closed as legitimate.` })
       .waitFor();
     await page.locator('table.alerts tbody tr', { hasText: alertId }).waitFor({ state: 'detached' });
+  });
+
+  it("signs in as in AWS: the user pool's pages, the code grant with PKCE (S256), the access token to the API", async () => {
+    // Prepare: config.json as the stack writes it, and the user pool's endpoints played on this origin
+    const context = await browser.newContext();
+    const pool = `${stack.apiUrl}/test-pool`;
+    const signIn = { kind: 'cognito', domain: pool, clientId: 'console-client' };
+    await context.route('**/console/config.json', (route) => route.fulfill({ json: { apiUrl: '', signIn } }));
+    let asked = new URLSearchParams();
+    let redeemed = new URLSearchParams();
+    await context.route(
+      (url) => url.pathname === '/test-pool/oauth2/authorize',
+      (route) => {
+        asked = new URL(route.request().url()).searchParams;
+        const back = new URL(asked.get('redirect_uri')!);
+        back.search = new URLSearchParams({ code: 'the-code', state: asked.get('state')! }).toString();
+        return route.fulfill({ status: 302, headers: { location: back.href } });
+      },
+    );
+    await context.route(
+      (url) => url.pathname === '/test-pool/oauth2/token',
+      (route) => {
+        redeemed = new URLSearchParams(route.request().postData() ?? '');
+        return route.fulfill({ json: { access_token: stack.tokens.analyst, token_type: 'Bearer' } });
+      },
+    );
+    const page = await context.newPage();
+
+    // Act
+    await page.goto(`${stack.apiUrl}/console/`);
+    await page.getByRole('button', { name: 'Sign in with your Vigil account' }).click();
+    await page.locator('table.alerts tbody tr').first().waitFor();
+
+    // Assess
+    expect(Object.fromEntries(asked)).toMatchObject({
+      response_type: 'code',
+      client_id: 'console-client',
+      redirect_uri: `${stack.apiUrl}/console/`,
+      scope: 'openid',
+      code_challenge_method: 'S256',
+    });
+    expect(asked.get('code_challenge')).toBe(await challengeOf(redeemed.get('code_verifier') ?? ''));
+    expect(Object.fromEntries(redeemed)).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: 'console-client',
+      code: 'the-code',
+      redirect_uri: `${stack.apiUrl}/console/`,
+    });
+    expect(page.url()).toBe(`${stack.apiUrl}/console/`);
+    await context.close();
   });
 
   it('shows the sign-in without a token, and refuses a wrong token and a role the API refuses', async () => {
