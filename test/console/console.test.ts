@@ -194,6 +194,31 @@ describe('the analyst console', () => {
     await context.close();
   });
 
+  it('pages the queue forward and back: Next page, Previous page, and the first page has neither Previous nor First', async () => {
+    // Prepare
+    const page = await signedIn('analyst', '/console/?limit=2');
+    const rows = page.locator('table.alerts tbody tr');
+    const alertIds = () => page.locator('table.alerts tbody tr td:last-child').allInnerTexts();
+    await rows.first().waitFor();
+    const first = await alertIds();
+
+    // Act
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await rows.first().filter({ hasNotText: first[0]! }).waitFor();
+    const second = await alertIds();
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    await rows.first().filter({ hasText: first[0]! }).waitFor();
+
+    // Assess
+    expect(first).toHaveLength(2);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.some((id) => first.includes(id))).toBe(false);
+    expect(await alertIds()).toEqual(first);
+    expect(new URL(page.url()).searchParams.get('cursor')).toBeNull();
+    expect(await page.getByRole('link', { name: 'Previous page' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'First page' }).count()).toBe(0);
+  });
+
   it('shows the sign-in without a token, and refuses a wrong token and a role the API refuses', async () => {
     // Prepare
     const page = await (await browser.newContext()).newPage();
@@ -222,11 +247,19 @@ describe('the analyst console', () => {
     await page.locator('tbody tr').first().waitFor();
 
     // Act
+    const filtered = page.waitForResponse(
+      (r) => new URL(r.url()).searchParams.get('principal') === 'local:analyst',
+    );
     await page.getByLabel('Analyst').fill('local:analyst');
     await page.getByLabel('Analyst').press('Tab');
     await page.waitForURL(/analyst=local%3Aanalyst/);
+    const answer = await filtered;
 
-    // Assess
+    // Assess: the API filtered (the console asks it by principal), and the page shows what it answered
+    expect(answer.status()).toBe(200);
+    const { entries } = (await answer.json()) as { entries: { principalId: string }[] };
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.principalId === 'local:analyst')).toBe(true);
     const rows = await page.locator('tbody tr').allInnerTexts();
     expect(rows.some((r) => r.includes('alert.dispose'))).toBe(true);
     for (const row of rows) expect(row).toContain('local:analyst');
