@@ -37,6 +37,12 @@ interface TemplateFunction {
   Metadata?: Record<string, string>;
 }
 
+/** Vigil's own functions: bundled Node.js (the console's bucket deployment provider of aws-cdk-lib is Python). */
+const isBundledFunction = (r: TemplateFunction): boolean =>
+  r.Type === 'AWS::Lambda::Function' &&
+  r.Metadata?.['aws:asset:path'] !== undefined &&
+  (r.Properties.Runtime?.startsWith('nodejs') ?? false);
+
 /**
  * Synthesises the Vigil app with bundling into `outdir` (with `cdk.json`'s
  * context) and returns every Lambda function's bundle.
@@ -61,37 +67,29 @@ export function synthBundles(outdir: string, context: Record<string, unknown> = 
   const template = assembly.getStackByName(stack.stackName).template as {
     Resources: Record<string, TemplateFunction>;
   };
-  return (
-    Object.values(template.Resources)
-      // Vigil's own functions: Node.js (the console's bucket deployment provider of aws-cdk-lib is Python).
-      .filter(
-        (r) =>
-          r.Type === 'AWS::Lambda::Function' &&
-          r.Metadata?.['aws:asset:path'] &&
-          r.Properties.Runtime?.startsWith('nodejs'),
-      )
-      .map((r) => {
-        const dir = join(outdir, r.Metadata!['aws:asset:path']!);
-        const module = (r.Properties.Handler ?? 'index.handler').split('.')[0]!;
-        const entry = readdirSync(dir).find((f) => f === `${module}.mjs` || f === `${module}.js`);
-        if (!entry) throw new Error(`bundle ${dir}: no ${module}.mjs or ${module}.js`);
-        const environment = Object.fromEntries(
-          Object.entries(r.Properties.Environment?.Variables ?? {}).filter(
-            (e): e is [string, string] => typeof e[1] === 'string',
-          ),
-        );
-        const name = r.Properties.FunctionName ?? r.Metadata!['aws:cdk:path']!;
-        return {
-          name,
-          fn: name.startsWith(prefix) ? name.slice(prefix.length) : name,
-          dir,
-          entry,
-          codeBytes: statSync(join(dir, entry)).size,
-          packageBytes: dirBytes(dir),
-          environment,
-        };
-      })
-  );
+  return Object.values(template.Resources)
+    .filter(isBundledFunction)
+    .map((r) => {
+      const dir = join(outdir, r.Metadata!['aws:asset:path']!);
+      const module = (r.Properties.Handler ?? 'index.handler').split('.')[0]!;
+      const entry = readdirSync(dir).find((f) => f === `${module}.mjs` || f === `${module}.js`);
+      if (!entry) throw new Error(`bundle ${dir}: no ${module}.mjs or ${module}.js`);
+      const environment = Object.fromEntries(
+        Object.entries(r.Properties.Environment?.Variables ?? {}).filter(
+          (e): e is [string, string] => typeof e[1] === 'string',
+        ),
+      );
+      const name = r.Properties.FunctionName ?? r.Metadata!['aws:cdk:path']!;
+      return {
+        name,
+        fn: name.startsWith(prefix) ? name.slice(prefix.length) : name,
+        dir,
+        entry,
+        codeBytes: statSync(join(dir, entry)).size,
+        packageBytes: dirBytes(dir),
+        environment,
+      };
+    });
 }
 
 function dirBytes(dir: string): number {

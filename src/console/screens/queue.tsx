@@ -1,7 +1,7 @@
 /**
  * The queue: alerts newest first, filtered as the address says, a page at a time (the API's
- * cursor, kept in the address too; Previous from the history entry's trail of cursors). `j`/`k` move, `Enter` opens, `f`/`l`/`u` dispose of the
- * selected alert as fraud, legitimate or unsure.
+ * cursor, kept in the address too; Previous from the history entry's trail of cursors). `j`/`k`
+ * move, `Enter` opens, `f`/`l`/`u` dispose of the selected alert as fraud, legitimate or unsure.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { type AlertList, type ApiFailure, type Verdict, disposeAlert, listAlerts } from '../api.ts';
