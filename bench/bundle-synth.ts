@@ -31,10 +31,17 @@ interface TemplateFunction {
   Properties: {
     FunctionName?: string;
     Handler?: string;
+    Runtime?: string;
     Environment?: { Variables?: Record<string, unknown> };
   };
   Metadata?: Record<string, string>;
 }
+
+/** Vigil's own functions: bundled Node.js (the console's bucket deployment provider of aws-cdk-lib is Python). */
+const isBundledFunction = (r: TemplateFunction): boolean =>
+  r.Type === 'AWS::Lambda::Function' &&
+  r.Metadata?.['aws:asset:path'] !== undefined &&
+  (r.Properties.Runtime?.startsWith('nodejs') ?? false);
 
 /**
  * Synthesises the Vigil app with bundling into `outdir` (with `cdk.json`'s
@@ -61,7 +68,7 @@ export function synthBundles(outdir: string, context: Record<string, unknown> = 
     Resources: Record<string, TemplateFunction>;
   };
   return Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:asset:path'])
+    .filter(isBundledFunction)
     .map((r) => {
       const dir = join(outdir, r.Metadata!['aws:asset:path']!);
       const module = (r.Properties.Handler ?? 'index.handler').split('.')[0]!;

@@ -1,18 +1,22 @@
-import { type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { IdentitySource, RequestAuthorizer, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   AccountRecovery,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
 import { AccountRootPrincipal, Effect, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { type AuthRoute, type Credential, TOKEN_ROLES } from '../src/api/authorizer.ts';
+import { CONSOLE_PATH } from '../src/shared/console.ts';
 import type { ApiRoute } from './api-gateway.ts';
 
 /** How long API Gateway keeps an authorizer's answer per credential (the header's value). */
@@ -68,6 +72,8 @@ export function cliClient(pool: UserPool, stage: string): UserPoolClient {
     userPoolClientName: `vigil-${stage}-cli`,
     // SRP for applications; username-password for the AWS CLI (docs/deploy.md "API access"): over TLS to Cognito, MFA still required.
     authFlows: { userSrp: true, userPassword: true },
+    // No sign-in pages for this client (CDK's default OAuth settings would allow them, implicit grant included): the console has its own client.
+    disableOAuth: true,
     generateSecret: false,
     accessTokenValidity: Duration.hours(1),
     idTokenValidity: Duration.hours(1),
@@ -75,6 +81,48 @@ export function cliClient(pool: UserPool, stage: string): UserPoolClient {
     preventUserExistenceErrors: true,
     enableTokenRevocation: true,
   });
+}
+
+/** How the analyst console signs its users in: the pool's sign-in pages and its own app client. */
+export interface ConsoleSignIn {
+  /** The Cognito domain of the user pool's sign-in pages (the hosted UI). */
+  readonly domain: UserPoolDomain;
+  readonly client: UserPoolClient;
+}
+
+/**
+ * The console's sign-in: the user pool's sign-in pages on a Cognito domain (its prefix unique per
+ * account and stage, as Cognito domains are per region), and a public app client (a browser keeps
+ * no secret) with the authorization code grant only, returning to the console's page
+ * (`<origin>/console/`). The console sends a PKCE challenge (S256) with every authorization
+ * request, and Cognito then redeems the code only with its verifier
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/using-pkce-in-authorization-code.html).
+ * MFA is the pool's: required for every sign-in, on these pages too. No API sign-in flow: the
+ * client only takes codes and refreshes its tokens.
+ */
+export function consoleSignIn(pool: UserPool, props: { stage: string; origin: string }): ConsoleSignIn {
+  const page = `${props.origin}${CONSOLE_PATH}/`;
+  const domain = pool.addDomain('SignInDomain', {
+    cognitoDomain: { domainPrefix: `vigil-${props.stage}-${Aws.ACCOUNT_ID}` },
+  });
+  const client = pool.addClient('ConsoleClient', {
+    userPoolClientName: `vigil-${props.stage}-console`,
+    generateSecret: false,
+    authFlows: { userSrp: false },
+    oAuth: {
+      flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+      scopes: [OAuthScope.OPENID],
+      callbackUrls: [page],
+      logoutUrls: [page],
+    },
+    supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+    accessTokenValidity: Duration.hours(1),
+    idTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.hours(12),
+    preventUserExistenceErrors: true,
+    enableTokenRevocation: true,
+  });
+  return { domain, client };
 }
 
 /**

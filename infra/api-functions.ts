@@ -140,7 +140,8 @@ export function authorizerFunction(
     config: VigilConfig;
     guarded: readonly AuthRoute[];
     userPoolId: string;
-    clientId: string;
+    /** The app clients whose access tokens it accepts. */
+    clientIds: readonly string[];
   },
 ): NodejsFunction {
   const { stage } = props;
@@ -156,7 +157,7 @@ export function authorizerFunction(
     environment: {
       [ENV.authRoutes]: JSON.stringify(props.guarded),
       [ENV.userPoolId]: props.userPoolId,
-      [ENV.userPoolClientId]: props.clientId,
+      [ENV.userPoolClientId]: props.clientIds.join(','),
     },
     ipData: false,
   }).fn;

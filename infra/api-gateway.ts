@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   ApiKeySourceType,
@@ -99,12 +99,18 @@ export function accessLogGroup(scope: Construct, stage: string, config: VigilCon
 
 /**
  * The regional REST API with its stage's access log, throttling and detailed metrics for the API
- * key routes, and API Gateway's own errors in the handlers' shape. The callers are servers and
- * command lines, not browsers: no CORS preflight methods.
+ * key routes, and API Gateway's own errors in the handlers' shape. With a console origin, those
+ * errors name it as allowed to read them (CORS), as the handlers' answers do.
  */
 export function restApi(
   scope: Construct,
-  props: { stage: string; config: VigilConfig; routes: readonly ApiRoute[]; accessLogs: LogGroup },
+  props: {
+    stage: string;
+    config: VigilConfig;
+    routes: readonly ApiRoute[];
+    accessLogs: LogGroup;
+    consoleOrigin?: string | undefined;
+  },
 ): RestApi {
   const { stage, config } = props;
   const apiKeyRoutes = props.routes.filter((r) => credentialOf(r) === 'api-key');
@@ -139,9 +145,46 @@ export function restApi(
       type,
       statusCode,
       templates: { 'application/json': JSON.stringify({ error: { code, message } }) },
+      // A static header value is quoted: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
+      ...(props.consoleOrigin
+        ? { responseHeaders: { 'Access-Control-Allow-Origin': `'${props.consoleOrigin}'` } }
+        : {}),
     });
   }
   return api;
+}
+
+/**
+ * The CORS preflight (`OPTIONS`) of every path the console calls (the token routes): the console's
+ * origin alone, its methods, the `Authorization` and `Content-Type` headers. API Gateway answers
+ * it itself (a mock integration); a preflight carries no credential by definition, so it has none.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html
+ */
+export function consolePreflights(api: RestApi, routes: readonly ApiRoute[], origin: string): Method[] {
+  const methodsByPath = new Map<string, string[]>();
+  for (const route of routes.filter((r) => credentialOf(r) === 'token')) {
+    methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
+  }
+  return [...methodsByPath].map(([path, methods]) => {
+    const preflight = api.root.resourceForPath(path).addCorsPreflight({
+      allowOrigins: [origin],
+      allowMethods: methods,
+      allowHeaders: ['Authorization', 'Content-Type'],
+      maxAge: Duration.hours(1),
+    });
+    Validations.of(preflight).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'A CORS preflight: the browser sends it without credentials (Fetch standard), and API Gateway answers it itself with headers only.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'A CORS preflight carries no credential to check; the method it precedes is authorized.',
+      },
+    );
+    return preflight;
+  });
 }
 
 function acknowledgeApiFindings(api: RestApi): void {

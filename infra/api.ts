@@ -7,11 +7,19 @@ import { Construct } from 'constructs';
 import { authRoutes, credentialOf } from '../src/api/authorizer.ts';
 import { ROUTES } from '../src/api/routes.ts';
 import { ENV } from '../src/shared/env.ts';
-import { cliClient, privacyServiceRole, requestAuthorizers, staffUserPool } from './api-auth.ts';
+import {
+  cliClient,
+  type ConsoleSignIn,
+  consoleSignIn,
+  privacyServiceRole,
+  requestAuthorizers,
+  staffUserPool,
+} from './api-auth.ts';
 import { type ApiFunctionsProps, authorizerFunction, routeFunctions } from './api-functions.ts';
 import {
   accessLogGroup,
   type ApiRoute,
+  consolePreflights,
   methodKey,
   restApi,
   routeMethods,
@@ -21,6 +29,11 @@ import {
 export interface VigilApiProps extends ApiFunctionsProps {
   /** The routes to serve; default every route of `ROUTES`. */
   readonly routes?: readonly ApiRoute[];
+  /**
+   * The analyst console's origin, `https://<domain>`: its sign-in (app client, Cognito domain) and
+   * the one origin whose pages may read the API's answers (CORS). None: neither.
+   */
+  readonly consoleOrigin?: string;
 }
 
 /**
@@ -43,6 +56,8 @@ export class VigilApi extends Construct {
   readonly authorizer?: NodejsFunction;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The console's sign-in; absent without a console origin. */
+  readonly console?: ConsoleSignIn;
   /** Assumed by the customer-service back end to call the IAM routes; absent without such routes. */
   readonly privacyServiceRole?: Role;
   /** The API key routes' usage plan (throttling and quota per key); absent without such routes. */
@@ -53,13 +68,14 @@ export class VigilApi extends Construct {
 
   constructor(scope: Construct, id: string, props: VigilApiProps) {
     super(scope, id);
-    const { stage, config } = props;
+    const { stage, config, consoleOrigin } = props;
     const routes = props.routes ?? (Object.values(ROUTES) as readonly ApiRoute[]);
     this.accessLogGroup = accessLogGroup(this, stage, config);
-    this.restApi = restApi(this, { stage, config, routes, accessLogs: this.accessLogGroup });
+    this.restApi = restApi(this, { stage, config, routes, accessLogs: this.accessLogGroup, consoleOrigin });
     this.functions = routeFunctions(this, routes, props);
     this.userPool = staffUserPool(this, stage);
     this.userPoolClient = cliClient(this.userPool, stage);
+    if (consoleOrigin) this.console = consoleSignIn(this.userPool, { stage, origin: consoleOrigin });
     const guarded = authRoutes(routes);
     if (guarded.length > 0) {
       this.authorizer = authorizerFunction(this, {
@@ -67,7 +83,9 @@ export class VigilApi extends Construct {
         config,
         guarded,
         userPoolId: this.userPool.userPoolId,
-        clientId: this.userPoolClient.userPoolClientId,
+        clientIds: [this.userPoolClient, this.console?.client].flatMap((c) =>
+          c ? [c.userPoolClientId] : [],
+        ),
       });
     }
     const authorizers = this.authorizer
@@ -79,6 +97,8 @@ export class VigilApi extends Construct {
       authorizers,
     });
 
+    if (consoleOrigin) this.#allowConsole(consoleOrigin, routes);
+
     const apiKeyRoutes = routes.filter((r) => credentialOf(r) === 'api-key');
     if (apiKeyRoutes.length > 0) {
       const methods = apiKeyRoutes.map((r) => this.methods.get(methodKey(r))!);
@@ -86,6 +106,12 @@ export class VigilApi extends Construct {
     }
     const iamRoutes = routes.filter((r) => credentialOf(r) === 'iam');
     if (iamRoutes.length > 0) this.privacyServiceRole = this.#privacyService(stage, iamRoutes);
+  }
+
+  /** The console's origin may call the token routes from its pages: their preflights, and the header on every answer. */
+  #allowConsole(origin: string, routes: readonly ApiRoute[]): void {
+    consolePreflights(this.restApi, routes, origin);
+    for (const fn of this.functions.values()) fn.addEnvironment(ENV.consoleOrigin, origin);
   }
 
   /** The privacy service's role, and its ARN in the environment of the functions it may call. */

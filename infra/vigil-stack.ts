@@ -1,10 +1,12 @@
-import { CfnOutput, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { VigilApi } from './api.ts';
 import { DEFAULT_CONFIG, type VigilConfig } from './config.ts';
+import { ConsoleHosting } from './console.ts';
+import { CONSOLE_PATH } from '../src/shared/console.ts';
 import { DeadLetterOperator } from './dead-letter-operator.ts';
 import { Monitoring } from './monitoring.ts';
 import { Pipeline } from './pipeline.ts';
@@ -55,6 +57,8 @@ export class VigilStack extends Stack {
   readonly pipeline: Pipeline;
   /** The REST API of the score, alerts and customers'-rights routes. */
   readonly api: VigilApi;
+  /** The analyst console: its files behind CloudFront, signing analysts in with the user pool. */
+  readonly console: ConsoleHosting;
   readonly monitoring: Monitoring;
   /** The role `vigil dead-letters` runs as in AWS. */
   readonly deadLetterOperator: DeadLetterOperator;
@@ -90,7 +94,10 @@ export class VigilStack extends Stack {
       dataKey: this.pipeline.dataKey,
       pseudonymKeySecret: this.pseudonymKeySecret,
       deadLetterBucket: this.pipeline.deadLetterBucket,
+      // The distribution's domain, known once the console exists: the console needs the API's origin too.
+      consoleOrigin: Lazy.string({ produce: () => this.console.origin }),
     });
+    this.console = new ConsoleHosting(this, 'Console', { stage, api: this.api });
     this.deadLetterOperator = new DeadLetterOperator(this, 'DeadLetterOperator', {
       stage,
       pipeline: this.pipeline,
@@ -105,6 +112,7 @@ export class VigilStack extends Stack {
 
     this.#pipelineOutputs();
     this.#apiOutputs();
+    this.#consoleOutputs();
 
     // Resource tags in the template too, so the template alone shows what each resource holds.
     for (const [key, value] of Object.entries(vigilTags(stage))) Tags.of(this).add(key, value);
@@ -135,6 +143,18 @@ export class VigilStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.alarmTopic.topicArn,
       description: 'Subscribe on-call here',
+    });
+  }
+
+  /** Where analysts open the console (docs/console.md "In AWS"). */
+  #consoleOutputs(): void {
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${this.console.origin}${CONSOLE_PATH}/`,
+      description: 'Analysts and admins: the console (sign-in with their user pool account and MFA)',
+    });
+    new CfnOutput(this, 'ConsoleBucketName', {
+      value: this.console.bucket.bucketName,
+      description: "The console's files (deployed by the stack)",
     });
   }
 

@@ -265,9 +265,9 @@ const AuditPositionSchema = z.object({
 });
 
 /**
- * `GET /v1/audit` (admin): the audit trail, newest first; the last 7 days by default. The range
- * is fixed by the first page and travels in the cursor (a default `to` of "now" does not move
- * from page to page).
+ * `GET /v1/audit` (admin): the audit trail, newest first; the last 7 days by default, of one
+ * principal with `principal`. The range is fixed by the first page and travels in the cursor (a
+ * default `to` of "now" does not move from page to page); the cursor is bound to the principal.
  *
  * @example
  * ```ts
@@ -278,11 +278,14 @@ export async function listAudit(
   deps: Pick<ListingDeps, 'audit' | 'now' | 'cursors'>,
   query: z.output<typeof AuditQuerySchema>,
 ): Promise<z.input<typeof AuditListSchema>> {
-  const scope: CursorScope = { listing: 'audit', filter: { from: query.from, to: query.to } };
+  const scope: CursorScope = {
+    listing: 'audit',
+    filter: { from: query.from, to: query.to, principal: query.principal },
+  };
   const resumed = query.cursor === undefined ? undefined : openAuditCursor(deps.cursors, scope, query.cursor);
   const range = resumed ?? auditRange(query, (deps.now ?? Date.now)());
   const page = await deps.audit.list(
-    { from: range.from, to: range.to },
+    { from: range.from, to: range.to, principal: query.principal },
     Number(query.limit ?? DEFAULT_AUDIT_PAGE),
     resumed?.position,
   );

@@ -209,7 +209,8 @@ function header(event: APIGatewayRequestAuthorizerEvent, name: string): string |
  */
 export function cognitoTokenVerifier(options: {
   userPoolId: string;
-  clientId: string;
+  /** The app clients whose access tokens are accepted (the CLI's, the console's). */
+  clientId: string | string[];
   /** Test hook: the pool's JWKS, instead of fetching it. */
   jwks?: Parameters<ReturnType<typeof CognitoJwtVerifier.create>['cacheJwks']>[0];
 }): (jwt: string) => Promise<TokenClaims> {
@@ -228,7 +229,8 @@ export function cognitoTokenVerifier(options: {
 
 /**
  * The authorizer's dependencies from its environment: `VIGIL_AUTH_ROUTES` (JSON of
- * {@link authRoutes}), `VIGIL_USER_POOL_ID` and `VIGIL_USER_POOL_CLIENT_ID`.
+ * {@link authRoutes}), `VIGIL_USER_POOL_ID` and `VIGIL_USER_POOL_CLIENT_ID` (the app clients,
+ * comma-separated: the CLI's and the console's).
  *
  * @throws naming the variable that is missing or not valid.
  *
@@ -240,7 +242,10 @@ export function cognitoTokenVerifier(options: {
  */
 export function authorizerDepsFromEnv(env: Environment = process.env): AuthorizerDeps {
   const userPoolId = readEnv(ENV.userPoolId, { env, required: true });
-  const clientId = readEnv(ENV.userPoolClientId, { env, required: true });
+  const clientIds = readEnv(ENV.userPoolClientId, { env, required: true })
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   const routes = readJsonEnv(ENV.authRoutes, env);
   const valid =
     Array.isArray(routes) &&
@@ -252,5 +257,8 @@ export function authorizerDepsFromEnv(env: Environment = process.env): Authorize
         Array.isArray(r.roles),
     );
   if (!valid) throw new Error(`authorizer: ${ENV.authRoutes}: expected the JSON of authRoutes()`);
-  return { routes: routes as AuthRoute[], verifyToken: cognitoTokenVerifier({ userPoolId, clientId }) };
+  return {
+    routes: routes as AuthRoute[],
+    verifyToken: cognitoTokenVerifier({ userPoolId, clientId: clientIds }),
+  };
 }

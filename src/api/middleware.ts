@@ -191,6 +191,23 @@ const jsonErrors = (route: RouteSpec): MiddlewareObj<APIGatewayProxyEvent, APIGa
 });
 
 /**
+ * In AWS the console is on its own origin (CloudFront) and calls the API across origins: its
+ * answers, errors included, name that one origin as allowed to read them (`VIGIL_CONSOLE_ORIGIN`;
+ * API Gateway answers the preflight). Locally the console shares the gateway's origin: no header.
+ * https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS
+ */
+const consoleOrigin: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  after: (request) => allowConsole(request.response),
+  onError: (request) => allowConsole(request.response),
+};
+
+function allowConsole(response: APIGatewayProxyResult | null | undefined): void {
+  const origin = readEnv(ENV.consoleOrigin);
+  if (!origin || !response) return;
+  response.headers = { ...response.headers, 'access-control-allow-origin': origin };
+}
+
+/**
  * The Lambda handler of one route: Powertools logger and metrics, the role check, the request
  * parsed with the route's schemas (Powertools Parser), `fn`'s answer as JSON 200, and every
  * error as JSON with a stable code.
@@ -210,6 +227,7 @@ export function apiHandler<R extends RouteSpec>(
   if (!/^(1|true|yes|on)$/i.test(readEnv(POWERTOOLS_ENV.metricsDisabled) ?? ''))
     handler.use(logMetrics(metrics));
   return handler
+    .use(consoleOrigin)
     .use(jsonErrors(route))
     .use(authorize(route))
     .use(acceptedBody)

@@ -256,6 +256,14 @@ export const AuditQuerySchema = z
   .object({
     from: timestamp.optional().describe('From (inclusive), default 7 days before `to`'),
     to: timestamp.optional().describe('To (inclusive), default now'),
+    principal: z
+      .string()
+      .min(1, { error: 'expected 1–128 characters' })
+      .max(128, { error: 'expected 1–128 characters' })
+      .optional()
+      .describe(
+        "Only the entries whose principal contains this text, e.g. an analyst's user name; a selective filter can answer a short page with a cursor",
+      ),
     limit: wholeNumber(1, 500).optional().describe('Entries per page, default 100'),
     cursor: cursor.optional(),
   })

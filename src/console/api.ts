@@ -1,6 +1,6 @@
 /**
  * The console's only way to the server: the public HTTP APIs (docs/api.md) with the analyst's
- * bearer token, same origin. The answer types are the routes' own schemas (type-only imports:
+ * bearer token, on the console's origin locally and on the API's own in AWS (`config.json`). The answer types are the routes' own schemas (type-only imports:
  * nothing of the server is bundled).
  */
 import type { z } from 'zod';
@@ -12,6 +12,7 @@ import type {
   RuleStatsSchema,
 } from '../api/schemas.ts';
 import type { ReceiptSchema } from '../api/rights-schemas.ts';
+import { consoleConfig } from './config.ts';
 import { currentToken } from './session.ts';
 
 export type Alert = z.infer<typeof AlertSchema>;
@@ -41,7 +42,7 @@ export async function callApi<T>(
 ): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${currentToken() ?? ''}` };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, {
+  const response = await fetch(`${consoleConfig().apiUrl}${path}`, {
     method: options.method ?? 'GET',
     headers,
     body: options.body === undefined ? null : JSON.stringify(options.body),

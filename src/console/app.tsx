@@ -1,5 +1,7 @@
 /** The console's frame: sign-in, the navigation, the screen of the address, and the keyboard help. */
 import { useMemo, useState } from 'preact/hooks';
+import { signOutUrl } from './cognito.ts';
+import type { ConsoleConfig } from './config.ts';
 import { useKeys } from './keys.ts';
 import { BASE, followLink, useLocation } from './router.ts';
 import { currentToken, signOut } from './session.ts';
@@ -28,13 +30,15 @@ function Screen({ url }: { url: URL }) {
   return <Queue params={url.searchParams} />;
 }
 
-export function App() {
+export function App(props: { signIn: ConsoleConfig['signIn']; problem?: string | undefined }) {
   const url = useLocation();
   const [signedIn, setSignedIn] = useState(currentToken() !== null);
   const [help, setHelp] = useState(false);
   const keys = useMemo(() => ({ '?': () => setHelp((h) => !h) }), []);
   useKeys(keys);
-  if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
+  if (!signedIn) {
+    return <SignIn how={props.signIn} problem={props.problem} onSignedIn={() => setSignedIn(true)} />;
+  }
   const here = url.pathname.replace(/\/+$/, '') || BASE;
   return (
     <>
@@ -59,7 +63,8 @@ export function App() {
             class="link"
             onClick={() => {
               signOut();
-              setSignedIn(false);
+              if (props.signIn.kind === 'cognito') location.assign(signOutUrl(props.signIn));
+              else setSignedIn(false);
             }}
           >
             Sign out

@@ -8,10 +8,13 @@ import { useEffect, useState } from 'preact/hooks';
 
 export const BASE = '/console';
 
-/** Goes to a console address; `replace` keeps the history entry (a filter typed, not a new view). */
-export function navigate(to: string, replace = false): void {
-  if (replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
+/**
+ * Goes to a console address; `replace` keeps the history entry (a filter typed, not a new view);
+ * `state` goes with the entry (the pages before this one, `parts/pager.tsx`).
+ */
+export function navigate(to: string, replace = false, state: unknown = null): void {
+  if (replace) history.replaceState(state, '', to);
+  else history.pushState(state, '', to);
   dispatchEvent(new PopStateEvent('popstate'));
 }
 

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { CONSOLE_DIR } from '../local/console-files.ts';
+import { CONSOLE_DIR } from '../shared/console.ts';
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

@@ -13,28 +13,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type Env, Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { secureHeaders } from 'hono/secure-headers';
-
-/** Where `npm run build:console` (part of `npm ci`) writes the console. */
-export const CONSOLE_DIR = fileURLToPath(new URL('../../dist/console', import.meta.url));
-
-export const CONSOLE_PATH = '/console';
-
-/** The console's Content-Security-Policy, as Hono's directives. */
-export const CONSOLE_CSP = {
-  defaultSrc: ["'none'"],
-  scriptSrc: ["'self'"],
-  styleSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
-  baseUri: ["'none'"],
-  formAction: ["'self'"],
-  frameAncestors: ["'none'"],
-};
+import { CONSOLE_CONFIG_FILE, CONSOLE_CSP, CONSOLE_PATH, LOCAL_CONSOLE_CONFIG } from '../shared/console.ts';
 
 /** Hashed asset names never change content: cached for good. The page itself is revalidated. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -60,6 +43,11 @@ export function consoleRoutes<E extends Env>(dir: string): Hono<E> {
     }),
     compress(),
   );
+  // The local settings: the API on this origin, the tokens npm start prints.
+  app.get(`${CONSOLE_PATH}/${CONSOLE_CONFIG_FILE}`, (c) => {
+    c.header('cache-control', 'no-cache');
+    return c.json(LOCAL_CONSOLE_CONFIG);
+  });
   app.get(
     `${CONSOLE_PATH}/assets/*`,
     serveStatic({

@@ -40,7 +40,7 @@ import { kinesisClient } from '../shared/kinesis.ts';
 import { CONSUMER_EVENT_SOURCE, createStreamInput, streamName } from '../shared/streams.ts';
 import { TABLE_ROLES, type TableRole, createTableInput, tableNames } from '../shared/tables.ts';
 import { FileCheckpoints } from './checkpoints.ts';
-import { CONSOLE_DIR } from './console-files.ts';
+import { CONSOLE_DIR } from '../shared/console.ts';
 import { type ApiHandler, type Gateway, startGateway } from './gateway.ts';
 import { type RunningEmulator, startEmulator } from './emulator.ts';
 import { type FailedRecords, KinesisPoller } from './poller.ts';

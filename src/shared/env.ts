@@ -26,10 +26,12 @@ export const ENV = {
   scoreFailPolicy: 'VIGIL_SCORE_FAIL_POLICY',
   /** The only IAM role whose sessions may call the customers'-rights routes. */
   privacyServiceRoleArn: 'VIGIL_PRIVACY_SERVICE_ROLE_ARN',
-  /** The authorizer's Cognito user pool, its app client, and the routes it guards (JSON). */
+  /** The authorizer's Cognito user pool, its app clients (comma-separated), and the routes it guards (JSON). */
   userPoolId: 'VIGIL_USER_POOL_ID',
   userPoolClientId: 'VIGIL_USER_POOL_CLIENT_ID',
   authRoutes: 'VIGIL_AUTH_ROUTES',
+  /** The analyst console's origin (AWS), the one origin whose pages may read the API's answers (CORS). */
+  consoleOrigin: 'VIGIL_CONSOLE_ORIGIN',
 } as const;
 
 /** An explicit table name per role, over the stage's `vigil-<stage>-…` (other setups than the stacks'). */

@@ -377,4 +377,41 @@ describe('the audit trail', () => {
       .filter((t) => t?.startsWith('page-'));
     expect(targets).toEqual(['page-4', 'page-3', 'page-2', 'page-1', 'page-0']);
   });
+  it("filters by principal on the server, pages the principal's entries, and binds the cursor to the principal", async () => {
+    // Prepare: the analyst's and the admin's list reads, interleaved
+    const since = new Date(Date.now() - 1000).toISOString();
+    for (let i = 0; i < 3; i++) {
+      await api.call('listEntries', { as: 'analyst' });
+      await api.call('listEntries', { as: 'admin' });
+    }
+
+    // Act
+    const first = await api.call('listAudit', {
+      as: 'admin',
+      query: `from=${since}&principal=admin&limit=2`,
+    });
+    const cursor = first.body.cursor as string;
+    const second = await api.call('listAudit', {
+      as: 'admin',
+      query: `from=${since}&principal=admin&limit=2&cursor=${cursor}`,
+    });
+    const otherPrincipal = await api.call('listAudit', {
+      as: 'admin',
+      query: `from=${since}&principal=analyst&limit=2&cursor=${cursor}`,
+    });
+    const tooLong = await api.call('listAudit', { as: 'admin', query: `principal=${'a'.repeat(129)}` });
+
+    // Assess
+    const principals = [...(first.body.entries as object[]), ...(second.body.entries as object[])].map(
+      (e) => (e as { principalId: string }).principalId,
+    );
+    expect(principals).toEqual(['local:admin', 'local:admin', 'local:admin']);
+    expect(otherPrincipal.status).toBe(400);
+    expect(otherPrincipal.body).toMatchObject({ error: { field: 'cursor' } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({
+      error: { field: 'principal', message: 'principal: expected 1–128 characters' },
+    });
+    expect(JSON.stringify(tooLong.body)).not.toContain('aaaa');
+  });
 });

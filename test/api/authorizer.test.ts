@@ -262,6 +262,24 @@ describe('authorizerDepsFromEnv', () => {
     expect(built.routes).toEqual(deps.routes);
   });
 
+  it("accepts the access tokens of each listed app client (the CLI's and the console's), no other", async () => {
+    // Prepare
+    const verifyToken = cognitoTokenVerifier({
+      userPoolId: POOL,
+      clientId: [CLIENT, 'consoleclient123456789'],
+      jwks: JWKS as never,
+    });
+    const tokens = [CLIENT, 'consoleclient123456789', 'otherclient1234567890'].map((c) =>
+      token({ client_id: c, 'cognito:groups': ['analyst'] }),
+    );
+
+    // Act
+    const results = await Promise.allSettled(tokens.map(verifyToken));
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+  });
+
   it.each([
     [{ VIGIL_AUTH_ROUTES: '[]' }, /VIGIL_USER_POOL_ID/],
     [{ VIGIL_USER_POOL_ID: POOL, VIGIL_USER_POOL_CLIENT_ID: CLIENT }, /VIGIL_AUTH_ROUTES/],

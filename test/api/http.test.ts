@@ -211,3 +211,25 @@ describe('request bodies', () => {
     expect([typed.statusCode, large.statusCode, json.statusCode]).toEqual([415, 413, 200]);
   });
 });
+
+describe('the console on its own origin (AWS: VIGIL_CONSOLE_ORIGIN)', () => {
+  const ORIGIN = 'https://d1234abcd.cloudfront.net';
+
+  it('names that origin on answers and errors alike; without it, no CORS header', async () => {
+    // Prepare
+    const previous = process.env.VIGIL_CONSOLE_ORIGIN;
+    process.env.VIGIL_CONSOLE_ORIGIN = ORIGIN;
+
+    // Act
+    const ok = await invoke(ROUTES.getHealth, {}, '');
+    const refused = await invoke(ROUTES.disposeAlert, { 'Content-Type': 'text/plain' }, 'x');
+    delete process.env.VIGIL_CONSOLE_ORIGIN;
+    const local = await invoke(ROUTES.getHealth, {}, '');
+    if (previous !== undefined) process.env.VIGIL_CONSOLE_ORIGIN = previous;
+
+    // Assess
+    expect([ok.statusCode, refused.statusCode]).toEqual([200, 415]);
+    expect([ok, refused].map((r) => r.headers?.['access-control-allow-origin'])).toEqual([ORIGIN, ORIGIN]);
+    expect(local.headers?.['access-control-allow-origin']).toBeUndefined();
+  });
+});

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../src/local/stack.ts';
+import { challengeOf } from '../../src/console/pkce.ts';
 import type { Role } from '../../src/shared/roles.ts';
 import { aFailedLogin, aLogin } from '../factories/events.ts';
 import { TEST_KEY_TEXT } from '../factories/pipeline.ts';
@@ -143,6 +144,81 @@ describe('the analyst console', () => {
     await page.locator('table.alerts tbody tr', { hasText: alertId }).waitFor({ state: 'detached' });
   });
 
+  it("signs in as in AWS: the user pool's pages, the code grant with PKCE (S256), the access token to the API", async () => {
+    // Prepare: config.json as the stack writes it, and the user pool's endpoints played on this origin
+    const context = await browser.newContext();
+    const pool = `${stack.apiUrl}/test-pool`;
+    const signIn = { kind: 'cognito', domain: pool, clientId: 'console-client' };
+    await context.route('**/console/config.json', (route) => route.fulfill({ json: { apiUrl: '', signIn } }));
+    let asked = new URLSearchParams();
+    let redeemed = new URLSearchParams();
+    await context.route(
+      (url) => url.pathname === '/test-pool/oauth2/authorize',
+      (route) => {
+        asked = new URL(route.request().url()).searchParams;
+        const back = new URL(asked.get('redirect_uri')!);
+        back.search = new URLSearchParams({ code: 'the-code', state: asked.get('state')! }).toString();
+        return route.fulfill({ status: 302, headers: { location: back.href } });
+      },
+    );
+    await context.route(
+      (url) => url.pathname === '/test-pool/oauth2/token',
+      (route) => {
+        redeemed = new URLSearchParams(route.request().postData() ?? '');
+        return route.fulfill({ json: { access_token: stack.tokens.analyst, token_type: 'Bearer' } });
+      },
+    );
+    const page = await context.newPage();
+
+    // Act
+    await page.goto(`${stack.apiUrl}/console/`);
+    await page.getByRole('button', { name: 'Sign in with your Vigil account' }).click();
+    await page.locator('table.alerts tbody tr').first().waitFor();
+
+    // Assess
+    expect(Object.fromEntries(asked)).toMatchObject({
+      response_type: 'code',
+      client_id: 'console-client',
+      redirect_uri: `${stack.apiUrl}/console/`,
+      scope: 'openid',
+      code_challenge_method: 'S256',
+    });
+    expect(asked.get('code_challenge')).toBe(await challengeOf(redeemed.get('code_verifier') ?? ''));
+    expect(Object.fromEntries(redeemed)).toMatchObject({
+      grant_type: 'authorization_code',
+      client_id: 'console-client',
+      code: 'the-code',
+      redirect_uri: `${stack.apiUrl}/console/`,
+    });
+    expect(page.url()).toBe(`${stack.apiUrl}/console/`);
+    await context.close();
+  });
+
+  it('pages the queue forward and back: Next page, Previous page, and the first page has neither Previous nor First', async () => {
+    // Prepare
+    const page = await signedIn('analyst', '/console/?limit=2');
+    const rows = page.locator('table.alerts tbody tr');
+    const alertIds = () => page.locator('table.alerts tbody tr td:last-child').allInnerTexts();
+    await rows.first().waitFor();
+    const first = await alertIds();
+
+    // Act
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await rows.first().filter({ hasNotText: first[0]! }).waitFor();
+    const second = await alertIds();
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    await rows.first().filter({ hasText: first[0]! }).waitFor();
+
+    // Assess
+    expect(first).toHaveLength(2);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.some((id) => first.includes(id))).toBe(false);
+    expect(await alertIds()).toEqual(first);
+    expect(new URL(page.url()).searchParams.get('cursor')).toBeNull();
+    expect(await page.getByRole('link', { name: 'Previous page' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'First page' }).count()).toBe(0);
+  });
+
   it('shows the sign-in without a token, and refuses a wrong token and a role the API refuses', async () => {
     // Prepare
     const page = await (await browser.newContext()).newPage();
@@ -171,11 +247,19 @@ describe('the analyst console', () => {
     await page.locator('tbody tr').first().waitFor();
 
     // Act
+    const filtered = page.waitForResponse(
+      (r) => new URL(r.url()).searchParams.get('principal') === 'local:analyst',
+    );
     await page.getByLabel('Analyst').fill('local:analyst');
     await page.getByLabel('Analyst').press('Tab');
     await page.waitForURL(/analyst=local%3Aanalyst/);
+    const answer = await filtered;
 
-    // Assess
+    // Assess: the API filtered (the console asks it by principal), and the page shows what it answered
+    expect(answer.status()).toBe(200);
+    const { entries } = (await answer.json()) as { entries: { principalId: string }[] };
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.principalId === 'local:analyst')).toBe(true);
     const rows = await page.locator('tbody tr').allInnerTexts();
     expect(rows.some((r) => r.includes('alert.dispose'))).toBe(true);
     for (const row of rows) expect(row).toContain('local:analyst');

@@ -226,12 +226,14 @@ describe('VigilStack: cdk-nag AwsSolutions', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only SMG4 on the secret, SQS3 on the DLQ, KDS3 on the stream, S1 on the dead-letter bucket and IAM5 on its objects (consumer, operator) outside the API (test/infra/api.test.ts), each with a written reason', () => {
+  it('acknowledges only SMG4 on the secret, SQS3 on the DLQ, KDS3 on the stream, S1 on the dead-letter bucket and IAM5 on its objects (consumer, operator) outside the API (test/infra/api.test.ts) and the console (test/infra/console.test.ts), each with a written reason', () => {
     // Prepare
     const { app } = vigilApp();
 
     // Act
-    const outsideApi = app.node.findAll().filter((c) => !c.node.path.startsWith('Vigil-dev/Api/'));
+    const outsideApi = app.node
+      .findAll()
+      .filter((c) => !/^Vigil-dev\/(Api|Console|Custom::CDKBucketDeployment\w+)(\/|$)/.test(c.node.path));
     const acknowledgements = outsideApi.flatMap((c) =>
       c.node.metadata
         .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)

@@ -37,6 +37,16 @@ const get = (target: string, headers: Record<string, string> = {}) =>
   rawRequest(gateway.url, { method: 'GET', target, headers });
 
 describe('the console on the local gateway', () => {
+  it('hands the console its local settings: the API on this origin, sign-in with a token', async () => {
+    // Act
+    const answer = await get('/console/config.json');
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ apiUrl: '', signIn: { kind: 'token' } });
+    expect(answer.headers['cache-control']).toBe('no-cache');
+  });
+
   it.each(['/console/', '/console/alerts/auth-01', '/console/rules?x=1'])(
     'answers %s with the page, without a token, under a strict Content-Security-Policy',
     async (target) => {

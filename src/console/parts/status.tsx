@@ -6,7 +6,7 @@ export function Failure({ error }: { error: ApiFailure }) {
   if (error.status === 401) {
     return (
       <p role="alert" class="failure">
-        Your sign-in is not valid (the local stack makes new tokens on every start).{' '}
+        Your sign-in is not valid or has expired (the local stack makes new tokens on every start).{' '}
         <button
           type="button"
           onClick={() => {

@@ -1,19 +1,22 @@
 /**
- * The audit trail (admin role): who read or decided what, and when, newest first; the time range
- * is the API's filter, the analyst filters the page shown. Another role is refused by the API.
+ * The audit trail (admin role): who read or decided what, and when, newest first, filtered by the
+ * API (time range, and the analyst as `principal`) and paged by its cursor. Another role is
+ * refused by the API.
  */
 import type { AuditList } from '../api.ts';
-import { BASE, followLink, navigate } from '../router.ts';
+import { BASE, navigate } from '../router.ts';
 import { useApi } from '../use-api.ts';
 import { when } from '../words.ts';
 import { Failure, Loading } from '../parts/status.tsx';
 import { Facts } from '../parts/facts.tsx';
+import { Pager } from '../parts/pager.tsx';
 
 function setParam(params: URLSearchParams, name: string, value: string): void {
   const next = new URLSearchParams(params);
   if (value) next.set(name, value);
   else next.delete(name);
-  if (name !== 'analyst') next.delete('cursor');
+  // A cursor belongs to its filter: a new filter starts from the first page.
+  next.delete('cursor');
   navigate(`${BASE}/audit?${next}`, true);
 }
 
@@ -23,11 +26,16 @@ export function Audit({ params }: { params: URLSearchParams }) {
     const value = params.get(name);
     if (value) query.set(name, new Date(value).toISOString());
   }
-  const cursor = params.get('cursor');
-  if (cursor) query.set('cursor', cursor);
+  for (const [name, as] of [
+    ['analyst', 'principal'],
+    ['limit', 'limit'],
+    ['cursor', 'cursor'],
+  ] as const) {
+    const value = params.get(name);
+    if (value) query.set(as, value);
+  }
   const trail = useApi<AuditList>(`/v1/audit?${query}`);
-  const analyst = params.get('analyst') ?? '';
-  const entries = (trail.data?.entries ?? []).filter((e) => e.principalId.includes(analyst));
+  const entries = trail.data?.entries ?? [];
   const input = (name: string, label: string, type: string) => (
     <div class="field">
       <label for={`audit-${name}`}>{label}</label>
@@ -75,14 +83,7 @@ export function Audit({ params }: { params: URLSearchParams }) {
           </tbody>
         </table>
       )}
-      {trail.data?.cursor && (
-        <a
-          href={`${BASE}/audit?${new URLSearchParams({ ...Object.fromEntries(params), cursor: trail.data.cursor })}`}
-          onClick={followLink}
-        >
-          Next page
-        </a>
-      )}
+      <Pager path={`${BASE}/audit`} params={params} next={trail.data?.cursor} />
     </section>
   );
 }

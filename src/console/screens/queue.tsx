@@ -1,7 +1,7 @@
 /**
  * The queue: alerts newest first, filtered as the address says, a page at a time (the API's
- * cursor, kept in the address too). `j`/`k` move, `Enter` opens, `f`/`l`/`u` dispose of the
- * selected alert as fraud, legitimate or unsure.
+ * cursor, kept in the address too; Previous from the history entry's trail of cursors). `j`/`k`
+ * move, `Enter` opens, `f`/`l`/`u` dispose of the selected alert as fraud, legitimate or unsure.
  */
 import { useMemo, useState } from 'preact/hooks';
 import { type AlertList, type ApiFailure, type Verdict, disposeAlert, listAlerts } from '../api.ts';
@@ -10,14 +10,22 @@ import { BASE, followLink, navigate } from '../router.ts';
 import { useLoaded } from '../use-api.ts';
 import { age, codeInWords } from '../words.ts';
 import { Filters, filterQuery } from '../parts/filters.tsx';
+import { Pager } from '../parts/pager.tsx';
 import { Badge, Failure, Loading } from '../parts/status.tsx';
 
 const PAGE = 25;
 
+/** Alerts per page: the address's `limit` (1–100, as the API takes it), else {@link PAGE}. */
+function pageSize(params: URLSearchParams): number {
+  const limit = Number(params.get('limit'));
+  return Number.isInteger(limit) && limit >= 1 && limit <= 100 ? limit : PAGE;
+}
+
 export function Queue({ params }: { params: URLSearchParams }) {
   const filter = filterQuery(params);
   const cursor = params.get('cursor') ?? undefined;
-  const list = useLoaded(`${filter}#${cursor}`, () => listAlerts(filter, PAGE, { cursor }));
+  const want = pageSize(params);
+  const list = useLoaded(`${filter}#${cursor}#${want}`, () => listAlerts(filter, want, { cursor }));
   const [selected, setSelected] = useState(0);
   const [notice, setNotice] = useState('');
   const alerts = list.data?.alerts ?? [];
@@ -56,7 +64,7 @@ export function Queue({ params }: { params: URLSearchParams }) {
       {list.error && <Failure error={list.error} />}
       {list.loading && !list.data && <Loading />}
       {list.data && <AlertTable list={list.data} selected={current?.alertId} onSelect={setSelected} />}
-      <Pager params={params} next={list.data?.cursor} />
+      <Pager path={`${BASE}/`} params={params} next={list.data?.cursor} />
     </section>
   );
 }
@@ -115,28 +123,5 @@ function AlertTable(props: {
         ))}
       </tbody>
     </table>
-  );
-}
-
-function Pager({ params, next }: { params: URLSearchParams; next?: string | undefined }) {
-  const to = (cursor: string | undefined) => {
-    const p = new URLSearchParams(params);
-    if (cursor) p.set('cursor', cursor);
-    else p.delete('cursor');
-    return `${BASE}/?${p}`;
-  };
-  return (
-    <nav class="pager" aria-label="Pages">
-      {params.has('cursor') && (
-        <a href={to(undefined)} onClick={followLink}>
-          First page
-        </a>
-      )}
-      {next && (
-        <a href={to(next)} onClick={followLink}>
-          Next page
-        </a>
-      )}
-    </nav>
   );
 }

@@ -6,6 +6,7 @@ import {
   type AuditEntry,
   type AuditLog,
   type AuditPage,
+  type AuditQuery,
   InvalidAuditCursorError,
 } from '../ports/audit.ts';
 import { TTL_ATTRIBUTE } from '../tables.ts';
@@ -69,11 +70,14 @@ export class DynamoAuditLog implements AuditLog {
 
   /**
    * Reads the range day by day, newest first, at most {@link MAX_AUDIT_QUERIES_PER_PAGE} Query
-   * requests per page: a page can be short (even empty) and still have a cursor.
+   * requests per page: a page can be short (even empty) and still have a cursor. The principal is
+   * a filter expression: DynamoDB reads (and bills) the day's entries and returns the matching ones
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html),
+   * so the queries per page stay bounded however selective it is.
    *
    * @throws InvalidAuditCursorError for a cursor that does not lie in `range`
    */
-  async list(range: { from: string; to: string }, limit: number, cursorText?: string): Promise<AuditPage> {
+  async list(range: AuditQuery, limit: number, cursorText?: string): Promise<AuditPage> {
     const firstDay = range.from.slice(0, 10);
     const cursor = cursorText ? decodeCursor(cursorText, range) : { day: range.to.slice(0, 10) };
     const entries: AuditEntry[] = [];
@@ -84,7 +88,13 @@ export class DynamoAuditLog implements AuditLog {
         new QueryCommand({
           TableName: this.#table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `day#${day}`, ':from': range.from, ':to': `${range.to}#~` },
+          ...(range.principal === undefined ? {} : { FilterExpression: 'contains(principalId, :principal)' }),
+          ExpressionAttributeValues: {
+            ':pk': `day#${day}`,
+            ':from': range.from,
+            ':to': `${range.to}#~`,
+            ...(range.principal === undefined ? {} : { ':principal': range.principal }),
+          },
           ScanIndexForward: false,
           Limit: limit - entries.length,
           ExclusiveStartKey: start,

@@ -36,6 +36,13 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean>;
 }
 
+/** What a listing of the audit trail selects. */
+export interface AuditQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly principal?: string | undefined;
+}
+
 /** A page of the audit trail, newest first. */
 export interface AuditPage {
   entries: AuditEntry[];
@@ -49,8 +56,11 @@ export interface AuditPage {
 export interface AuditLog {
   /** Appends one entry; never replaces an existing one. */
   append(entry: Omit<AuditEntry, 'entryId' | 'at'>): Promise<AuditEntry>;
-  /** Entries with `from <= at <= to` (ISO 8601 UTC), newest first. */
-  list(range: { from: string; to: string }, limit: number, cursor?: string): Promise<AuditPage>;
+  /**
+   * Entries with `from <= at <= to` (ISO 8601 UTC), newest first; with `principal`, only those
+   * whose principal id contains it (an analyst's user name).
+   */
+  list(query: AuditQuery, limit: number, cursor?: string): Promise<AuditPage>;
 }
 
 /** A cursor that this log did not hand out. */

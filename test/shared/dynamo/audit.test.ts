@@ -49,6 +49,36 @@ describe('DynamoAuditLog', () => {
   });
 });
 
+describe('DynamoAuditLog.list by principal', () => {
+  it('answers only the entries whose principal contains the text, newest first, across days', async () => {
+    // Prepare
+    let now = Date.parse('2026-11-20T10:00:00.000Z');
+    const audit = new DynamoAuditLog({
+      client: dynalite.local.client(),
+      table: (await dynalite.newTables()).audit,
+      now: () => now,
+    });
+    const appended = [];
+    for (const principalId of ['analyst:anna', 'analyst:bo', 'admin:anna-lise', 'analyst:bo']) {
+      appended.push(await audit.append({ principalId, role: 'analyst', action: 'alert.read' }));
+      now += 43_200_000;
+    }
+    const range = { from: '2026-11-20T00:00:00.000Z', to: '2026-11-21T23:59:59.999Z' };
+
+    // Act
+    const anna = await audit.list({ ...range, principal: 'anna' }, 10);
+    const bo = await audit.list({ ...range, principal: 'analyst:bo' }, 1);
+
+    // Assess
+    expect(anna).toEqual({ entries: [appended[2], appended[0]] });
+    expect(bo.entries).toEqual([appended[3]]);
+    expect(bo.cursor).toBeDefined();
+    expect((await audit.list({ ...range, principal: 'analyst:bo' }, 1, bo.cursor)).entries).toEqual([
+      appended[1],
+    ]);
+  });
+});
+
 describe('DynamoAuditLog.list checks its cursors', () => {
   const range = { from: '2025-01-01T00:00:00.000Z', to: '2025-04-10T23:59:59.999Z' };
 
