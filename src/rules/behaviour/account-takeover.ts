@@ -126,7 +126,7 @@ export const accountTakeover = defineRule({
     maxValueNats: 2.5,
     smallBasketSlope: 1,
     unseenAccountDays: 30,
-    unseenNats: 1.5,
+    unseenNats: 0.5,
     offset: 0,
     pointsPerNat: 10,
     maxPoints: 80,

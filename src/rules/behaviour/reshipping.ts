@@ -13,7 +13,8 @@ import { recentOf } from '../window.ts';
  * one, once more than `householdAccounts` did). Points: `points` for one such account, growing
  * with the log of their number up to `maxPoints`, and `newAddressPoints` more when this account
  * never shipped to the address before: a mule's address is new to every account that ships to
- * it, a household's is where its members keep shipping.
+ * it, a household's is where its members keep shipping. New accounts count from the first;
+ * established ones only beyond `giftCircle` of them (relatives sending presents to one home).
  */
 export const reshipping = defineRule({
   code: 'RESHIPPING',
@@ -31,6 +32,7 @@ export const reshipping = defineRule({
     minAmountMinor: 20_000,
     newAccountDays: 7,
     householdAccounts: 3,
+    giftCircle: 3,
   },
   evaluate: (event, view, s) => {
     const order = event.order!;
@@ -50,13 +52,16 @@ export const reshipping = defineRule({
       subject,
       (o) => others.has(o.subject!) && isFreshOrder(o, s.newAccountDays),
     );
+    // Relatives send presents to one home: established accounts count only beyond such a circle.
+    const suspicious = fresh.size + Math.max(0, others.size - fresh.size - s.giftCircle);
+    if (suspicious === 0) return undefined;
     const newAddress = !view
       .observations('subject', subject)
       .some((o) => o.kind === 'order' && o.address === order.address);
     return {
       message: `${others.size + 1} accounts (${fresh.size} of the others new) sent valuable orders to this address within ${s.windowDays} days${newAddress ? ', this one for the first time' : ''}`,
       evidence: { accounts: others.size + 1, newAccounts: fresh.size, newAddress, windowDays: s.windowDays },
-      points: Math.min(s.maxPoints, linkPoints(others.size, s) + (newAddress ? s.newAddressPoints : 0)),
+      points: Math.min(s.maxPoints, linkPoints(suspicious, s) + (newAddress ? s.newAddressPoints : 0)),
     };
   },
 });

@@ -7,7 +7,7 @@ import { FACT_AT, aSnapshot, anObservation, anOrderFact, pseudonym } from '../..
 const S = reshipping.defaults;
 const VALUABLE = S.minAmountMinor;
 
-/** An order of `subject-<n>` to the event's address from network `network-<n>`, `msAgo` before the event. */
+/** A new account's order (`subject-<n>`) to the event's address from network `network-<n>`, an hour before the event. */
 const orderOf = (n: number, over: Partial<Observation> = {}): Observation =>
   anObservation({
     kind: 'order',
@@ -15,7 +15,7 @@ const orderOf = (n: number, over: Partial<Observation> = {}): Observation =>
     subject: pseudonym(`subject-${n}`),
     network: pseudonym(`network-${n}`),
     amountMinor: VALUABLE,
-    accountAgeDays: 900,
+    accountAgeDays: 0,
     ...over,
   });
 
@@ -25,7 +25,7 @@ describe('RESHIPPING', () => {
   it('fires when another account sent a valuable order to the address from another network', () => {
     // Prepare
     const event = aValuableOrder();
-    const view = new ProfileView(aSnapshot(event, { address: [orderOf(2, { accountAgeDays: 0 })] }));
+    const view = new ProfileView(aSnapshot(event, { address: [orderOf(2)] }));
 
     // Act
     const finding = reshipping.evaluate(event, view, S);
@@ -72,6 +72,25 @@ describe('RESHIPPING', () => {
       Math.round(S.points + S.pointsPerLogAccount * Math.log(2)) + S.newAddressPoints,
       S.maxPoints,
     ]);
+  });
+
+  it('counts established accounts only beyond giftCircle of them (relatives sending presents)', () => {
+    // Prepare
+    const event = aValuableOrder();
+    const established = (n: number) => orderOf(n, { accountAgeDays: 900 });
+    const circle = Array.from({ length: S.giftCircle }, (_, i) => established(i + 2));
+    const within = new ProfileView(aSnapshot(event, { address: circle }));
+    const beyond = new ProfileView(aSnapshot(event, { address: [...circle, established(S.giftCircle + 2)] }));
+
+    // Act
+    const findings = [within, beyond].map((view) => reshipping.evaluate(event, view, S));
+
+    // Assess
+    expect(findings[0]).toBeUndefined();
+    expect(findings[1]).toMatchObject({
+      evidence: { accounts: S.giftCircle + 2, newAccounts: 0 },
+      points: S.points + S.newAddressPoints,
+    });
   });
 
   it.each([
