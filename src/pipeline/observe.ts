@@ -79,6 +79,7 @@ export function observe(
   }
   if (facts.hosting) o.hosting = true;
   if (facts.sessionless) o.sessionless = true;
+  if (decision.decision !== 'allow') o.flagScore = decision.score;
   if (decision.decision === 'deny') o.denied = true;
   if (facts.login) {
     o.outcome = facts.login.outcome;
