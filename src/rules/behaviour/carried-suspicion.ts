@@ -52,6 +52,9 @@ export const carriedSuspicion = defineRule({
   code: 'CARRIED_SUSPICION',
   description: 'The same session or device had an event flagged shortly before',
   appliesTo: ['login', 'browse', 'order'],
+  // A flag carried across a device or address is much of what the sharing rules read there (a
+  // family's device flagged for its many accounts): of the two, only the stronger counts.
+  group: 'shared-source',
   defaults: {
     enabled: true,
     shadow: false,
