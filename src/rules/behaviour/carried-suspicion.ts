@@ -1,5 +1,4 @@
 import type { EventFacts } from '../../shared/facts.ts';
-import type { Observation } from '../../shared/profile.ts';
 import type { Pseudonym } from '../../shared/pseudonymise.ts';
 import { type ProfileView, type RuleSettings, SOURCE_NAMES, defineRule, minutes } from '../rule.ts';
 
@@ -26,6 +25,7 @@ interface CarrySettings extends RuleSettings {
   ipShare: number;
   ipHalfLifeMinutes: number;
   ipWindowMinutes: number;
+  ipBusyEvents: number;
   scoreOffset: number;
   maxFromReview: number;
   deniedSessionPoints: number;
@@ -68,6 +68,7 @@ export const carriedSuspicion = defineRule({
     ipShare: 0.5,
     ipHalfLifeMinutes: 30,
     ipWindowMinutes: 60,
+    ipBusyEvents: 200,
     scoreOffset: 25,
     maxFromReview: 30,
     deniedSessionPoints: 40,
@@ -105,6 +106,7 @@ function strongestCarry(
   if (id === undefined) return undefined;
   const from = at - minutes(s[`${carrier}WindowMinutes`]);
   const history = view.observations(carrier, id);
+  const busy = carrier === 'ip' ? s.ipBusyEvents : Infinity;
   let best: Carried | undefined;
   let seen = 0;
   let flagged = 0;
@@ -112,10 +114,14 @@ function strongestCarry(
     const o = history[i]!;
     if (o.at < from) break;
     if (o.at > at) continue;
-    seen++;
+    // A busy address is a shared one (a NAT, a CGNAT address, a relay): it carries nothing.
+    if (++seen > busy) return undefined;
+    // Older flags fade more: once not even a full score that old could beat the best, stop
+    // (the address walks its whole window, it needs its share of flagged traffic).
+    if (best && carrier !== 'ip' && best.points >= ceiling(carrier, at - o.at, s)) break;
     if (o.flagScore === undefined) continue;
     flagged++;
-    const points = carriedPoints(carrier, o, at - o.at, s);
+    const points = carriedPoints(carrier, o.flagScore, o.denied === true, at - o.at, s);
     if (!best || points > best.points)
       best = {
         carrier,
@@ -135,10 +141,20 @@ const idOf = (event: EventFacts, carrier: Carrier): Pseudonym | undefined =>
   carrier === 'client' ? event.client : carrier === 'device' ? event.device : event.ip.id;
 
 /** A share of the earlier score, halving every half-life; a review's bounded, a deny's floored on its session. */
-function carriedPoints(carrier: Carrier, o: Observation, ago: number, s: CarrySettings): number {
+function carriedPoints(
+  carrier: Carrier,
+  score: number,
+  denied: boolean,
+  ago: number,
+  s: CarrySettings,
+): number {
   const fade = 0.5 ** (ago / minutes(s[`${carrier}HalfLifeMinutes`]));
-  const share = s[`${carrier}Share`] * Math.max(0, o.flagScore! - s.scoreOffset) * fade;
-  if (!o.denied) return Math.min(s.maxFromReview, share);
+  const share = s[`${carrier}Share`] * Math.max(0, score - s.scoreOffset) * fade;
+  if (!denied) return Math.min(s.maxFromReview, share);
   const floor = carrier === 'client' && ago <= minutes(s.deniedSessionMinutes) ? s.deniedSessionPoints : 0;
   return Math.max(floor, share);
 }
+
+/** The most any flag `ago` ms old could carry: a denied full score. */
+const ceiling = (carrier: Carrier, ago: number, s: CarrySettings): number =>
+  carriedPoints(carrier, 100, true, ago, s);

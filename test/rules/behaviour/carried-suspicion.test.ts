@@ -118,6 +118,19 @@ describe('CARRIED_SUSPICION', () => {
     expect(finding).toBeUndefined();
   });
 
+  it('carries nothing across an address busier than ipBusyEvents, however much of it was flagged', () => {
+    // Prepare
+    const event = aLoginFact({ client: pseudonym('client-2'), device: pseudonym('device-2') });
+    const busy = Array.from({ length: S.ipBusyEvents + 1 }, (_, i) => flagged(90, 1 + i / 10));
+    const view = new ProfileView(aSnapshot(event, { ip: busy.reverse() }));
+
+    // Act
+    const finding = carriedSuspicion.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
   it('carries nothing from unflagged events', () => {
     // Prepare
     const event = aBrowseFact();
