@@ -68,7 +68,7 @@ export const carriedSuspicion = defineRule({
     ipShare: 0.5,
     ipHalfLifeMinutes: 30,
     ipWindowMinutes: 60,
-    ipBusyEvents: 200,
+    ipBusyEvents: 100,
     scoreOffset: 25,
     maxFromReview: 30,
     deniedSessionPoints: 40,
