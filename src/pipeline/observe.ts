@@ -98,6 +98,7 @@ export function observe(
   }
   if (facts.hosting) o.hosting = true;
   if (facts.sessionless) o.sessionless = true;
+  if (decision.decision !== 'allow') o.flagScore = decision.score;
   if (decision.decision === 'deny') o.denied = true;
   if (linkedToRing(decision, config)) o.ring = true;
   if (facts.login) {

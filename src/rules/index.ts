@@ -5,8 +5,8 @@ import { botUserAgent } from './behaviour/bot-user-agent.ts';
 import { bruteForce } from './behaviour/brute-force.ts';
 import { cardTesting } from './behaviour/card-testing.ts';
 import { cardTestingFreshAccounts } from './behaviour/card-testing-fresh-accounts.ts';
+import { carriedSuspicion } from './behaviour/carried-suspicion.ts';
 import { credentialStuffing } from './behaviour/credential-stuffing.ts';
-import { deniedSession } from './behaviour/denied-session.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
 import { failureSurge } from './behaviour/failure-surge.ts';
 import { fakeCrawler } from './behaviour/fake-crawler.ts';
@@ -76,6 +76,6 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   botCadence,
   requestFlood,
   probing,
-  deniedSession,
+  carriedSuspicion,
   ringSession,
 ] as readonly Rule<RuleSettings>[];

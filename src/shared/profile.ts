@@ -57,7 +57,9 @@ export interface Observation {
   accuracyKm?: number;
   /** The client address is in a hosting or cloud network. */
   hosting?: boolean;
-  /** The event was denied: what follows it in the same session inherits suspicion. */
+  /** The event was flagged (reviewed or denied): its score, which later events on its session or device inherit a share of. */
+  flagScore?: number;
+  /** The event was denied: its session inherits more than a review's share. */
   denied?: true;
   /**
    * The event was linked to other accounts (a shared device, card or address) strongly enough to

@@ -32,7 +32,7 @@ function writeOf(
   const decision: Decision = {
     eventId: facts.eventId,
     eventType: facts.type,
-    score: outcome === 'deny' ? 90 : 0,
+    score: { allow: 0, review: 50, deny: 90 }[outcome],
     decision: outcome,
     reasons,
     rulesetVersion: config.rulesetVersion,
@@ -308,7 +308,7 @@ describe('observe: which profiles an event touches', () => {
     expect(observation.hosting).toBe(true);
     expect(JSON.stringify(observation)).not.toContain('Scaleway');
   });
-  it('marks the observation of a denied event, and only of a denied one', () => {
+  it('keeps the score of a flagged event, and marks a denied one', () => {
     // Prepare
     const facts = factsOf(aLogin());
 
@@ -318,8 +318,10 @@ describe('observe: which profiles an event touches', () => {
     );
 
     // Assess
+    expect(allowed).not.toHaveProperty('flagScore');
     expect(allowed).not.toHaveProperty('denied');
     expect(reviewed).not.toHaveProperty('denied');
+    expect(reviewed!.flagScore).toBe(50);
     expect(denied!.denied).toBe(true);
   });
 

@@ -62,6 +62,7 @@ const SHORT_NAMES: Readonly<Record<keyof Observation, string>> = {
   lon: 'lo',
   accuracyKm: 'r',
   hosting: 'h',
+  flagScore: 'fs',
   denied: 'dn',
   ring: 'rg',
   sessionless: 'sl',

@@ -151,6 +151,7 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
         lon: 4.89,
         accuracyKm: 20,
         hosting: false,
+        flagScore: 85,
         denied: true,
       });
 
