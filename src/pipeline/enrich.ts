@@ -4,14 +4,37 @@ import { TwoGenerationCache } from '../shared/cache.ts';
 import type { VigilEvent } from '../shared/contract/events.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import { type KnownClients, matchKnownClient } from '../rules/known-clients.ts';
-import { locate } from '../shared/geo.ts';
+import { type GeoFacts, locate } from '../shared/geo.ts';
 import { agentFamily } from '../shared/login-waves.ts';
-import { parseClientIp } from '../shared/ip.ts';
-import { hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
+import { type ClientIp, parseClientIp } from '../shared/ip.ts';
+import { type NetworkOwner, hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { usernameKey } from '../shared/entity-values.ts';
 
 const DAY_MS = 86_400_000;
+
+/** What an address says by itself: its parsed form, its autonomous system, place and hosting network. */
+interface AddressFacts {
+  ip: ClientIp;
+  asn: number | undefined;
+  geo: GeoFacts | undefined;
+  hosting: NetworkOwner | undefined;
+}
+
+/**
+ * A client sends many requests from one address: what the address says is kept per address text,
+ * for the parse and the three range look-ups of each event. It holds no pseudonym (those stay
+ * with the Pseudonymiser and its key), and only this process's memory ever sees it.
+ */
+const addresses = new TwoGenerationCache<string, AddressFacts>(20_000);
+
+function addressFacts(text: string): AddressFacts {
+  const known = addresses.get(text);
+  if (known) return known;
+  // The schema has already checked the address; an unparseable one cannot reach this point.
+  const ip = parseClientIp(text)!;
+  return addresses.set(text, { ip, asn: autonomousSystem(ip), geo: locate(ip), hosting: hostingNetwork(ip) });
+}
 /** User agents repeat across events: their classification is kept. */
 const uaClasses = new TwoGenerationCache<
   string,
@@ -84,8 +107,7 @@ function allowListed(facts: EventFacts, clients: KnownClients, ua: string, addre
  * ```
  */
 export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients: KnownClients): EventFacts {
-  // The schema has already checked the address; an unparseable one cannot reach this point.
-  const ip = parseClientIp(event.ip)!;
+  const { ip, asn, geo, hosting } = addressFacts(event.ip);
   const ua = event.userAgent;
   const facts: EventFacts = {
     eventId: event.eventId,
@@ -101,11 +123,8 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients
       ? p.of('session', event.sessionId)
       : p.of('session', `ip-ua|${ip.address}|${ua ?? ''}`),
   };
-  const asn = autonomousSystem(ip);
   if (asn !== undefined) facts.ip.asn = asn;
-  const geo = locate(ip);
   if (geo) facts.geo = geo;
-  const hosting = hostingNetwork(ip);
   if (hosting) facts.hosting = hosting;
   const claimed = ua ? classify(ua).crawlerOperator : undefined;
   const owner = claimed ? verifiedCrawler(ip) : undefined;

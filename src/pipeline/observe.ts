@@ -45,20 +45,26 @@ export const signalKindOf = (facts: EventFacts): SignalKind =>
  */
 export function profileKeysOf(facts: EventFacts): ProfileKey[] {
   const keys: ProfileKey[] = [];
-  const add = (kind: ProfileKind, id: Pseudonym | undefined) => {
-    if (id) keys.push(profileKey(kind, id));
-  };
-  add('subject', facts.subject);
-  add('ip', facts.ip.id);
-  add('client', facts.client);
+  add(keys, 'subject', facts.subject);
+  add(keys, 'ip', facts.ip.id);
+  add(keys, 'client', facts.client);
   if (facts.type === 'browse') return keys;
-  add('network', facts.ip.network);
-  add('device', facts.device);
-  add('userAgent', facts.userAgent?.id);
-  add('username', facts.username);
-  add('payment', facts.order?.payment);
-  add('address', facts.order?.address);
+  add(keys, 'network', facts.ip.network);
+  add(keys, 'device', facts.device);
+  add(keys, 'userAgent', facts.userAgent?.id);
+  add(keys, 'username', facts.username);
+  add(keys, 'payment', facts.order?.payment);
+  add(keys, 'address', facts.order?.address);
   return keys;
+}
+
+/**
+ * Adds the key of a profile the event has an id for. A module-level function rather than a
+ * closure made per event: tsx compiles with esbuild's `keepNames`, which names every such
+ * closure with a property definition each time it is made (esbuild.github.io/api/#keep-names).
+ */
+function add(keys: ProfileKey[], kind: ProfileKind, id: Pseudonym | undefined): void {
+  if (id) keys.push(profileKey(kind, id));
 }
 
 /**

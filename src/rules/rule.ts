@@ -30,6 +30,8 @@ export interface Finding {
 export class ProfileView {
   /** The last profile looked up per kind: every rule asks for the same few, so each key is built once. */
   readonly #recent = new Map<ProfileKind, { id: Pseudonym; profile: Profile }>();
+  /** The values derived for the last event asked about (see {@link ProfileView.derived}). */
+  #derived?: { event: EventFacts; values: Map<string, unknown> };
 
   /**
    * @param asOf the event being scored. Only what happened before it is visible: observations
@@ -56,6 +58,18 @@ export class ProfileView {
   /** The observations of an entity's profile (oldest first). */
   observations(kind: ProfileKind, id: Pseudonym | undefined): readonly Observation[] {
     return this.profile(kind, id).observations;
+  }
+
+  /**
+   * A value that several rules derive from the same event and state (the shop-wide tallies a
+   * login falls in), computed once per event. `name` must say everything else it depends on
+   * (the settings it was computed with).
+   */
+  derived<T>(event: EventFacts, name: string, compute: () => T): T {
+    if (this.#derived?.event !== event) this.#derived = { event, values: new Map() };
+    const values = this.#derived.values;
+    if (!values.has(name)) values.set(name, compute());
+    return values.get(name) as T;
   }
 
   /** The shop-wide counters: only for the rules listed in SHOP_WIDE_RULES (`shop-wide.ts`). */

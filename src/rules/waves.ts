@@ -3,6 +3,7 @@ import type { EventFacts } from '../shared/facts.ts';
 import {
   type LoginTally,
   SLOT_MINUTES,
+  type SliceNames,
   agentSlice,
   asnSlice,
   hourTallies,
@@ -106,16 +107,19 @@ function waveOf(
   };
 }
 
-/**
- * The strongest wave of `counter`, over the slices this login falls in; undefined when there is
- * none.
- */
-export function strongestWave(
+/** A slice of the shop's logins that a login falls in: its recent tally and its hourly baseline. */
+interface SliceTallies {
+  slice: Wave['slice'];
+  recent: LoginTally;
+  baseline: LoginTally[];
+}
+
+/** The slices a login falls in, tallied over the recent window and the baseline hours. */
+function sliceTallies(
   event: EventFacts,
   buckets: readonly GlobalBucket[],
-  counter: WaveCounter,
-  s: WaveSettings,
-): Wave | undefined {
+  s: Pick<WaveSettings, 'recentMinutes' | 'baselineHours'>,
+): SliceTallies[] {
   const at = event.at;
   const currentHour = Math.floor(at / HOUR) * HOUR;
   const baselineFrom = currentHour - (s.baselineHours + 1) * HOUR;
@@ -123,11 +127,11 @@ export function strongestWave(
   const slotFrom = at - minutes(s.recentMinutes) - minutes(SLOT_MINUTES) + 1;
   const method: LoginMethod | 'none' = event.login?.method ?? 'none';
   const past = buckets.filter((b) => b.start >= baselineFrom && b.start <= baselineTo);
-  const hourly = (slice: string) => ({
+  const hourly = (slice: SliceNames) => ({
     recent: sum(hourTallies(buckets, currentHour - HOUR, currentHour, slice)),
     baseline: hourTallies(buckets, baselineFrom, baselineTo, slice),
   });
-  const slices: { slice: Wave['slice']; recent: LoginTally; baseline: LoginTally[] }[] = [
+  const slices: SliceTallies[] = [
     {
       slice: 'shop',
       recent: slotTally(buckets, slotFrom, at),
@@ -145,6 +149,23 @@ export function strongestWave(
   ];
   if (event.ip.asn !== undefined) slices.push({ slice: 'network', ...hourly(asnSlice(event.ip.asn)) });
   if (event.userAgent) slices.push({ slice: 'browser', ...hourly(agentSlice(event.userAgent.family)) });
+  return slices;
+}
+
+/**
+ * The strongest wave of `counter`, over the slices this login falls in; undefined when there is
+ * none.
+ */
+export function strongestWave(
+  event: EventFacts,
+  view: ProfileView,
+  counter: WaveCounter,
+  s: WaveSettings,
+): Wave | undefined {
+  // Both wave rules ask, for both counters: the slices are tallied once per login.
+  const slices = view.derived(event, `wave slices ${s.recentMinutes} ${s.baselineHours}`, () =>
+    sliceTallies(event, view.global.buckets, s),
+  );
   let best: Wave | undefined;
   for (const { slice, recent, baseline } of slices) {
     const wave = waveOf(slice, counter, recent, baseline, s);
@@ -234,7 +255,7 @@ export function failureInWave(
   );
   if (client.some((o) => o.outcome === 'failure' && o.username === username)) return undefined;
   if (ownSource(view.observations('username', username), event.device, event.ip.network)) return undefined;
-  const wave = strongestWave(event, view.global.buckets, counter, s);
+  const wave = strongestWave(event, view, counter, s);
   if (!wave) return undefined;
   const points = Math.min(s.maxPoints, Math.round((wave.oddsNats + s.strangerNats) * s.pointsPerNat));
   return points > 0 ? { wave, points } : undefined;

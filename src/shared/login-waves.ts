@@ -49,15 +49,37 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-/** The slice of a login method. */
-const methodSlice = (slot: number, method: LoginMethod | undefined): string =>
-  `t${slot}m${method === undefined ? 'x' : LOGIN_METHODS.indexOf(method)}`;
+/** The counter names of one slice: `<slice>.l`, `<slice>.f` and `<slice>.u`. */
+export interface SliceNames {
+  logins: string;
+  failures: string;
+  unknownUser: string;
+}
+
+const namesOf = (slice: string): SliceNames => ({
+  logins: `${slice}.l`,
+  failures: `${slice}.f`,
+  unknownUser: `${slice}.u`,
+});
+
+// Every slice's names, built once: the tallies behind one scored login read hundreds of them.
+const SLOT_NAMES = Array.from({ length: SLOTS }, (_, slot) => namesOf(`t${slot}`));
+/** Per slot, per login method in the contract's order, then for a login without one (`x`). */
+const METHOD_NAMES = SLOT_NAMES.map((_, slot) =>
+  [...LOGIN_METHODS.map((_, i) => i), 'x'].map((m) => namesOf(`t${slot}m${m}`)),
+);
+const ASN_NAMES = Array.from({ length: ASN_SLICES }, (_, n) => namesOf(`a${n}`));
+const AGENT_NAMES = Array.from({ length: AGENT_SLICES }, (_, n) => namesOf(`g${n}`));
+
+/** The slice of a login method in one slot. */
+const methodSlice = (slot: number, method: LoginMethod | undefined): SliceNames =>
+  METHOD_NAMES[slot]![method === undefined ? LOGIN_METHODS.length : LOGIN_METHODS.indexOf(method)]!;
 
 /** The hour slice of an autonomous system. */
-export const asnSlice = (asn: number): string => `a${asn % ASN_SLICES}`;
+export const asnSlice = (asn: number): SliceNames => ASN_NAMES[asn % ASN_SLICES]!;
 
 /** The hour slice of a user-agent family. */
-export const agentSlice = (agent: string): string => `g${hash(agent) % AGENT_SLICES}`;
+export const agentSlice = (agent: string): SliceNames => AGENT_NAMES[hash(agent) % AGENT_SLICES]!;
 
 /**
  * The counter names one login adds 1 to.
@@ -69,22 +91,22 @@ export const agentSlice = (agent: string): string => `g${hash(agent) % AGENT_SLI
  */
 export function waveCounts(login: WaveLogin, at: number): string[] {
   const slot = slotOf(at);
-  const slices = [`t${slot}`, methodSlice(slot, login.method)];
+  const slices = [SLOT_NAMES[slot]!, methodSlice(slot, login.method)];
   if (login.asn !== undefined) slices.push(asnSlice(login.asn));
   if (login.agent !== undefined) slices.push(agentSlice(login.agent));
   const names: string[] = [];
   for (const slice of slices) {
-    names.push(`${slice}.l`);
-    if (login.outcome === 'failure') names.push(`${slice}.f`);
-    if (login.unknownUser) names.push(`${slice}.u`);
+    names.push(slice.logins);
+    if (login.outcome === 'failure') names.push(slice.failures);
+    if (login.unknownUser) names.push(slice.unknownUser);
   }
   return names;
 }
 
-const add = (into: LoginTally, waves: Readonly<Record<string, number>>, slice: string): void => {
-  into.logins += waves[`${slice}.l`] ?? 0;
-  into.failures += waves[`${slice}.f`] ?? 0;
-  into.unknownUser += waves[`${slice}.u`] ?? 0;
+const add = (into: LoginTally, waves: Readonly<Record<string, number>>, slice: SliceNames): void => {
+  into.logins += waves[slice.logins] ?? 0;
+  into.failures += waves[slice.failures] ?? 0;
+  into.unknownUser += waves[slice.unknownUser] ?? 0;
 };
 
 const empty = (): LoginTally => ({ logins: 0, failures: 0, unknownUser: 0 });
@@ -106,7 +128,7 @@ export function slotTally(
       const start = b.start + slot * SLOT_MS;
       if (start < from || start > to) continue;
       const slice =
-        method === undefined ? `t${slot}` : methodSlice(slot, method === 'none' ? undefined : method);
+        method === undefined ? SLOT_NAMES[slot]! : methodSlice(slot, method === 'none' ? undefined : method);
       add(tally, b.waves, slice);
     }
   }
@@ -118,7 +140,7 @@ export function hourTallies(
   buckets: readonly GlobalBucket[],
   from: number,
   to: number,
-  slice: string,
+  slice: SliceNames,
 ): LoginTally[] {
   const out: LoginTally[] = [];
   for (const b of buckets) {

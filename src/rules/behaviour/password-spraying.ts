@@ -74,7 +74,7 @@ export const passwordSpraying = defineRule({
     });
     if (fromSource || hit) return fromSource;
     // Wrong passwords in a wave of unknown usernames are credential stuffing's (RESIDENTIAL_STUFFING).
-    if (strongestWave(event, view.global.buckets, 'unknownUser', s)) return undefined;
+    if (strongestWave(event, view, 'unknownUser', s)) return undefined;
     const found = failureInWave(event, view, 'wrongPassword', s);
     return (
       found && { message: waveMessage(found.wave), evidence: waveEvidence(found.wave), points: found.points }

@@ -24,8 +24,14 @@ const PROBE_PATTERNS: readonly RegExp[] = [
   /^\/(pma|administrator|crx|actuator|solr)(\/|$)/i,
 ];
 
+/** The last path asked about and its answer: PROBING and the event's observation ask in turn. */
+let last = { path: '', probe: false };
+
 /** Whether a request path looks like vulnerability probing. */
-export const isProbePath = (path: string): boolean => PROBE_PATTERNS.some((p) => p.test(path));
+export function isProbePath(path: string): boolean {
+  if (path !== last.path) last = { path, probe: PROBE_PATTERNS.some((p) => p.test(path)) };
+  return last.probe;
+}
 
 export const probing = defineRule({
   code: 'PROBING',

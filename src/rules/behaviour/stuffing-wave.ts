@@ -46,7 +46,7 @@ export const stuffingWave = defineRule({
     if (!login || !event.username) return undefined;
     if (login.outcome === 'success') return hit(event, view, s);
     if (login.failureReason === 'bad_password') {
-      if (!strongestWave(event, view.global.buckets, 'unknownUser', s)) return undefined;
+      if (!strongestWave(event, view, 'unknownUser', s)) return undefined;
     } else if (login.failureReason !== 'unknown_user') return undefined;
     const counter = login.failureReason === 'unknown_user' ? 'unknownUser' : 'wrongPassword';
     const found = failureInWave(event, view, counter, s);
@@ -66,7 +66,7 @@ function hit(event: EventFacts, view: ProfileView, s: typeof DEFAULTS): Finding 
   );
   const others = otherFailedUsernames(client, event.username!);
   if (others === 0) return undefined;
-  const wave = strongestWave(event, view.global.buckets, 'unknownUser', s);
+  const wave = strongestWave(event, view, 'unknownUser', s);
   if (others < s.minOtherUsernames && !wave) return undefined;
   const nats = (wave?.oddsNats ?? 0) + Math.log(others + 1) + s.strangerNats;
   return {

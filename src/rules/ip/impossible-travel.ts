@@ -19,6 +19,10 @@ function speedOf(from: Place, to: Place, minDistanceKm: number) {
   return { km, hours, kmh: effectiveKm / hours };
 }
 
+/** A located event before `at` that was not a failed login (see {@link impossibleTravel}). */
+const locatedBefore = (o: Observation, at: number): boolean =>
+  o.outcome !== 'failure' && o.at <= at && o.lat !== undefined;
+
 /**
  * The customer's own history already holds a jump no one could travel: their addresses are
  * placed where an egress is (iCloud Private Relay, a VPN that picks a server per connection),
@@ -57,11 +61,12 @@ export const impossibleTravel = defineRule({
     if (!event.subject || !here || event.hosting) return undefined;
     // Where the customer really was: failed logins may be an attacker's, and do not count.
     const history = view.observations('subject', event.subject);
-    const counts = (o: Observation) => o.outcome !== 'failure' && o.at <= event.at && o.lat !== undefined;
     let previous: Observation | undefined;
-    for (let i = history.length - 1; i >= 0 && !previous; i--) if (counts(history[i]!)) previous = history[i];
+    for (let i = history.length - 1; i >= 0 && !previous; i--) {
+      if (locatedBefore(history[i]!, event.at)) previous = history[i];
+    }
     if (!previous || previous.hosting || previous.country === here.country) return undefined;
-    const located = history.filter(counts);
+    const located = history.filter((o) => locatedBefore(o, event.at));
     // Back at a place this customer was seen before: if anything was impossible, it was the
     // previous event (and that one was scored then); blaming the return home flags the victim.
     if (located.some((o) => o.country === here.country)) return undefined;

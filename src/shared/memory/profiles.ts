@@ -56,6 +56,8 @@ export class InMemoryProfileStore implements ProfileStore {
   /** The profiles by key, for an adapter of another port over the same memory. */
   protected readonly profiles = new Map<ProfileKey, StoredProfile>();
   readonly #buckets: GlobalBucket[] = [];
+  /** The shop-wide counters as every snapshot shows them: the buckets themselves, read as they grow. */
+  readonly #global = { buckets: this.#buckets };
   readonly #maxProfiles: number;
   #writes = 0;
 
@@ -71,11 +73,13 @@ export class InMemoryProfileStore implements ProfileStore {
   async load(keys: readonly ProfileKey[], at: number, options?: LoadOptions): Promise<ProfileSnapshot> {
     const nowS = at / 1000;
     const profiles = new Map<ProfileKey, Profile>();
-    const controls = new Map<SubjectPseudonym, SubjectControls>();
+    let controls: Map<SubjectPseudonym, SubjectControls> | undefined;
     for (const key of keys) {
-      const subject = key.startsWith('subject#') ? (key.slice(8) as SubjectPseudonym) : undefined;
-      const c = subject && this.controlsOf(subject);
-      if (c) controls.set(subject, c);
+      if (key.startsWith('subject#')) {
+        const subject = key.slice(8) as SubjectPseudonym;
+        const c = this.controlsOf(subject);
+        if (c) (controls ??= new Map()).set(subject, c);
+      }
       const stored = this.profiles.get(key);
       if (!stored) continue;
       if (stored.minExpiresAt <= nowS) {
@@ -88,11 +92,10 @@ export class InMemoryProfileStore implements ProfileStore {
           : { key, observations: stored.observations.filter((o) => o.expiresAt > nowS) },
       );
     }
-    return {
-      profiles,
-      ...(options?.shopWide === false ? {} : { global: { buckets: this.#buckets } }),
-      ...(controls.size > 0 ? { controls } : {}),
-    };
+    const snapshot: { -readonly [K in keyof ProfileSnapshot]: ProfileSnapshot[K] } = { profiles };
+    if (options?.shopWide !== false) snapshot.global = this.#global;
+    if (controls) snapshot.controls = controls;
+    return snapshot;
   }
 
   /** A subject's controls: none here (replay has no rights requests); an adapter that keeps them overrides it. */
