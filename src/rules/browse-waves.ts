@@ -46,6 +46,26 @@ const withThis = (s: Share): Share => ({ count: s.count + 1, total: s.total });
 const sum = (shares: readonly Share[]): Share =>
   shares.reduce((a, b) => ({ count: a.count + b.count, total: a.total + b.total }), { count: 0, total: 0 });
 
+/**
+ * Baseline rates already worked out, per set of buckets (a store keeps one array of them), by
+ * hour, slice and settings. A baseline covers closed hours only (two and more before the event's),
+ * which no later page view of the replay or the stream adds to, so a start during a wave does not
+ * sum the trailing day again.
+ */
+const baselines = new WeakMap<readonly GlobalBucket[], Map<string, number>>();
+const BASELINES_MAX = 4096;
+
+function baselineOf(buckets: readonly GlobalBucket[], key: string, compute: () => number): number {
+  let known = baselines.get(buckets);
+  if (!known) baselines.set(buckets, (known = new Map()));
+  let rate = known.get(key);
+  if (rate === undefined) {
+    if (known.size >= BASELINES_MAX) known.clear();
+    known.set(key, (rate = compute()));
+  }
+  return rate;
+}
+
 /** The strongest wave among the slices this start falls in; undefined when there is none. */
 export function strongestBrowseWave(
   event: EventFacts,
@@ -58,10 +78,11 @@ export function strongestBrowseWave(
   const baselineTo = currentHour - 2 * HOUR;
   const slotFrom = at - minutes(s.recentMinutes) - minutes(SLOT_MINUTES) + 1;
   const cell = cellOf(event.device !== undefined, !event.sessionless, event.browse?.kind === 'product');
-  const slices: { slice: BrowseWave['slice']; recent: Share; baseline: () => Share[] }[] = [
+  const slices: { slice: BrowseWave['slice']; recent: Share; key: string; baseline: () => Share[] }[] = [
     {
       slice: 'cell',
       recent: slotStarts(buckets, slotFrom, at, { cell }),
+      key: `c${cell}`,
       baseline: () => hourStarts(buckets, baselineFrom, baselineTo, { cell }),
     },
   ];
@@ -70,14 +91,18 @@ export function strongestBrowseWave(
     slices.push({
       slice: 'browser',
       recent: sum(familyStarts(buckets, currentHour - HOUR, currentHour, agent, cell)),
+      key: `c${cell}g${agent}`,
       baseline: () => familyStarts(buckets, baselineFrom, baselineTo, agent, cell),
     });
   }
   let best: BrowseWave | undefined;
-  for (const { slice, recent, baseline } of slices) {
+  for (const { slice, recent, key, baseline } of slices) {
     const now = withThis(recent);
     if (now.count < s.minWaveStarts) continue;
-    const excess = excessOver(now, baselineShare(baseline(), s.minHourViews), {
+    const p0 = baselineOf(buckets, `${currentHour}:${s.baselineHours}:${s.minHourViews}:${key}`, () =>
+      baselineShare(baseline(), s.minHourViews),
+    );
+    const excess = excessOver(now, p0, {
       ...s,
       minWaveCount: s.minWaveStarts,
     });

@@ -44,6 +44,28 @@ export const cellOf = (device: boolean, session: boolean, product: boolean): num
 
 const slotOf = (at: number): number => Math.floor((at % 3_600_000) / SLOT_MS);
 
+/** The counter names of a slice (a slot, a browser family): its views, and its starts per cell. */
+interface SliceNames {
+  views: string;
+  starts: readonly string[];
+}
+
+const namesOf = (views: string): SliceNames => ({
+  views,
+  starts: Array.from({ length: CELLS }, (_, cell) => `${views}s${cell}`),
+});
+
+// Built once: a page view and a start's wave check look up a dozen names, not build them.
+const SLOT_NAMES: readonly SliceNames[] = Array.from({ length: SLOTS }, (_, slot) => namesOf(`v${slot}`));
+const FAMILY_NAMES = new Map<string, SliceNames>();
+
+function familyNames(agent: string): SliceNames {
+  const slice = agentSlice(agent);
+  let names = FAMILY_NAMES.get(slice);
+  if (!names) FAMILY_NAMES.set(slice, (names = namesOf(`v${slice}`)));
+  return names;
+}
+
 /**
  * The counter names one page view adds 1 to.
  *
@@ -53,26 +75,28 @@ const slotOf = (at: number): number => Math.floor((at % 3_600_000) / SLOT_MS);
  * ```
  */
 export function browseCounts(view: BrowseCount, at: number): string[] {
-  const slot = slotOf(at);
-  const family = view.agent === undefined ? undefined : `v${agentSlice(view.agent)}`;
-  const names = [`v${slot}`];
-  if (family) names.push(family);
+  const slot = SLOT_NAMES[slotOf(at)]!;
+  const family = view.agent === undefined ? undefined : familyNames(view.agent);
+  const names = [slot.views];
+  if (family) names.push(family.views);
   if (view.start) {
-    names.push(`v${slot}s${view.cell}`);
-    if (family) names.push(`${family}s${view.cell}`);
+    names.push(slot.starts[view.cell]!);
+    if (family) names.push(family.starts[view.cell]!);
   }
   return names;
 }
 
-/** Which starts a slot tally counts: all of them, or one cell's. */
+/** Which starts a tally counts: all of them, or one cell's. */
 export type StartSlice = { cell?: number };
 
-function slotShare(b: GlobalBucket, slot: number, slice: StartSlice): Share {
-  const w = b.waves ?? {};
+/** The starts (of the slice) and the views of clients seen before, of one slice of one bucket. */
+function tally(b: GlobalBucket, names: SliceNames, slice: StartSlice): Share {
+  const w = b.waves;
+  if (!w) return { count: 0, total: 0 };
   let starts = 0;
-  for (let c = 0; c < CELLS; c++) starts += w[`v${slot}s${c}`] ?? 0;
-  const count = slice.cell === undefined ? starts : (w[`v${slot}s${slice.cell}`] ?? 0);
-  return { count, total: (w[`v${slot}`] ?? 0) - starts };
+  for (const name of names.starts) starts += w[name] ?? 0;
+  const count = slice.cell === undefined ? starts : (w[names.starts[slice.cell]!] ?? 0);
+  return { count, total: (w[names.views] ?? 0) - starts };
 }
 
 /**
@@ -86,12 +110,15 @@ export function slotStarts(
   slice: StartSlice,
 ): Share {
   const sum = { count: 0, total: 0 };
-  for (const b of buckets) {
-    if (b.start + 3_600_000 <= from || b.start > to) continue;
+  // Buckets are oldest first: walk back from the newest to the first that ends before `from`.
+  for (let i = buckets.length - 1; i >= 0; i--) {
+    const b = buckets[i]!;
+    if (b.start + 3_600_000 <= from) break;
+    if (b.start > to) continue;
     for (let slot = 0; slot < SLOTS; slot++) {
       const start = b.start + slot * SLOT_MS;
       if (start < from || start > to) continue;
-      const s = slotShare(b, slot, slice);
+      const s = tally(b, SLOT_NAMES[slot]!, slice);
       sum.count += s.count;
       sum.total += s.total;
     }
@@ -113,7 +140,7 @@ export function hourStarts(
 
 /**
  * Per hour bucket starting in `[from, to]`, the starts of one cell and user-agent family against
- * the family's views of clients seen before.
+ * the family's views of clients seen before (newest first).
  */
 export function familyStarts(
   buckets: readonly GlobalBucket[],
@@ -122,13 +149,10 @@ export function familyStarts(
   agent: string,
   cell: number,
 ): Share[] {
-  const family = `v${agentSlice(agent)}`;
-  return buckets
-    .filter((b) => b.start >= from && b.start <= to)
-    .map((b) => {
-      const w = b.waves ?? {};
-      let starts = 0;
-      for (let c = 0; c < CELLS; c++) starts += w[`${family}s${c}`] ?? 0;
-      return { count: w[`${family}s${cell}`] ?? 0, total: (w[family] ?? 0) - starts };
-    });
+  const names = familyNames(agent);
+  const out: Share[] = [];
+  for (let i = buckets.length - 1; i >= 0 && buckets[i]!.start >= from; i--) {
+    if (buckets[i]!.start <= to) out.push(tally(buckets[i]!, names, { cell }));
+  }
+  return out;
 }
