@@ -22,6 +22,11 @@ export interface BrowseWaveSettings {
   baselineHours: number;
   /** Hours with fewer page views in a slice do not enter the median of its hourly shares. */
   minHourViews: number;
+  /**
+   * Fewer views of known clients in a slice's whole baseline, and it has none: a shop (or a
+   * browser family) just starting to be counted has no usual mix yet to stand out from.
+   */
+  minBaselineViews: number;
   minWaveStarts: number;
   minSignificance: number;
 }
@@ -66,6 +71,14 @@ function baselineOf(buckets: readonly GlobalBucket[], key: string, compute: () =
   return rate;
 }
 
+/** No baseline: the trailing day saw too few views of known clients to tell the shop's usual mix. */
+const UNKNOWN = -1;
+
+function knownBaseline(hours: readonly Share[], s: BrowseWaveSettings): number {
+  const views = hours.reduce((n, h) => n + h.total, 0);
+  return views < s.minBaselineViews ? UNKNOWN : baselineShare(hours, s.minHourViews);
+}
+
 /** The strongest wave among the slices this start falls in; undefined when there is none. */
 export function strongestBrowseWave(
   event: EventFacts,
@@ -99,9 +112,12 @@ export function strongestBrowseWave(
   for (const { slice, recent, key, baseline } of slices) {
     const now = withThis(recent);
     if (now.count < s.minWaveStarts) continue;
-    const p0 = baselineOf(buckets, `${currentHour}:${s.baselineHours}:${s.minHourViews}:${key}`, () =>
-      baselineShare(baseline(), s.minHourViews),
+    const p0 = baselineOf(
+      buckets,
+      `${currentHour}:${s.baselineHours}:${s.minHourViews}:${s.minBaselineViews}:${key}`,
+      () => knownBaseline(baseline(), s),
     );
+    if (p0 === UNKNOWN) continue;
     const excess = excessOver(now, p0, {
       ...s,
       minWaveCount: s.minWaveStarts,

@@ -8,6 +8,7 @@ const DEFAULTS = {
   recentMinutes: 10,
   baselineHours: 24,
   minHourViews: 50,
+  minBaselineViews: 200,
   minWaveStarts: 5,
   minSignificance: 8,
   pointsPerNat: 10,

@@ -75,6 +75,18 @@ describe('DISTRIBUTED_SCRAPING', () => {
     expect(finding).toBeUndefined();
   });
 
+  it('does not flag a burst of starts in a shop with no trailing day of views yet', () => {
+    // Prepare
+    const event = aStart();
+    const view = new ProfileView(aSnapshot(event, {}, [browseLastSlot(30, { [SCRAPE]: 25 })]));
+
+    // Act
+    const finding = distributedScraping.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
   it('does not flag a start from an address a customer signed in from, even in a wave', () => {
     // Prepare
     const event = aStart();
