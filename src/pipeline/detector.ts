@@ -17,6 +17,8 @@ import { observe, profileKeysOf, signalKindOf } from './observe.ts';
 import type { ProfileStore } from '../shared/ports/profiles.ts';
 import type { DecisionLog } from '../shared/ports/decisions.ts';
 import { readsShopWide } from '../rules/shop-wide.ts';
+import { isStart } from '../rules/browse-waves.ts';
+import { ProfileView } from '../rules/rule.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 import type { EntityListReader, ListEntry } from '../shared/ports/entity-lists.ts';
 import { applyListEntries } from '../rules/lists.ts';
@@ -164,8 +166,10 @@ export class Detector {
 
     const facts = this.#factsOf(parsed);
     const keys = profileKeysOf(facts);
-    const { decision, profiled } = this.#decideOn(facts, await this.#load(facts, keys));
-    if (profiled) await store.record([observe(facts, decision, config, keys)]);
+    const loaded = await this.#load(facts, keys);
+    const { decision, profiled } = this.#decideOn(facts, loaded);
+    const start = facts.browse !== undefined && isStart(facts, new ProfileView(loaded.snapshot, facts));
+    if (profiled) await store.record([observe(facts, decision, config, keys, start)]);
     // Deliveries repeat in processing time, whatever the event's own time.
     await decisions.saveDecision(decision, Math.floor(now() / 1000) + DECISION_MEMORY_DAYS * 86_400);
     onDecided(facts, decision);

@@ -13,6 +13,7 @@ import {
   profileKey,
 } from '../shared/profile.ts';
 import type { ProfileWrite } from '../shared/profile.ts';
+import { type BrowseCount, cellOf } from '../shared/browse-waves.ts';
 
 const DAY_S = 86_400;
 
@@ -69,7 +70,8 @@ function add(keys: ProfileKey[], kind: ProfileKind, id: Pseudonym | undefined): 
 
 /**
  * The "write signals" step: the pseudonymous observation kept for an event,
- * with its expiry from the retention of its kind, counted from event time.
+ * with its expiry from the retention of its kind, counted from event time, and what it adds to
+ * the shop-wide counters (`start`: a page view is its client's first request).
  *
  * @example
  * ```ts
@@ -82,6 +84,7 @@ export function observe(
   decision: Decision,
   config: DetectionConfig,
   keys: ProfileKey[] = profileKeysOf(facts),
+  start = false,
 ): ProfileWrite {
   const kind = signalKindOf(facts);
   const o: Observation = {
@@ -127,5 +130,14 @@ export function observe(
     if (facts.ip.asn !== undefined) write.login.asn = facts.ip.asn;
     if (facts.userAgent) write.login.agent = facts.userAgent.family;
   }
+  if (facts.browse) write.browse = browseCountOf(facts, start);
   return write;
+}
+
+/** What a page view adds to the browse counters: a start is an anonymous client's first request. */
+function browseCountOf(facts: EventFacts, start: boolean): BrowseCount {
+  const cell = cellOf(facts.device !== undefined, !facts.sessionless, facts.browse!.kind === 'product');
+  const count: BrowseCount = { start: start && !facts.subject, cell };
+  if (facts.userAgent) count.agent = facts.userAgent.family;
+  return count;
 }

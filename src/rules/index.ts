@@ -7,6 +7,7 @@ import { cardTesting } from './behaviour/card-testing.ts';
 import { cardTestingFreshAccounts } from './behaviour/card-testing-fresh-accounts.ts';
 import { carriedSuspicion } from './behaviour/carried-suspicion.ts';
 import { credentialStuffing } from './behaviour/credential-stuffing.ts';
+import { distributedScraping } from './behaviour/distributed-scraping.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
 import { failureSurge } from './behaviour/failure-surge.ts';
 import { fakeCrawler } from './behaviour/fake-crawler.ts';
@@ -75,6 +76,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   knownClient,
   botCadence,
   requestFlood,
+  distributedScraping,
   probing,
   carriedSuspicion,
   ringSession,

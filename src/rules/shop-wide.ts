@@ -2,9 +2,9 @@ import type { EventType } from '../shared/contract/events.ts';
 import { RULES } from './index.ts';
 
 /**
- * The rules that read the shop-wide login counters (`ProfileView.global`): the surge of logins
- * for unknown usernames, the login waves (residential stuffing, password spraying) and the login
- * risk's country baseline. A load for an event none of them
+ * The rules that read the shop-wide counters (`ProfileView.global`): the surge of logins for
+ * unknown usernames, the login waves (residential stuffing, password spraying), the login risk's
+ * country baseline and the browse wave (distributed scraping). A load for an event none of them
  * applies to leaves the counters out (on DynamoDB a week of hour items, the current one read
  * with every load). A rule that reads them without being listed here fails loudly
  * (`ProfileView.global` throws), and a test checks the list against the ruleset.
@@ -14,6 +14,7 @@ export const SHOP_WIDE_RULES: ReadonlySet<string> = new Set([
   'RESIDENTIAL_STUFFING',
   'PASSWORD_SPRAYING',
   'LOGIN_RISK',
+  'DISTRIBUTED_SCRAPING',
 ]);
 
 const readers = new Set(
@@ -25,7 +26,7 @@ const readers = new Set(
  *
  * @example
  * ```ts
- * readsShopWide('login'); // → true
+ * readsShopWide('browse'); // → true
  * readsShopWide('order'); // → false
  * ```
  */

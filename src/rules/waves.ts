@@ -12,18 +12,14 @@ import {
 import type { GlobalBucket, Observation } from '../shared/profile.ts';
 import { type ProfileView, minutes } from './rule.ts';
 import { recentOf } from './window.ts';
+import { baselineShare, excessOver } from './excess.ts';
 
 /*
  * Whether a failed login is part of a wave: the share of failures (or of unknown-username
  * failures) in a slice of the shop's logins (the whole shop, the login method, the autonomous
- * system, the user-agent family) against that slice's own trailing baseline. Shares, not counts:
- * a sale day brings more logins and as many more typos, and its share stays where it was.
- *
- * The odds that a failure in the slice belongs to the wave are the excess over what the
- * baseline share explains: (observed - expected) / expected, with the logins of the wave itself
- * counted as if they were customers' (which makes the estimate cautious). A wave must also be
- * significant: its Poisson log-likelihood ratio against the baseline (in nats) reaches
- * `minSignificance`, so that a few chance failures in a quiet slice are no wave.
+ * system, the user-agent family) against that slice's own trailing baseline (src/rules/excess.ts).
+ * Shares, not counts: a sale day brings more logins and as many more typos, and its share stays
+ * where it was.
  */
 
 /** Which share a wave is measured on: unknown-username failures, or the other failures (wrong passwords). */
@@ -60,26 +56,6 @@ const HOUR = 3_600_000;
 const counted = (t: LoginTally, counter: WaveCounter): number =>
   counter === 'unknownUser' ? t.unknownUser : t.failures - t.unknownUser;
 
-/**
- * The baseline share of a slice: the median of its hourly shares where an hour had enough logins
- * (a wave lasting hours then lifts only the hours it covers, not the median), else the pooled
- * share of the whole baseline, smoothed.
- */
-function baselineShare(hours: readonly LoginTally[], counter: WaveCounter, minHourLogins: number): number {
-  const shares = hours
-    .filter((h) => h.logins >= minHourLogins)
-    .map((h) => (counted(h, counter) + 0.5) / (h.logins + 1))
-    .sort((a, b) => a - b);
-  if (shares.length >= 6) return shares[shares.length >> 1]!;
-  let n = 0;
-  let k = 0;
-  for (const h of hours) {
-    n += h.logins;
-    k += counted(h, counter);
-  }
-  return (k + 0.5) / (n + 1);
-}
-
 /** The wave of one slice, if its recent tally is significantly above its baseline share. */
 function waveOf(
   slice: Wave['slice'],
@@ -91,20 +67,15 @@ function waveOf(
   const failures = counted(recent, counter) + 1;
   const logins = recent.logins + 1;
   if (failures < s.minWaveFailures) return undefined;
-  const p0 = baselineShare(baseline, counter, s.minHourLogins);
-  const expected = p0 * logins;
-  if (failures <= expected) return undefined;
-  const significance = failures * Math.log(failures / expected) - (failures - expected);
-  if (significance < s.minSignificance) return undefined;
-  return {
-    slice,
-    counter,
-    failures,
-    logins,
-    baselineShare: p0,
-    share: failures / logins,
-    oddsNats: Math.log((failures - expected) / expected),
-  };
+  const p0 = baselineShare(
+    baseline.map((h) => ({ count: counted(h, counter), total: h.logins })),
+    s.minHourLogins,
+  );
+  const excess = excessOver({ count: failures, total: logins }, p0, {
+    ...s,
+    minWaveCount: s.minWaveFailures,
+  });
+  return excess && { slice, counter, failures, logins, ...excess };
 }
 
 /** A slice of the shop's logins that a login falls in: its recent tally and its hourly baseline. */

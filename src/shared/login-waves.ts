@@ -81,6 +81,9 @@ export const asnSlice = (asn: number): SliceNames => ASN_NAMES[asn % ASN_SLICES]
 /** The hour slice of a user-agent family. */
 export const agentSlice = (agent: string): SliceNames => AGENT_NAMES[hash(agent) % AGENT_SLICES]!;
 
+/** The name of a user-agent family's slice (`g17`), which the browse waves name their counters by too. */
+export const agentSliceId = (agent: string): string => `g${hash(agent) % AGENT_SLICES}`;
+
 /**
  * The counter names one login adds 1 to.
  *

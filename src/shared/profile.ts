@@ -96,7 +96,8 @@ export interface GlobalBucket {
   countries: Record<string, number>;
   /**
    * The wave counters: login tallies per five-minute slot and per slice of the traffic (login
-   * method, autonomous system, user-agent family), by name; see src/shared/login-waves.ts.
+   * method, autonomous system, user-agent family), by name; see src/shared/login-waves.ts; and
+   * the browse counters (src/shared/browse-waves.ts).
    */
   waves?: Record<string, number>;
 }
@@ -171,8 +172,18 @@ export interface ProfileWrite {
     agent?: string;
   };
   /**
+   * The shop-wide browse counters it adds to (page views only; see src/shared/browse-waves.ts):
+   * whether it was the first request of an anonymous client, the cell of that start, and the
+   * user-agent family.
+   */
+  browse?: {
+    start: boolean;
+    cell: number;
+    agent?: string;
+  };
+  /**
    * Where the event was read from, when it came from a stream: the shop-wide counters count
-   * each login once by remembering, per shard, the highest sequence number counted. Without it
+   * each login and page view once by remembering, per shard, the highest sequence number counted. Without it
    * (a caller that is not a stream) a login is added every time it is recorded.
    */
   position?: StreamPosition;

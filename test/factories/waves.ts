@@ -30,3 +30,26 @@ export function lastSlot(logins: number, unknown: number, wrong: number): Global
     waves,
   });
 }
+
+/** Browse counters of one hour: in each five-minute slot `views` page views, and `starts` per cell. */
+function browseWaves(views: number, starts: Readonly<Record<number, number>>, slots: readonly number[]) {
+  const waves: Record<string, number> = {};
+  for (const slot of slots) {
+    waves[`v${slot}`] = views;
+    for (const [cell, n] of Object.entries(starts)) waves[`v${slot}s${cell}`] = n;
+  }
+  return waves;
+}
+
+const ALL_SLOTS = Array.from({ length: 12 }, (_, i) => i);
+
+/**
+ * A trailing day of browsing before {@link FACT_AT}, as {@link quietDay}: in each five-minute
+ * slot `views` page views and `starts` starts per cell (src/shared/browse-waves.ts).
+ */
+export const browseDay = (views: number, starts: Readonly<Record<number, number>>): GlobalBucket[] =>
+  quietDay().map((b) => ({ ...b, waves: browseWaves(views, starts, ALL_SLOTS) }));
+
+/** The hour before {@link FACT_AT} with `views` page views and `starts` per cell in its last slot only. */
+export const browseLastSlot = (views: number, starts: Readonly<Record<number, number>>): GlobalBucket =>
+  aGlobalBucket({ start: FACT_AT - HOUR, waves: browseWaves(views, starts, [11]) });

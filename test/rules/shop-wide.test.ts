@@ -17,6 +17,7 @@ describe('SHOP_WIDE_RULES', () => {
     aFailedLogin('unknown_user'),
     aFailedLogin('bad_password'),
     aBrowse(),
+    aBrowse({ customerId: undefined }),
     anOrder(),
     anOrder({ order: { amountMinor: 90_000, billingCountry: 'DE' } }),
   ].map((e) => factsOf(e));
@@ -42,11 +43,11 @@ describe('SHOP_WIDE_RULES', () => {
     },
   );
 
-  it('needs the counters for logins only', () => {
+  it('needs the counters for logins and page views only', () => {
     // Act
     const types = (['login', 'browse', 'order'] as const).filter(readsShopWide);
 
     // Assess
-    expect(types).toEqual(['login']);
+    expect(types).toEqual(['login', 'browse']);
   });
 });

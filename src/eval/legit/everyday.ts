@@ -27,15 +27,22 @@ export const normal: LegitFamily = {
   },
 };
 
-/** Visitors who never log in: a fresh device each, on home broadband or 4G, in both countries. */
+/** Share of anonymous visitors whose browser sends no device id (tracking protection, no script). */
+export const NO_DEVICE_ID = 0.2;
+
+/**
+ * Visitors who never log in: a fresh device each (some send no device id), on home broadband or
+ * 4G, in both countries; three times as many on Black Friday.
+ */
 export const anonymous: LegitFamily = {
   name: 'anonymous',
   share: 0.6,
   write(shop, rng, count) {
     const tag = legit('anonymous');
     const { world } = shop;
+    const days = Array.from({ length: world.days }, (_, d) => [d, saleBoost(d)] as const);
     for (let i = 0; i < count; i++) {
-      const day = rng.int(0, world.days - 1);
+      const day = rng.weighted(days);
       const pool = rng.weighted<Pool>([
         [HOME_NL[0]!, 25],
         [HOME_NL[1]!, 25],
@@ -47,11 +54,12 @@ export const anonymous: LegitFamily = {
       ]);
       const prefix = ipv6PrefixIn(rng, pool);
       const ip = prefix !== undefined && rng.chance(0.5) ? ipv6In(rng, prefix) : ipv4In(rng, pool);
+      const device = newDevice(rng);
       writeVisit(world, rng, {
         at: timeOfDay(rng, midnightOf(world.start, day)),
         tag,
         ip,
-        device: newDevice(rng),
+        ...(rng.chance(NO_DEVICE_ID) ? { userAgent: device.userAgent } : { device }),
         login: 'none',
       });
     }

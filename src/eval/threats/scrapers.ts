@@ -4,20 +4,22 @@ import { HOUR, MINUTE, SECOND, attack, newSessionId } from '../model.ts';
 import { draw, drawInt } from '../random.ts';
 import { incidentStart, residentialIp } from './common.ts';
 
-const page = (rng: Parameters<ThreatFamily['write']>[1]) =>
-  rng.chance(0.8) ? { path: productPath(rng), kind: 'product' } : visitPage(rng);
+const page = (rng: Parameters<ThreatFamily['write']>[1], products = 0.8) =>
+  rng.chance(products) ? { path: productPath(rng), kind: 'product' } : visitPage(rng);
 
 export const ROTATING = {
-  requests: [400, 2500],
-  hours: [1, 8],
+  requests: [300, 2500],
+  hours: [1, 10],
   userAgents: [5, 40],
   sessionless: [0, 1],
+  /** Share of product pages among the requests. */
+  products: [0.5, 0.95],
 } as const;
 
 /**
  * A scraper through rotating residential proxies: every request from another consumer address,
  * human user agents from a list, no session or a new one each time: no client ever makes more
- * than one request.
+ * than one request. Some incidents send a random device id with each request, some no page kind.
  */
 export const rotatingScraper: ThreatFamily = {
   name: 'scraper_rotating_residential',
@@ -29,15 +31,19 @@ export const rotatingScraper: ThreatFamily = {
     const requests = drawInt(rng, ROTATING.requests);
     const duration = draw(rng, ROTATING.hours) * HOUR;
     const sessionless = draw(rng, ROTATING.sessionless);
+    const products = draw(rng, ROTATING.products);
+    const deviceIds = rng.chance(0.4);
+    const kinds = rng.chance(0.8);
     const t0 = incidentStart(shop, rng, duration);
     for (let r = 0; r < requests; r++) {
-      const p = page(rng);
+      const p = page(rng, products);
       const visit = {
         ip: residentialIp(rng),
         userAgent: rng.pick(agents),
         ...(rng.chance(sessionless) ? {} : { sessionId: newSessionId(rng) }),
+        ...(deviceIds ? { deviceId: `d-${rng.hex(16)}` } : {}),
       };
-      shop.world.browse(t0 + rng.next() * duration, visit, p.path, p.kind, tag);
+      shop.world.browse(t0 + rng.next() * duration, visit, p.path, kinds ? p.kind : undefined, tag);
     }
   },
 };

@@ -3,6 +3,7 @@ import pRetry from 'p-retry';
 import { TTL_ATTRIBUTE } from '../tables.ts';
 import type { GlobalBucket, ProfileWrite } from '../profile.ts';
 import { GLOBAL_BUCKETS, GLOBAL_BUCKET_MS, bucketStart } from '../ports/profiles.ts';
+import { browseCounts } from '../browse-waves.ts';
 import { waveCounts } from '../login-waves.ts';
 import { type Item, ignoringConditionFailure } from './updates.ts';
 
@@ -10,7 +11,7 @@ import { type Item, ignoringConditionFailure } from './updates.ts';
 const GLOBAL_TTL_S = 8 * 86_400;
 const GLOBAL_PREFIX = 'global#';
 const COUNTRY_PREFIX = 'country:';
-/** The wave counters (src/shared/login-waves.ts): `w:<name>`. */
+/** The wave and browse counters (src/shared/login-waves.ts, browse-waves.ts): `w:<name>`. */
 const WAVE_PREFIX = 'w:';
 /** A shard's high-water mark: `hw#<shard id>` = the highest sequence number it counted (a string). */
 const MARK_PREFIX = 'hw#';
@@ -29,23 +30,23 @@ const CACHED_MAX = 4 * GLOBAL_BUCKETS;
 
 export const globalPk = (start: number): string => `${GLOBAL_PREFIX}${start}`;
 
-type Login = NonNullable<ProfileWrite['login']>;
-
-/** A login, its event time and the sequence number of its record (0 for a write without a stream position). */
-interface Counted {
-  login: Login;
+/**
+ * A login or a page view, its event time and the sequence number of its record (0 for a write
+ * without a stream position).
+ */
+interface Counted extends Pick<ProfileWrite, 'login' | 'browse'> {
   at: number;
   sequence: bigint;
 }
 
-const countedOf = ({ login, at }: Counted): Omit<Counted, 'sequence'> => ({ login, at });
+const countedOf = ({ sequence: _, ...counted }: Counted): Omit<Counted, 'sequence'> => counted;
 
-/** The logins of one hour from one shard, or (no shard) from a caller that is not a stream. */
+/** The logins and page views of one hour from one shard, or (no shard) from a caller that is not a stream. */
 interface Group {
   start: number;
   shard: string | undefined;
   /** By eventId: the same event twice in one call counts once. */
-  logins: Map<string, Counted>;
+  events: Map<string, Counted>;
 }
 
 /** What was last read of a bucket item: the shards' marks, and the legacy attributes it holds. */
@@ -75,7 +76,7 @@ function toBucket(start: number, item: Item): GlobalBucket {
 }
 
 /**
- * The shop-wide login counters on DynamoDB: one item per hour of event time in the profiles table
+ * The shop-wide login and browse counters on DynamoDB: one item per hour of event time in the profiles table
  * (`pk` = `global#<start ms>`), read with the profiles by the profile adapter's load and counted
  * exactly once per stream record by a high-water mark per shard (see docs/storage.md, "Counted
  * once"). Past hours are served from memory for `cacheMs`; the current hour is read with every
@@ -86,7 +87,7 @@ function toBucket(start: number, item: Item): GlobalBucket {
  * const counters = new GlobalCounters({ client, table: tables.profiles });
  * const starts = counters.toRead(at, now);          // then read their items with the profiles
  * const buckets = counters.week(at, now, starts, itemsByPk);
- * await counters.add(writes);                       // counts each positioned login once
+ * await counters.add(writes);                       // counts each positioned login and page view once
  * ```
  */
 export class GlobalCounters {
@@ -134,24 +135,28 @@ export class GlobalCounters {
     this.#states.set(start, stateOf(item));
   }
 
-  /** Adds the logins among these writes to their hour buckets, each positioned one at most once. */
+  /**
+   * Adds the logins and page views among these writes to their hour buckets, each positioned one
+   * at most once: one UpdateItem per hour and shard, however many events the writes hold.
+   */
   async add(writes: readonly ProfileWrite[]): Promise<void> {
     const groups = new Map<string, Group>();
-    for (const { observation, login, position } of writes) {
-      if (!login) continue;
+    for (const { observation, login, browse, position } of writes) {
+      if (!login && !browse) continue;
       const start = bucketStart(observation.at);
       const id = `${start}:${position?.shard ?? ''}`;
       let group = groups.get(id);
-      if (!group) groups.set(id, (group = { start, shard: position?.shard, logins: new Map() }));
-      group.logins.set(observation.eventId, {
-        login,
+      if (!group) groups.set(id, (group = { start, shard: position?.shard, events: new Map() }));
+      group.events.set(observation.eventId, {
+        ...(login ? { login } : {}),
+        ...(browse ? { browse } : {}),
         at: observation.at,
         sequence: BigInt(position?.sequence ?? 0),
       });
     }
     await Promise.all(
-      [...groups.values()].map(({ start, shard, logins }) => {
-        const counted = [...logins.values()];
+      [...groups.values()].map(({ start, shard, events }) => {
+        const counted = [...events.values()];
         if (shard !== undefined) return this.#addFromShard(start, shard, counted);
         return this.#update(start, counted.map(countedOf));
       }),
@@ -159,16 +164,16 @@ export class GlobalCounters {
   }
 
   /**
-   * Adds the logins above the shard's mark and moves the mark, re-reading while it moved
+   * Adds the events above the shard's mark and moves the mark, re-reading while it moved
    * meanwhile (no pause: a round fails only on a redelivery of the same shard, not under load).
    */
-  async #addFromShard(start: number, shard: string, logins: Counted[]): Promise<void> {
+  async #addFromShard(start: number, shard: string, events: Counted[]): Promise<void> {
     await pRetry(
       async (round) => {
         const state = (round === 1 && this.#states.get(start)) || (await this.#read(start));
         const read = state.marks.get(shard);
         const mark = read === undefined ? -1n : BigInt(read);
-        const fresh = logins.filter((c) => c.sequence > mark);
+        const fresh = events.filter((c) => c.sequence > mark);
         if (fresh.length === 0) return;
         const max = String(fresh.reduce((m, c) => (c.sequence > m ? c.sequence : m), mark));
         if (!(await this.#update(start, fresh.map(countedOf), { shard, read, max, legacy: state.legacy }))) {
@@ -192,18 +197,18 @@ export class GlobalCounters {
   }
 
   /**
-   * One UpdateItem adding these logins; with a mark, also moving it from `read` to `max` on the
+   * One UpdateItem adding these events; with a mark, also moving it from `read` to `max` on the
    * condition that it is still `read` (false when it is not).
    */
   async #update(
     start: number,
-    logins: Omit<Counted, 'sequence'>[],
+    events: Omit<Counted, 'sequence'>[],
     mark?: { shard: string; read: string | undefined; max: string; legacy: string[] },
   ): Promise<boolean> {
     const names: Record<string, string> = { '#ttl': TTL_ATTRIBUTE };
     const values: Record<string, unknown> = { ':ttl': Math.floor(start / 1000) + GLOBAL_TTL_S };
     const adds: string[] = [];
-    for (const [name, n] of Object.entries(countsOf(logins))) {
+    for (const [name, n] of Object.entries(countsOf(events))) {
       const i = adds.length;
       names[`#a${i}`] = name;
       values[`:a${i}`] = n;
@@ -249,11 +254,13 @@ function weekOf(at: number): number[] {
   );
 }
 
-/** The counts these logins add, by attribute name (none that would add 0). */
-function countsOf(logins: readonly Omit<Counted, 'sequence'>[]): Record<string, number> {
+/** The counts these logins and page views add, by attribute name (none that would add 0). */
+function countsOf(events: readonly Omit<Counted, 'sequence'>[]): Record<string, number> {
   const counts = new Map<string, number>();
   const inc = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
-  for (const { login, at } of logins) {
+  for (const { login, browse, at } of events) {
+    if (browse) for (const name of browseCounts(browse, at)) inc(WAVE_PREFIX + name);
+    if (!login) continue;
     for (const name of waveCounts(login, at)) inc(WAVE_PREFIX + name);
     inc('logins');
     if (login.outcome === 'failure') inc('failures');

@@ -1,3 +1,4 @@
+import { browseCounts } from '../browse-waves.ts';
 import { waveCounts } from '../login-waves.ts';
 import type { SubjectPseudonym } from '../pseudonymise.ts';
 import type {
@@ -108,7 +109,7 @@ export class InMemoryProfileStore implements ProfileStore {
       let added = false;
       for (const key of write.keys) added = this.#append(key, write.observation) || added;
       // An event recorded again (a redelivered batch) is not counted again.
-      if (write.login && added) this.#count(write.observation.at, write.login);
+      if (added && (write.login || write.browse)) this.#count(write);
     }
   }
 
@@ -158,7 +159,26 @@ export class InMemoryProfileStore implements ProfileStore {
     for (const [key, stored] of this.profiles) if (stored.written <= cutoff) this.profiles.delete(key);
   }
 
-  #count(at: number, login: NonNullable<ProfileWrite['login']>): void {
+  #count({ observation: { at }, login, browse }: ProfileWrite): void {
+    const bucket = this.#bucketAt(at);
+    const waves = (bucket.waves ??= {});
+    const names = browse ? browseCounts(browse, at) : [];
+    if (login) {
+      bucket.logins++;
+      if (login.outcome === 'failure') bucket.failures++;
+      if (login.unknownUser) bucket.unknownUserFailures++;
+      // Only successful logins describe where customers really are.
+      if (login.outcome === 'success' && login.country) {
+        bucket.locatedSuccesses++;
+        bucket.countries[login.country] = (bucket.countries[login.country] ?? 0) + 1;
+      }
+      names.push(...waveCounts(login, at));
+    }
+    for (const name of names) waves[name] = (waves[name] ?? 0) + 1;
+  }
+
+  /** The hour bucket that holds `at`, made when missing (the week before the newest one kept). */
+  #bucketAt(at: number): GlobalBucket {
     const start = bucketStart(at);
     let bucket = this.#buckets.findLast((b) => b.start === start);
     if (!bucket) {
@@ -168,15 +188,6 @@ export class InMemoryProfileStore implements ProfileStore {
       const oldest = this.#buckets.at(-1)!.start - GLOBAL_BUCKETS * GLOBAL_BUCKET_MS;
       while (this.#buckets[0]!.start <= oldest) this.#buckets.shift();
     }
-    bucket.logins++;
-    if (login.outcome === 'failure') bucket.failures++;
-    if (login.unknownUser) bucket.unknownUserFailures++;
-    // Only successful logins describe where customers really are.
-    if (login.outcome === 'success' && login.country) {
-      bucket.locatedSuccesses++;
-      bucket.countries[login.country] = (bucket.countries[login.country] ?? 0) + 1;
-    }
-    const waves = (bucket.waves ??= {});
-    for (const name of waveCounts(login, at)) waves[name] = (waves[name] ?? 0) + 1;
+    return bucket;
   }
 }

@@ -19,9 +19,9 @@ export const bucketStart = (at: number): number => Math.floor(at / GLOBAL_BUCKET
 /** What a load reads beside the profiles. */
 export interface LoadOptions {
   /**
-   * Read the shop-wide login counters too (default true). Only a few login rules use them, and on
-   * DynamoDB they are a week of hour items (the current one read with every load): the score
-   * endpoint, which scores orders, leaves them out.
+   * Read the shop-wide counters too (default true). Only a few login and browse rules use them,
+   * and on DynamoDB they are a week of hour items (the current one read with every load): the
+   * score endpoint, which scores orders, leaves them out.
    */
   readonly shopWide?: boolean;
 }
@@ -41,6 +41,6 @@ export interface ProfileStore {
    * is read before the event's own write and is not valid after the next `record`.
    */
   load(keys: readonly ProfileKey[], at: number, options?: LoadOptions): Promise<ProfileSnapshot>;
-  /** Appends each write's observation to its profiles and adds its login to the shop-wide counters. */
+  /** Appends each write's observation to its profiles and adds its login or page view to the shop-wide counters. */
   record(writes: readonly ProfileWrite[]): Promise<void>;
 }

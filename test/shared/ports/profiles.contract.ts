@@ -320,6 +320,35 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
       });
     });
 
+    it('counts page views and starts per five-minute slot, cell and browser family, once each', async () => {
+      // Prepare: a scraper's start twice (a redelivered record), a customer's page, a start without agent
+      const store = await open();
+      const view = (
+        at: number,
+        browse: NonNullable<ProfileWrite['browse']>,
+        position: ProfileWrite['position'],
+      ) => ({
+        ...aWrite(anObservation({ at })),
+        browse,
+        position,
+      });
+      const writes = [
+        view(T0 + 1000, { start: true, cell: 3, agent: 'chrome 131' }, onShard(0, 1)),
+        view(T0 + 2000, { start: false, cell: 6, agent: 'chrome 131' }, onShard(0, 2)),
+        view(T0 + 6 * 60_000, { start: true, cell: 7 }, onShard(0, 3)),
+      ];
+
+      // Act
+      await store.record(writes);
+      await store.record(writes.slice(0, 1));
+
+      // Assess
+      const [bucket] = await bucketsWithWaves(store, T0 + 30 * 60_000);
+      const family = `v${agentSlice('chrome 131')}`;
+      expect(bucket?.waves).toEqual({ v0: 2, v0s3: 1, [family]: 2, [`${family}s3`]: 1, v1: 1, v1s7: 1 });
+      expect(bucket).toMatchObject({ logins: 0, failures: 0 });
+    });
+
     it('counts a login recorded again once (a batch redelivered after its writes)', async () => {
       // Prepare
       const store = await open();
