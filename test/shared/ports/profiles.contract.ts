@@ -1,4 +1,4 @@
-import { agentSlice, asnSlice } from '../../../src/shared/login-waves.ts';
+import { agentSlice, agentSliceId, asnSlice } from '../../../src/shared/login-waves.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GlobalBucket, Observation, ProfileKey } from '../../../src/shared/profile.ts';
 import type { ProfileWrite } from '../../../src/shared/profile.ts';
@@ -344,7 +344,7 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
 
       // Assess
       const [bucket] = await bucketsWithWaves(store, T0 + 30 * 60_000);
-      const family = `v${agentSlice('chrome 131')}`;
+      const family = `v${agentSliceId('chrome 131')}`;
       expect(bucket?.waves).toEqual({ v0: 2, v0s3: 1, [family]: 2, [`${family}s3`]: 1, v1: 1, v1s7: 1 });
       expect(bucket).toMatchObject({ logins: 0, failures: 0 });
     });
