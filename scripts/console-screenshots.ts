@@ -11,7 +11,7 @@ import { launchChromium, startDemoConsole } from './console-browser.ts';
 
 const OUT = fileURLToPath(new URL('../docs/console/', import.meta.url));
 const VIEWPORT = { width: 1280, height: 860 };
-const WAVE = 'CREDENTIAL_STUFFING';
+const WAVE = 'RESIDENTIAL_STUFFING';
 
 /** Disposes of the first alerts of the open queue view with the keyboard, as an analyst would. */
 async function disposeFirst(page: Page, verdicts: readonly string[]): Promise<void> {
@@ -39,13 +39,13 @@ try {
   await page.keyboard.press('Enter');
   await page.locator('table.timeline').waitFor();
   // Every linked entity's listing answered (a count of its other alerts, or an error).
-  await page.waitForFunction(
-    `[...document.querySelectorAll('.linked > li')].every((li) => li.querySelector(':scope > .muted, [role=alert]'))`,
-  );
+  for (const item of await page.locator('.linked > li').all()) {
+    await item.locator(':scope > .muted, [role=alert]').first().waitFor();
+  }
   await page.screenshot({ path: `${OUT}alert.png`, fullPage: true });
 
   await page.goto(`${apiUrl}/console/rules`, { waitUntil: 'networkidle' });
-  await page.getByRole('button', { name: 'Credential stuffing' }).click();
+  await page.getByRole('button', { name: 'Residential stuffing' }).click();
   await page.locator('figure.chart canvas').waitFor();
   await page.screenshot({ path: `${OUT}scorecard.png`, fullPage: true });
   console.log(`screenshots written to ${OUT}`);

@@ -2,6 +2,7 @@ import { isProbePath } from '../rules/behaviour/probing.ts';
 import type { Decision } from '../shared/decision.ts';
 import type { DetectionConfig } from '../rules/config.ts';
 import { ringSession } from '../rules/behaviour/ring-session.ts';
+import { carriedSuspicion } from '../rules/behaviour/carried-suspicion.ts';
 import { RULES } from '../rules/index.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
@@ -17,9 +18,15 @@ import { type BrowseCount, cellOf } from '../shared/browse-waves.ts';
 
 const DAY_S = 86_400;
 
-/** The rules that link an account to other accounts (a shared device, card, delivery or client address). */
+/**
+ * The rules that link an account to other accounts (a shared device, card, delivery or client
+ * address). Not the rules that carry an earlier flag forward (RING_SESSION, CARRIED_SUSPICION),
+ * though they share the group: a carried flag marking the session again would keep it a ring's
+ * for as long as it goes on.
+ */
+const CARRIERS: ReadonlySet<string> = new Set([ringSession.code, carriedSuspicion.code]);
 const LINK_CODES: ReadonlySet<string> = new Set(
-  RULES.filter((rule) => rule.group === 'shared-source').map((rule) => rule.code),
+  RULES.filter((rule) => rule.group === 'shared-source' && !CARRIERS.has(rule.code)).map((rule) => rule.code),
 );
 
 /**

@@ -329,6 +329,8 @@ describe('observe: which profiles an event touches', () => {
     ['a link to other accounts that flags alone', 'NEW_ACCOUNTS_SHARED_SOURCE', 40, true],
     ['a link too weak to flag alone', 'NEW_ACCOUNTS_SHARED_SOURCE', 39, false],
     ['a flag of another kind', 'LOGIN_RISK', 60, false],
+    ['the ring carried from earlier in the session', 'RING_SESSION', 40, false],
+    ['suspicion carried from an earlier flag', 'CARRIED_SUSPICION', 40, false],
   ] as const)('marks the observation ring for %s', (_label, code, points, ring) => {
     // Prepare
     const facts = factsOf(aLogin());
