@@ -2,8 +2,7 @@ import { LOGIN_PATH, browserUserAgent, visitPage } from '../clients.ts';
 import type { ThreatFamily } from '../family.ts';
 import { HOUR, SECOND, type Visit, attack, newSessionId } from '../model.ts';
 import { POOLS, ipv4In } from '../networks.ts';
-import type { Random } from '../random.ts';
-import { type Range, draw, drawInt } from '../random.ts';
+import { type Random, type Range, draw, drawInt } from '../random.ts';
 import { incidentStart, residentialIp, strangerUsername } from './common.ts';
 import { SCRIPT_USER_AGENTS } from './single-account.ts';
 

@@ -25,7 +25,7 @@ export const SCRIPT_USER_AGENTS = [
 ] as const;
 
 /** Where an attacker's single machine sits: a rented server, a VPN exit, or a residential proxy. */
-export function attackerIp(rng: Random): string {
+function attackerIp(rng: Random): string {
   return rng.weighted<() => string>([
     [() => ipv4In(rng, rng.pick([POOLS.hetzner, POOLS.ovh])), 3],
     [() => ipv4In(rng, POOLS.vpn), 2],
