@@ -9,6 +9,7 @@ import { agentFamily } from '../shared/login-waves.ts';
 import { type ClientIp, parseClientIp } from '../shared/ip.ts';
 import { type NetworkOwner, hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
+import { isProbePath } from '../shared/probe-paths.ts';
 import { usernameKey } from '../shared/entity-values.ts';
 
 const DAY_MS = 86_400_000;
@@ -156,10 +157,10 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients
       break;
     case 'browse':
       facts.browse = {
-        path: event.browse.path,
         search: event.browse.kind === 'search' || event.browse.searchQuery !== undefined,
       };
       if (event.browse.kind) facts.browse.kind = event.browse.kind;
+      if (isProbePath(event.browse.path)) facts.browse.probe = true;
       break;
     case 'order': {
       const o = event.order;

@@ -1,4 +1,3 @@
-import { isProbePath } from '../rules/behaviour/probing.ts';
 import type { Decision } from '../shared/decision.ts';
 import type { DetectionConfig } from '../rules/config.ts';
 import { ringSession } from '../rules/behaviour/ring-session.ts';
@@ -122,7 +121,7 @@ export function observe(
     if (facts.login.failureReason) o.failureReason = facts.login.failureReason;
     if (facts.login.method) o.method = facts.login.method;
   }
-  if (facts.browse && isProbePath(facts.browse.path)) o.probe = true;
+  if (facts.browse?.probe) o.probe = true;
   if (facts.order) {
     o.amountMinor = facts.order.amountMinor;
     if (facts.order.payment) o.payment = facts.order.payment;

@@ -61,7 +61,11 @@ export interface EventFacts {
     declaredRobot?: true;
   };
   login?: { outcome: LoginOutcome; failureReason?: FailureReason; method?: LoginMethod };
-  browse?: { kind?: BrowseKind; path: string; search: boolean };
+  /**
+   * `probe`: the path looks like vulnerability probing (`isProbePath`); the path itself is read
+   * there and not kept.
+   */
+  browse?: { kind?: BrowseKind; search: boolean; probe?: true };
   order?: {
     amountMinor: number;
     currency: string;

@@ -100,12 +100,7 @@ function aFact(type: EventFacts['type'], overrides: FactsOverrides): EventFacts 
     facts.login = dropUndefined({ outcome: 'success' as const, method: 'password' as const, ...login });
   }
   if (type === 'browse') {
-    facts.browse = dropUndefined({
-      kind: 'page' as const,
-      path: '/glasvezel/abonnementen',
-      search: false,
-      ...browse,
-    });
+    facts.browse = dropUndefined({ kind: 'page' as const, search: false, ...browse });
   }
   if (type === 'order') {
     facts.order = dropUndefined({

@@ -96,7 +96,7 @@ describe('toFacts: no raw identifier goes past enrichment', () => {
     expect(leakedIdentifiers(facts)).toEqual([]);
   });
 
-  it('keeps the browse path, the one raw text the probing rule reads', () => {
+  it('keeps what the rules read of a browse, and not its path', () => {
     // Prepare
     const event: unknown = JSON.parse(CONTRACT_EXAMPLES[1]);
 
@@ -104,7 +104,18 @@ describe('toFacts: no raw identifier goes past enrichment', () => {
     const facts = factsOf(event);
 
     // Assess
-    expect(facts.browse).toEqual({ path: '/glasvezel/abonnementen', kind: 'page', search: false });
+    expect(facts.browse).toEqual({ kind: 'page', search: false });
+  });
+
+  it('marks a request for a probing path, without keeping the path', () => {
+    // Prepare
+    const event = { ...JSON.parse(CONTRACT_EXAMPLES[1]), browse: { path: '/.env', kind: 'page' } };
+
+    // Act
+    const facts = factsOf(event);
+
+    // Assess
+    expect(facts.browse).toEqual({ kind: 'page', search: false, probe: true });
   });
 
   it('replaces every identifier of the login example by a pseudonym of the right kind', () => {
@@ -170,9 +181,9 @@ describe('toFacts: no raw identifier goes past enrichment', () => {
 
     // Assess
     expect(facts).toEqual([
-      { kind: 'search', path: '/zoeken', search: true },
-      { kind: 'page', path: '/zoeken', search: true },
-      { kind: 'page', path: '/glasvezel/abonnementen', search: false },
+      { kind: 'search', search: true },
+      { kind: 'page', search: true },
+      { kind: 'page', search: false },
     ]);
   });
 });

@@ -19,8 +19,7 @@ const baseline = () =>
   browseDay(20, { [VISIT]: 2 }).map((b) => ({ ...b, waves: { ...b.waves, [`v0s${SCRAPE}`]: 1 } }));
 
 /** An anonymous visitor's first request: a product page, no device id, a session. */
-const aStart = () =>
-  aBrowseFact({ subject: undefined, device: undefined, browse: { kind: 'product', path: '/p/x/1' } });
+const aStart = () => aBrowseFact({ subject: undefined, device: undefined, browse: { kind: 'product' } });
 
 describe('DISTRIBUTED_SCRAPING', () => {
   it('flags a start in a wave of starts like it, with the log odds that it is the wave’s', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProbePath, probing } from '../../../src/rules/behaviour/probing.ts';
+import { probing } from '../../../src/rules/behaviour/probing.ts';
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import type { Observation } from '../../../src/shared/profile.ts';
 import { FACT_AT, aBrowseFact, aSnapshot, anObservation } from '../../factories/facts.ts';
@@ -10,53 +10,7 @@ const S = { ...probing.defaults, points: 45, firstProbePoints: 20, windowMinutes
 const request = (msAgo: number, probe = true): Observation =>
   anObservation({ kind: 'browse', at: FACT_AT - msAgo, probe });
 
-const aProbe = (path = '/.env') => aBrowseFact({ browse: { path } });
-
-describe('isProbePath', () => {
-  it.each([
-    ['/.env'],
-    ['/wp-login.php'],
-    ['/%2e%2e/etc/passwd'],
-    ['/.git/HEAD'],
-    ['/backup.sql'],
-    ['/config.php.bak'],
-    ['/index.php~'],
-    ['/phpmyadmin/'],
-    ['/WP-ADMIN/'],
-    ['/cgi-bin/test'],
-    ['/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php'],
-    ['/../../etc/shadow'],
-  ])('takes %s for probing', (path) => {
-    // Prepare
-    const input = path;
-
-    // Act
-    const probe = isProbePath(input);
-
-    // Assess
-    expect(probe).toBe(true);
-  });
-
-  it.each([
-    ['/'],
-    ['/p/iphone-17/123'],
-    ['/.well-known/security.txt'],
-    ['/.well-known/apple-app-site-association'],
-    ['/zoeken'],
-    ['/glasvezel/abonnementen'],
-    ['/blog/wp-tips'],
-    ['/p/e.on-stekker'],
-  ])('takes %s for an ordinary page', (path) => {
-    // Prepare
-    const input = path;
-
-    // Act
-    const probe = isProbePath(input);
-
-    // Assess
-    expect(probe).toBe(false);
-  });
-});
+const aProbe = () => aBrowseFact({ browse: { probe: true } });
 
 describe('PROBING', () => {
   it('gives a first probe firstProbePoints', () => {
@@ -78,7 +32,7 @@ describe('PROBING', () => {
 
   it('still gives firstProbePoints one probe below minProbes, and counts them', () => {
     // Prepare
-    const event = aProbe('/wp-login.php');
+    const event = aProbe();
     const view = new ProfileView(aSnapshot(event, { client: [request(minutes(1))] }));
 
     // Act
@@ -94,7 +48,7 @@ describe('PROBING', () => {
 
   it('escalates to points at minProbes, counting the request being scored', () => {
     // Prepare
-    const event = aProbe('/.git/HEAD');
+    const event = aProbe();
     const view = new ProfileView(aSnapshot(event, { client: [request(minutes(2)), request(minutes(1))] }));
 
     // Act
@@ -110,7 +64,7 @@ describe('PROBING', () => {
 
   it('counts the probes of the address when each came as another client (a user agent per request)', () => {
     // Prepare
-    const event = aProbe('/.git/HEAD');
+    const event = aProbe();
     const view = new ProfileView(
       aSnapshot(event, {
         client: [],
@@ -141,7 +95,7 @@ describe('PROBING', () => {
 
   it('does not score an ordinary page, however much the client probed before', () => {
     // Prepare
-    const event = aBrowseFact({ browse: { path: '/p/iphone-17/123' } });
+    const event = aBrowseFact();
     const view = new ProfileView(aSnapshot(event, { client: [request(3000), request(2000), request(1000)] }));
 
     // Act
