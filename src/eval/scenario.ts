@@ -6,6 +6,7 @@ import { forgotPassword, longHaul, movers, newDevices } from './legit/life-event
 import { cloudProxy, commercialVpn, officeNat, privateRelay } from './legit/shared-egress.ts';
 import { dormantReturners, giftShoppers } from './legit/occasions.ts';
 import { publicComputers } from './legit/public-places.ts';
+import { sharedAccounts, tabShoppers } from './legit/habits.ts';
 import { type ContractEvent, type Label, World } from './model.ts';
 import { Random } from './random.ts';
 import { accountFarm, cardTesting, reshipping } from './threats/fresh-accounts.ts';
@@ -35,6 +36,8 @@ export const HARD_LEGIT: readonly LegitFamily[] = [
   giftShoppers,
   dormantReturners,
   publicComputers,
+  tabShoppers,
+  sharedAccounts,
 ];
 
 export const THREATS: readonly ThreatFamily[] = [
