@@ -1,23 +1,25 @@
 import { defineRule, minutes } from '../rule.ts';
 
-/** Median and coefficient of variation (standard deviation over mean) of the gaps. */
-function gapStats(gaps: number[]): { median: number; cv: number } {
+/** Mean, median and coefficient of variation (standard deviation over mean) of the gaps. */
+function gapStats(gaps: number[]): { mean: number; median: number; cv: number } {
   const sorted = [...gaps].sort((a, b) => a - b);
   const mean = gaps.reduce((sum, g) => sum + g, 0) / gaps.length;
   const variance = gaps.reduce((sum, g) => sum + (g - mean) ** 2, 0) / gaps.length;
-  return { median: sorted[sorted.length >> 1]!, cv: mean > 0 ? Math.sqrt(variance) / mean : 0 };
+  return { mean, median: sorted[sorted.length >> 1]!, cv: mean > 0 ? Math.sqrt(variance) / mean : 0 };
 }
 
 /**
  * People read pages; scripts fetch them. Looks at this client's recent pages (browser session,
  * or address and user agent together, so that people behind one office address are not mixed
  * up) as a distribution of gaps rather than one fixed gap: a run sustained for `minSpanSeconds`
- * or more whose median gap is below any reader's (`fastMedianGapMs`), or faster than browsing
- * (`maxMedianGapMs`) and as regular as a timer (coefficient of variation at most `maxGapCv`: a
- * reader's pauses vary by about their own size, a scheduler's jitter by a fraction of it). A
- * burst of a second or two is not a cadence: REQUEST_FLOOD judges bursts by their size. The
- * evidence grows with log2 of the pages in the run, up to `maxPoints`. Allow-listed clients
- * (the shop's apps, verified crawlers) are left alone.
+ * or more at a mean pace no reader keeps up (`fastMeanGapMs`), or faster than browsing
+ * (median at most `maxMedianGapMs`) and as regular as a timer (coefficient of variation at most
+ * `maxGapCv`: a reader's pauses vary by about their own size, a scheduler's jitter by a fraction
+ * of it). The pace is the mean, not the median: a shopper who opens results in tabs sends most
+ * requests under a second apart, then reads them all, and the reading is in the mean. A burst of
+ * a second or two is not a cadence: REQUEST_FLOOD judges bursts by their size. The evidence grows
+ * with log2 of the pages in the run, up to `maxPoints`. Allow-listed clients (the shop's apps,
+ * verified crawlers) are left alone.
  */
 export const botCadence = defineRule({
   code: 'BOT_CADENCE',
@@ -34,7 +36,7 @@ export const botCadence = defineRule({
     maxPages: 30,
     windowMinutes: 15,
     minSpanSeconds: 10,
-    fastMedianGapMs: 1000,
+    fastMeanGapMs: 1000,
     maxMedianGapMs: 3000,
     maxGapCv: 0.35,
   },
@@ -51,14 +53,20 @@ export const botCadence = defineRule({
     }
     const spanSeconds = (event.at - times.at(-1)!) / 1000;
     if (times.length < s.minPages || spanSeconds < s.minSpanSeconds) return undefined;
-    const { median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
-    const fast = median <= s.fastMedianGapMs;
+    const { mean, median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
+    const fast = mean <= s.fastMeanGapMs;
     if (!fast && (median > s.maxMedianGapMs || cv > s.maxGapCv)) return undefined;
     const pages = times.length;
     const gapCv = Math.round(cv * 100) / 100;
     return {
-      message: `last ${pages} pages over ${Math.round(spanSeconds)} s, a median of ${median} ms apart (variation ${gapCv})`,
-      evidence: { pages, medianGapMs: median, gapCv, spanSeconds: Math.round(spanSeconds) },
+      message: `last ${pages} pages over ${Math.round(spanSeconds)} s, ${Math.round(mean)} ms apart on average (median ${median} ms, variation ${gapCv})`,
+      evidence: {
+        pages,
+        meanGapMs: Math.round(mean),
+        medianGapMs: median,
+        gapCv,
+        spanSeconds: Math.round(spanSeconds),
+      },
       points: Math.min(
         s.maxPoints,
         Math.round(s.points + s.pointsPerDoubling * Math.log2(pages / s.minPages)),

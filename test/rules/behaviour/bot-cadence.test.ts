@@ -26,8 +26,8 @@ describe('BOT_CADENCE', () => {
 
     // Assess
     expect(finding).toEqual({
-      message: 'last 6 pages over 10 s, a median of 2000 ms apart (variation 0.1)',
-      evidence: { pages: 6, medianGapMs: 2000, gapCv: 0.1, spanSeconds: 10 },
+      message: 'last 6 pages over 10 s, 2000 ms apart on average (median 2000 ms, variation 0.1)',
+      evidence: { pages: 6, meanGapMs: 2000, medianGapMs: 2000, gapCv: 0.1, spanSeconds: 10 },
       points: 40,
     });
   });
@@ -58,12 +58,24 @@ describe('BOT_CADENCE', () => {
     expect(finding).toBeUndefined();
   });
 
-  it('fires on sub-second gaps however irregular they are', () => {
+  it('fires on a pace under a second on average however irregular the gaps', () => {
     // Act
-    const finding = evaluate(pagesWithGaps(100, 900, 50, 2500, 400, 3000, 800, 200, 600, 1000, 2000, 900));
+    const finding = evaluate(pagesWithGaps(100, 900, 50, 2500, 400, 1800, 800, 200, 600, 1000, 2000, 900));
 
     // Assess
-    expect(finding).toMatchObject({ evidence: { pages: 13, medianGapMs: 900 } });
+    expect(finding).toMatchObject({ evidence: { pages: 13, meanGapMs: 938, medianGapMs: 900 } });
+  });
+
+  it('does not fire on a shopper who opens results in tabs, then reads them', () => {
+    // Prepare: two bursts of tabs under a second apart, each after half a minute of reading.
+    const tabs = [300, 700, 400, 900, 500, 600];
+    const session = pagesWithGaps(...tabs, 30_000, ...tabs, 25_000);
+
+    // Act
+    const finding = evaluate(session);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('leaves a burst shorter than minSpanSeconds to REQUEST_FLOOD', () => {
