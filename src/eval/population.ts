@@ -27,6 +27,11 @@ export interface Customer {
   payment: { method: 'card' | 'ideal' | 'paypal' | 'other'; fingerprint: string };
   /** Mean visits per day. */
   activity: number;
+  /**
+   * A second factor after the password, as the shop's login service reports it: the whole login
+   * as one `mfa` event, or the password step and the code step as two events.
+   */
+  mfa?: 'one-step' | 'two-step';
 }
 
 /**
@@ -80,8 +85,12 @@ export function makeCustomer(rng: Random, id: string, start: number, createdAt?:
     activity: Math.min(3, rng.logNormal(0.14, 0.9)),
   };
   if (homeV6 !== undefined) customer.homeV6 = homeV6;
+  if (rng.chance(MFA_SHARE)) customer.mfa = rng.chance(0.5) ? 'one-step' : 'two-step';
   return customer;
 }
+
+/** Share of customers who turned on a second factor. */
+const MFA_SHARE = 0.15;
 
 /** A new device: a fresh cookie id and a browser of today. */
 export function newDevice(rng: Random, userAgent?: string): Device {

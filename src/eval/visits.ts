@@ -17,6 +17,8 @@ export interface VisitSpec {
   login?: 'none' | 'password' | 'token' | 'sso' | 'unsent';
   /** Wrong passwords typed before the right one. */
   typos?: number;
+  /** A mistyped username (an unknown-username failure) before the first password. */
+  usernameTypo?: boolean;
   pages?: number;
   /** An order at the end, with these fields over the customer's usual ones. */
   order?: Partial<OrderFields>;
@@ -80,6 +82,20 @@ function writeLogin(
     t += gap(rng);
   }
   const sent = method === 'unsent' ? {} : { method: method as 'password' | 'token' | 'sso' };
+  if (spec.usernameTypo) {
+    world.login(
+      t,
+      visit,
+      {
+        username: mistyped(rng, customer.username),
+        outcome: 'failure',
+        failureReason: 'unknown_user',
+        ...sent,
+      },
+      spec.tag,
+    );
+    t += rng.between(4, 20) * SECOND;
+  }
   for (let i = 0; i < (spec.typos ?? 0); i++) {
     world.login(
       t,
@@ -89,14 +105,39 @@ function writeLogin(
     );
     t += rng.between(4, 25) * SECOND;
   }
-  world.login(
-    t,
-    { ...visit, customerId: customer.id },
-    { username: customer.username, outcome: 'success', ...sent },
-    spec.tag,
-  );
+  const mfa = method === 'password' ? customer.mfa : undefined;
+  const as = { ...visit, customerId: customer.id };
+  if (mfa === 'two-step') {
+    world.login(t, as, { username: customer.username, outcome: 'success', ...sent }, spec.tag);
+    t += rng.between(8, 40) * SECOND;
+  }
+  if (mfa !== undefined) {
+    // A code mistyped or expired now and then, rarely twice.
+    for (
+      let i = rng.chance(0.06)
+        ? rng.weighted([
+            [1, 5],
+            [2, 1],
+          ])
+        : 0;
+      i > 0;
+      i--
+    ) {
+      const step = { username: customer.username, method: 'mfa' as const };
+      world.login(t, as, { ...step, outcome: 'failure', failureReason: 'mfa_failed' }, spec.tag);
+      t += rng.between(10, 45) * SECOND;
+    }
+  }
+  const last = mfa === undefined ? sent : { method: 'mfa' as const };
+  world.login(t, as, { username: customer.username, outcome: 'success', ...last }, spec.tag);
   visit.customerId = customer.id;
   return t + gap(rng);
+}
+
+/** A username with one character dropped, as typed in a hurry. */
+function mistyped(rng: Random, username: string): string {
+  const at = rng.int(0, username.indexOf('@') - 1);
+  return username.slice(0, at) + username.slice(at + 1);
 }
 
 /** The customer's usual order: their card or bank, their address, a basket around 45 euros. */
@@ -152,6 +193,7 @@ export function customerVisit(
       ['none', 5],
     ]),
     typos: rng.chance(0.04) ? 1 : 0,
+    usernameTypo: rng.chance(0.02),
     ...(rng.chance(0.12) ? { order: {} } : {}),
     ...over,
   };
