@@ -14,6 +14,7 @@ export const SHOP_WIDE_RULES: ReadonlySet<string> = new Set([
   'RESIDENTIAL_STUFFING',
   'PASSWORD_SPRAYING',
   'LOGIN_RISK',
+  'TAKEOVER_SIGN_IN',
   'DISTRIBUTED_SCRAPING',
 ]);
 
