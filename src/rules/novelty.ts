@@ -40,3 +40,29 @@ export function valueCounts(
  */
 export const switchChance = (known: ValueCounts, prior: number, weight: number): number =>
   (Math.max(0, known.counts.size - 1) + weight * prior) / (Math.max(0, known.n - 1) + weight);
+
+/**
+ * The chance that the entity's next observation is new on every feature `picks` reads at once
+ * (a device and a network it never showed together, a new place), shrunk towards the shop-wide
+ * `prior` with the weight of `weight` observations: the observations after the first that were
+ * new on all of them when they came, over the chances to be. A customer with two devices and a
+ * phone roaming on 4G brings many new combinations, but rarely a device and a network both new.
+ */
+export function jointSwitchChance(
+  history: readonly Observation[],
+  picks: readonly ((o: Observation) => Pseudonym | undefined)[],
+  prior: number,
+  weight: number,
+): number {
+  const seen = picks.map(() => new Set<Pseudonym>());
+  let n = 0;
+  let switches = 0;
+  for (const o of history) {
+    const values = picks.map((pick) => pick(o));
+    if (values.some((v) => v === undefined)) continue;
+    if (n > 0 && values.every((v, i) => !seen[i]!.has(v!))) switches++;
+    values.forEach((v, i) => seen[i]!.add(v!));
+    n++;
+  }
+  return (switches + weight * prior) / (Math.max(0, n - 1) + weight);
+}

@@ -1,4 +1,4 @@
-import type { Observation } from '../shared/profile.ts';
+import type { GlobalBucket, Observation } from '../shared/profile.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
 import { switchChance, valueCounts } from './novelty.ts';
 
@@ -91,3 +91,89 @@ export const defined = (parts: Record<string, number | undefined>): Record<strin
 
 /** Nats to two decimals, for the evidence. */
 export const round = (x: number): number => Math.round(x * 100) / 100;
+
+/** The parameters of a sign-in's hour against the shop's rhythm. */
+export interface RhythmSettings {
+  /** The share of takeovers timed regardless of the shop's customers (the rest keep their hours). */
+  attackerOffRhythm: number;
+  /** Successful logins the shop-wide counters must hold before the rhythm says anything. */
+  rhythmMinLogins: number;
+  rhythmMaxNats: number;
+}
+
+/**
+ * Evidence, in nats, from the hour of a sign-in: the shop's customers sign in by day and in the
+ * evening, an attacker elsewhere or a script any time. The shop's own share of successful logins
+ * in this hour of the day (UTC, over the counters' trailing week) against an attacker who keeps
+ * those hours only part of the time, the rest at any hour alike. Undefined at an hour at least
+ * as busy as the attacker's, or before the counters hold `rhythmMinLogins`.
+ */
+export function offRhythm(
+  at: number,
+  buckets: readonly GlobalBucket[],
+  s: RhythmSettings,
+): number | undefined {
+  const hour = new Date(at).getUTCHours();
+  let total = 0;
+  let here = 0;
+  for (const b of buckets) {
+    if (b.start > at) continue;
+    total += b.locatedSuccesses;
+    if (new Date(b.start).getUTCHours() === hour) here += b.locatedSuccesses;
+  }
+  if (total < s.rhythmMinLogins) return undefined;
+  // One login of pseudo count per hour keeps a quiet hour from being impossible.
+  const customers = (here + 1) / (total + 24);
+  const attacker = s.attackerOffRhythm / 24 + (1 - s.attackerOffRhythm) * customers;
+  const nats = Math.min(s.rhythmMaxNats, Math.log(attacker / customers));
+  return nats > 0 ? nats : undefined;
+}
+
+/** The parameters of a country's likelihood under an attacker against the customer's history. */
+export interface CountrySettings {
+  /** The attacker is anywhere: a flat prior over this many countries. */
+  attackerCountries: number;
+  /** How many observations the shop-wide distribution weighs in the customer's. */
+  userBackoff: number;
+  /** The pseudo count of each country the shop never saw. */
+  countryPseudoCount: number;
+}
+
+/**
+ * Nats for a login from `country`: a flat attacker prior over `attackerCountries` against the
+ * customer's own located history, backed off to the shop's successful logins (a brand-new
+ * customer from the shop's home countries is not surprising, one from a country it never sees
+ * is), and escaping to anywhere as much as their history shows them in many countries.
+ */
+export function countryLlr(
+  country: string,
+  at: number,
+  history: readonly Observation[],
+  buckets: readonly GlobalBucket[],
+  s: CountrySettings,
+): number {
+  let globalTotal = 0;
+  let globalHere = 0;
+  for (const b of buckets) {
+    if (b.start > at) continue;
+    globalTotal += b.locatedSuccesses;
+    globalHere += b.countries[country] ?? 0;
+  }
+  // ISO 3166-1 has 249 codes; the pseudo count spreads unseen mass over them.
+  const pGlobal = (globalHere + s.countryPseudoCount) / (globalTotal + s.countryPseudoCount * 249);
+  let userHere = 0;
+  const seen = new Set<string>();
+  for (const o of history) {
+    if (o.country === undefined) continue;
+    seen.add(o.country);
+    if (o.country === country) userHere++;
+  }
+  // Each country beyond the first that the customer's own history shows is mass for "anywhere"
+  // (Witten-Bell smoothing, escaping to the attacker's flat prior): a customer placed in a new
+  // country every week (iCloud Private Relay, a VPN, a frequent flyer) is not surprising there.
+  const escape = Math.max(0, seen.size - 1);
+  const pUser =
+    (userHere + s.userBackoff * pGlobal + escape / s.attackerCountries) /
+    (history.length + s.userBackoff + escape);
+  return Math.log(1 / s.attackerCountries / pUser);
+}

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../src/shared/contract/events.ts';
 import { HARD_LEGIT, THREATS, generate, incidentCount } from '../../src/eval/scenario.ts';
+import { IPV6_TAKEOVER } from '../../src/eval/threats/ipv6-takeover.ts';
+import { TAKEOVER_ABROAD } from '../../src/eval/threats/single-account.ts';
+import { GIFT_CARDS } from '../../src/eval/threats/takeover.ts';
 
 /** Small enough for a busy machine, large enough for every family. */
 const SMALL = { customers: 300, days: 6 } as const;
@@ -86,6 +89,30 @@ describe('generate', () => {
     expect(mfa.some((e) => (e.login as { failureReason?: string }).failureReason === 'mfa_failed')).toBe(
       true,
     );
+  });
+
+  it('keeps each password takeover to its own range of wrong passwords before the hit', () => {
+    // Prepare
+    const ranges = {
+      takeover_gift_cards: GIFT_CARDS.failures,
+      ipv6_takeover: IPV6_TAKEOVER.failures,
+      takeover_abroad: TAKEOVER_ABROAD.failures,
+    } as const;
+    const wrong = new Map<string, { family: keyof typeof ranges; n: number }>();
+    first.events.forEach((e, i) => {
+      const { family, incident } = first.labels[i]!;
+      if (!(family in ranges) || e.type !== 'login') return;
+      const seen = wrong.get(incident!) ?? { family: family as keyof typeof ranges, n: 0 };
+      if ((e.login as { failureReason?: string }).failureReason === 'bad_password') seen.n++;
+      wrong.set(incident!, seen);
+    });
+
+    // Assess
+    expect(new Set([...wrong.values()].map((w) => w.family)).size).toBe(3);
+    for (const [incident, { family, n }] of wrong) {
+      expect(n, incident).toBeGreaterThanOrEqual(ranges[family][0]);
+      expect(n, incident).toBeLessThanOrEqual(ranges[family][1]);
+    }
   });
 
   it('refuses a population too small to hold the families', () => {

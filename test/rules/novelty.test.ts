@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { switchChance, valueCounts } from '../../src/rules/novelty.ts';
+import { jointSwitchChance, switchChance, valueCounts } from '../../src/rules/novelty.ts';
+import type { Observation } from '../../src/shared/profile.ts';
 import { anObservation, pseudonym } from '../factories/facts.ts';
 
 const onDevices = (...names: string[]) => names.map((n) => anObservation({ device: pseudonym(n) }));
@@ -45,5 +46,37 @@ describe('switchChance', () => {
 
     // Assess: (3 + 0.5) / (3 + 2)
     expect(chance).toBeCloseTo(0.7);
+  });
+});
+
+describe('jointSwitchChance', () => {
+  const at = (device: string | undefined, network: string) =>
+    anObservation({
+      device: device === undefined ? undefined : pseudonym(device),
+      network: pseudonym(network),
+    });
+  const picks = [(o: Observation) => o.device, (o: Observation) => o.network];
+
+  it('counts as switches only the observations new on every feature at once', () => {
+    // Prepare: a second device at home, the laptop on another network, then both new
+    const history = [at('a', 'home'), at('b', 'home'), at('a', 'office'), at('c', 'hotel')];
+
+    // Act
+    const chance = jointSwitchChance(history, picks, 0.2, 2);
+
+    // Assess: one switch in three chances, (1 + 2 × 0.2) / (3 + 2)
+    expect(chance).toBeCloseTo(0.28);
+  });
+
+  it('is the prior without history and leaves out observations missing a feature', () => {
+    // Prepare
+    const history = [at('a', 'home'), at(undefined, 'hotel'), at('a', 'home')];
+
+    // Act
+    const chances = [jointSwitchChance([], picks, 0.2, 2), jointSwitchChance(history, picks, 0.2, 2)];
+
+    // Assess: 0.4 / 2, then no switch in one chance, 0.4 / (1 + 2)
+    expect(chances[0]).toBeCloseTo(0.2);
+    expect(chances[1]).toBeCloseTo(0.4 / 3);
   });
 });

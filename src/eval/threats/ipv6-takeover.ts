@@ -2,7 +2,12 @@ import { HOME_BE, HOME_NL, ipv6In, ipv6PrefixIn } from '../networks.ts';
 import { attackerDevice } from './common.ts';
 import { attackerVisit, cashOut, passwordLogin, takeoverFamily, takeoverStart } from './steps.ts';
 
-export const IPV6_TAKEOVER = { failures: [0, 3], amountMinor: [25_000, 180_000] } as const;
+export const IPV6_TAKEOVER = {
+  failures: [0, 3],
+  gapSeconds: [3, 90],
+  delayMinutes: [1, 120],
+  amountMinor: [25_000, 180_000],
+} as const;
 
 /**
  * Takeover over IPv6 from a household prefix: the attacker (a neighbour's compromised router, an
@@ -17,13 +22,13 @@ export const ipv6Takeover = takeoverFamily(
     const base = attackerVisit(rng, attackerDevice(rng), ipv6In(rng, prefix));
     const { t, visit } = passwordLogin(shop, rng, takeoverStart(shop, rng), victim, tag, {
       visit: () => ({ ...base, ip: ipv6In(rng, prefix) }),
-      gapSeconds: [4, 30],
+      gapSeconds: IPV6_TAKEOVER.gapSeconds,
       failures: IPV6_TAKEOVER.failures,
     });
     cashOut(shop, rng, visit, victim, t, tag, {
       amountMinor: IPV6_TAKEOVER.amountMinor,
       orders: [1, 2],
-      delayMinutes: [1, 45],
+      delayMinutes: IPV6_TAKEOVER.delayMinutes,
       ownCard: 0.3,
       giftCards: rng.chance(0.4),
     });

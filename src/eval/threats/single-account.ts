@@ -226,6 +226,15 @@ function abroad(rng: Random, victim: Customer): () => string {
   return rng.chance(0.3) ? () => ipv4In(rng, pool) : () => fixed;
 }
 
+export const TAKEOVER_ABROAD = {
+  failures: [0, 5],
+  gapSeconds: [3, 90],
+  /** Pages looked at before turning to the cash-out. */
+  pages: [0, 6],
+  /** Minutes from the login to the cash-out's look at the address book. */
+  lookMinutes: [1, 30],
+} as const satisfies Record<string, Range>;
+
 /**
  * A takeover from another country with a leaked password (the classic "impossible travel"):
  * some tries first, a look around, then orders to a new address.
@@ -237,14 +246,16 @@ export const takeoverAbroad = takeoverFamily(
     const ip = abroad(rng, victim);
     const { t, visit } = passwordLogin(shop, rng, takeoverStart(shop, rng), victim, tag, {
       visit: () => attackerVisit(rng, device, ip()),
-      gapSeconds: [3, 40],
-      failures: [0, 4],
+      gapSeconds: TAKEOVER_ABROAD.gapSeconds,
+      failures: TAKEOVER_ABROAD.failures,
     });
-    for (let p = rng.int(0, 4); p > 0; p--) {
+    const look = draw(rng, TAKEOVER_ABROAD.lookMinutes) * MINUTE;
+    const pages = drawInt(rng, TAKEOVER_ABROAD.pages);
+    for (let p = 1; p <= pages; p++) {
       const page = visitPage(rng);
-      shop.world.browse(t + p * rng.between(5, 60) * SECOND, visit, page.path, page.kind, tag);
+      shop.world.browse(t + (look * p) / (pages + 1), visit, page.path, page.kind, tag);
     }
-    cashOut(shop, rng, visit, victim, t + 5 * MINUTE, tag, {
+    cashOut(shop, rng, visit, victim, t + look, tag, {
       amountMinor: [5_000, 200_000],
       orders: [0, 3],
       delayMinutes: [1, 90],

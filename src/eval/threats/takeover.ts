@@ -37,13 +37,15 @@ export const sessionTheft = takeoverFamily(
 export const GIFT_CARDS = {
   amountMinor: [5_000, 50_000],
   orders: [1, 3],
-  delayMinutes: [1, 30],
-  failures: [0, 2],
+  delayMinutes: [1, 120],
+  failures: [0, 4],
+  /** Seconds between the login page and the first attempt, and between attempts: a script or a hand. */
+  gapSeconds: [3, 90],
 } as const;
 
 /**
  * Account takeover cashed out in gift cards or high-resale goods: the password (from a leak) tried
- * through a residential proxy in the victim's own country, a failure or two first, then orders to
+ * through a residential proxy in the victim's own country, up to a few failures first, then orders to
  * a new address, paid with the stored payment or a card of the attacker's.
  */
 export const giftCardTakeover = takeoverFamily(
@@ -52,7 +54,7 @@ export const giftCardTakeover = takeoverFamily(
     const attacker = attackerVisit(rng, attackerDevice(rng), residentialIp(rng));
     const { t, visit } = passwordLogin(shop, rng, takeoverStart(shop, rng), victim, tag, {
       visit: () => attacker,
-      gapSeconds: [5, 40],
+      gapSeconds: GIFT_CARDS.gapSeconds,
       failures: GIFT_CARDS.failures,
     });
     cashOut(shop, rng, visit, victim, t, tag, {

@@ -1,7 +1,8 @@
-import type { GlobalBucket, Observation } from '../../shared/profile.ts';
+import type { Observation } from '../../shared/profile.ts';
 import type { Pseudonym } from '../../shared/pseudonymise.ts';
 import { placeless } from '../egress.ts';
 import { valueCounts } from '../novelty.ts';
+import { countryLlr } from '../sign-in.ts';
 import { defineRule } from '../rule.ts';
 
 /**
@@ -84,39 +85,6 @@ const round = (x: number): number => Math.round(x * 100) / 100;
 /** The likelihood ratio of `llr` nats as an analyst reads it: `5,432`, or `>1,000,000`. */
 const likelihood = (llr: number): string =>
   llr > Math.log(1e6) ? '>1,000,000' : String(Math.round(Math.exp(llr))).replace(/\B(?=(\d{3})+$)/g, ',');
-
-function countryLlr(
-  country: string,
-  at: number,
-  history: readonly Observation[],
-  buckets: readonly GlobalBucket[],
-  s: { attackerCountries: number; userBackoff: number; countryPseudoCount: number },
-): number {
-  let globalTotal = 0;
-  let globalHere = 0;
-  for (const b of buckets) {
-    if (b.start > at) continue;
-    globalTotal += b.locatedSuccesses;
-    globalHere += b.countries[country] ?? 0;
-  }
-  // ISO 3166-1 has 249 codes; the pseudo count spreads unseen mass over them.
-  const pGlobal = (globalHere + s.countryPseudoCount) / (globalTotal + s.countryPseudoCount * 249);
-  let userHere = 0;
-  const seen = new Set<string>();
-  for (const o of history) {
-    if (o.country === undefined) continue;
-    seen.add(o.country);
-    if (o.country === country) userHere++;
-  }
-  // Each country beyond the first that the customer's own history shows is mass for "anywhere"
-  // (Witten-Bell smoothing, escaping to the attacker's flat prior): a customer placed in a new
-  // country every week (iCloud Private Relay, a VPN, a frequent flyer) is not surprising there.
-  const escape = Math.max(0, seen.size - 1);
-  const pUser =
-    (userHere + s.userBackoff * pGlobal + escape / s.attackerCountries) /
-    (history.length + s.userBackoff + escape);
-  return Math.log(1 / s.attackerCountries / pUser);
-}
 
 function novelty(
   parts: Record<string, number>,

@@ -3,20 +3,36 @@ import { takeoverSignIn } from '../../../src/rules/behaviour/takeover-sign-in.ts
 import { ProfileView, minutes } from '../../../src/rules/rule.ts';
 import type { Observation } from '../../../src/shared/profile.ts';
 import type { SubjectPseudonym } from '../../../src/shared/pseudonymise.ts';
-import { FACT_AT, aLoginFact, aSnapshot, anObservation, pseudonym } from '../../factories/facts.ts';
+import {
+  FACT_AT,
+  aGlobalBucket,
+  aLoginFact,
+  aSnapshot,
+  anObservation,
+  pseudonym,
+} from '../../factories/facts.ts';
 
 const S = {
   ...takeoverSignIn.defaults,
   attackerNewShare: 0.9,
-  newContextPrior: 0.45,
+  newPlacePrior: 0.2,
   priorWeight: 2,
   tokenNats: 1,
+  tokenDays: 30,
   failedMinutes: 30,
   failedNats: 2,
   dormantDays: 60,
   dormantNats: 1,
   egressDays: 14,
   egressSubjects: 3,
+  egressCountries: 3,
+  maxCountryNats: 2,
+  attackerCountries: 40,
+  userBackoff: 2,
+  countryPseudoCount: 0.05,
+  attackerOffRhythm: 0.5,
+  rhythmMinLogins: 500,
+  rhythmMaxNats: 2.5,
   offset: 0,
   pointsPerNat: 10,
   maxPoints: 60,
@@ -47,11 +63,11 @@ describe('TAKEOVER_SIGN_IN', () => {
     // Act
     const finding = takeoverSignIn.evaluate(event, view, S);
 
-    // Assess: one place in 4 sign-ins, no switch: ln(0.9 / ((0 + 2 × 0.45) / (3 + 2))) = 1.61
+    // Assess: one place in 4 sign-ins, no switch: ln(0.9 / ((0 + 2 × 0.2) / (3 + 2))) = 2.42
     expect(finding).toEqual({
       message: "sign-in unlike this customer's: newPlace",
-      evidence: { llr: 1.61, newPlace: 1.61 },
-      points: 16,
+      evidence: { llr: 2.42, newPlace: 2.42 },
+      points: 24,
     });
   });
 
@@ -70,11 +86,11 @@ describe('TAKEOVER_SIGN_IN', () => {
     // Act
     const finding = takeoverSignIn.evaluate(event, view, S);
 
-    // Assess: 1.61 + 1 + 2 + 1 nats, capped at 60 points
+    // Assess: 2.42 + 1 + 2 + 1 nats, capped at 60 points
     expect(finding).toEqual({
       message: "sign-in unlike this customer's: newPlace, tokenOnNewDevice, failedFirst, dormant",
-      evidence: { llr: 5.61, newPlace: 1.61, tokenOnNewDevice: 1, failedFirst: 2, dormant: 1 },
-      points: 56,
+      evidence: { llr: 6.42, newPlace: 2.42, tokenOnNewDevice: 1, failedFirst: 2, dormant: 1 },
+      points: 60,
     });
   });
 
@@ -85,13 +101,79 @@ describe('TAKEOVER_SIGN_IN', () => {
       userAgent: { id: pseudonym('user-agent-9') },
       login: { method: 'token' },
     });
+    const view = new ProfileView(aSnapshot(event, { subject: ownSignIns(4, 30) }));
+
+    // Act
+    const finding = takeoverSignIn.evaluate(event, view, S);
+
+    // Assess: the new place 2.42 and the token on a browser it was never issued to, 1
+    expect(finding && finding.evidence).toEqual({ llr: 3.42, newPlace: 2.42, tokenOnNewDevice: 1 });
+  });
+
+  it("leaves a token out while the customer's sign-ins do not reach back over a token's life", () => {
+    // Prepare
+    const event = aLoginFact({ ...ATTACKER, login: { method: 'token' } });
     const view = new ProfileView(aSnapshot(event, { subject: ownSignIns(4) }));
 
     // Act
     const finding = takeoverSignIn.evaluate(event, view, S);
 
-    // Assess: the new place 1.61 and the token on a browser it was never issued to, 1
-    expect(finding && finding.evidence).toEqual({ llr: 2.61, newPlace: 1.61, tokenOnNewDevice: 1 });
+    // Assess: the token may have been issued before the first sign-in on record
+    expect(finding && finding.evidence).toEqual({ llr: 2.42, newPlace: 2.42 });
+  });
+
+  it('counts a new device and a new network that came separately as no new place', () => {
+    // Prepare: a second device at home, then the laptop at the office
+    const event = aLoginFact(ATTACKER);
+    const history = [
+      ...ownSignIns(2, 3),
+      anObservation({ at: FACT_AT - minutes(DAY * 2), device: pseudonym('device-2') }),
+      anObservation({ at: FACT_AT - minutes(DAY), network: pseudonym('network-2') }),
+    ];
+    const view = new ProfileView(aSnapshot(event, { subject: history }));
+
+    // Act
+    const finding = takeoverSignIn.evaluate(event, view, S);
+
+    // Assess: no switch of both in 3 chances: the full 2.42 nats
+    expect(finding && finding.points).toBe(24);
+  });
+
+  it("adds a country unlike the customer's, up to maxCountryNats", () => {
+    // Prepare
+    const event = aLoginFact({
+      ...ATTACKER,
+      geo: { country: 'VN', lat: 10.82, lon: 106.63, accuracyKm: 50 },
+    });
+    const view = new ProfileView(aSnapshot(event, { subject: ownSignIns(4) }, [aGlobalBucket()]));
+
+    // Act
+    const finding = takeoverSignIn.evaluate(event, view, S);
+
+    // Assess
+    expect(finding && finding.evidence).toEqual({ llr: 4.42, newPlace: 2.42, newCountry: 2 });
+  });
+
+  it('judges an account without sign-ins on record on what makes it worse alone', () => {
+    // Prepare: wrong passwords just before, at 03:00, an hour the shop keeps quiet
+    const at = FACT_AT - minutes(9 * 60);
+    const event = aLoginFact({ ...ATTACKER, at });
+    const failed = anObservation({ at: at - minutes(2), outcome: 'failure', failureReason: 'bad_password' });
+    const buckets = Array.from({ length: 7 * 24 }, (_, i) => {
+      const start = FACT_AT - minutes(60 * (7 * 24 - i));
+      return aGlobalBucket({ start, countries: { NL: new Date(start).getUTCHours() < 7 ? 2 : 40 } });
+    });
+    const view = new ProfileView(aSnapshot(event, { subject: [failed] }, buckets));
+
+    // Act
+    const finding = takeoverSignIn.evaluate(event, view, S);
+
+    // Assess: 2 nats for the wrong passwords, 1.95 for the hour (as in offRhythm's test)
+    expect(finding).toEqual({
+      message: 'sign-in unlike an account without sign-ins on record: failedFirst, offHours',
+      evidence: { llr: 3.95, failedFirst: 2, offHours: 1.95 },
+      points: 39,
+    });
   });
 
   it('gives less for a customer who often signs in from new places', () => {
@@ -109,8 +191,8 @@ describe('TAKEOVER_SIGN_IN', () => {
     // Act
     const finding = takeoverSignIn.evaluate(event, view, S);
 
-    // Assess: 3 switches in 3 chances: ln(0.9 / ((3 + 0.9) / (3 + 2))) = 0.14
-    expect(finding && finding.points).toBe(1);
+    // Assess: 3 switches in 3 chances: ln(0.9 / ((3 + 0.4) / (3 + 2))) = 0.28
+    expect(finding && finding.points).toBe(3);
   });
 
   it.each([
@@ -152,10 +234,10 @@ describe('TAKEOVER_SIGN_IN', () => {
     const finding = takeoverSignIn.evaluate(event, view, S);
 
     // Assess
-    expect(finding && finding.points).toBe(16);
+    expect(finding && finding.points).toBe(24);
   });
 
-  it('stays quiet for a customer without sign-ins and for a failed login', () => {
+  it('stays quiet for a customer without sign-ins when nothing makes it worse, and for a failed login', () => {
     // Prepare
     const first = aLoginFact(ATTACKER);
     const failed = aLoginFact({ ...ATTACKER, login: { outcome: 'failure', failureReason: 'bad_password' } });
