@@ -9,12 +9,14 @@ import type { GlobalBucket, ProfileWrite } from './profile.ts';
  *
  * - slices `t<slot>` (the whole shop) and `t<slot>m<method>` (per login method), per five-minute
  *   slot of the hour (0 to 11): a wave is seen within minutes;
+ * - slice `b<minute>` (the whole shop, per minute of the hour, 0 to 59): the first failures of a
+ *   wave, seconds apart, stand out before a five-minute slot fills;
  * - slices `a<n>` (per autonomous system, `asn mod ASN_SLICES`) and `g<n>` (per user-agent
  *   family, hashed into AGENT_SLICES), per hour: a wave concentrated on some networks or one
  *   browser build stands out against that slice's own baseline.
  *
  * Counters: `l` logins, `f` failures, `u` unknown-username failures. Hashed slices keep the item
- * bounded whatever the traffic (at most 12 x 5 + ASN_SLICES + AGENT_SLICES slices of 3
+ * bounded whatever the traffic (at most 12 x 6 + 60 + ASN_SLICES + AGENT_SLICES slices of 3
  * counters): a collision only mixes two baselines, it never loses a count.
  */
 
@@ -22,6 +24,8 @@ import type { GlobalBucket, ProfileWrite } from './profile.ts';
 export const SLOT_MINUTES = 5;
 const SLOT_MS = SLOT_MINUTES * 60_000;
 const SLOTS = 12;
+const MINUTE_MS = 60_000;
+const MINUTES = 60;
 /** How many slices the autonomous systems and the user-agent families are hashed into. */
 export const ASN_SLICES = 128;
 export const AGENT_SLICES = 64;
@@ -41,6 +45,9 @@ export interface LoginTally {
 
 /** The five-minute slot of the hour that holds `at`. */
 const slotOf = (at: number): number => Math.floor((at % 3_600_000) / SLOT_MS);
+
+/** The minute of the hour that holds `at`. */
+const minuteOf = (at: number): number => Math.floor((at % 3_600_000) / MINUTE_MS);
 
 /** A small stable string hash (FNV-1a, 32 bits). */
 function hash(text: string): number {
@@ -68,6 +75,7 @@ const SLOT_NAMES = Array.from({ length: SLOTS }, (_, slot) => namesOf(`t${slot}`
 const METHOD_NAMES = SLOT_NAMES.map((_, slot) =>
   [...LOGIN_METHODS.map((_, i) => i), 'x'].map((m) => namesOf(`t${slot}m${m}`)),
 );
+const MINUTE_NAMES = Array.from({ length: MINUTES }, (_, minute) => namesOf(`b${minute}`));
 const ASN_NAMES = Array.from({ length: ASN_SLICES }, (_, n) => namesOf(`a${n}`));
 const AGENT_NAMES = Array.from({ length: AGENT_SLICES }, (_, n) => namesOf(`g${n}`));
 
@@ -94,7 +102,7 @@ export const agentSliceId = (agent: string): string => `g${hash(agent) % AGENT_S
  */
 export function waveCounts(login: WaveLogin, at: number): string[] {
   const slot = slotOf(at);
-  const slices = [SLOT_NAMES[slot]!, methodSlice(slot, login.method)];
+  const slices = [SLOT_NAMES[slot]!, methodSlice(slot, login.method), MINUTE_NAMES[minuteOf(at)]!];
   if (login.asn !== undefined) slices.push(asnSlice(login.asn));
   if (login.agent !== undefined) slices.push(agentSlice(login.agent));
   const names: string[] = [];
@@ -114,6 +122,27 @@ const add = (into: LoginTally, waves: Readonly<Record<string, number>>, slice: S
 
 const empty = (): LoginTally => ({ logins: 0, failures: 0, unknownUser: 0 });
 
+/** The sum, over the buckets, of the slots of `slotMs` (named by `slice`) that start in `[from, to]`. */
+function slotsTally(
+  buckets: readonly GlobalBucket[],
+  from: number,
+  to: number,
+  slotMs: number,
+  slice: (slot: number) => SliceNames,
+): LoginTally {
+  const tally = empty();
+  const slots = 3_600_000 / slotMs;
+  for (const b of buckets) {
+    if (b.start + 3_600_000 <= from || b.start > to || !b.waves) continue;
+    for (let slot = 0; slot < slots; slot++) {
+      const start = b.start + slot * slotMs;
+      if (start < from || start > to) continue;
+      add(tally, b.waves, slice(slot));
+    }
+  }
+  return tally;
+}
+
 /**
  * The whole shop's tally (or one login method's) over the five-minute slots that start in
  * `[from, to]`.
@@ -124,18 +153,14 @@ export function slotTally(
   to: number,
   method?: LoginMethod | 'none',
 ): LoginTally {
-  const tally = empty();
-  for (const b of buckets) {
-    if (b.start + 3_600_000 <= from || b.start > to || !b.waves) continue;
-    for (let slot = 0; slot < SLOTS; slot++) {
-      const start = b.start + slot * SLOT_MS;
-      if (start < from || start > to) continue;
-      const slice =
-        method === undefined ? SLOT_NAMES[slot]! : methodSlice(slot, method === 'none' ? undefined : method);
-      add(tally, b.waves, slice);
-    }
-  }
-  return tally;
+  return slotsTally(buckets, from, to, SLOT_MS, (slot) =>
+    method === undefined ? SLOT_NAMES[slot]! : methodSlice(slot, method === 'none' ? undefined : method),
+  );
+}
+
+/** The whole shop's tally over the one-minute slots that start in `[from, to]`. */
+export function minuteTally(buckets: readonly GlobalBucket[], from: number, to: number): LoginTally {
+  return slotsTally(buckets, from, to, MINUTE_MS, (minute) => MINUTE_NAMES[minute]!);
 }
 
 /** Per hour bucket starting in `[from, to]`, the tally of one hour slice (`asnSlice`, `agentSlice`). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentFamily, slotTally, waveCounts } from '../../src/shared/login-waves.ts';
+import { agentFamily, minuteTally, slotTally, waveCounts } from '../../src/shared/login-waves.ts';
 import { aGlobalBucket } from '../factories/facts.ts';
 
 const HOUR = Date.parse('2026-11-24T08:00:00Z');
@@ -27,6 +27,25 @@ describe('agentFamily', () => {
 
     // Assess
     expect(found).toBe(family);
+  });
+});
+
+describe('waveCounts and minuteTally', () => {
+  it('counts a login in its minute of the hour and sums the minutes of a window', () => {
+    // Prepare
+    const waves: Record<string, number> = {};
+    for (const at of [HOUR + 10_000, HOUR + 59_000, HOUR + 61_000, HOUR + 3 * 60_000]) {
+      for (const name of waveCounts({ outcome: 'failure', unknownUser: true }, at)) {
+        waves[name] = (waves[name] ?? 0) + 1;
+      }
+    }
+    const bucket = aGlobalBucket({ start: HOUR, waves });
+
+    // Act
+    const firstTwo = minuteTally([bucket], HOUR, HOUR + 2 * 60_000 - 1);
+
+    // Assess
+    expect(firstTwo).toEqual({ logins: 3, failures: 3, unknownUser: 3 });
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { stuffingWave } from '../../../src/rules/behaviour/stuffing-wave.ts';
 import { ProfileView } from '../../../src/rules/rule.ts';
 import { FACT_AT, aLoginFact, aSnapshot, anObservation, pseudonym } from '../../factories/facts.ts';
-import { lastSlot, quietDay } from '../../factories/waves.ts';
+import { lastMinute, lastSlot, quietDay } from '../../factories/waves.ts';
 
 const S = stuffingWave.defaults;
 
@@ -37,6 +37,42 @@ describe('RESIDENTIAL_STUFFING', () => {
       evidence: { slice: 'shop', counter: 'unknownUser', failures: 9, logins: 11 },
       points: 50,
     });
+  });
+
+  it("flags a burst: another client's unknown-username failure within the last minute", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const view = new ProfileView(aSnapshot(event, {}, [...quietDay(), lastMinute(1, 1)]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    // 2 against 1 success (none but this one): the baseline's 1 in 95 successes, smoothed, is
+    // 1.5/96; odds (2 - 0.0156) / 0.0156 = e^4.84, plus 1 nat.
+    expect(finding).toMatchObject({
+      evidence: { slice: 'burst', counter: 'unknownUser', failures: 2, logins: 2 },
+      points: 58,
+    });
+  });
+
+  it("does not count the client's own earlier failure (another username) as a burst", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const own = anObservation({
+      at: FACT_AT - 20_000,
+      subject: undefined,
+      username: pseudonym('other'),
+      outcome: 'failure',
+      failureReason: 'unknown_user',
+    });
+    const view = new ProfileView(aSnapshot(event, { client: [own] }, [...quietDay(), lastMinute(1, 1)]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('does not flag the same failure when the shop is quiet', () => {
