@@ -11,13 +11,16 @@ function gapStats(gaps: number[]): { median: number; cv: number } {
 /**
  * People read pages; scripts fetch them. Looks at this client's recent pages (browser session,
  * or address and user agent together, so that people behind one office address are not mixed
- * up) as a distribution of gaps rather than one fixed gap: a run sustained for `minSpanSeconds`
- * or more whose median gap is below any reader's (`fastMedianGapMs`), or faster than browsing
+ * up) as a distribution of gaps rather than one fixed gap: faster than browsing
  * (`maxMedianGapMs`) and as regular as a timer (coefficient of variation at most `maxGapCv`: a
- * reader's pauses vary by about their own size, a scheduler's jitter by a fraction of it). A
- * burst of a second or two is not a cadence: REQUEST_FLOOD judges bursts by their size. The
- * evidence grows with log2 of the pages in the run, up to `maxPoints`. Allow-listed clients
- * (the shop's apps, verified crawlers) are left alone.
+ * reader's pauses vary by about their own size, a scheduler's jitter by a fraction of it) from
+ * `minRegularPages` on, over `minRegularSpanSeconds` or more; or a run sustained for
+ * `minSpanSeconds` whose median gap is below any reader's (`fastMedianGapMs`), however
+ * irregular, from `minPages` on. Three short gaps of nearly one length are already unlike a
+ * reader, whose pauses rarely come that short and never that alike; fast but irregular clicks
+ * need a longer run. A burst of a second or two is not a cadence: REQUEST_FLOOD judges bursts by
+ * their size. The evidence grows with log2 of the pages in the run beyond the branch's minimum,
+ * up to `maxPoints`. Allow-listed clients (the shop's apps, verified crawlers) are left alone.
  */
 export const botCadence = defineRule({
   code: 'BOT_CADENCE',
@@ -31,9 +34,11 @@ export const botCadence = defineRule({
     maxPoints: 60,
     pointsPerDoubling: 10,
     minPages: 6,
+    minRegularPages: 4,
     maxPages: 30,
     windowMinutes: 15,
     minSpanSeconds: 10,
+    minRegularSpanSeconds: 3,
     fastMedianGapMs: 1000,
     maxMedianGapMs: 3000,
     maxGapCv: 0.35,
@@ -49,19 +54,26 @@ export const botCadence = defineRule({
       if (o.at < from) break;
       if (o.kind === 'browse' || o.kind === 'search') times.push(o.at);
     }
-    const spanSeconds = (event.at - times.at(-1)!) / 1000;
-    if (times.length < s.minPages || spanSeconds < s.minSpanSeconds) return undefined;
-    const { median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
-    const fast = median <= s.fastMedianGapMs;
-    if (!fast && (median > s.maxMedianGapMs || cv > s.maxGapCv)) return undefined;
     const pages = times.length;
+    const spanSeconds = (event.at - times.at(-1)!) / 1000;
+    if (pages < Math.min(s.minPages, s.minRegularPages)) return undefined;
+    const { median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
+    const regular =
+      pages >= s.minRegularPages &&
+      spanSeconds >= s.minRegularSpanSeconds &&
+      median <= s.maxMedianGapMs &&
+      cv <= s.maxGapCv;
+    const fast = pages >= s.minPages && spanSeconds >= s.minSpanSeconds && median <= s.fastMedianGapMs;
+    if (!regular && !fast) return undefined;
     const gapCv = Math.round(cv * 100) / 100;
     return {
       message: `last ${pages} pages over ${Math.round(spanSeconds)} s, a median of ${median} ms apart (variation ${gapCv})`,
       evidence: { pages, medianGapMs: median, gapCv, spanSeconds: Math.round(spanSeconds) },
       points: Math.min(
         s.maxPoints,
-        Math.round(s.points + s.pointsPerDoubling * Math.log2(pages / s.minPages)),
+        Math.round(
+          s.points + s.pointsPerDoubling * Math.log2(pages / (regular ? s.minRegularPages : s.minPages)),
+        ),
       ),
     };
   },
