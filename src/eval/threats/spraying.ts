@@ -47,12 +47,12 @@ export const spraying: ThreatFamily = {
     const roundLength = draw(rng, SPRAYING.roundMinutes) * MINUTE;
     let t = incidentStart(shop, rng, rounds * (roundLength + SPRAYING.pauseMinutes[1] * MINUTE));
     const firstTry = new Map<Visit, number>();
+    const tries: { s: Visit; at: number }[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const c of rng.sample(accounts, accounts.length)) {
         const at = t + rng.next() * roundLength;
         const s = rng.pick(sources);
-        if (firstTry.has(s) && rng.chance(pageEachTry))
-          shop.world.browse(at - rng.between(1, 10) * SECOND, s, LOGIN_PATH, 'page', tag);
+        tries.push({ s, at });
         firstTry.set(s, Math.min(at, firstTry.get(s) ?? Infinity));
         if (rng.chance(stale)) {
           shop.world.login(
@@ -83,7 +83,11 @@ export const spraying: ThreatFamily = {
       }
       t += roundLength + draw(rng, SPRAYING.pauseMinutes) * MINUTE;
     }
-    for (const [s, at] of firstTry)
-      shop.world.browse(at - rng.between(2, 20) * SECOND, s, LOGIN_PATH, 'page', tag);
+    for (const { s, at } of tries) {
+      if (at === firstTry.get(s))
+        shop.world.browse(at - rng.between(2, 20) * SECOND, s, LOGIN_PATH, 'page', tag);
+      else if (rng.chance(pageEachTry))
+        shop.world.browse(at - rng.between(1, 10) * SECOND, s, LOGIN_PATH, 'page', tag);
+    }
   },
 };
