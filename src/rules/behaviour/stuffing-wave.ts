@@ -36,8 +36,9 @@ const DEFAULTS = {
  * `strangerNats`. A wrong password counts here while a wave of unknown usernames is on (the
  * combo list's few real accounts) and is PASSWORD_SPRAYING's otherwise. The successful login of
  * the wave (a hit) is flagged when the session failed for other usernames just before:
- * `minOtherUsernames` of them on their own, one during a wave (a mistyped username, then the
- * right one, is not a hit).
+ * `minOtherUsernames` of them on their own, one during a wave lasting minutes, not a burst (a
+ * mistyped username, then the right one, is not a hit; two customers doing so within a minute
+ * happens).
  */
 export const stuffingWave = defineRule({
   code: 'RESIDENTIAL_STUFFING',
@@ -70,7 +71,9 @@ function hit(event: EventFacts, view: ProfileView, s: typeof DEFAULTS): Finding 
   );
   const others = otherFailedUsernames(client, event.username!);
   if (others === 0) return undefined;
-  const wave = strongestWave(event, view, 'unknownUser', s);
+  // Not a burst: two customers mistyping their username within a minute happens, and each then
+  // signs in with the right one.
+  const wave = strongestWave(event, view, 'unknownUser', { ...s, minBurstFailures: Infinity });
   if (others < s.minOtherUsernames && !wave) return undefined;
   const nats = (wave?.oddsNats ?? 0) + Math.log(others + 1) + s.strangerNats;
   return {

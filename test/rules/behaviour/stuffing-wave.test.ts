@@ -135,6 +135,26 @@ describe('RESIDENTIAL_STUFFING', () => {
     });
   });
 
+  it('does not flag a success after one mistyped username during a burst only', () => {
+    // Prepare: another client's unknown-username failure within the minute, too few for a wave
+    // over the five-minute slots
+    const settings = { ...S, minWaveFailures: 4 };
+    const event = aLoginFact();
+    const typo = anObservation({
+      at: FACT_AT - 15_000,
+      username: pseudonym('typo'),
+      outcome: 'failure',
+      failureReason: 'unknown_user',
+    });
+    const view = new ProfileView(aSnapshot(event, { client: [typo] }, [...quietDay(), lastMinute(2, 2)]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, settings);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
   it('does not flag a success after one mistyped username when the shop is quiet', () => {
     // Prepare
     const event = aLoginFact();
