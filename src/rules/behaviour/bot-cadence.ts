@@ -16,9 +16,10 @@ function gapStats(gaps: number[]): { median: number; cv: number } {
  * reader's pauses vary by about their own size, a scheduler's jitter by a fraction of it) from
  * `minRegularPages` on, over `minRegularSpanSeconds` or more; or a run sustained for
  * `minSpanSeconds` whose median gap is below any reader's (`fastMedianGapMs`), however
- * irregular, from `minPages` on. Three short gaps of nearly one length are already unlike a
- * reader, whose pauses rarely come that short and never that alike; fast but irregular clicks
- * need a longer run. A burst of a second or two is not a cadence: REQUEST_FLOOD judges bursts by
+ * irregular, from `minPages` on. Three short gaps of nearly one length (variation at most
+ * `maxShortRunCv`, a timer's jitter of a third either way) are already unlike a reader, whose
+ * pauses rarely come that short and never that alike; a looser timer, or fast but irregular
+ * clicks, need the longer run. A burst of a second or two is not a cadence: REQUEST_FLOOD judges bursts by
  * their size. The evidence grows with log2 of the pages in the run beyond the branch's minimum,
  * up to `maxPoints`. Allow-listed clients (the shop's apps, verified crawlers) are left alone.
  */
@@ -42,6 +43,7 @@ export const botCadence = defineRule({
     fastMedianGapMs: 1000,
     maxMedianGapMs: 3000,
     maxGapCv: 0.35,
+    maxShortRunCv: 0.2,
   },
   evaluate: (event, view, s) => {
     if (event.knownClient) return undefined;
@@ -62,7 +64,7 @@ export const botCadence = defineRule({
       pages >= s.minRegularPages &&
       spanSeconds >= s.minRegularSpanSeconds &&
       median <= s.maxMedianGapMs &&
-      cv <= s.maxGapCv;
+      cv <= (pages < s.minPages ? s.maxShortRunCv : s.maxGapCv);
     const fast = pages >= s.minPages && spanSeconds >= s.minSpanSeconds && median <= s.fastMedianGapMs;
     if (!regular && !fast) return undefined;
     const gapCv = Math.round(cv * 100) / 100;

@@ -82,6 +82,16 @@ describe('BOT_CADENCE', () => {
     expect(finding).toBeUndefined();
   });
 
+  it('needs minPages of a looser timer: a variation above maxShortRunCv on four pages is not yet a cadence', () => {
+    // Act
+    const four = evaluate(pagesWithGaps(1400, 2600, 2000));
+    const six = evaluate(pagesWithGaps(1400, 2600, 2000, 1400, 2600));
+
+    // Assess
+    expect(four).toBeUndefined();
+    expect(six).toMatchObject({ evidence: { pages: 6, gapCv: 0.27 } });
+  });
+
   it('needs minPages of fast clicks when their gaps are irregular', () => {
     // Act
     const four = evaluate(pagesWithGaps(300, 900, 9000));
