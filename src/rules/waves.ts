@@ -7,7 +7,8 @@ import {
   agentSlice,
   asnSlice,
   hourTallies,
-  minuteTally,
+  BURST_SLOT_MS,
+  burstTally,
   slotTally,
 } from '../shared/login-waves.ts';
 import type { Observation } from '../shared/profile.ts';
@@ -22,13 +23,15 @@ import { baselineShare, excessOver } from './excess.ts';
  * Shares, not counts: a sale day brings more logins and as many more typos, and its share stays
  * where it was.
  *
- * The burst slice is the whole shop over the last minute or two, counting other clients'
+ * The burst slice is the whole shop over the last two minutes, counting other clients'
  * unknown-username failures only: the first failures of a wave come seconds apart from different
  * clients, which the shop's usual rate of them makes improbable (a Poisson surprise against the
  * baseline share) before a five-minute slot has filled. One client failing again is its own
  * retry, not a wave. Its share is taken against successful logins, which a wave does not add to
- * (as the browse waves take starts against known clients' views): a quiet minute holds one or two
- * logins, the wave's own.
+ * (as the browse waves take starts against known clients' views): quiet minutes hold one or two
+ * logins, the wave's own. It counts the ten-second slots that ended before the event's: a batch
+ * redelivered after a crash finds its own counts stored already, later events' too, and those
+ * are all in the event's slot or after it, so the burst is judged exactly as the first time.
  */
 
 /** Which share a wave is measured on: unknown-username failures, or the other failures (wrong passwords). */
@@ -44,8 +47,8 @@ export interface WaveSettings {
   minHourLogins: number;
   minWaveFailures: number;
   minSignificance: number;
-  /** The burst slice's window, minutes (counted in whole minutes, so up to one more). */
-  burstMinutes: number;
+  /** The burst slice's window, seconds before the ten-second slot that holds the event. */
+  burstSeconds: number;
   /** Failures of the burst slice (other clients' and this one) that can make a wave. */
   minBurstFailures: number;
   minBurstSignificance: number;
@@ -66,7 +69,6 @@ export interface Wave {
 }
 
 const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 const counted = (t: LoginTally, counter: WaveCounter): number =>
   counter === 'unknownUser' ? t.unknownUser : t.failures - t.unknownUser;
@@ -88,7 +90,7 @@ function waveOf(
   const minWaveCount = burst ? s.minBurstFailures : s.minWaveFailures;
   if (failures < minWaveCount) return undefined;
   // A burst is judged against the successful logins around it, the traffic a wave does not add to:
-  // within a minute or two the wave's own failures would otherwise be most of the reference.
+  // within minutes the wave's own failures would otherwise be most of the reference.
   const reference = (t: LoginTally) => (burst ? t.logins - t.failures : t.logins);
   const p0 = baselineShare(
     baseline.map((h) => ({ count: counted(h, counter), total: reference(h) })),
@@ -112,7 +114,7 @@ interface SliceTallies {
 function sliceTallies(
   event: EventFacts,
   view: ProfileView,
-  s: Pick<WaveSettings, 'recentMinutes' | 'baselineHours' | 'burstMinutes'>,
+  s: Pick<WaveSettings, 'recentMinutes' | 'baselineHours' | 'burstSeconds'>,
 ): SliceTallies[] {
   const buckets = view.global.buckets;
   const at = event.at;
@@ -132,7 +134,7 @@ function sliceTallies(
     unknownUser: b.unknownUserFailures,
   }));
   const slices: SliceTallies[] = [
-    { slice: 'burst', recent: othersBurst(event, view, s.burstMinutes), baseline: shopBaseline },
+    { slice: 'burst', recent: othersBurst(event, view, s.burstSeconds), baseline: shopBaseline },
     { slice: 'shop', recent: slotTally(buckets, slotFrom, at), baseline: shopBaseline },
     {
       slice: 'method',
@@ -146,13 +148,16 @@ function sliceTallies(
 }
 
 /**
- * The whole shop's logins in the minutes that start within `burstMinutes` of the event, less
- * this client's own: the burst of other clients.
+ * The whole shop's logins in the ten-second slots of the `burstSeconds` before the one that holds
+ * the event, less this client's own: the burst of other clients.
  */
-function othersBurst(event: EventFacts, view: ProfileView, burstMinutes: number): LoginTally {
-  const from = Math.ceil((event.at - minutes(burstMinutes) - MINUTE + 1) / MINUTE) * MINUTE;
-  const tally = minuteTally(view.global.buckets, from, event.at);
-  for (const o of recentOf(view.observations('client', event.client), 'login', event.at, event.at - from)) {
+function othersBurst(event: EventFacts, view: ProfileView, burstSeconds: number): LoginTally {
+  const slot = Math.floor(event.at / BURST_SLOT_MS) * BURST_SLOT_MS;
+  const from = slot - burstSeconds * 1000;
+  const tally = burstTally(view.global.buckets, from, slot - 1);
+  const own = recentOf(view.observations('client', event.client), 'login', event.at, event.at - from);
+  for (const o of own) {
+    if (o.at >= slot) continue;
     tally.logins--;
     if (o.outcome !== 'failure') continue;
     tally.failures--;
@@ -178,7 +183,7 @@ export function strongestWave(
   // Both wave rules ask, for both counters: the slices are tallied once per login.
   const slices = view.derived(
     event,
-    `wave slices ${s.recentMinutes} ${s.baselineHours} ${s.burstMinutes}`,
+    `wave slices ${s.recentMinutes} ${s.baselineHours} ${s.burstSeconds}`,
     () => sliceTallies(event, view, s),
   );
   let best: Wave | undefined;
@@ -208,7 +213,7 @@ export function otherFailedUsernames(logins: readonly Observation[], username: s
 }
 
 const SLICE_NAMES: Readonly<Record<Wave['slice'], string>> = {
-  burst: 'the whole shop over the last minute or two',
+  burst: 'the whole shop over the last two minutes',
   shop: 'the whole shop',
   method: 'this login method',
   network: "this address's network (AS)",

@@ -9,14 +9,14 @@ import type { GlobalBucket, ProfileWrite } from './profile.ts';
  *
  * - slices `t<slot>` (the whole shop) and `t<slot>m<method>` (per login method), per five-minute
  *   slot of the hour (0 to 11): a wave is seen within minutes;
- * - slice `b<minute>` (the whole shop, per minute of the hour, 0 to 59): the first failures of a
+ * - slice `b<n>` (the whole shop, per ten seconds of the hour, 0 to 359): the first failures of a
  *   wave, seconds apart, stand out before a five-minute slot fills;
  * - slices `a<n>` (per autonomous system, `asn mod ASN_SLICES`) and `g<n>` (per user-agent
  *   family, hashed into AGENT_SLICES), per hour: a wave concentrated on some networks or one
  *   browser build stands out against that slice's own baseline.
  *
  * Counters: `l` logins, `f` failures, `u` unknown-username failures. Hashed slices keep the item
- * bounded whatever the traffic (at most 12 x 6 + 60 + ASN_SLICES + AGENT_SLICES slices of 3
+ * bounded whatever the traffic (at most 12 x 6 + 360 + ASN_SLICES + AGENT_SLICES slices of 3
  * counters): a collision only mixes two baselines, it never loses a count.
  */
 
@@ -24,8 +24,9 @@ import type { GlobalBucket, ProfileWrite } from './profile.ts';
 export const SLOT_MINUTES = 5;
 const SLOT_MS = SLOT_MINUTES * 60_000;
 const SLOTS = 12;
-const MINUTE_MS = 60_000;
-const MINUTES = 60;
+/** Milliseconds per slot of the burst slice. */
+export const BURST_SLOT_MS = 10_000;
+const BURST_SLOTS = 3_600_000 / BURST_SLOT_MS;
 /** How many slices the autonomous systems and the user-agent families are hashed into. */
 export const ASN_SLICES = 128;
 export const AGENT_SLICES = 64;
@@ -46,8 +47,8 @@ export interface LoginTally {
 /** The five-minute slot of the hour that holds `at`. */
 const slotOf = (at: number): number => Math.floor((at % 3_600_000) / SLOT_MS);
 
-/** The minute of the hour that holds `at`. */
-const minuteOf = (at: number): number => Math.floor((at % 3_600_000) / MINUTE_MS);
+/** The burst slot of the hour that holds `at`. */
+const burstSlotOf = (at: number): number => Math.floor((at % 3_600_000) / BURST_SLOT_MS);
 
 /** A small stable string hash (FNV-1a, 32 bits). */
 function hash(text: string): number {
@@ -75,7 +76,7 @@ const SLOT_NAMES = Array.from({ length: SLOTS }, (_, slot) => namesOf(`t${slot}`
 const METHOD_NAMES = SLOT_NAMES.map((_, slot) =>
   [...LOGIN_METHODS.map((_, i) => i), 'x'].map((m) => namesOf(`t${slot}m${m}`)),
 );
-const MINUTE_NAMES = Array.from({ length: MINUTES }, (_, minute) => namesOf(`b${minute}`));
+const BURST_NAMES = Array.from({ length: BURST_SLOTS }, (_, slot) => namesOf(`b${slot}`));
 const ASN_NAMES = Array.from({ length: ASN_SLICES }, (_, n) => namesOf(`a${n}`));
 const AGENT_NAMES = Array.from({ length: AGENT_SLICES }, (_, n) => namesOf(`g${n}`));
 
@@ -102,7 +103,7 @@ export const agentSliceId = (agent: string): string => `g${hash(agent) % AGENT_S
  */
 export function waveCounts(login: WaveLogin, at: number): string[] {
   const slot = slotOf(at);
-  const slices = [SLOT_NAMES[slot]!, methodSlice(slot, login.method), MINUTE_NAMES[minuteOf(at)]!];
+  const slices = [SLOT_NAMES[slot]!, methodSlice(slot, login.method), BURST_NAMES[burstSlotOf(at)]!];
   if (login.asn !== undefined) slices.push(asnSlice(login.asn));
   if (login.agent !== undefined) slices.push(agentSlice(login.agent));
   const names: string[] = [];
@@ -158,9 +159,9 @@ export function slotTally(
   );
 }
 
-/** The whole shop's tally over the one-minute slots that start in `[from, to]`. */
-export function minuteTally(buckets: readonly GlobalBucket[], from: number, to: number): LoginTally {
-  return slotsTally(buckets, from, to, MINUTE_MS, (minute) => MINUTE_NAMES[minute]!);
+/** The whole shop's tally over the ten-second slots that start in `[from, to]`. */
+export function burstTally(buckets: readonly GlobalBucket[], from: number, to: number): LoginTally {
+  return slotsTally(buckets, from, to, BURST_SLOT_MS, (slot) => BURST_NAMES[slot]!);
 }
 
 /** Per hour bucket starting in `[from, to]`, the tally of one hour slice (`asnSlice`, `agentSlice`). */

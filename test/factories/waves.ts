@@ -32,12 +32,12 @@ export function lastSlot(logins: number, unknown: number, wrong: number): Global
 }
 
 /**
- * The hour before {@link FACT_AT} with `logins` in its last minute (and so in its last
+ * The hour before {@link FACT_AT} with `logins` in its last ten seconds (and so in its last
  * five-minute slot), `unknown` of them failed for unknown usernames.
  */
-export function lastMinute(logins: number, unknown: number): GlobalBucket {
+export function lastTenSeconds(logins: number, unknown: number): GlobalBucket {
   const slot = lastSlot(logins, unknown, 0);
-  const waves = { ...slot.waves, 'b59.l': logins, 'b59.f': unknown, 'b59.u': unknown };
+  const waves = { ...slot.waves, 'b359.l': logins, 'b359.f': unknown, 'b359.u': unknown };
   return { ...slot, waves };
 }
 

@@ -35,7 +35,7 @@ export const passwordSpraying = defineRule({
     minHourLogins: 20,
     minWaveFailures: 3,
     minSignificance: 6,
-    burstMinutes: 1,
+    burstSeconds: 120,
     minBurstFailures: 2,
     minBurstSignificance: 4,
     retryMinutes: 15,

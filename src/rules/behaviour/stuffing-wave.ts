@@ -12,7 +12,7 @@ const DEFAULTS = {
   minHourLogins: 20,
   minWaveFailures: 3,
   minSignificance: 8,
-  burstMinutes: 1,
+  burstSeconds: 120,
   minBurstFailures: 2,
   minBurstSignificance: 4,
   retryMinutes: 15,
@@ -27,7 +27,7 @@ const DEFAULTS = {
  * Credential stuffing spread over residential proxies (OWASP OAT-008): one to three attempts per
  * address, so no address, network or user agent stands out; the shop does, its share of logins
  * for usernames that do not exist rising far above its own baseline, in the whole shop (over a
- * quarter of an hour, or a burst of other clients' within the last minute or two) or in one slice
+ * quarter of an hour, or a burst of other clients' within two minutes) or in one slice
  * of it (login method, autonomous system, browser family; src/rules/waves.ts).
  *
  * A failed login is flagged when it fits such a wave and is neither one person retrying (the

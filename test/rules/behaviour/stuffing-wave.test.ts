@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { stuffingWave } from '../../../src/rules/behaviour/stuffing-wave.ts';
 import { ProfileView } from '../../../src/rules/rule.ts';
-import { FACT_AT, aLoginFact, aSnapshot, anObservation, pseudonym } from '../../factories/facts.ts';
-import { lastMinute, lastSlot, quietDay } from '../../factories/waves.ts';
+import {
+  FACT_AT,
+  aGlobalBucket,
+  aLoginFact,
+  aSnapshot,
+  anObservation,
+  pseudonym,
+} from '../../factories/facts.ts';
+import { lastTenSeconds, lastSlot, quietDay } from '../../factories/waves.ts';
 
 const S = stuffingWave.defaults;
 
@@ -39,10 +46,10 @@ describe('RESIDENTIAL_STUFFING', () => {
     });
   });
 
-  it("flags a burst: another client's unknown-username failure within the last minute", () => {
+  it("flags a burst: another client's unknown-username failure in the ten seconds before", () => {
     // Prepare
     const event = anUnknownUserLogin();
-    const view = new ProfileView(aSnapshot(event, {}, [...quietDay(), lastMinute(1, 1)]));
+    const view = new ProfileView(aSnapshot(event, {}, [...quietDay(), lastTenSeconds(1, 1)]));
 
     // Act
     const finding = stuffingWave.evaluate(event, view, S);
@@ -56,17 +63,30 @@ describe('RESIDENTIAL_STUFFING', () => {
     });
   });
 
+  it("leaves out the counts of the event's own ten seconds (a redelivered batch's later events are there)", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const sameSlot = aGlobalBucket({ start: FACT_AT, waves: { 'b0.l': 2, 'b0.f': 2, 'b0.u': 2 } });
+    const view = new ProfileView(aSnapshot(event, {}, [...quietDay(), sameSlot]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
   it("does not count the client's own earlier failure (another username) as a burst", () => {
     // Prepare
     const event = anUnknownUserLogin();
     const own = anObservation({
-      at: FACT_AT - 20_000,
+      at: FACT_AT - 5_000,
       subject: undefined,
       username: pseudonym('other'),
       outcome: 'failure',
       failureReason: 'unknown_user',
     });
-    const view = new ProfileView(aSnapshot(event, { client: [own] }, [...quietDay(), lastMinute(1, 1)]));
+    const view = new ProfileView(aSnapshot(event, { client: [own] }, [...quietDay(), lastTenSeconds(1, 1)]));
 
     // Act
     const finding = stuffingWave.evaluate(event, view, S);
@@ -136,17 +156,17 @@ describe('RESIDENTIAL_STUFFING', () => {
   });
 
   it('does not flag a success after one mistyped username during a burst only', () => {
-    // Prepare: another client's unknown-username failure within the minute, too few for a wave
+    // Prepare: another client's unknown-username failure seconds before, too few for a wave
     // over the five-minute slots
     const settings = { ...S, minWaveFailures: 4 };
     const event = aLoginFact();
     const typo = anObservation({
-      at: FACT_AT - 15_000,
+      at: FACT_AT - 5_000,
       username: pseudonym('typo'),
       outcome: 'failure',
       failureReason: 'unknown_user',
     });
-    const view = new ProfileView(aSnapshot(event, { client: [typo] }, [...quietDay(), lastMinute(2, 2)]));
+    const view = new ProfileView(aSnapshot(event, { client: [typo] }, [...quietDay(), lastTenSeconds(2, 2)]));
 
     // Act
     const finding = stuffingWave.evaluate(event, view, settings);
