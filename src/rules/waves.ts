@@ -7,9 +7,11 @@ import {
   agentSlice,
   asnSlice,
   hourTallies,
+  BURST_SLOT_MS,
+  burstTally,
   slotTally,
 } from '../shared/login-waves.ts';
-import type { GlobalBucket, Observation } from '../shared/profile.ts';
+import type { Observation } from '../shared/profile.ts';
 import { type ProfileView, minutes } from './rule.ts';
 import { recentOf } from './window.ts';
 import { baselineShare, excessOver } from './excess.ts';
@@ -20,6 +22,16 @@ import { baselineShare, excessOver } from './excess.ts';
  * system, the user-agent family) against that slice's own trailing baseline (src/rules/excess.ts).
  * Shares, not counts: a sale day brings more logins and as many more typos, and its share stays
  * where it was.
+ *
+ * The burst slice is the whole shop over the last two minutes, counting other clients'
+ * unknown-username failures only: the first failures of a wave come seconds apart from different
+ * clients, which the shop's usual rate of them makes improbable (a Poisson surprise against the
+ * baseline share) before a five-minute slot has filled. One client failing again is its own
+ * retry, not a wave. Its share is taken against successful logins, which a wave does not add to
+ * (as the browse waves take starts against known clients' views): quiet minutes hold one or two
+ * logins, the wave's own. It counts the ten-second slots that ended before the event's: a batch
+ * redelivered after a crash finds its own counts stored already, later events' too, and those
+ * are all in the event's slot or after it, so the burst is judged exactly as the first time.
  */
 
 /** Which share a wave is measured on: unknown-username failures, or the other failures (wrong passwords). */
@@ -35,11 +47,16 @@ export interface WaveSettings {
   minHourLogins: number;
   minWaveFailures: number;
   minSignificance: number;
+  /** The burst slice's window, seconds before the ten-second slot that holds the event. */
+  burstSeconds: number;
+  /** Failures of the burst slice (other clients' and this one) that can make a wave. */
+  minBurstFailures: number;
+  minBurstSignificance: number;
 }
 
 /** A wave found in one slice. */
 export interface Wave {
-  slice: 'shop' | 'method' | 'network' | 'browser';
+  slice: 'burst' | 'shop' | 'method' | 'network' | 'browser';
   counter: WaveCounter;
   /** Failures (of the counter) and logins in the recent window, with this one. */
   failures: number;
@@ -66,14 +83,22 @@ function waveOf(
 ): Wave | undefined {
   const failures = counted(recent, counter) + 1;
   const logins = recent.logins + 1;
-  if (failures < s.minWaveFailures) return undefined;
+  const burst = slice === 'burst';
+  // Wrong passwords come in runs from one person (a forgotten password, tried five times): other
+  // clients' failures within a minute are no surprise, and the counters cannot tell them apart.
+  if (burst && counter !== 'unknownUser') return undefined;
+  const minWaveCount = burst ? s.minBurstFailures : s.minWaveFailures;
+  if (failures < minWaveCount) return undefined;
+  // A burst is judged against the successful logins around it, the traffic a wave does not add to:
+  // within minutes the wave's own failures would otherwise be most of the reference.
+  const reference = (t: LoginTally) => (burst ? t.logins - t.failures : t.logins);
   const p0 = baselineShare(
-    baseline.map((h) => ({ count: counted(h, counter), total: h.logins })),
+    baseline.map((h) => ({ count: counted(h, counter), total: reference(h) })),
     s.minHourLogins,
   );
-  const excess = excessOver({ count: failures, total: logins }, p0, {
-    ...s,
-    minWaveCount: s.minWaveFailures,
+  const excess = excessOver({ count: failures, total: reference(recent) + 1 }, p0, {
+    minWaveCount,
+    minSignificance: burst ? s.minBurstSignificance : s.minSignificance,
   });
   return excess && { slice, counter, failures, logins, ...excess };
 }
@@ -88,9 +113,10 @@ interface SliceTallies {
 /** The slices a login falls in, tallied over the recent window and the baseline hours. */
 function sliceTallies(
   event: EventFacts,
-  buckets: readonly GlobalBucket[],
-  s: Pick<WaveSettings, 'recentMinutes' | 'baselineHours'>,
+  view: ProfileView,
+  s: Pick<WaveSettings, 'recentMinutes' | 'baselineHours' | 'burstSeconds'>,
 ): SliceTallies[] {
+  const buckets = view.global.buckets;
   const at = event.at;
   const currentHour = Math.floor(at / HOUR) * HOUR;
   const baselineFrom = currentHour - (s.baselineHours + 1) * HOUR;
@@ -102,16 +128,14 @@ function sliceTallies(
     recent: sum(hourTallies(buckets, currentHour - HOUR, currentHour, slice)),
     baseline: hourTallies(buckets, baselineFrom, baselineTo, slice),
   });
+  const shopBaseline = past.map((b) => ({
+    logins: b.logins,
+    failures: b.failures,
+    unknownUser: b.unknownUserFailures,
+  }));
   const slices: SliceTallies[] = [
-    {
-      slice: 'shop',
-      recent: slotTally(buckets, slotFrom, at),
-      baseline: past.map((b) => ({
-        logins: b.logins,
-        failures: b.failures,
-        unknownUser: b.unknownUserFailures,
-      })),
-    },
+    { slice: 'burst', recent: othersBurst(event, view, s.burstSeconds), baseline: shopBaseline },
+    { slice: 'shop', recent: slotTally(buckets, slotFrom, at), baseline: shopBaseline },
     {
       slice: 'method',
       recent: slotTally(buckets, slotFrom, at, method),
@@ -121,6 +145,29 @@ function sliceTallies(
   if (event.ip.asn !== undefined) slices.push({ slice: 'network', ...hourly(asnSlice(event.ip.asn)) });
   if (event.userAgent) slices.push({ slice: 'browser', ...hourly(agentSlice(event.userAgent.family)) });
   return slices;
+}
+
+/**
+ * The whole shop's logins in the ten-second slots of the `burstSeconds` before the one that holds
+ * the event, less this client's own: the burst of other clients.
+ */
+function othersBurst(event: EventFacts, view: ProfileView, burstSeconds: number): LoginTally {
+  const slot = Math.floor(event.at / BURST_SLOT_MS) * BURST_SLOT_MS;
+  const from = slot - burstSeconds * 1000;
+  const tally = burstTally(view.global.buckets, from, slot - 1);
+  const own = recentOf(view.observations('client', event.client), 'login', event.at, event.at - from);
+  for (const o of own) {
+    if (o.at >= slot) continue;
+    tally.logins--;
+    if (o.outcome !== 'failure') continue;
+    tally.failures--;
+    if (o.failureReason === 'unknown_user') tally.unknownUser--;
+  }
+  return {
+    logins: Math.max(0, tally.logins),
+    failures: Math.max(0, tally.failures),
+    unknownUser: Math.max(0, tally.unknownUser),
+  };
 }
 
 /**
@@ -134,8 +181,10 @@ export function strongestWave(
   s: WaveSettings,
 ): Wave | undefined {
   // Both wave rules ask, for both counters: the slices are tallied once per login.
-  const slices = view.derived(event, `wave slices ${s.recentMinutes} ${s.baselineHours}`, () =>
-    sliceTallies(event, view.global.buckets, s),
+  const slices = view.derived(
+    event,
+    `wave slices ${s.recentMinutes} ${s.baselineHours} ${s.burstSeconds}`,
+    () => sliceTallies(event, view, s),
   );
   let best: Wave | undefined;
   for (const { slice, recent, baseline } of slices) {
@@ -164,6 +213,7 @@ export function otherFailedUsernames(logins: readonly Observation[], username: s
 }
 
 const SLICE_NAMES: Readonly<Record<Wave['slice'], string>> = {
+  burst: 'the whole shop over the last two minutes',
   shop: 'the whole shop',
   method: 'this login method',
   network: "this address's network (AS)",

@@ -9,12 +9,14 @@ import type { GlobalBucket, ProfileWrite } from './profile.ts';
  *
  * - slices `t<slot>` (the whole shop) and `t<slot>m<method>` (per login method), per five-minute
  *   slot of the hour (0 to 11): a wave is seen within minutes;
+ * - slice `b<n>` (the whole shop, per ten seconds of the hour, 0 to 359): the first failures of a
+ *   wave, seconds apart, stand out before a five-minute slot fills;
  * - slices `a<n>` (per autonomous system, `asn mod ASN_SLICES`) and `g<n>` (per user-agent
  *   family, hashed into AGENT_SLICES), per hour: a wave concentrated on some networks or one
  *   browser build stands out against that slice's own baseline.
  *
  * Counters: `l` logins, `f` failures, `u` unknown-username failures. Hashed slices keep the item
- * bounded whatever the traffic (at most 12 x 5 + ASN_SLICES + AGENT_SLICES slices of 3
+ * bounded whatever the traffic (at most 12 x 6 + 360 + ASN_SLICES + AGENT_SLICES slices of 3
  * counters): a collision only mixes two baselines, it never loses a count.
  */
 
@@ -22,6 +24,9 @@ import type { GlobalBucket, ProfileWrite } from './profile.ts';
 export const SLOT_MINUTES = 5;
 const SLOT_MS = SLOT_MINUTES * 60_000;
 const SLOTS = 12;
+/** Milliseconds per slot of the burst slice. */
+export const BURST_SLOT_MS = 10_000;
+const BURST_SLOTS = 3_600_000 / BURST_SLOT_MS;
 /** How many slices the autonomous systems and the user-agent families are hashed into. */
 export const ASN_SLICES = 128;
 export const AGENT_SLICES = 64;
@@ -41,6 +46,9 @@ export interface LoginTally {
 
 /** The five-minute slot of the hour that holds `at`. */
 const slotOf = (at: number): number => Math.floor((at % 3_600_000) / SLOT_MS);
+
+/** The burst slot of the hour that holds `at`. */
+const burstSlotOf = (at: number): number => Math.floor((at % 3_600_000) / BURST_SLOT_MS);
 
 /** A small stable string hash (FNV-1a, 32 bits). */
 function hash(text: string): number {
@@ -68,6 +76,7 @@ const SLOT_NAMES = Array.from({ length: SLOTS }, (_, slot) => namesOf(`t${slot}`
 const METHOD_NAMES = SLOT_NAMES.map((_, slot) =>
   [...LOGIN_METHODS.map((_, i) => i), 'x'].map((m) => namesOf(`t${slot}m${m}`)),
 );
+const BURST_NAMES = Array.from({ length: BURST_SLOTS }, (_, slot) => namesOf(`b${slot}`));
 const ASN_NAMES = Array.from({ length: ASN_SLICES }, (_, n) => namesOf(`a${n}`));
 const AGENT_NAMES = Array.from({ length: AGENT_SLICES }, (_, n) => namesOf(`g${n}`));
 
@@ -94,7 +103,7 @@ export const agentSliceId = (agent: string): string => `g${hash(agent) % AGENT_S
  */
 export function waveCounts(login: WaveLogin, at: number): string[] {
   const slot = slotOf(at);
-  const slices = [SLOT_NAMES[slot]!, methodSlice(slot, login.method)];
+  const slices = [SLOT_NAMES[slot]!, methodSlice(slot, login.method), BURST_NAMES[burstSlotOf(at)]!];
   if (login.asn !== undefined) slices.push(asnSlice(login.asn));
   if (login.agent !== undefined) slices.push(agentSlice(login.agent));
   const names: string[] = [];
@@ -114,6 +123,27 @@ const add = (into: LoginTally, waves: Readonly<Record<string, number>>, slice: S
 
 const empty = (): LoginTally => ({ logins: 0, failures: 0, unknownUser: 0 });
 
+/** The sum, over the buckets, of the slots of `slotMs` (named by `slice`) that start in `[from, to]`. */
+function slotsTally(
+  buckets: readonly GlobalBucket[],
+  from: number,
+  to: number,
+  slotMs: number,
+  slice: (slot: number) => SliceNames,
+): LoginTally {
+  const tally = empty();
+  const slots = 3_600_000 / slotMs;
+  for (const b of buckets) {
+    if (b.start + 3_600_000 <= from || b.start > to || !b.waves) continue;
+    for (let slot = 0; slot < slots; slot++) {
+      const start = b.start + slot * slotMs;
+      if (start < from || start > to) continue;
+      add(tally, b.waves, slice(slot));
+    }
+  }
+  return tally;
+}
+
 /**
  * The whole shop's tally (or one login method's) over the five-minute slots that start in
  * `[from, to]`.
@@ -124,18 +154,14 @@ export function slotTally(
   to: number,
   method?: LoginMethod | 'none',
 ): LoginTally {
-  const tally = empty();
-  for (const b of buckets) {
-    if (b.start + 3_600_000 <= from || b.start > to || !b.waves) continue;
-    for (let slot = 0; slot < SLOTS; slot++) {
-      const start = b.start + slot * SLOT_MS;
-      if (start < from || start > to) continue;
-      const slice =
-        method === undefined ? SLOT_NAMES[slot]! : methodSlice(slot, method === 'none' ? undefined : method);
-      add(tally, b.waves, slice);
-    }
-  }
-  return tally;
+  return slotsTally(buckets, from, to, SLOT_MS, (slot) =>
+    method === undefined ? SLOT_NAMES[slot]! : methodSlice(slot, method === 'none' ? undefined : method),
+  );
+}
+
+/** The whole shop's tally over the ten-second slots that start in `[from, to]`. */
+export function burstTally(buckets: readonly GlobalBucket[], from: number, to: number): LoginTally {
+  return slotsTally(buckets, from, to, BURST_SLOT_MS, (slot) => BURST_NAMES[slot]!);
 }
 
 /** Per hour bucket starting in `[from, to]`, the tally of one hour slice (`asnSlice`, `agentSlice`). */

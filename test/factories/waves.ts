@@ -31,6 +31,16 @@ export function lastSlot(logins: number, unknown: number, wrong: number): Global
   });
 }
 
+/**
+ * The hour before {@link FACT_AT} with `logins` in its last ten seconds (and so in its last
+ * five-minute slot), `unknown` of them failed for unknown usernames.
+ */
+export function lastTenSeconds(logins: number, unknown: number): GlobalBucket {
+  const slot = lastSlot(logins, unknown, 0);
+  const waves = { ...slot.waves, 'b359.l': logins, 'b359.f': unknown, 'b359.u': unknown };
+  return { ...slot, waves };
+}
+
 /** Browse counters of one hour: in each five-minute slot `views` page views, and `starts` per cell. */
 function browseWaves(views: number, starts: Readonly<Record<number, number>>, slots: readonly number[]) {
   const waves: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentFamily, slotTally, waveCounts } from '../../src/shared/login-waves.ts';
+import { agentFamily, burstTally, slotTally, waveCounts } from '../../src/shared/login-waves.ts';
 import { aGlobalBucket } from '../factories/facts.ts';
 
 const HOUR = Date.parse('2026-11-24T08:00:00Z');
@@ -27,6 +27,25 @@ describe('agentFamily', () => {
 
     // Assess
     expect(found).toBe(family);
+  });
+});
+
+describe('waveCounts and burstTally', () => {
+  it('counts a login in its ten-second slot of the hour and sums the slots of a window', () => {
+    // Prepare
+    const waves: Record<string, number> = {};
+    for (const at of [HOUR + 1_000, HOUR + 9_000, HOUR + 11_000, HOUR + 25_000]) {
+      for (const name of waveCounts({ outcome: 'failure', unknownUser: true }, at)) {
+        waves[name] = (waves[name] ?? 0) + 1;
+      }
+    }
+    const bucket = aGlobalBucket({ start: HOUR, waves });
+
+    // Act
+    const firstTwenty = burstTally([bucket], HOUR, HOUR + 20_000 - 1);
+
+    // Assess
+    expect(firstTwenty).toEqual({ logins: 3, failures: 3, unknownUser: 3 });
   });
 });
 

@@ -6,18 +6,21 @@ import { incidentStart, residentialIp, strangerUsername } from './common.ts';
 
 /** Parameter ranges, drawn once per incident. */
 export const STUFFING = {
-  attempts: [150, 900],
-  hours: [2, 10],
-  perAddress: [1, 3],
-  knownShare: [0.1, 0.35],
+  attempts: [100, 1500],
+  hours: [1, 12],
+  perAddress: [1, 4],
+  knownShare: [0.05, 0.4],
   successShare: [0.01, 0.06],
-  loginPageFirst: [0.6, 1],
+  loginPageFirst: [0.3, 1],
+  /** Seconds from the login page to the first try, and between the tries of one address. */
+  gapSeconds: [1, 20],
 } as const satisfies Record<string, Range>;
 
 /**
  * Credential stuffing through residential proxies (OWASP OAT-008; Okta, April 2024): a combo list
- * tried over hours, one to three attempts per consumer-ISP or 4G address, a different browser
- * user agent on each, the login page fetched first. Some usernames exist here, a few passwords
+ * tried over an hour to half a day, one to four attempts per consumer-ISP or 4G address, a
+ * different browser user agent on each, the login page fetched first by most tools, a second or
+ * many between the tries. Some usernames exist here, a few passwords
  * work, and those accounts are looked around in.
  */
 export const residentialStuffing: ThreatFamily = {
@@ -34,6 +37,7 @@ export const residentialStuffing: ThreatFamily = {
     );
     const success = draw(rng, STUFFING.successShare);
     const pageFirst = draw(rng, STUFFING.loginPageFirst);
+    const gap = () => draw(rng, STUFFING.gapSeconds) * SECOND;
     const t0 = incidentStart(shop, rng, duration);
     const targets = rng.sample(
       [
@@ -52,7 +56,7 @@ export const residentialStuffing: ThreatFamily = {
       let t = t0 + rng.next() * duration;
       if (rng.chance(pageFirst)) {
         shop.world.browse(t, visit, LOGIN_PATH, 'page', tag);
-        t += rng.between(1.5, 8) * SECOND;
+        t += gap();
       }
       for (let k = drawInt(rng, STUFFING.perAddress); k > 0 && i < targets.length; k--, i++) {
         const c = targets[i]!.c;
@@ -90,7 +94,7 @@ export const residentialStuffing: ThreatFamily = {
             tag,
           );
         }
-        t += rng.between(2, 15) * SECOND;
+        t += gap();
       }
     }
   },

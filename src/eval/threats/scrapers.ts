@@ -8,8 +8,8 @@ const page = (rng: Parameters<ThreatFamily['write']>[1], products = 0.8) =>
   rng.chance(products) ? { path: productPath(rng), kind: 'product' } : visitPage(rng);
 
 export const ROTATING = {
-  requests: [300, 2500],
-  hours: [1, 10],
+  requests: [200, 3000],
+  hours: [0.5, 12],
   userAgents: [5, 40],
   sessionless: [0, 1],
   /** Share of product pages among the requests. */
@@ -48,11 +48,17 @@ export const rotatingScraper: ThreatFamily = {
   },
 };
 
-export const STICKY = { pages: [300, 2000], gapSeconds: [1.6, 2.2], stickyMinutes: [5, 30] } as const;
+export const STICKY = {
+  pages: [300, 2000],
+  gapSeconds: [1, 3],
+  /** The sleep's jitter, a share of it either way. */
+  jitter: [0.05, 0.4],
+  stickyMinutes: [2, 45],
+} as const;
 
 /**
- * A scraper on sticky residential sessions: one address and user agent for 5 to 30 minutes,
- * then the next, a page every 1.6 to 2.2 seconds with jitter.
+ * A scraper on sticky residential sessions: one address and user agent for 2 to 45 minutes,
+ * then the next, a page every 1 to 3 seconds with 5 to 40 % jitter.
  */
 export const stickyScraper: ThreatFamily = {
   name: 'scraper_sticky',
@@ -62,6 +68,7 @@ export const stickyScraper: ThreatFamily = {
     const tag = attack(this.name, incident);
     const pages = drawInt(rng, STICKY.pages);
     const gap = draw(rng, STICKY.gapSeconds) * SECOND;
+    const jitter = draw(rng, STICKY.jitter);
     const stickyFor = draw(rng, STICKY.stickyMinutes) * MINUTE;
     let t = incidentStart(shop, rng, (pages * gap) / 0.8);
     let until = 0;
@@ -73,7 +80,7 @@ export const stickyScraper: ThreatFamily = {
       }
       const p = page(rng);
       shop.world.browse(t, visit, p.path, p.kind, tag);
-      t += gap * rng.between(0.8, 1.2);
+      t += gap * rng.between(1 - jitter, 1 + jitter);
     }
   },
 };

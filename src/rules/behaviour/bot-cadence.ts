@@ -9,17 +9,21 @@ function gapStats(gaps: number[]): { mean: number; median: number; cv: number } 
 }
 
 /**
- * People read pages; scripts fetch them. Looks at this client's recent pages (browser session,
- * or address and user agent together, so that people behind one office address are not mixed
- * up) as a distribution of gaps rather than one fixed gap: a run sustained for `minSpanSeconds`
- * or more at a mean pace no reader keeps up (`fastMeanGapMs`), or faster than browsing
- * (median at most `maxMedianGapMs`) and as regular as a timer (coefficient of variation at most
- * `maxGapCv`: a reader's pauses vary by about their own size, a scheduler's jitter by a fraction
- * of it). The pace is the mean, not the median: a shopper who opens results in tabs sends most
- * requests under a second apart, then reads them all, and the reading is in the mean. A burst of
- * a second or two is not a cadence: REQUEST_FLOOD judges bursts by their size. The evidence grows
- * with log2 of the pages in the run, up to `maxPoints`. Allow-listed clients (the shop's apps,
- * verified crawlers) are left alone.
+ * People read pages; scripts fetch them. Looks at this client's recent pages (browser session, or
+ * address and user agent together, so that people behind one office address are not mixed up) as
+ * a distribution of gaps rather than one fixed gap: faster than browsing (`maxMedianGapMs`) and
+ * as regular as a timer (coefficient of variation at most `maxGapCv`: a reader's pauses vary by
+ * about their own size, a scheduler's jitter by a fraction of it) from `minRegularPages` on, over
+ * `minRegularSpanSeconds` or more; or a run sustained for `minSpanSeconds` at a mean pace no
+ * reader keeps up (`fastMeanGapMs`), however irregular, from `minPages` on: the mean, not the
+ * median, because a shopper who opens results in tabs sends most requests under a second apart
+ * and then reads them all, and the reading is in the mean. Three short gaps of nearly one length
+ * (variation at most `maxShortRunCv`, a timer's jitter of a third either way) are already unlike
+ * a reader, whose pauses rarely come that short and never that alike; a looser timer, or fast but
+ * irregular clicks, need the longer run. A burst of a second or two is not a cadence:
+ * REQUEST_FLOOD judges bursts by their size. The evidence grows with log2 of the pages in the run
+ * beyond the branch's minimum, up to `maxPoints`. Allow-listed clients (the shop's apps, verified
+ * crawlers) are left alone.
  */
 export const botCadence = defineRule({
   code: 'BOT_CADENCE',
@@ -33,12 +37,15 @@ export const botCadence = defineRule({
     maxPoints: 60,
     pointsPerDoubling: 10,
     minPages: 6,
+    minRegularPages: 4,
     maxPages: 30,
     windowMinutes: 15,
     minSpanSeconds: 10,
+    minRegularSpanSeconds: 3,
     fastMeanGapMs: 1000,
     maxMedianGapMs: 3000,
     maxGapCv: 0.35,
+    maxShortRunCv: 0.2,
   },
   evaluate: (event, view, s) => {
     if (event.knownClient) return undefined;
@@ -51,12 +58,17 @@ export const botCadence = defineRule({
       if (o.at < from) break;
       if (o.kind === 'browse' || o.kind === 'search') times.push(o.at);
     }
-    const spanSeconds = (event.at - times.at(-1)!) / 1000;
-    if (times.length < s.minPages || spanSeconds < s.minSpanSeconds) return undefined;
-    const { mean, median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
-    const fast = mean <= s.fastMeanGapMs;
-    if (!fast && (median > s.maxMedianGapMs || cv > s.maxGapCv)) return undefined;
     const pages = times.length;
+    const spanSeconds = (event.at - times.at(-1)!) / 1000;
+    if (pages < Math.min(s.minPages, s.minRegularPages)) return undefined;
+    const { mean, median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
+    const regular =
+      pages >= s.minRegularPages &&
+      spanSeconds >= s.minRegularSpanSeconds &&
+      median <= s.maxMedianGapMs &&
+      cv <= (pages < s.minPages ? s.maxShortRunCv : s.maxGapCv);
+    const fast = pages >= s.minPages && spanSeconds >= s.minSpanSeconds && mean <= s.fastMeanGapMs;
+    if (!regular && !fast) return undefined;
     const gapCv = Math.round(cv * 100) / 100;
     return {
       message: `last ${pages} pages over ${Math.round(spanSeconds)} s, ${Math.round(mean)} ms apart on average (median ${median} ms, variation ${gapCv})`,
@@ -69,7 +81,9 @@ export const botCadence = defineRule({
       },
       points: Math.min(
         s.maxPoints,
-        Math.round(s.points + s.pointsPerDoubling * Math.log2(pages / s.minPages)),
+        Math.round(
+          s.points + s.pointsPerDoubling * Math.log2(pages / (regular ? s.minRegularPages : s.minPages)),
+        ),
       ),
     };
   },

@@ -1,5 +1,7 @@
 import type { Observation } from '../../shared/profile.ts';
-import { defineRule, minutes } from '../rule.ts';
+import type { EventFacts } from '../../shared/facts.ts';
+import { type ProfileView, defineRule, minutes } from '../rule.ts';
+import { ownSource } from '../waves.ts';
 import { recentOf } from '../window.ts';
 
 const isMfaFailure = (o: Observation): boolean => o.kind === 'login' && o.failureReason === 'mfa_failed';
@@ -27,6 +29,11 @@ function refusedRun(recent: readonly Observation[]): number {
  * log of the run (`pointsPerNat` per nat above `minRun`), the approval that ends a run is the
  * takeover itself (`successPoints`), and what the session does next (`followMinutes`) carries
  * `followPoints`.
+ *
+ * A customer mistyping codes does so on a device or network they signed in from before; the
+ * attacker holding the password does not. So when the run comes from a place the account never
+ * signed in from (neither this device nor this network, before the run), `minNewPlaceRun`
+ * refusals are already the attack, and the points grow from there.
  */
 export const mfaFatigue = defineRule({
   code: 'MFA_FATIGUE',
@@ -38,6 +45,7 @@ export const mfaFatigue = defineRule({
     shadow: false,
     points: 40,
     minRun: 3,
+    minNewPlaceRun: 2,
     windowMinutes: 30,
     pointsPerNat: 15,
     maxPoints: 70,
@@ -54,19 +62,24 @@ export const mfaFatigue = defineRule({
         minutes(s.windowMinutes),
       );
       const before = refusedRun(recent);
-      if (event.login.failureReason === 'mfa_failed') {
-        const run = before + 1;
-        if (run < s.minRun) return undefined;
+      const refusal = event.login.failureReason === 'mfa_failed';
+      const run = before + (refusal ? 1 : 0);
+      if (run < s.minNewPlaceRun) return undefined;
+      const newPlace = fromNewPlace(event, view, recent, before);
+      const minRun = newPlace ? s.minNewPlaceRun : s.minRun;
+      if (run < minRun) return undefined;
+      const where = newPlace ? ', from a device and network it never signed in from' : '';
+      if (refusal) {
         return {
-          message: `${run} second factors refused in a row on this account`,
-          evidence: { refused: run, windowMinutes: s.windowMinutes },
-          points: Math.min(s.maxPoints, Math.round(s.points + s.pointsPerNat * Math.log(run / s.minRun))),
+          message: `${run} second factors refused in a row on this account${where}`,
+          evidence: { refused: run, newPlace, windowMinutes: s.windowMinutes },
+          points: Math.min(s.maxPoints, Math.round(s.points + s.pointsPerNat * Math.log(run / minRun))),
         };
       }
-      if (event.login.outcome === 'success' && before >= s.minRun) {
+      if (event.login.outcome === 'success') {
         return {
-          message: `login approved after ${before} refused second factors`,
-          evidence: { refused: before, windowMinutes: s.windowMinutes },
+          message: `login approved after ${before} refused second factors${where}`,
+          evidence: { refused: before, newPlace, windowMinutes: s.windowMinutes },
           points: s.successPoints,
         };
       }
@@ -75,6 +88,24 @@ export const mfaFatigue = defineRule({
     return event.subject ? followsFatigue(view.observations('client', event.client), event.at, s) : undefined;
   },
 });
+
+/**
+ * Whether the run of refusals comes from a place the account never signed in from: neither this
+ * device nor this network among its successful logins before the run (the password step that
+ * asked for the second factor is part of the run).
+ */
+function fromNewPlace(
+  event: EventFacts,
+  view: ProfileView,
+  recent: readonly Observation[],
+  refusedBefore: number,
+): boolean {
+  const logins = recent.filter((o) => o.kind === 'login');
+  const step = logins[refusedBefore];
+  const runStart = step?.outcome === 'success' ? step.at : (logins[refusedBefore - 1]?.at ?? event.at);
+  const history = view.observations('username', event.username).filter((o) => o.at < runStart);
+  return !ownSource(history, event.device, event.ip.network);
+}
 
 /**
  * The session signed in by approving a second factor after a run of refusals, within `followMinutes`.

@@ -12,6 +12,9 @@ const DEFAULTS = {
   minHourLogins: 20,
   minWaveFailures: 3,
   minSignificance: 8,
+  burstSeconds: 120,
+  minBurstFailures: 2,
+  minBurstSignificance: 4,
   retryMinutes: 15,
   strangerNats: 1,
   hitWindowMinutes: 30,
@@ -23,8 +26,9 @@ const DEFAULTS = {
 /**
  * Credential stuffing spread over residential proxies (OWASP OAT-008): one to three attempts per
  * address, so no address, network or user agent stands out; the shop does, its share of logins
- * for usernames that do not exist rising far above its own baseline, in the whole shop or in
- * one slice of it (login method, autonomous system, browser family; src/rules/waves.ts).
+ * for usernames that do not exist rising far above its own baseline, in the whole shop (over a
+ * quarter of an hour, or a burst of other clients' within two minutes) or in one slice
+ * of it (login method, autonomous system, browser family; src/rules/waves.ts).
  *
  * A failed login is flagged when it fits such a wave and is neither one person retrying (the
  * session's second try of the same account) nor the account's owner (a device or network it
@@ -32,8 +36,9 @@ const DEFAULTS = {
  * `strangerNats`. A wrong password counts here while a wave of unknown usernames is on (the
  * combo list's few real accounts) and is PASSWORD_SPRAYING's otherwise. The successful login of
  * the wave (a hit) is flagged when the session failed for other usernames just before:
- * `minOtherUsernames` of them on their own, one during a wave (a mistyped username, then the
- * right one, is not a hit).
+ * `minOtherUsernames` of them on their own, one during a wave lasting minutes, not a burst (a
+ * mistyped username, then the right one, is not a hit; two customers doing so within a minute
+ * happens).
  */
 export const stuffingWave = defineRule({
   code: 'RESIDENTIAL_STUFFING',
@@ -66,7 +71,9 @@ function hit(event: EventFacts, view: ProfileView, s: typeof DEFAULTS): Finding 
   );
   const others = otherFailedUsernames(client, event.username!);
   if (others === 0) return undefined;
-  const wave = strongestWave(event, view, 'unknownUser', s);
+  // Not a burst: two customers mistyping their username within a minute happens, and each then
+  // signs in with the right one.
+  const wave = strongestWave(event, view, 'unknownUser', { ...s, minBurstFailures: Infinity });
   if (others < s.minOtherUsernames && !wave) return undefined;
   const nats = (wave?.oddsNats ?? 0) + Math.log(others + 1) + s.strangerNats;
   return {

@@ -20,14 +20,14 @@ const evaluate = (client: Observation[], event: EventFacts = aBrowseFact()) =>
 const JITTERED = [1900, 2300, 1700, 2100, 2000, 1800, 2200, 1600, 2400, 2000, 1900];
 
 describe('BOT_CADENCE', () => {
-  it('fires on a sustained run of clockwork-regular 2 s gaps, with its variation as evidence', () => {
+  it('fires from minRegularPages on a run of clockwork-regular 2 s gaps, with its variation as evidence', () => {
     // Act
-    const finding = evaluate(pagesWithGaps(...JITTERED.slice(0, 5)));
+    const finding = evaluate(pagesWithGaps(...JITTERED.slice(0, 3)));
 
     // Assess
     expect(finding).toEqual({
-      message: 'last 6 pages over 10 s, 2000 ms apart on average (median 2000 ms, variation 0.1)',
-      evidence: { pages: 6, meanGapMs: 2000, medianGapMs: 2000, gapCv: 0.1, spanSeconds: 10 },
+      message: 'last 4 pages over 6 s, 1967 ms apart on average (median 1900 ms, variation 0.13)',
+      evidence: { pages: 4, meanGapMs: 1967, medianGapMs: 1900, gapCv: 0.13, spanSeconds: 6 },
       points: 40,
     });
   });
@@ -37,8 +37,8 @@ describe('BOT_CADENCE', () => {
     const twelve = evaluate(pagesWithGaps(...JITTERED));
     const many = evaluate(pagesWithGaps(...Array(40).fill(700)));
 
-    // Assess
-    expect(twelve).toMatchObject({ evidence: { pages: 12 }, points: 50 });
+    // Assess: 40 + 10 log2(12 / 4) = 55.8
+    expect(twelve).toMatchObject({ evidence: { pages: 12 }, points: 56 });
     expect(many).toMatchObject({ evidence: { pages: 30 }, points: 60 });
   });
 
@@ -86,17 +86,45 @@ describe('BOT_CADENCE', () => {
     expect(finding).toBeUndefined();
   });
 
-  it('does not fire with one page fewer than minPages', () => {
+  it('does not fire with one page fewer than minRegularPages', () => {
     // Act
-    const finding = evaluate(pagesWithGaps(2500, 2500, 2500, 2500));
+    const finding = evaluate(pagesWithGaps(2500, 2500));
 
     // Assess
     expect(finding).toBeUndefined();
   });
 
+  it('needs minPages of a looser timer: a variation above maxShortRunCv on four pages is not yet a cadence', () => {
+    // Act
+    const four = evaluate(pagesWithGaps(1400, 2600, 2000));
+    const six = evaluate(pagesWithGaps(1400, 2600, 2000, 1400, 2600));
+
+    // Assess
+    expect(four).toBeUndefined();
+    expect(six).toMatchObject({ evidence: { pages: 6, gapCv: 0.27 } });
+  });
+
+  it('needs minSpanSeconds of fast clicks when their gaps are irregular', () => {
+    // Prepare
+    const fast = [300, 900, 1500, 200, 800, 1200, 600, 1000, 1400, 700, 1100, 900];
+
+    // Act
+    const four = evaluate(pagesWithGaps(...fast.slice(0, 3)));
+    const eightSeconds = evaluate(pagesWithGaps(...fast.slice(0, 9)));
+    const tenSeconds = evaluate(pagesWithGaps(...fast));
+
+    // Assess
+    expect(four).toBeUndefined();
+    expect(eightSeconds).toBeUndefined();
+    expect(tenSeconds).toMatchObject({
+      evidence: { pages: 13, meanGapMs: 883, spanSeconds: 11 },
+      points: 51,
+    });
+  });
+
   it('looks back windowMinutes only', () => {
     // Act
-    const finding = evaluate(pagesWithGaps(2000, 2000, 2000, 2000, 20 * 60_000, 2000, 2000));
+    const finding = evaluate(pagesWithGaps(2000, 2000, 20 * 60_000, 2000, 2000, 2000));
 
     // Assess
     expect(finding).toBeUndefined();

@@ -9,12 +9,14 @@ import {
   aSnapshot,
   anObservation,
   anOrderFact,
+  pseudonym,
 } from '../../factories/facts.ts';
 
 const S = {
   ...mfaFatigue.defaults,
   points: 40,
   minRun: 3,
+  minNewPlaceRun: 2,
   windowMinutes: 30,
   pointsPerNat: 15,
   maxPoints: 70,
@@ -26,6 +28,9 @@ const S = {
 /** The password step, `minutesAgo` before the event: it succeeds, the second factor is asked next. */
 const passwordStep = (minutesAgo: number): Observation =>
   anObservation({ at: FACT_AT - minutes(minutesAgo), method: 'password' });
+
+/** A sign-in of the account a day before, on the event's device and network: its own place. */
+const signedInYesterday = (): Observation => anObservation({ at: FACT_AT - minutes(24 * 60) });
 
 /** `n` refused pushes, one a minute, the last `endMinutesAgo` before the event. */
 const refused = (n: number, endMinutesAgo = 1): Observation[] =>
@@ -45,7 +50,9 @@ describe('MFA_FATIGUE', () => {
   it('flags the push that makes a run of minRun refusals', () => {
     // Prepare
     const event = aRefusedPush();
-    const view = new ProfileView(aSnapshot(event, { username: [passwordStep(10), ...refused(2)] }));
+    const view = new ProfileView(
+      aSnapshot(event, { username: [signedInYesterday(), passwordStep(10), ...refused(2)] }),
+    );
 
     // Act
     const finding = mfaFatigue.evaluate(event, view, S);
@@ -53,7 +60,7 @@ describe('MFA_FATIGUE', () => {
     // Assess
     expect(finding).toEqual({
       message: '3 second factors refused in a row on this account',
-      evidence: { refused: 3, windowMinutes: 30 },
+      evidence: { refused: 3, newPlace: false, windowMinutes: 30 },
       points: 40,
     });
   });
@@ -62,8 +69,10 @@ describe('MFA_FATIGUE', () => {
     // Prepare
     const sixth = aRefusedPush();
     const fiftieth = aRefusedPush();
-    const view6 = new ProfileView(aSnapshot(sixth, { username: refused(5) }));
-    const view50 = new ProfileView(aSnapshot(fiftieth, { username: refused(49, 0) }));
+    const view6 = new ProfileView(aSnapshot(sixth, { username: [signedInYesterday(), ...refused(5)] }));
+    const view50 = new ProfileView(
+      aSnapshot(fiftieth, { username: [signedInYesterday(), ...refused(49, 0)] }),
+    );
 
     // Act
     const points = [mfaFatigue.evaluate(sixth, view6, S), mfaFatigue.evaluate(fiftieth, view50, S)].map(
@@ -74,10 +83,12 @@ describe('MFA_FATIGUE', () => {
     expect(points).toEqual([50, 70]);
   });
 
-  it('stays quiet for one or two mistyped codes', () => {
+  it('stays quiet for one or two mistyped codes where the account signed in before', () => {
     // Prepare
     const event = aRefusedPush();
-    const view = new ProfileView(aSnapshot(event, { username: [passwordStep(5), ...refused(1)] }));
+    const view = new ProfileView(
+      aSnapshot(event, { username: [signedInYesterday(), passwordStep(5), ...refused(1)] }),
+    );
 
     // Act
     const finding = mfaFatigue.evaluate(event, view, S);
@@ -91,7 +102,12 @@ describe('MFA_FATIGUE', () => {
     const event = aRefusedPush();
     const view = new ProfileView(
       aSnapshot(event, {
-        username: [...refused(2, 10), anObservation({ at: FACT_AT - minutes(5) }), ...refused(1)],
+        username: [
+          signedInYesterday(),
+          ...refused(2, 10),
+          anObservation({ at: FACT_AT - minutes(5) }),
+          ...refused(1),
+        ],
       }),
     );
 
@@ -108,19 +124,21 @@ describe('MFA_FATIGUE', () => {
       login: { outcome: 'failure', failureReason: 'mfa_failed', method: 'password' },
     });
     const attempts = refused(3).map((o) => ({ ...o, method: 'password' as const }));
-    const view = new ProfileView(aSnapshot(event, { username: attempts }));
+    const view = new ProfileView(aSnapshot(event, { username: [signedInYesterday(), ...attempts] }));
 
     // Act
     const finding = mfaFatigue.evaluate(event, view, S);
 
     // Assess
-    expect(finding && finding.evidence).toEqual({ refused: 4, windowMinutes: 30 });
+    expect(finding && finding.evidence).toEqual({ refused: 4, newPlace: false, windowMinutes: 30 });
   });
 
   it('gives successPoints to the approval that ends a run', () => {
     // Prepare
     const event = aLoginFact({ login: { outcome: 'success', method: 'mfa' } });
-    const view = new ProfileView(aSnapshot(event, { username: [passwordStep(10), ...refused(4)] }));
+    const view = new ProfileView(
+      aSnapshot(event, { username: [signedInYesterday(), passwordStep(10), ...refused(4)] }),
+    );
 
     // Act
     const finding = mfaFatigue.evaluate(event, view, S);
@@ -128,9 +146,55 @@ describe('MFA_FATIGUE', () => {
     // Assess
     expect(finding).toEqual({
       message: 'login approved after 4 refused second factors',
-      evidence: { refused: 4, windowMinutes: 30 },
+      evidence: { refused: 4, newPlace: false, windowMinutes: 30 },
       points: 80,
     });
+  });
+
+  it('flags the second refusal when the password step came from a place the account never signed in from', () => {
+    // Prepare
+    const event = aRefusedPush();
+    const elsewhere = anObservation({
+      at: FACT_AT - minutes(24 * 60),
+      device: pseudonym('device-2'),
+      network: pseudonym('network-2'),
+    });
+    const view = new ProfileView(aSnapshot(event, { username: [elsewhere, passwordStep(5), ...refused(1)] }));
+
+    // Act
+    const finding = mfaFatigue.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toEqual({
+      message:
+        '2 second factors refused in a row on this account, from a device and network it never signed in from',
+      evidence: { refused: 2, newPlace: true, windowMinutes: 30 },
+      points: 40,
+    });
+  });
+
+  it('does not count the run itself as the place the account signed in from', () => {
+    // Prepare: the password step on this device is the attacker's own, the run's start
+    const event = aLoginFact({ login: { outcome: 'success', method: 'mfa' } });
+    const view = new ProfileView(aSnapshot(event, { username: [passwordStep(10), ...refused(2)] }));
+
+    // Act
+    const finding = mfaFatigue.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { refused: 2, newPlace: true }, points: 80 });
+  });
+
+  it('stays quiet for a single refusal, even from a new place', () => {
+    // Prepare
+    const event = aRefusedPush();
+    const view = new ProfileView(aSnapshot(event, { username: [passwordStep(5)] }));
+
+    // Act
+    const finding = mfaFatigue.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('flags what the session does after such an approval', () => {

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { stuffingWave } from '../../../src/rules/behaviour/stuffing-wave.ts';
 import { ProfileView } from '../../../src/rules/rule.ts';
-import { FACT_AT, aLoginFact, aSnapshot, anObservation, pseudonym } from '../../factories/facts.ts';
-import { lastSlot, quietDay } from '../../factories/waves.ts';
+import {
+  FACT_AT,
+  aGlobalBucket,
+  aLoginFact,
+  aSnapshot,
+  anObservation,
+  pseudonym,
+} from '../../factories/facts.ts';
+import { lastTenSeconds, lastSlot, quietDay } from '../../factories/waves.ts';
 
 const S = stuffingWave.defaults;
 
@@ -37,6 +44,55 @@ describe('RESIDENTIAL_STUFFING', () => {
       evidence: { slice: 'shop', counter: 'unknownUser', failures: 9, logins: 11 },
       points: 50,
     });
+  });
+
+  it("flags a burst: another client's unknown-username failure in the ten seconds before", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const view = new ProfileView(aSnapshot(event, {}, [...quietDay(), lastTenSeconds(1, 1)]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    // 2 against 1 success (none but this one): the baseline's 1 in 95 successes, smoothed, is
+    // 1.5/96; odds (2 - 0.0156) / 0.0156 = e^4.84, plus 1 nat.
+    expect(finding).toMatchObject({
+      evidence: { slice: 'burst', counter: 'unknownUser', failures: 2, logins: 2 },
+      points: 58,
+    });
+  });
+
+  it("leaves out the counts of the event's own ten seconds (a redelivered batch's later events are there)", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const sameSlot = aGlobalBucket({ start: FACT_AT, waves: { 'b0.l': 2, 'b0.f': 2, 'b0.u': 2 } });
+    const view = new ProfileView(aSnapshot(event, {}, [...quietDay(), sameSlot]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it("does not count the client's own earlier failure (another username) as a burst", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const own = anObservation({
+      at: FACT_AT - 5_000,
+      subject: undefined,
+      username: pseudonym('other'),
+      outcome: 'failure',
+      failureReason: 'unknown_user',
+    });
+    const view = new ProfileView(aSnapshot(event, { client: [own] }, [...quietDay(), lastTenSeconds(1, 1)]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('does not flag the same failure when the shop is quiet', () => {
@@ -97,6 +153,26 @@ describe('RESIDENTIAL_STUFFING', () => {
       evidence: { otherUsernames: 2 },
       points: Math.round((Math.log(3) + 1) * 10),
     });
+  });
+
+  it('does not flag a success after one mistyped username during a burst only', () => {
+    // Prepare: another client's unknown-username failure seconds before, too few for a wave
+    // over the five-minute slots
+    const settings = { ...S, minWaveFailures: 4 };
+    const event = aLoginFact();
+    const typo = anObservation({
+      at: FACT_AT - 5_000,
+      username: pseudonym('typo'),
+      outcome: 'failure',
+      failureReason: 'unknown_user',
+    });
+    const view = new ProfileView(aSnapshot(event, { client: [typo] }, [...quietDay(), lastTenSeconds(2, 2)]));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, settings);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('does not flag a success after one mistyped username when the shop is quiet', () => {

@@ -281,7 +281,7 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
       ]);
     });
 
-    it('counts the wave counters of each login per five-minute slot, method, AS and browser family', async () => {
+    it('counts the wave counters of each login per five-minute slot, ten seconds, method, AS and browser family', async () => {
       // Prepare
       const store = await open();
       const writes = [
@@ -317,6 +317,11 @@ export function describeProfileStoreContract(name: string, makeStore: () => Prom
         't1.f': 1,
         't1mx.l': 1,
         't1mx.f': 1,
+        'b0.l': 2,
+        'b0.f': 1,
+        'b0.u': 1,
+        'b36.l': 1,
+        'b36.f': 1,
       });
     });
 
