@@ -41,7 +41,7 @@ export const botCadence = defineRule({
     maxPages: 30,
     windowMinutes: 15,
     minSpanSeconds: 10,
-    minRegularSpanSeconds: 3,
+    minRegularSpanSeconds: 5,
     fastMeanGapMs: 1000,
     maxMedianGapMs: 3000,
     maxGapCv: 0.35,
@@ -63,10 +63,9 @@ export const botCadence = defineRule({
     if (pages < Math.min(s.minPages, s.minRegularPages)) return undefined;
     const { mean, median, cv } = gapStats(times.slice(1).map((t, i) => times[i]! - t));
     const regular =
-      pages >= s.minRegularPages &&
-      spanSeconds >= s.minRegularSpanSeconds &&
       median <= s.maxMedianGapMs &&
-      cv <= (pages < s.minPages ? s.maxShortRunCv : s.maxGapCv);
+      ((pages >= s.minRegularPages && spanSeconds >= s.minRegularSpanSeconds && cv <= s.maxShortRunCv) ||
+        (pages >= s.minPages && spanSeconds >= s.minSpanSeconds && cv <= s.maxGapCv));
     const fast = pages >= s.minPages && spanSeconds >= s.minSpanSeconds && mean <= s.fastMeanGapMs;
     if (!regular && !fast) return undefined;
     const gapCv = Math.round(cv * 100) / 100;

@@ -1,6 +1,13 @@
 import type { EventFacts } from '../../shared/facts.ts';
 import { type Finding, type ProfileView, defineRule, minutes } from '../rule.ts';
-import { failureInWave, otherFailedUsernames, strongestWave, waveEvidence, waveMessage } from '../waves.ts';
+import {
+  failureInWave,
+  otherFailedUsernames,
+  ownSource,
+  strongestWave,
+  waveEvidence,
+  waveMessage,
+} from '../waves.ts';
 import { recentOf } from '../window.ts';
 
 const DEFAULTS = {
@@ -71,6 +78,13 @@ function hit(event: EventFacts, view: ProfileView, s: typeof DEFAULTS): Finding 
   );
   const others = otherFailedUsernames(client, event.username!);
   if (others === 0) return undefined;
+  // One mistyped username, then the right one from a device or network the account signs in
+  // from: its owner, wave or not.
+  if (
+    others < s.minOtherUsernames &&
+    ownSource(view.observations('username', event.username!), event.device, event.ip.network)
+  )
+    return undefined;
   // Not a burst: two customers mistyping their username within a minute happens, and each then
   // signs in with the right one.
   const wave = strongestWave(event, view, 'unknownUser', { ...s, minBurstFailures: Infinity });

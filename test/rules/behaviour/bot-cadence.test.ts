@@ -66,6 +66,17 @@ describe('BOT_CADENCE', () => {
     expect(finding).toMatchObject({ evidence: { pages: 13, meanGapMs: 938, medianGapMs: 900 } });
   });
 
+  it('does not take four tabs opened at an even pace within minRegularSpanSeconds for a timer', () => {
+    // Prepare: four pages about a second apart, alike, over 3.3 s
+    const burst = pagesWithGaps(1100, 1200, 1000);
+
+    // Act
+    const finding = evaluate(burst);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
   it('does not fire on a shopper who opens results in tabs, then reads them', () => {
     // Prepare: two bursts of tabs under a second apart, each after half a minute of reading.
     const tabs = [300, 700, 400, 900, 500, 600];

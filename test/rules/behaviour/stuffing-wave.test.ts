@@ -155,6 +155,33 @@ describe('RESIDENTIAL_STUFFING', () => {
     });
   });
 
+  it("flags a stranger's success after one other username during a wave", () => {
+    // Prepare
+    const event = aLoginFact();
+    const view = new ProfileView(aSnapshot(event, { client: [otherFailure('combo', 30_000)] }, WAVE));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { otherUsernames: 1, slice: 'shop' } });
+  });
+
+  it("does not flag the owner's success after one mistyped username during a wave", () => {
+    // Prepare: the account signed in from this device yesterday
+    const event = aLoginFact();
+    const signedIn = anObservation({ at: FACT_AT - 86_400_000, outcome: 'success' });
+    const view = new ProfileView(
+      aSnapshot(event, { client: [otherFailure('typo', 30_000)], username: [signedIn] }, WAVE),
+    );
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
   it('does not flag a success after one mistyped username during a burst only', () => {
     // Prepare: another client's unknown-username failure seconds before, too few for a wave
     // over the five-minute slots
