@@ -16,9 +16,10 @@ import { recentOf } from '../window.ts';
  * this event's (or from this one, once more than `householdAccounts` did). On a login it looks at the device (the login's account age is not known); on an
  * order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
  * account, growing with the log of their number up to `maxPoints`, `addressDiscount` fewer when
- * only the address links them: new members of one household (a student house) order to their
- * shared address from their phones, while a device or a card moving between new accounts on
- * other networks is a farm's.
+ * only the address links them and the nearest linked order is more than `burstMinutes` old: new
+ * members of one household (a student house) order to their shared address from their phones, each
+ * when they need something, over days; a device or a card moving between new accounts on other
+ * networks is a farm's, and so are new accounts ordering to one address within hours of each other.
  */
 export const newAccountsSharedSource = defineRule({
   code: 'NEW_ACCOUNTS_SHARED_SOURCE',
@@ -35,6 +36,7 @@ export const newAccountsSharedSource = defineRule({
     newAccountDays: 7,
     householdAccounts: 3,
     addressDiscount: 10,
+    burstMinutes: 360,
   },
   evaluate: (event, view, s) => {
     const age = event.order?.accountAgeDays;
@@ -47,6 +49,7 @@ export const newAccountsSharedSource = defineRule({
     ];
     const linked = new Set<SubjectPseudonym>();
     const via: ProfileKind[] = [];
+    let latest = -Infinity;
     for (const [kind, id] of sources) {
       if (id === undefined) continue;
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
@@ -58,12 +61,21 @@ export const newAccountsSharedSource = defineRule({
       );
       if (accounts.size > 0) via.push(kind);
       for (const a of accounts) linked.add(a);
+      for (const o of recent) if (o.subject && accounts.has(o.subject)) latest = Math.max(latest, o.at);
     }
     if (linked.size === 0) return undefined;
+    const gapMinutes = Math.round((event.at - latest) / 60_000);
+    const burst = gapMinutes <= s.burstMinutes;
+    const householdLike = via.length === 1 && via[0] === 'address' && !burst;
     return {
-      message: `${linked.size} other new account${linked.size === 1 ? '' : 's'} ordered with this ${via.map((k) => SOURCE_NAMES[k]).join(' or ')} within ${s.windowMinutes / 60} h`,
-      evidence: { accounts: linked.size, via: via.join(','), windowMinutes: s.windowMinutes },
-      points: linkPoints(linked.size, s) - (via.length === 1 && via[0] === 'address' ? s.addressDiscount : 0),
+      message: `${linked.size} other new account${linked.size === 1 ? '' : 's'} ordered with this ${via.map((k) => SOURCE_NAMES[k]).join(' or ')} within ${s.windowMinutes / 60} h, the latest ${gapMinutes} min ago`,
+      evidence: {
+        accounts: linked.size,
+        via: via.join(','),
+        windowMinutes: s.windowMinutes,
+        minutesSinceLatest: gapMinutes,
+      },
+      points: linkPoints(linked.size, s) - (householdLike ? s.addressDiscount : 0),
     };
   },
 });

@@ -34,18 +34,34 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     ['payment', 'payment instrument', 0],
     ['address', 'shipping address', S.addressDiscount],
   ] as const)('fires when another new account ordered with the same %s', (kind, name, discount) => {
-    // Prepare
+    // Prepare: the other order came longer than burstMinutes before
     const event = aNewAccountOrder();
-    const view = new ProfileView(aSnapshot(event, { [kind]: [orderOf(2, 0)] }));
+    const view = new ProfileView(aSnapshot(event, { [kind]: [orderOf(2, 0, minutes(S.burstMinutes + 1))] }));
 
     // Act
     const finding = newAccountsSharedSource.evaluate(event, view, S);
 
     // Assess
     expect(finding).toEqual({
-      message: `1 other new account ordered with this ${name} within 48 h`,
-      evidence: { accounts: 1, via: kind, windowMinutes: 2880 },
+      message: `1 other new account ordered with this ${name} within 48 h, the latest ${S.burstMinutes + 1} min ago`,
+      evidence: { accounts: 1, via: kind, windowMinutes: 2880, minutesSinceLatest: S.burstMinutes + 1 },
       points: S.points - discount,
+    });
+  });
+
+  it('takes no addressDiscount when the linked new account ordered to the address within burstMinutes', () => {
+    // Prepare
+    const event = aNewAccountOrder();
+    const earlier = [orderOf(2, 0, minutes(S.burstMinutes + 60)), orderOf(3, 0, minutes(S.burstMinutes))];
+    const view = new ProfileView(aSnapshot(event, { address: earlier }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({
+      evidence: { accounts: 2, via: 'address', minutesSinceLatest: S.burstMinutes },
+      points: Math.round(S.points + S.pointsPerLogAccount * Math.log(2)),
     });
   });
 
