@@ -1,6 +1,6 @@
 import { CHECKOUT_PATH, productPath, resalePath } from '../clients.ts';
 import type { Shop, ThreatFamily } from '../family.ts';
-import { HOUR, MINUTE, SECOND, type Tag, type Visit, attack } from '../model.ts';
+import { DAY, HOUR, MINUTE, SECOND, type Tag, type Visit, attack } from '../model.ts';
 import type { Customer, Device } from '../population.ts';
 import { type Random, type Range, draw, drawInt } from '../random.ts';
 import { attackerDevice, incidentStart, newAddress, newCard, residentialIp } from './common.ts';
@@ -15,6 +15,13 @@ const ACCOUNT_AGE_MINUTES: Range = [1, 2_880];
 /** An account age from ACCOUNT_AGE_MINUTES, spread evenly over its orders of magnitude. */
 const accountAge = (rng: Random): number =>
   Math.exp(draw(rng, [Math.log(ACCOUNT_AGE_MINUTES[0]), Math.log(ACCOUNT_AGE_MINUTES[1])])) * MINUTE;
+
+/**
+ * A drawn duration, shortened to what the world leaves after its first three days (incidentStart's
+ * earliest start), so that a long ring in a short world still ends within it.
+ */
+const fitted = (shop: Shop, duration: number): number =>
+  Math.min(duration, shop.world.end - shop.world.start - 3 * DAY);
 
 /**
  * One fresh account's short life: opened minutes to a day or two ago, logged into, none to a few
@@ -80,7 +87,7 @@ export const cardTesting: ThreatFamily = {
   write(shop, rng, incident) {
     const tag = attack(this.name, incident);
     const accounts = drawInt(rng, CARD_TESTING.accounts);
-    const duration = draw(rng, CARD_TESTING.hours) * HOUR;
+    const duration = fitted(shop, draw(rng, CARD_TESTING.hours) * HOUR);
     const shared = Array.from({ length: drawInt(rng, CARD_TESTING.sharedAddresses) }, () =>
       residentialIp(rng),
     );
@@ -133,7 +140,7 @@ export const accountFarm: ThreatFamily = {
     const cards = Array.from({ length: drawInt(rng, ACCOUNT_FARM.cards) }, () => newCard(rng));
     const addresses = Array.from({ length: drawInt(rng, ACCOUNT_FARM.addresses) }, () => newAddress(rng));
     const accounts = drawInt(rng, ACCOUNT_FARM.accounts);
-    const duration = draw(rng, ACCOUNT_FARM.hours) * HOUR;
+    const duration = fitted(shop, draw(rng, ACCOUNT_FARM.hours) * HOUR);
     const freshDevices = draw(rng, ACCOUNT_FARM.freshDeviceShare);
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
@@ -169,7 +176,7 @@ export const reshipping: ThreatFamily = {
     const mule = newAddress(rng);
     const accounts = drawInt(rng, MULES.accounts);
     const taken = shop.victims(rng, Math.round(accounts * draw(rng, MULES.takenOverShare)));
-    const duration = draw(rng, MULES.days) * 24 * HOUR;
+    const duration = fitted(shop, draw(rng, MULES.days) * DAY);
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
       const visit = attackerVisit(rng, attackerDevice(rng), residentialIp(rng));
