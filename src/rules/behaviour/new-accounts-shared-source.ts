@@ -55,7 +55,7 @@ export const newAccountsSharedSource = defineRule({
       const recent = recentOf(view.observations(kind, id), 'order', event.at, minutes(s.windowMinutes));
       const accounts = strangerAccounts(
         recent,
-        { subject, network: event.ip.network },
+        { subject, network: event.ip.network, hosting: event.hosting !== undefined },
         s.householdAccounts,
         (o) => isFreshOrder(o, s.newAccountDays),
       );

@@ -46,7 +46,7 @@ export const reshipping = defineRule({
     const recent = recentOf(view.observations('address', order.address), 'order', event.at, window);
     const others = strangerAccounts(
       recent,
-      { subject, network: event.ip.network },
+      { subject, network: event.ip.network, hosting: event.hosting !== undefined },
       s.householdAccounts,
       (o) => (o.amountMinor ?? 0) >= s.minAmountMinor,
     );

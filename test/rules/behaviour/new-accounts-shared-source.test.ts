@@ -155,6 +155,19 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     expect(fired).toMatchObject({ evidence: { accounts: S.householdAccounts + 1 } });
   });
 
+  it('counts a new account from its own network from the first when that is a hosting network', () => {
+    // Prepare: a farm's server, where no household lives
+    const event = aLoginFact({ hosting: { kind: 'hosting', name: 'Scaleway' } });
+    const sameServer = { ...orderOf(2, 0), network: pseudonym('network-1') };
+    const view = new ProfileView(aSnapshot(event, { device: [sameServer] }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { accounts: 1, via: 'device' }, points: S.points });
+  });
+
   it('counts accounts up to newAccountDays old, by their age at the time of their order', () => {
     // Prepare
     const event = aNewAccountOrder();
