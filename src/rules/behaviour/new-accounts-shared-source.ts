@@ -13,8 +13,9 @@ import { recentOf } from '../window.ts';
  *
  * Counts the other accounts, at most `newAccountDays` old at their order, that ordered from this
  * device, with this instrument or to this address within the window, from a network other than
- * this event's (or from this one, once more than `householdAccounts` did). On a login it looks at the device (the login's account age is not known); on an
- * order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
+ * this event's (or from this one, once more than `householdAccounts` did, or from the first on a
+ * hosting network). On a login it looks at the device (the login's account age is not known); on
+ * an order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
  * account, growing with the log of their number up to `maxPoints`, `addressDiscount` fewer when
  * only the address links them and the nearest linked order is more than `burstMinutes` old: new
  * members of one household (a student house) order to their shared address from their phones, each

@@ -10,10 +10,11 @@ import { recentOf } from '../window.ts';
  *
  * Fires on an order of at least `minAmountMinor` when other accounts ordered at least as much
  * to the same address within `windowDays`, from networks other than this order's (or from this
- * one, once more than `householdAccounts` did). Points: `points` for one such account, growing
- * with the log of their number up to `maxPoints`, and `newAddressPoints` more when this account
- * never shipped to the address before: a mule's address is new to every account that ships to
- * it, a household's is where its members keep shipping. New accounts count from the first, and
+ * one, once more than `householdAccounts` did, or from the first on a hosting network). Points:
+ * `points` for one such account, growing with the log of their number up to `maxPoints`, and
+ * `newAddressPoints` more when this account never shipped to the address before: a mule's
+ * address is new to every account that ships to it, a household's is where its members keep
+ * shipping. New accounts count from the first, and
  * so do established ones whose order to the address was flagged itself (a taken-over account's
  * cash-out: no relative's present); other established ones only beyond `giftCircle` of them
  * (relatives sending presents to one home), unless this account is new itself: an account opened
