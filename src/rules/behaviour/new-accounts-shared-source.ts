@@ -9,18 +9,21 @@ import { recentOf } from '../window.ts';
  * reused cookie ids), a payment instrument or a delivery address, each from another network.
  * Not per IP address or network: a carrier NAT, an office or a big ISP's range puts many honest
  * new customers behind one, more the bigger the shop; a device, a card and an address belong to
- * a household, and a household's few new accounts order from its own line.
+ * a household, and a household's few new accounts order from its own line. A server's address is
+ * the exception: a farm run from a data centre opens account after account from it, while the
+ * honest new customers behind one VPN exit are few and far between.
  *
  * Counts the other accounts, at most `newAccountDays` old at their order, that ordered from this
- * device, with this instrument or to this address within the window, from a network other than
- * this event's (or from this one, once more than `householdAccounts` did, or from the first on a
- * hosting network). On a login it looks at the device (the login's account age is not known); on
- * an order it leaves out accounts older than `newAccountDays`. Points: `points` for one linked
- * account, growing with the log of their number up to `maxPoints`, `addressDiscount` fewer when
- * only the address links them and the nearest linked order is more than `burstMinutes` old: new
- * members of one household (a student house) order to their shared address from their phones, each
- * when they need something, over days; a device or a card moving between new accounts on other
- * networks is a farm's, and so are new accounts ordering to one address within hours of each other.
+ * device, with this instrument, to this address or (on a hosting network) from this client address
+ * within the window, from a network other than this event's (or from this one, once more than
+ * `householdAccounts` did, or from the first on a hosting network). On a login it looks at the
+ * device and a server's address (the login's account age is not known); on an order it leaves out
+ * accounts older than `newAccountDays`. Points: `points` for one linked account, growing with the
+ * log of their number up to `maxPoints`, `addressDiscount` fewer when only the address links them
+ * and the nearest linked order is more than `burstMinutes` old: new members of one household (a
+ * student house) order to their shared address from their phones, each when they need something,
+ * over days; a device or a card moving between new accounts on other networks is a farm's, and so
+ * are new accounts ordering to one address within hours of each other.
  */
 export const newAccountsSharedSource = defineRule({
   code: 'NEW_ACCOUNTS_SHARED_SOURCE',
@@ -47,6 +50,7 @@ export const newAccountsSharedSource = defineRule({
       ['device', event.device],
       ['payment', event.order?.payment],
       ['address', event.order?.address],
+      ['ip', event.hosting ? event.ip.id : undefined],
     ];
     const linked = new Set<SubjectPseudonym>();
     const via: ProfileKind[] = [];

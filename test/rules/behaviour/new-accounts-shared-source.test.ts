@@ -168,6 +168,26 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     expect(finding).toMatchObject({ evidence: { accounts: 1, via: 'device' }, points: S.points });
   });
 
+  it('links new accounts by a server address, and by no other client address', () => {
+    // Prepare: another new account ordered from this address; once it is a server's, once a home line's
+    const onServer = aLoginFact({ hosting: { kind: 'hosting', name: 'Scaleway' } });
+    const atHome = aLoginFact();
+    const sameAddress = { ...orderOf(2, 0), network: pseudonym('network-1') };
+
+    // Act
+    const [server, home] = [onServer, atHome].map((event) =>
+      newAccountsSharedSource.evaluate(event, new ProfileView(aSnapshot(event, { ip: [sameAddress] })), S),
+    );
+
+    // Assess
+    expect(server).toMatchObject({
+      message: '1 other new account ordered with this address within 48 h, the latest 30 min ago',
+      evidence: { accounts: 1, via: 'ip' },
+      points: S.points,
+    });
+    expect(home).toBeUndefined();
+  });
+
   it('counts accounts up to newAccountDays old, by their age at the time of their order', () => {
     // Prepare
     const event = aNewAccountOrder();
