@@ -1,7 +1,7 @@
-import type { ProfileKind } from '../../shared/profile.ts';
+import type { Observation, ProfileKind } from '../../shared/profile.ts';
 import type { SubjectPseudonym } from '../../shared/pseudonymise.ts';
 import { defineRule, minutes, SOURCE_NAMES, type Source } from '../rule.ts';
-import { isFreshOrder, linkPoints, strangerAccounts } from '../links.ts';
+import { isFreshOrder, linkPoints, otherAccounts, strangerAccounts } from '../links.ts';
 import { recentOf } from '../window.ts';
 
 /**
@@ -16,14 +16,16 @@ import { recentOf } from '../window.ts';
  * Counts the other accounts, at most `newAccountDays` old at their order, that ordered from this
  * device, with this instrument, to this address or (on a hosting network) from this client address
  * within the window, from a network other than this event's (or from this one, once more than
- * `householdAccounts` did, or from the first on a hosting network). On a login it looks at the
- * device and a server's address (the login's account age is not known); on an order it leaves out
- * accounts older than `newAccountDays`. Points: `points` for one linked account, growing with the
- * log of their number up to `maxPoints`, `addressDiscount` fewer when only the address links them
- * and the nearest linked order is more than `burstMinutes` old: new members of one household (a
- * student house) order to their shared address from their phones, each when they need something,
- * over days; a device or a card moving between new accounts on other networks is a farm's, and so
- * are new accounts ordering to one address within hours of each other.
+ * `householdAccounts` did, or from the first on a hosting network or, on one device, within
+ * `burstMinutes`: a family laptop's new accounts order days apart, a farm's device serves them
+ * minutes apart). On a login it looks at the device and a server's address (the login's account age
+ * is not known); on an order it leaves out accounts older than `newAccountDays`. Points: `points`
+ * for one linked account, growing with the log of their number up to `maxPoints`, `addressDiscount`
+ * fewer when only the address links them and the nearest linked order is more than `burstMinutes`
+ * old: new members of one household (a student house) order to their shared address from their
+ * phones, each when they need something, over days; a device or a card moving between new accounts
+ * on other networks is a farm's, and so are new accounts ordering to one address within hours of
+ * each other.
  */
 export const newAccountsSharedSource = defineRule({
   code: 'NEW_ACCOUNTS_SHARED_SOURCE',
@@ -54,6 +56,8 @@ export const newAccountsSharedSource = defineRule({
     ];
     const linked = new Set<SubjectPseudonym>();
     const via: ProfileKind[] = [];
+    const fresh = (o: Observation): boolean => isFreshOrder(o, s.newAccountDays);
+    const burstFrom = event.at - minutes(s.burstMinutes);
     let latest = -Infinity;
     for (const [kind, id] of sources) {
       if (id === undefined) continue;
@@ -62,8 +66,10 @@ export const newAccountsSharedSource = defineRule({
         recent,
         { subject, network: event.ip.network, hosting: event.hosting !== undefined },
         s.householdAccounts,
-        (o) => isFreshOrder(o, s.newAccountDays),
+        fresh,
       );
+      if (kind === 'device')
+        for (const a of otherAccounts(recent, subject, (o) => fresh(o) && o.at >= burstFrom)) accounts.add(a);
       if (accounts.size > 0) via.push(kind);
       for (const a of accounts) linked.add(a);
       for (const o of recent) if (o.subject && accounts.has(o.subject)) latest = Math.max(latest, o.at);

@@ -116,8 +116,8 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     ['an order after the event', [orderOf(2, 0, -minutes(1))]],
     ['a login of another new customer', [{ ...orderOf(2, 0), kind: 'login' as const }]],
     [
-      "an order from this event's own network (the household's line)",
-      [orderOf(2, 0, minutes(5))].map((o) => ({ ...o, network: pseudonym('network-1') })),
+      "an order from this event's own network (the household's line) more than burstMinutes before",
+      [orderOf(2, 0, minutes(S.burstMinutes + 1))].map((o) => ({ ...o, network: pseudonym('network-1') })),
     ],
   ])('does not count %s', (_label, device) => {
     // Prepare
@@ -134,7 +134,10 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
   it('counts new accounts from its own network once they are more than householdAccounts', () => {
     // Prepare
     const event = aNewAccountOrder();
-    const here = (n: number) => ({ ...orderOf(n, 0), network: pseudonym('network-1') });
+    const here = (n: number) => ({
+      ...orderOf(n, 0, minutes(S.burstMinutes + 1)),
+      network: pseudonym('network-1'),
+    });
     const household = Array.from({ length: S.householdAccounts }, (_, i) => here(i + 2));
     const farm = [...household, here(S.householdAccounts + 2)];
 
@@ -160,6 +163,19 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     const event = aLoginFact({ hosting: { kind: 'hosting', name: 'Scaleway' } });
     const sameServer = { ...orderOf(2, 0), network: pseudonym('network-1') };
     const view = new ProfileView(aSnapshot(event, { device: [sameServer] }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { accounts: 1, via: 'device' }, points: S.points });
+  });
+
+  it('counts a new account that ordered on this device from its own network within burstMinutes', () => {
+    // Prepare: one new account after another on one device and line, as a farm's
+    const event = aLoginFact();
+    const justBefore = { ...orderOf(2, 0, minutes(S.burstMinutes)), network: pseudonym('network-1') };
+    const view = new ProfileView(aSnapshot(event, { device: [justBefore] }));
 
     // Act
     const finding = newAccountsSharedSource.evaluate(event, view, S);
