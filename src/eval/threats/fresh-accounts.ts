@@ -122,15 +122,17 @@ export const ACCOUNT_FARM = {
   addresses: [1, 6],
   amountMinor: [1_000, 12_000],
   onServersChance: 0.4,
+  ownLineChance: 0.2,
   servers: [1, 3],
 } as const;
 
 /**
  * An account farm on a device pool: new accounts opened over hours from a few emulated
  * devices (their cookie ids reused; a share `freshDeviceShare` of the accounts on a freshly
- * reset one instead), each on a fresh residential address or (`onServersChance` of the farms)
- * all from one to three server or VPN addresses, each placing one new-customer-discount order
- * paid by one of a few cards to one of a few addresses.
+ * reset one instead), each on a fresh residential address, or all from one to three server or
+ * VPN addresses (`onServersChance` of the farms), or all from the operator's own home line
+ * (`ownLineChance`), each placing one new-customer-discount order paid by one of a few cards to
+ * one of a few addresses.
  */
 export const accountFarm: ThreatFamily = {
   name: 'account_farm_device_pool',
@@ -146,15 +148,19 @@ export const accountFarm: ThreatFamily = {
     const accounts = drawInt(rng, ACCOUNT_FARM.accounts);
     const duration = fitted(shop, draw(rng, ACCOUNT_FARM.hours) * HOUR);
     const freshDevices = draw(rng, ACCOUNT_FARM.freshDeviceShare);
-    const servers = rng.chance(ACCOUNT_FARM.onServersChance)
-      ? Array.from({ length: drawInt(rng, ACCOUNT_FARM.servers) }, () =>
-          ipv4In(rng, rng.pick([POOLS.ovh, POOLS.hetzner, POOLS.vpn])),
-        )
-      : [];
+    const where = rng.next();
+    const fixed =
+      where < ACCOUNT_FARM.onServersChance
+        ? Array.from({ length: drawInt(rng, ACCOUNT_FARM.servers) }, () =>
+            ipv4In(rng, rng.pick([POOLS.ovh, POOLS.hetzner, POOLS.vpn])),
+          )
+        : where < ACCOUNT_FARM.onServersChance + ACCOUNT_FARM.ownLineChance
+          ? [residentialIp(rng)]
+          : [];
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
       const device = rng.chance(freshDevices) ? attackerDevice(rng) : rng.pick(pool);
-      const visit = attackerVisit(rng, device, servers.length ? rng.pick(servers) : residentialIp(rng));
+      const visit = attackerVisit(rng, device, fixed.length ? rng.pick(fixed) : residentialIp(rng));
       freshAccountOrder(shop, rng, t0 + rng.next() * duration, visit, tag, {
         amount: ACCOUNT_FARM.amountMinor,
         cards: [rng.pick(cards)],
