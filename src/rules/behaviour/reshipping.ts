@@ -14,9 +14,7 @@ import { recentOf } from '../window.ts';
  * `points` for one such account, growing with the log of their number up to `maxPoints`, and
  * `newAddressPoints` more when this account never shipped to the address before: a mule's
  * address is new to every account that ships to it, a household's is where its members keep
- * shipping. New accounts count from the first, and
- * so do established ones whose order to the address was flagged itself (a taken-over account's
- * cash-out: no relative's present); other established ones only beyond `giftCircle` of them
+ * shipping. New accounts count from the first; established ones only beyond `giftCircle` of them
  * (relatives sending presents to one home), unless this account is new itself: an account opened
  * days ago that sends valuables where other households' accounts do is a mule's next buyer, not a
  * relative with a shopping history here.
@@ -57,25 +55,20 @@ export const reshipping = defineRule({
       subject,
       (o) => others.has(o.subject!) && isFreshOrder(o, s.newAccountDays),
     );
-    const flagged = otherAccounts(
-      recent,
-      subject,
-      (o) => others.has(o.subject!) && !fresh.has(o.subject!) && o.flagScore !== undefined,
-    );
-    // Relatives send presents to one home: other established accounts count only beyond such a circle.
-    const circle = others.size - fresh.size - flagged.size;
+    // Relatives send presents to one home: established accounts count only beyond such a circle.
+    const established = others.size - fresh.size;
     const newHere = order.accountAgeDays !== undefined && order.accountAgeDays <= s.newAccountDays;
-    const suspicious = fresh.size + flagged.size + (newHere ? circle : Math.max(0, circle - s.giftCircle));
+    const suspicious = fresh.size + (newHere ? established : Math.max(0, established - s.giftCircle));
     if (suspicious === 0) return undefined;
     const newAddress = !view
       .observations('subject', subject)
       .some((o) => o.kind === 'order' && o.address === order.address);
     return {
-      message: `${others.size + 1} accounts (${fresh.size} of the others new, ${flagged.size} flagged) sent valuable orders to this address within ${s.windowDays} days${newAddress ? ', this one for the first time' : ''}`,
+      message: `${others.size + 1} accounts (${fresh.size} of the others new${newHere ? ', this one too' : ''}) sent valuable orders to this address within ${s.windowDays} days${newAddress ? ', this one for the first time' : ''}`,
       evidence: {
         accounts: others.size + 1,
         newAccounts: fresh.size,
-        flaggedAccounts: flagged.size,
+        thisAccountNew: newHere,
         newAddress,
         windowDays: s.windowDays,
       },

@@ -33,8 +33,8 @@ describe('RESHIPPING', () => {
     // Assess
     expect(finding).toEqual({
       message:
-        '2 accounts (1 of the others new, 0 flagged) sent valuable orders to this address within 14 days, this one for the first time',
-      evidence: { accounts: 2, newAccounts: 1, flaggedAccounts: 0, newAddress: true, windowDays: 14 },
+        '2 accounts (1 of the others new) sent valuable orders to this address within 14 days, this one for the first time',
+      evidence: { accounts: 2, newAccounts: 1, thisAccountNew: false, newAddress: true, windowDays: 14 },
       points: S.points + S.newAddressPoints,
     });
   });
@@ -103,24 +103,9 @@ describe('RESHIPPING', () => {
 
     // Assess
     expect(finding).toMatchObject({
-      evidence: { accounts: 2, newAccounts: 0, flaggedAccounts: 0 },
-      points: S.points + S.newAddressPoints,
-    });
-  });
-
-  it('counts an established account whose order to the address was flagged from the first', () => {
-    // Prepare
-    const event = aValuableOrder();
-    const view = new ProfileView(
-      aSnapshot(event, { address: [orderOf(2, { accountAgeDays: 900, flagScore: 45 })] }),
-    );
-
-    // Act
-    const finding = reshipping.evaluate(event, view, S);
-
-    // Assess
-    expect(finding).toMatchObject({
-      evidence: { accounts: 2, newAccounts: 0, flaggedAccounts: 1 },
+      message:
+        '2 accounts (0 of the others new, this one too) sent valuable orders to this address within 14 days, this one for the first time',
+      evidence: { accounts: 2, newAccounts: 0, thisAccountNew: true },
       points: S.points + S.newAddressPoints,
     });
   });
