@@ -11,6 +11,7 @@ import { distributedScraping } from './behaviour/distributed-scraping.ts';
 import { deviceManyAccounts } from './behaviour/device-many-accounts.ts';
 import { failureSurge } from './behaviour/failure-surge.ts';
 import { fakeCrawler } from './behaviour/fake-crawler.ts';
+import { freshAccountCardTest } from './behaviour/fresh-account-card-test.ts';
 import { knownClient } from './behaviour/known-client.ts';
 import { loginRisk } from './behaviour/login-risk.ts';
 import { mfaFatigue } from './behaviour/mfa-fatigue.ts';
@@ -65,6 +66,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   orderVelocity,
   cardTesting,
   cardTestingFreshAccounts,
+  freshAccountCardTest,
   smallOrderBurst,
   newAccountHighValue,
   newAddressHighValue,

@@ -25,11 +25,12 @@ export function otherAccounts(
  * The accounts other than `subject` that `accept` keeps, linked from outside this event's
  * household: those that came from another network, and those from this network too once there
  * are more than `householdAccounts` of them (a home line holds a few accounts, a farm's server
- * or proxy many).
+ * or proxy many), or from the first when this network is a hosting one (no household lives in
+ * a data centre).
  */
 export function strangerAccounts(
   observations: readonly Observation[],
-  event: { subject: SubjectPseudonym; network: Pseudonym },
+  event: { subject: SubjectPseudonym; network: Pseudonym; hosting: boolean },
   householdAccounts: number,
   accept: (o: Observation) => boolean,
 ): Set<SubjectPseudonym> {
@@ -39,7 +40,7 @@ export function strangerAccounts(
     (o) => o.network !== event.network && accept(o),
   );
   const here = otherAccounts(observations, event.subject, (o) => o.network === event.network && accept(o));
-  if (here.size > householdAccounts) for (const a of here) elsewhere.add(a);
+  if (event.hosting || here.size > householdAccounts) for (const a of here) elsewhere.add(a);
   return elsewhere;
 }
 

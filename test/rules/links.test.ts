@@ -59,7 +59,7 @@ describe('entity links', () => {
 describe('accounts linked from outside the household', () => {
   const [me, a, b, c] = ['subject-me', 'subject-a', 'subject-b', 'subject-c'].map(pseudonym);
   const home = pseudonym('network-home');
-  const event = { subject: me!, network: home };
+  const event = { subject: me!, network: home, hosting: false };
   const on = (subject: typeof me, network = home) => anObservation({ subject, network });
 
   it('counts accounts from other networks, and leaves out a few from this one', () => {
@@ -82,5 +82,16 @@ describe('accounts linked from outside the household', () => {
 
     // Assess
     expect(linked.size).toBe(3);
+  });
+
+  it('counts the accounts from this network from the first when it is a hosting network', () => {
+    // Prepare
+    const observations = [on(a)];
+
+    // Act
+    const linked = strangerAccounts(observations, { ...event, hosting: true }, 3, () => true);
+
+    // Assess
+    expect([...linked]).toEqual([a]);
   });
 });

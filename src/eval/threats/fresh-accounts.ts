@@ -1,12 +1,33 @@
 import { CHECKOUT_PATH, productPath, resalePath } from '../clients.ts';
 import type { Shop, ThreatFamily } from '../family.ts';
-import { HOUR, MINUTE, SECOND, type Tag, type Visit, attack } from '../model.ts';
+import { DAY, HOUR, MINUTE, SECOND, type Tag, type Visit, attack } from '../model.ts';
+import { POOLS, ipv4In } from '../networks.ts';
 import type { Customer, Device } from '../population.ts';
 import { type Random, type Range, draw, drawInt } from '../random.ts';
 import { attackerDevice, incidentStart, newAddress, newCard, residentialIp } from './common.ts';
 import { accountOrder, attackerVisit, passwordLogin } from './steps.ts';
 
-/** One fresh account's short life: opened minutes ago, logged into, a page or two, one order (or a few card retries). */
+/**
+ * How long before its first sign-in a ring's account was opened, in minutes: most are used at
+ * once, some were opened in a batch hours or a day or two earlier (aged a little, as farms do).
+ */
+const ACCOUNT_AGE_MINUTES: Range = [1, 2_880];
+
+/** An account age from ACCOUNT_AGE_MINUTES, spread evenly over its orders of magnitude. */
+const accountAge = (rng: Random): number =>
+  Math.exp(draw(rng, [Math.log(ACCOUNT_AGE_MINUTES[0]), Math.log(ACCOUNT_AGE_MINUTES[1])])) * MINUTE;
+
+/**
+ * A drawn duration, shortened to what the world leaves after its first three days (incidentStart's
+ * earliest start), so that a long ring in a short world still ends within it.
+ */
+const fitted = (shop: Shop, duration: number): number =>
+  Math.min(duration, shop.world.end - shop.world.start - 3 * DAY);
+
+/**
+ * One fresh account's short life: opened minutes to a day or two ago, logged into, none to a few
+ * product pages, one order (or a few card retries).
+ */
 function freshAccountOrder(
   shop: Shop,
   rng: Random,
@@ -15,11 +36,11 @@ function freshAccountOrder(
   tag: Tag,
   order: { amount: Range; cards: string[]; address: string; resale: boolean },
 ): Customer {
-  const c = shop.newCustomer(rng, at - rng.between(1, 30) * MINUTE);
+  const c = shop.newCustomer(rng, at - accountAge(rng));
   const signedIn = passwordLogin(shop, rng, at, c, tag, { visit: () => visit, gapSeconds: [3, 20] });
   const v = signedIn.visit;
   let { t } = signedIn;
-  for (let p = rng.int(1, 3); p > 0; p--)
+  for (let p = rng.int(0, 4); p > 0; p--)
     shop.world.browse(
       (t += rng.between(2, 25) * SECOND),
       v,
@@ -46,10 +67,10 @@ function freshAccountOrder(
 }
 
 export const CARD_TESTING = {
-  accounts: [5, 50],
-  hours: [1, 24],
+  accounts: [3, 60],
+  hours: [0.5, 48],
   sharedAddresses: [0, 5],
-  amountMinor: [100, 600],
+  amountMinor: [50, 1_200],
   retryShare: [0, 0.3],
   dropShare: [0.5, 1],
 } as const;
@@ -67,7 +88,7 @@ export const cardTesting: ThreatFamily = {
   write(shop, rng, incident) {
     const tag = attack(this.name, incident);
     const accounts = drawInt(rng, CARD_TESTING.accounts);
-    const duration = draw(rng, CARD_TESTING.hours) * HOUR;
+    const duration = fitted(shop, draw(rng, CARD_TESTING.hours) * HOUR);
     const shared = Array.from({ length: drawInt(rng, CARD_TESTING.sharedAddresses) }, () =>
       residentialIp(rng),
     );
@@ -93,18 +114,25 @@ export const cardTesting: ThreatFamily = {
 };
 
 export const ACCOUNT_FARM = {
-  accounts: [8, 60],
-  devices: [2, 10],
-  hours: [3, 72],
-  cards: [2, 8],
-  addresses: [1, 4],
-  amountMinor: [1_500, 6_000],
+  accounts: [5, 60],
+  devices: [1, 12],
+  freshDeviceShare: [0, 0.4],
+  hours: [1, 96],
+  cards: [1, 10],
+  addresses: [1, 6],
+  amountMinor: [1_000, 12_000],
+  onServersChance: 0.4,
+  ownLineChance: 0.2,
+  servers: [1, 3],
 } as const;
 
 /**
  * An account farm on a device pool: new accounts opened over hours from a few emulated
- * devices (their cookie ids reused), each on a fresh residential address, each placing one
- * new-customer-discount order paid by one of a few cards to one of a few addresses.
+ * devices (their cookie ids reused; a share `freshDeviceShare` of the accounts on a freshly
+ * reset one instead), each on a fresh residential address, or all from one to three server or
+ * VPN addresses (`onServersChance` of the farms), or all from the operator's own home line
+ * (`ownLineChance`), each placing one new-customer-discount order paid by one of a few cards to
+ * one of a few addresses.
  */
 export const accountFarm: ThreatFamily = {
   name: 'account_farm_device_pool',
@@ -118,10 +146,21 @@ export const accountFarm: ThreatFamily = {
     const cards = Array.from({ length: drawInt(rng, ACCOUNT_FARM.cards) }, () => newCard(rng));
     const addresses = Array.from({ length: drawInt(rng, ACCOUNT_FARM.addresses) }, () => newAddress(rng));
     const accounts = drawInt(rng, ACCOUNT_FARM.accounts);
-    const duration = draw(rng, ACCOUNT_FARM.hours) * HOUR;
+    const duration = fitted(shop, draw(rng, ACCOUNT_FARM.hours) * HOUR);
+    const freshDevices = draw(rng, ACCOUNT_FARM.freshDeviceShare);
+    const where = rng.next();
+    const fixed =
+      where < ACCOUNT_FARM.onServersChance
+        ? Array.from({ length: drawInt(rng, ACCOUNT_FARM.servers) }, () =>
+            ipv4In(rng, rng.pick([POOLS.ovh, POOLS.hetzner, POOLS.vpn])),
+          )
+        : where < ACCOUNT_FARM.onServersChance + ACCOUNT_FARM.ownLineChance
+          ? [residentialIp(rng)]
+          : [];
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
-      const visit = attackerVisit(rng, rng.pick(pool), residentialIp(rng));
+      const device = rng.chance(freshDevices) ? attackerDevice(rng) : rng.pick(pool);
+      const visit = attackerVisit(rng, device, fixed.length ? rng.pick(fixed) : residentialIp(rng));
       freshAccountOrder(shop, rng, t0 + rng.next() * duration, visit, tag, {
         amount: ACCOUNT_FARM.amountMinor,
         cards: [rng.pick(cards)],
@@ -133,10 +172,10 @@ export const accountFarm: ThreatFamily = {
 };
 
 export const MULES = {
-  accounts: [6, 25],
-  days: [2, 12],
-  takenOverShare: [0.2, 0.9],
-  amountMinor: [15_000, 150_000],
+  accounts: [4, 30],
+  days: [1, 21],
+  takenOverShare: [0, 1],
+  amountMinor: [8_000, 200_000],
 } as const;
 
 /**
@@ -152,7 +191,7 @@ export const reshipping: ThreatFamily = {
     const mule = newAddress(rng);
     const accounts = drawInt(rng, MULES.accounts);
     const taken = shop.victims(rng, Math.round(accounts * draw(rng, MULES.takenOverShare)));
-    const duration = draw(rng, MULES.days) * 24 * HOUR;
+    const duration = fitted(shop, draw(rng, MULES.days) * DAY);
     const t0 = incidentStart(shop, rng, duration);
     for (let a = 0; a < accounts; a++) {
       const visit = attackerVisit(rng, attackerDevice(rng), residentialIp(rng));

@@ -10,11 +10,14 @@ import { recentOf } from '../window.ts';
  *
  * Fires on an order of at least `minAmountMinor` when other accounts ordered at least as much
  * to the same address within `windowDays`, from networks other than this order's (or from this
- * one, once more than `householdAccounts` did). Points: `points` for one such account, growing
- * with the log of their number up to `maxPoints`, and `newAddressPoints` more when this account
- * never shipped to the address before: a mule's address is new to every account that ships to
- * it, a household's is where its members keep shipping. New accounts count from the first;
- * established ones only beyond `giftCircle` of them (relatives sending presents to one home).
+ * one, once more than `householdAccounts` did, or from the first on a hosting network). Points:
+ * `points` for one such account, growing with the log of their number up to `maxPoints`, and
+ * `newAddressPoints` more when this account never shipped to the address before: a mule's
+ * address is new to every account that ships to it, a household's is where its members keep
+ * shipping. New accounts count from the first; established ones only beyond `giftCircle` of them
+ * (relatives sending presents to one home), unless this account is new itself: an account opened
+ * days ago that sends valuables where other households' accounts do is a mule's next buyer, not a
+ * relative with a shopping history here.
  */
 export const reshipping = defineRule({
   code: 'RESHIPPING',
@@ -42,7 +45,7 @@ export const reshipping = defineRule({
     const recent = recentOf(view.observations('address', order.address), 'order', event.at, window);
     const others = strangerAccounts(
       recent,
-      { subject, network: event.ip.network },
+      { subject, network: event.ip.network, hosting: event.hosting !== undefined },
       s.householdAccounts,
       (o) => (o.amountMinor ?? 0) >= s.minAmountMinor,
     );
@@ -53,14 +56,22 @@ export const reshipping = defineRule({
       (o) => others.has(o.subject!) && isFreshOrder(o, s.newAccountDays),
     );
     // Relatives send presents to one home: established accounts count only beyond such a circle.
-    const suspicious = fresh.size + Math.max(0, others.size - fresh.size - s.giftCircle);
+    const established = others.size - fresh.size;
+    const newHere = order.accountAgeDays !== undefined && order.accountAgeDays <= s.newAccountDays;
+    const suspicious = fresh.size + (newHere ? established : Math.max(0, established - s.giftCircle));
     if (suspicious === 0) return undefined;
     const newAddress = !view
       .observations('subject', subject)
       .some((o) => o.kind === 'order' && o.address === order.address);
     return {
-      message: `${others.size + 1} accounts (${fresh.size} of the others new) sent valuable orders to this address within ${s.windowDays} days${newAddress ? ', this one for the first time' : ''}`,
-      evidence: { accounts: others.size + 1, newAccounts: fresh.size, newAddress, windowDays: s.windowDays },
+      message: `${others.size + 1} accounts (${fresh.size} of the others new${newHere ? ', this one too' : ''}) sent valuable orders to this address within ${s.windowDays} days${newAddress ? ', this one for the first time' : ''}`,
+      evidence: {
+        accounts: others.size + 1,
+        newAccounts: fresh.size,
+        thisAccountNew: newHere,
+        newAddress,
+        windowDays: s.windowDays,
+      },
       points: Math.min(s.maxPoints, linkPoints(suspicious, s) + (newAddress ? s.newAddressPoints : 0)),
     };
   },

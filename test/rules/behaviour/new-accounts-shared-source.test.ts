@@ -34,18 +34,34 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     ['payment', 'payment instrument', 0],
     ['address', 'shipping address', S.addressDiscount],
   ] as const)('fires when another new account ordered with the same %s', (kind, name, discount) => {
-    // Prepare
+    // Prepare: the other order came longer than burstMinutes before
     const event = aNewAccountOrder();
-    const view = new ProfileView(aSnapshot(event, { [kind]: [orderOf(2, 0)] }));
+    const view = new ProfileView(aSnapshot(event, { [kind]: [orderOf(2, 0, minutes(S.burstMinutes + 1))] }));
 
     // Act
     const finding = newAccountsSharedSource.evaluate(event, view, S);
 
     // Assess
     expect(finding).toEqual({
-      message: `1 other new account ordered with this ${name} within 48 h`,
-      evidence: { accounts: 1, via: kind, windowMinutes: 2880 },
+      message: `1 other new account ordered with this ${name} within 48 h, the latest ${S.burstMinutes + 1} min ago`,
+      evidence: { accounts: 1, via: kind, windowMinutes: 2880, minutesSinceLatest: S.burstMinutes + 1 },
       points: S.points - discount,
+    });
+  });
+
+  it('takes no addressDiscount when the linked new account ordered to the address within burstMinutes', () => {
+    // Prepare
+    const event = aNewAccountOrder();
+    const earlier = [orderOf(2, 0, minutes(S.burstMinutes + 60)), orderOf(3, 0, minutes(S.burstMinutes))];
+    const view = new ProfileView(aSnapshot(event, { address: earlier }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({
+      evidence: { accounts: 2, via: 'address', minutesSinceLatest: S.burstMinutes },
+      points: Math.round(S.points + S.pointsPerLogAccount * Math.log(2)),
     });
   });
 
@@ -100,8 +116,8 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     ['an order after the event', [orderOf(2, 0, -minutes(1))]],
     ['a login of another new customer', [{ ...orderOf(2, 0), kind: 'login' as const }]],
     [
-      "an order from this event's own network (the household's line)",
-      [orderOf(2, 0, minutes(5))].map((o) => ({ ...o, network: pseudonym('network-1') })),
+      "an order from this event's own network (the household's line) more than burstMinutes before",
+      [orderOf(2, 0, minutes(S.burstMinutes + 1))].map((o) => ({ ...o, network: pseudonym('network-1') })),
     ],
   ])('does not count %s', (_label, device) => {
     // Prepare
@@ -118,7 +134,10 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
   it('counts new accounts from its own network once they are more than householdAccounts', () => {
     // Prepare
     const event = aNewAccountOrder();
-    const here = (n: number) => ({ ...orderOf(n, 0), network: pseudonym('network-1') });
+    const here = (n: number) => ({
+      ...orderOf(n, 0, minutes(S.burstMinutes + 1)),
+      network: pseudonym('network-1'),
+    });
     const household = Array.from({ length: S.householdAccounts }, (_, i) => here(i + 2));
     const farm = [...household, here(S.householdAccounts + 2)];
 
@@ -137,6 +156,52 @@ describe('NEW_ACCOUNTS_SHARED_SOURCE', () => {
     // Assess
     expect(quiet).toBeUndefined();
     expect(fired).toMatchObject({ evidence: { accounts: S.householdAccounts + 1 } });
+  });
+
+  it('counts a new account from its own network from the first when that is a hosting network', () => {
+    // Prepare: a farm's server, where no household lives
+    const event = aLoginFact({ hosting: { kind: 'hosting', name: 'Scaleway' } });
+    const sameServer = { ...orderOf(2, 0), network: pseudonym('network-1') };
+    const view = new ProfileView(aSnapshot(event, { device: [sameServer] }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { accounts: 1, via: 'device' }, points: S.points });
+  });
+
+  it('counts a new account that ordered on this device from its own network within burstMinutes', () => {
+    // Prepare: one new account after another on one device and line, as a farm's
+    const event = aLoginFact();
+    const justBefore = { ...orderOf(2, 0, minutes(S.burstMinutes)), network: pseudonym('network-1') };
+    const view = new ProfileView(aSnapshot(event, { device: [justBefore] }));
+
+    // Act
+    const finding = newAccountsSharedSource.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({ evidence: { accounts: 1, via: 'device' }, points: S.points });
+  });
+
+  it('links new accounts by a server address, and by no other client address', () => {
+    // Prepare: another new account ordered from this address; once it is a server's, once a home line's
+    const onServer = aLoginFact({ hosting: { kind: 'hosting', name: 'Scaleway' } });
+    const atHome = aLoginFact();
+    const sameAddress = { ...orderOf(2, 0), network: pseudonym('network-1') };
+
+    // Act
+    const [server, home] = [onServer, atHome].map((event) =>
+      newAccountsSharedSource.evaluate(event, new ProfileView(aSnapshot(event, { ip: [sameAddress] })), S),
+    );
+
+    // Assess
+    expect(server).toMatchObject({
+      message: '1 other new account ordered with this address within 48 h, the latest 30 min ago',
+      evidence: { accounts: 1, via: 'ip' },
+      points: S.points,
+    });
+    expect(home).toBeUndefined();
   });
 
   it('counts accounts up to newAccountDays old, by their age at the time of their order', () => {

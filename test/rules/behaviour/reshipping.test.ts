@@ -34,7 +34,7 @@ describe('RESHIPPING', () => {
     expect(finding).toEqual({
       message:
         '2 accounts (1 of the others new) sent valuable orders to this address within 14 days, this one for the first time',
-      evidence: { accounts: 2, newAccounts: 1, newAddress: true, windowDays: 14 },
+      evidence: { accounts: 2, newAccounts: 1, thisAccountNew: false, newAddress: true, windowDays: 14 },
       points: S.points + S.newAddressPoints,
     });
   });
@@ -89,6 +89,23 @@ describe('RESHIPPING', () => {
     expect(findings[0]).toBeUndefined();
     expect(findings[1]).toMatchObject({
       evidence: { accounts: S.giftCircle + 2, newAccounts: 0 },
+      points: S.points + S.newAddressPoints,
+    });
+  });
+
+  it('counts established accounts from the first when this account is new itself', () => {
+    // Prepare
+    const event = anOrderFact({ order: { amountMinor: VALUABLE, accountAgeDays: S.newAccountDays } });
+    const view = new ProfileView(aSnapshot(event, { address: [orderOf(2, { accountAgeDays: 900 })] }));
+
+    // Act
+    const finding = reshipping.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({
+      message:
+        '2 accounts (0 of the others new, this one too) sent valuable orders to this address within 14 days, this one for the first time',
+      evidence: { accounts: 2, newAccounts: 0, thisAccountNew: true },
       points: S.points + S.newAddressPoints,
     });
   });
