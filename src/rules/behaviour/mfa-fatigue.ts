@@ -32,8 +32,9 @@ function refusedRun(recent: readonly Observation[]): number {
  *
  * A customer mistyping codes does so on a device or network they signed in from before; the
  * attacker holding the password does not. So when the run comes from a place the account never
- * signed in from (neither this device nor this network, before the run), `minNewPlaceRun`
- * refusals are already the attack, and the points grow from there.
+ * signed in from (neither this device nor this network, before the run, while it did sign in
+ * elsewhere), `minNewPlaceRun` refusals are already the attack, and the points grow from there;
+ * the approval after so short a run gets the run's `points`, not `successPoints`.
  */
 export const mfaFatigue = defineRule({
   code: 'MFA_FATIGUE',
@@ -80,7 +81,7 @@ export const mfaFatigue = defineRule({
         return {
           message: `login approved after ${before} refused second factors${where}`,
           evidence: { refused: before, newPlace, windowMinutes: s.windowMinutes },
-          points: s.successPoints,
+          points: before >= s.minRun ? s.successPoints : s.points,
         };
       }
       return undefined;
@@ -92,7 +93,8 @@ export const mfaFatigue = defineRule({
 /**
  * Whether the run of refusals comes from a place the account never signed in from: neither this
  * device nor this network among its successful logins before the run (the password step that
- * asked for the second factor is part of the run).
+ * asked for the second factor is part of the run). An account with no sign-in on record has no
+ * places to be new to: a customer's first sign-in in the kept history is no stranger's.
  */
 function fromNewPlace(
   event: EventFacts,
@@ -104,7 +106,8 @@ function fromNewPlace(
   const step = logins[refusedBefore];
   const runStart = step?.outcome === 'success' ? step.at : (logins[refusedBefore - 1]?.at ?? event.at);
   const history = view.observations('username', event.username).filter((o) => o.at < runStart);
-  return !ownSource(history, event.device, event.ip.network);
+  const signedIn = history.some((o) => o.kind === 'login' && o.outcome === 'success');
+  return signedIn && !ownSource(history, event.device, event.ip.network);
 }
 
 /**

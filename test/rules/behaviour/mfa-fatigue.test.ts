@@ -173,16 +173,35 @@ describe('MFA_FATIGUE', () => {
     });
   });
 
-  it('does not count the run itself as the place the account signed in from', () => {
+  it('does not count the run itself as the place the account signed in from, and gives so short a run its points', () => {
     // Prepare: the password step on this device is the attacker's own, the run's start
     const event = aLoginFact({ login: { outcome: 'success', method: 'mfa' } });
-    const view = new ProfileView(aSnapshot(event, { username: [passwordStep(10), ...refused(2)] }));
+    const elsewhere = anObservation({
+      at: FACT_AT - minutes(24 * 60),
+      device: pseudonym('device-2'),
+      network: pseudonym('network-2'),
+    });
+    const view = new ProfileView(
+      aSnapshot(event, { username: [elsewhere, passwordStep(10), ...refused(2)] }),
+    );
 
     // Act
     const finding = mfaFatigue.evaluate(event, view, S);
 
     // Assess
-    expect(finding).toMatchObject({ evidence: { refused: 2, newPlace: true }, points: 80 });
+    expect(finding).toMatchObject({ evidence: { refused: 2, newPlace: true }, points: 40 });
+  });
+
+  it('takes no place as new for an account with no sign-in on record: two refusals are no run yet', () => {
+    // Prepare: the customer's first sign-in in the kept history, a code mistyped twice
+    const event = aRefusedPush();
+    const view = new ProfileView(aSnapshot(event, { username: [passwordStep(5), ...refused(1)] }));
+
+    // Act
+    const finding = mfaFatigue.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('stays quiet for a single refusal, even from a new place', () => {
