@@ -406,6 +406,7 @@ describe('PROFILE_FREE_RULES', () => {
     anOrder({
       order: {
         amountMinor: 300,
+        paymentMethod: 'card',
         accountCreatedAt: '2026-11-23T10:00:00Z',
         paymentFingerprint: 'card-1',
         shippingAddressId: 'addr-1',
