@@ -108,3 +108,15 @@ export const giftCardPath = (rng: Random): string => rng.pick(GIFT_CARDS);
 export const LOGIN_PATH = '/inloggen';
 export const CHECKOUT_PATH = '/afrekenen';
 export const ACCOUNT_ADDRESS_PATH = '/account/adressen';
+export const NEW_ADDRESS_PATH = '/account/adressen/nieuw';
+
+/** A page of the customer's own account: orders, details, wish list, now and then the address book. */
+export function accountPage(rng: Random): string {
+  return rng.weighted([
+    ['/account', 30],
+    ['/account/bestellingen', 35],
+    ['/account/verlanglijst', 15],
+    ['/account/gegevens', 10],
+    [ACCOUNT_ADDRESS_PATH, 10],
+  ]);
+}

@@ -1,4 +1,11 @@
-import { CHECKOUT_PATH, LOGIN_PATH, visitPage } from './clients.ts';
+import {
+  ACCOUNT_ADDRESS_PATH,
+  CHECKOUT_PATH,
+  LOGIN_PATH,
+  NEW_ADDRESS_PATH,
+  accountPage,
+  visitPage,
+} from './clients.ts';
 import { type OrderFields, type Tag, type Visit, SECOND, type World, newSessionId } from './model.ts';
 import { ipv4In, ipv6In } from './networks.ts';
 import type { Customer, Device } from './population.ts';
@@ -22,6 +29,8 @@ export interface VisitSpec {
   pages?: number;
   /** An order at the end, with these fields over the customer's usual ones. */
   order?: Partial<OrderFields>;
+  /** The order goes to an address this account never used: entered in the address book or at checkout. */
+  newAddress?: boolean;
   /** Milliseconds between two events of the session. */
   gap?: (rng: Random) => number;
   /** No session cookie: the producer sends no sessionId. */
@@ -47,10 +56,19 @@ export function writeVisit(world: World, rng: Random, spec: VisitSpec): number {
   const pages = spec.pages ?? Math.max(1, Math.round(rng.logNormal(6, 0.6)));
   const loginMethod = spec.customer ? (spec.login ?? 'password') : 'none';
   const loginAfter = loginMethod === 'none' ? -1 : rng.int(0, Math.min(2, pages - 1));
+  // One signed-in visit in six looks at the account: past orders, details, the address book.
+  const accountAt = loginAfter >= 0 && rng.chance(0.16) ? rng.int(loginAfter, pages - 1) : -1;
   for (let i = 0; i < pages; i++) {
     if (i === loginAfter) t = writeLogin(world, rng, visit, spec, loginMethod, t, gap);
-    const page = visitPage(rng);
+    const page = i === accountAt ? { path: accountPage(rng), kind: 'page' as const } : visitPage(rng);
     world.browse(t, visit, page.path, page.kind, spec.tag);
+    t += gap(rng);
+  }
+  // A new delivery address is added in the address book first by most, typed at checkout by the rest.
+  if (spec.order && spec.customer && spec.newAddress && rng.chance(0.6)) {
+    world.browse(t, visit, ACCOUNT_ADDRESS_PATH, 'page', spec.tag);
+    t += gap(rng);
+    world.browse(t, visit, NEW_ADDRESS_PATH, 'page', spec.tag);
     t += gap(rng);
   }
   if (spec.order && spec.customer) {

@@ -69,6 +69,7 @@ export const movers: LegitFamily = {
           // The bank account stays in the old country for a while: billing and delivery differ.
           customerVisit(shop.world, rng, c, at, tag, {
             order: { shippingCountry: country, billingCountry: c.country },
+            newAddress: true,
           });
           c.country = country;
           continue;

@@ -35,9 +35,13 @@ export const giftShoppers: LegitFamily = {
       );
       for (const at of visitTimes(rng, c.activity, start, days, saleBoost))
         customerVisit(shop.world, rng, c, at, tag);
+      const sentTo = new Set<string>();
       for (const at of gifts) {
         const to = rng.pick(recipients);
+        const newAddress = !sentTo.has(to.address);
+        sentTo.add(to.address);
         customerVisit(shop.world, rng, c, at, tag, {
+          newAddress,
           order: {
             amountMinor: rng.int(3_000, 40_000),
             itemCount: rng.int(1, 3),
@@ -75,6 +79,7 @@ export const dormantReturners: LegitFamily = {
         login: 'password',
         typos: rng.int(0, 3),
         order: { amountMinor: rng.int(2_000, 90_000) },
+        newAddress: moved,
       });
       const after = midnightOf(start, backDay + 1);
       for (const at of visitTimes(rng, c.activity, after, days - backDay - 1)) {

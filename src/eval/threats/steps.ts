@@ -1,5 +1,6 @@
 import {
   ACCOUNT_ADDRESS_PATH,
+  NEW_ADDRESS_PATH,
   CHECKOUT_PATH,
   LOGIN_PATH,
   giftCardPath,
@@ -146,7 +147,13 @@ export function cashOut(
     const page = visitPage(rng);
     world.browse((t += rng.between(4, 40) * SECOND), visit, page.path, page.kind, tag);
   }
-  world.browse((t += rng.between(5, 30) * SECOND), visit, ACCOUNT_ADDRESS_PATH, 'page', tag);
+  // The new address: added in the address book, or only looked at there, or typed at checkout.
+  const book = rng.weighted([
+    [[ACCOUNT_ADDRESS_PATH, NEW_ADDRESS_PATH], 5],
+    [[ACCOUNT_ADDRESS_PATH], 2],
+    [[], 3],
+  ]);
+  for (const path of book) world.browse((t += rng.between(5, 30) * SECOND), visit, path, 'page', tag);
   t += draw(rng, loot.delayMinutes) * MINUTE;
   for (let o = drawInt(rng, loot.orders); o > 0; o--) {
     world.browse(t, visit, loot.giftCards ? giftCardPath(rng) : resalePath(rng), 'product', tag);
