@@ -10,6 +10,7 @@ import { type ClientIp, parseClientIp } from '../shared/ip.ts';
 import { type NetworkOwner, hostingNetwork, verifiedCrawler } from '../shared/networks.ts';
 import type { Pseudonymiser } from '../shared/pseudonymise.ts';
 import { isProbePath } from '../shared/probe-paths.ts';
+import { addressBookStep } from '../shared/account-paths.ts';
 import { usernameKey } from '../shared/entity-values.ts';
 
 const DAY_MS = 86_400_000;
@@ -161,6 +162,10 @@ export function toFacts(event: VigilEvent, at: number, p: Pseudonymiser, clients
       };
       if (event.browse.kind) facts.browse.kind = event.browse.kind;
       if (isProbePath(event.browse.path)) facts.browse.probe = true;
+      else if (event.browse.kind !== 'checkout') {
+        const step = addressBookStep(event.browse.path);
+        if (step) facts.browse.addressBook = step;
+      }
       break;
     case 'order': {
       const o = event.order;

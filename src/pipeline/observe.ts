@@ -2,6 +2,7 @@ import type { Decision } from '../shared/decision.ts';
 import type { DetectionConfig } from '../rules/config.ts';
 import { ringSession } from '../rules/behaviour/ring-session.ts';
 import { carriedSuspicion } from '../rules/behaviour/carried-suspicion.ts';
+import { addressChangeAfterSignIn } from '../rules/behaviour/address-change-after-sign-in.ts';
 import { RULES } from '../rules/index.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
@@ -19,11 +20,19 @@ const DAY_S = 86_400;
 
 /**
  * The rules that link an account to other accounts (a shared device, card, delivery or client
- * address). Not the rules that carry an earlier flag forward (RING_SESSION, CARRIED_SUSPICION),
- * though they share the group: a carried flag marking the session again would keep it a ring's
- * for as long as it goes on.
+ * address). Not the rules that carry an earlier event's evidence forward (RING_SESSION,
+ * CARRIED_SUSPICION, ADDRESS_CHANGE_AFTER_SIGN_IN), though they share the group: a carried flag
+ * marking the session again would keep it a ring's for as long as it goes on.
  */
-const CARRIERS: ReadonlySet<string> = new Set([ringSession.code, carriedSuspicion.code]);
+const CARRIERS: ReadonlySet<string> = new Set([
+  ringSession.code,
+  carriedSuspicion.code,
+  addressChangeAfterSignIn.code,
+]);
+/** The rules that weigh how unfamiliar a login is (one of them counts: they share a group). */
+const UNFAMILIAR_CODES: ReadonlySet<string> = new Set(
+  RULES.filter((rule) => rule.group === 'unfamiliar-login').map((rule) => rule.code),
+);
 const LINK_CODES: ReadonlySet<string> = new Set(
   RULES.filter((rule) => rule.group === 'shared-source' && !CARRIERS.has(rule.code)).map((rule) => rule.code),
 );
@@ -39,6 +48,10 @@ const linkedToRing = (decision: Decision, config: DetectionConfig): boolean => {
   const bar = settings.minLinkPoints;
   return decision.reasons.some((r) => !r.shadow && LINK_CODES.has(r.code) && r.points >= bar);
 };
+
+/** The points a login's unfamiliar-login reasons added (shadow reasons add none). */
+const unfamiliarity = (decision: Decision): number =>
+  decision.reasons.reduce((sum, r) => (UNFAMILIAR_CODES.has(r.code) ? sum + r.points : sum), 0);
 
 /** The signal kind an event is stored as; it decides retention and objection scope. */
 export const signalKindOf = (facts: EventFacts): SignalKind =>
@@ -118,6 +131,10 @@ export function observe(
   if (linkedToRing(decision, config)) o.ring = true;
   if (facts.login) {
     o.outcome = facts.login.outcome;
+    if (facts.login.outcome === 'success') {
+      const unfamiliar = unfamiliarity(decision);
+      if (unfamiliar > 0) o.unfamiliar = unfamiliar;
+    }
     if (facts.login.failureReason) o.failureReason = facts.login.failureReason;
     if (facts.login.method) o.method = facts.login.method;
   }

@@ -1,4 +1,5 @@
 import { accountTakeover } from './behaviour/account-takeover.ts';
+import { addressChangeAfterSignIn } from './behaviour/address-change-after-sign-in.ts';
 import { amountAboveHistory } from './behaviour/amount-above-history.ts';
 import { botCadence } from './behaviour/bot-cadence.ts';
 import { botUserAgent } from './behaviour/bot-user-agent.ts';
@@ -73,6 +74,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   reshipping,
   amountAboveHistory,
   accountTakeover,
+  addressChangeAfterSignIn,
   botUserAgent,
   fakeCrawler,
   knownClient,

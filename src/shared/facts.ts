@@ -1,3 +1,4 @@
+import type { AddressBookStep } from './account-paths.ts';
 import type {
   BrowseKind,
   EventType,
@@ -62,10 +63,11 @@ export interface EventFacts {
   };
   login?: { outcome: LoginOutcome; failureReason?: FailureReason; method?: LoginMethod };
   /**
-   * `probe`: the path looks like vulnerability probing (`isProbePath`); the path itself is read
-   * there and not kept.
+   * `probe`: the path looks like vulnerability probing (`isProbePath`); `addressBook`: the page
+   * of the account's address book it is (`addressBookStep`). The path itself is read there and
+   * not kept.
    */
-  browse?: { kind?: BrowseKind; search: boolean; probe?: true };
+  browse?: { kind?: BrowseKind; search: boolean; probe?: true; addressBook?: AddressBookStep };
   order?: {
     amountMinor: number;
     currency: string;

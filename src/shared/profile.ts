@@ -59,6 +59,11 @@ export interface Observation {
   hosting?: boolean;
   /** The event was flagged (reviewed or denied): its score, which later events on its session or device inherit a share of. */
   flagScore?: number;
+  /**
+   * A successful login's unfamiliarity: the points its unfamiliar-login reasons added (a new place,
+   * a copied token, wrong passwords first), which what the session changes next builds on.
+   */
+  unfamiliar?: number;
   /** The event was denied: its session inherits more than a review's share. */
   denied?: true;
   /**

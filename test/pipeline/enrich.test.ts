@@ -118,6 +118,22 @@ describe('toFacts: no raw identifier goes past enrichment', () => {
     expect(facts.browse).toEqual({ kind: 'page', search: false, probe: true });
   });
 
+  it.each([
+    ['/account/adressen/nieuw', 'page', { addressBook: 'edit' }],
+    ['/account/adressen', 'page', { addressBook: 'view' }],
+    ['/checkout/address', 'checkout', {}],
+  ] as const)('reads the address-book step of %s (%s), without keeping the path', (path, kind, expected) => {
+    // Prepare
+    const event = { ...JSON.parse(CONTRACT_EXAMPLES[1]), browse: { path, kind } };
+
+    // Act
+    const facts = factsOf(event);
+
+    // Assess
+    expect(facts.browse).toEqual({ kind, search: false, ...expected });
+    expect(JSON.stringify(facts)).not.toContain('adressen');
+  });
+
   it('replaces every identifier of the login example by a pseudonym of the right kind', () => {
     // Prepare
     const p = testPseudonymiser();

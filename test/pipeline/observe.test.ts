@@ -331,6 +331,7 @@ describe('observe: which profiles an event touches', () => {
     ['a flag of another kind', 'LOGIN_RISK', 60, false],
     ['the ring carried from earlier in the session', 'RING_SESSION', 40, false],
     ['suspicion carried from an earlier flag', 'CARRIED_SUSPICION', 40, false],
+    ['an unfamiliar sign-in carried to the address book', 'ADDRESS_CHANGE_AFTER_SIGN_IN', 40, false],
   ] as const)('marks the observation ring for %s', (_label, code, points, ring) => {
     // Prepare
     const facts = factsOf(aLogin());
@@ -341,6 +342,36 @@ describe('observe: which profiles an event touches', () => {
 
     // Assess
     expect(observation.ring === true).toBe(ring);
+  });
+
+  it("keeps a successful login's unfamiliarity, the points its unfamiliar-login reasons added", () => {
+    // Prepare
+    const reasons = [
+      { code: 'TAKEOVER_SIGN_IN' as const, points: 31, message: 'm', evidence: {} },
+      {
+        code: 'NEW_DEVICE' as const,
+        points: 0,
+        within: 'TAKEOVER_SIGN_IN' as const,
+        message: 'm',
+        evidence: {},
+      },
+      { code: 'HOSTING_NETWORK' as const, points: 10, message: 'm', evidence: {} },
+    ];
+
+    // Act
+    const success = writeOf(factsOf(aLogin()), resolveConfig(), 'allow', reasons).observation;
+    const failure = writeOf(
+      factsOf(aFailedLogin('bad_password')),
+      resolveConfig(),
+      'allow',
+      reasons,
+    ).observation;
+    const familiar = writeOf(factsOf(aLogin())).observation;
+
+    // Assess
+    expect(success.unfamiliar).toBe(31);
+    expect(failure).not.toHaveProperty('unfamiliar');
+    expect(familiar).not.toHaveProperty('unfamiliar');
   });
 
   it("marks it ring by RING_SESSION's minLinkPoints, not by a lowered review threshold", () => {

@@ -63,6 +63,7 @@ const SHORT_NAMES: Readonly<Record<keyof Observation, string>> = {
   accuracyKm: 'r',
   hosting: 'h',
   flagScore: 'fs',
+  unfamiliar: 'uf',
   denied: 'dn',
   ring: 'rg',
   sessionless: 'sl',
