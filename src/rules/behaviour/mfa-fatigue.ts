@@ -34,7 +34,8 @@ function refusedRun(recent: readonly Observation[]): number {
  * attacker holding the password does not. So when the run comes from a place the account never
  * signed in from (neither this device nor this network, before the run, while it did sign in
  * elsewhere), `minNewPlaceRun` refusals are already the attack, and the points grow from there;
- * the approval after so short a run gets the run's `points`, not `successPoints`.
+ * the approval after so short a run gets the run's `points`, not `successPoints`. The first
+ * refusal already counts after a password step from an unfamiliar place (`firstRefusal`).
  */
 export const mfaFatigue = defineRule({
   code: 'MFA_FATIGUE',
@@ -51,6 +52,8 @@ export const mfaFatigue = defineRule({
     pointsPerNat: 15,
     maxPoints: 70,
     successPoints: 80,
+    minSignInPoints: 15,
+    firstRefusalPoints: 20,
     followPoints: 40,
     followMinutes: 240,
   },
@@ -65,6 +68,7 @@ export const mfaFatigue = defineRule({
       const before = refusedRun(recent);
       const refusal = event.login.failureReason === 'mfa_failed';
       const run = before + (refusal ? 1 : 0);
+      if (refusal && run === 1) return firstRefusal(recent, s);
       if (run < s.minNewPlaceRun) return undefined;
       const newPlace = fromNewPlace(event, view, recent, before);
       const minRun = newPlace ? s.minNewPlaceRun : s.minRun;
@@ -89,6 +93,27 @@ export const mfaFatigue = defineRule({
     return event.subject ? followsFatigue(view.observations('client', event.client), event.at, s) : undefined;
   },
 });
+
+/**
+ * The first refusal, right after the password step: when that step signed in from an unfamiliar
+ * place (its unfamiliar-login reasons added at least `minSignInPoints`, not enough to flag it),
+ * the refusal adds `firstRefusalPoints` to them. Whoever holds only the password is refused;
+ * a customer on a new laptop mostly types the code right.
+ */
+function firstRefusal(
+  recent: readonly Observation[],
+  s: { minSignInPoints: number; firstRefusalPoints: number; maxPoints: number },
+) {
+  const step = recent.find((o) => o.kind === 'login');
+  if (step?.outcome !== 'success' || step.method === 'mfa' || step.flagScore !== undefined) return undefined;
+  const signInPoints = step.unfamiliar ?? 0;
+  if (signInPoints < s.minSignInPoints) return undefined;
+  return {
+    message: 'second factor refused right after a password sign-in from an unfamiliar place',
+    evidence: { refused: 1, signInPoints },
+    points: Math.min(s.maxPoints, signInPoints + s.firstRefusalPoints),
+  };
+}
 
 /**
  * Whether the run of refusals comes from a place the account never signed in from: neither this

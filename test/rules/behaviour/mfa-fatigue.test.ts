@@ -47,6 +47,30 @@ const aRefusedPush = () =>
   aLoginFact({ login: { outcome: 'failure', failureReason: 'mfa_failed', method: 'mfa' } });
 
 describe('MFA_FATIGUE', () => {
+  it("adds the first refusal to an unfamiliar password step's points, unless that step was flagged", () => {
+    // Prepare
+    const event = aRefusedPush();
+    const step = (overrides: Partial<Observation>) =>
+      anObservation({ at: FACT_AT - minutes(1), method: 'password', ...overrides });
+    const evaluate = (o: Observation) =>
+      mfaFatigue.evaluate(event, new ProfileView(aSnapshot(event, { username: [o] })), S);
+
+    // Act
+    const [unfamiliar, familiar, flagged] = [
+      step({ unfamiliar: 25 }),
+      step({ unfamiliar: S.minSignInPoints - 1 }),
+      step({ unfamiliar: 45, flagScore: 45 }),
+    ].map(evaluate);
+
+    // Assess
+    expect(unfamiliar).toMatchObject({
+      evidence: { refused: 1, signInPoints: 25 },
+      points: 25 + S.firstRefusalPoints,
+    });
+    expect(familiar).toBeUndefined();
+    expect(flagged).toBeUndefined();
+  });
+
   it('flags the push that makes a run of minRun refusals', () => {
     // Prepare
     const event = aRefusedPush();
