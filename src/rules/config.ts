@@ -7,7 +7,7 @@ import type { RuleSettings } from './rule.ts';
 import { SIGNAL_KINDS, type SignalKind } from '../shared/profile.ts';
 
 /** The version of the committed ruleset and defaults; bump it when a rule or a default changes. */
-export const BASE_RULESET_VERSION = '2026.12.08';
+export const BASE_RULESET_VERSION = '2026.12.08.2';
 
 /** Everything the detection core is configured with. */
 export interface DetectionConfig {
@@ -78,7 +78,7 @@ const overridesSchema = z
  * @example
  * ```ts
  * const config = resolveConfig({ thresholds: { review: 50, deny: 90 }, rules: { NEW_DEVICE: { shadow: true } } });
- * config.rulesetVersion; // '2026.12.08+1a2b3c4d'
+ * config.rulesetVersion; // '2026.12.08.2+1a2b3c4d'
  * ```
  */
 export function resolveConfig(input: unknown = {}): DetectionConfig {
