@@ -25,9 +25,39 @@ describe('SCRIPTED_LOGINS', () => {
     // Assess
     expect(finding).toEqual({
       message: '4 login attempts from this client within 10 min, a median of 1000 ms apart',
-      evidence: { attempts: 4, medianGapMs: 1000, windowMinutes: 10 },
+      evidence: { source: 'client', attempts: 4, medianGapMs: 1000, windowMinutes: 10 },
       points: 40,
     });
+  });
+
+  it('fires on minAccountAttempts tries at one account a second apart, from a new client each time', () => {
+    // Prepare: a guesser rotating proxies between tries
+    const event = aLoginFact(FAILED);
+    const username = failuresWithGaps(1000, 1000);
+    const view = new ProfileView(aSnapshot(event, { username }));
+
+    // Act
+    const finding = scriptedLogins.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toMatchObject({
+      message: '3 login attempts at this account within 10 min, a median of 1000 ms apart',
+      evidence: { source: 'username', attempts: 3 },
+      points: 40,
+    });
+  });
+
+  it('leaves an account alone whose owner retypes every few seconds, or tries twice in a hurry', () => {
+    // Prepare
+    const event = aLoginFact(FAILED);
+    const typing = new ProfileView(aSnapshot(event, { username: failuresWithGaps(6000, 5000) }));
+    const doubleClick = new ProfileView(aSnapshot(event, { username: failuresWithGaps(300) }));
+
+    // Act
+    const findings = [typing, doubleClick].map((view) => scriptedLogins.evaluate(event, view, S));
+
+    // Assess
+    expect(findings).toEqual([undefined, undefined]);
   });
 
   it('grows with log2 of the attempts, up to maxPoints', () => {
