@@ -257,15 +257,45 @@ export function ownSource(
 }
 
 /**
+ * Whether a device is a customer's own: one or a few accounts (at most `ownDeviceAccounts`, a
+ * household) signed in from it `ownDeviceMinutes` and more before. A username mistyped there is
+ * a customer's typo; a stuffing wave's proxies bring devices that never signed in, or that only
+ * its own hits signed in from minutes ago.
+ */
+export function customersDevice(
+  history: readonly Observation[],
+  at: number,
+  s: { ownDeviceMinutes: number; ownDeviceAccounts: number },
+): boolean {
+  const before = at - minutes(s.ownDeviceMinutes);
+  const accounts = new Set<string>();
+  for (const o of history) {
+    if (o.at > before) break;
+    if (o.kind === 'login' && o.outcome === 'success' && o.subject !== undefined) accounts.add(o.subject);
+  }
+  return accounts.size > 0 && accounts.size <= s.ownDeviceAccounts;
+}
+
+/** What {@link failureInWave} reads besides the wave measure. */
+export interface FailureSettings extends WaveSettings {
+  retryMinutes: number;
+  strangerNats: number;
+  ownDeviceMinutes: number;
+  ownDeviceAccounts: number;
+  pointsPerNat: number;
+  maxPoints: number;
+}
+
+/**
  * The wave a failed login fits and its points: the wave's log odds, plus `strangerNats` when the
  * client is not the account's own (see {@link ownSource}); undefined without one, for one person
- * retrying, or for the account's owner.
+ * retrying, for the account's owner, or on a customer's own device (see {@link customersDevice}).
  */
 export function failureInWave(
   event: EventFacts,
   view: ProfileView,
   counter: WaveCounter,
-  s: WaveSettings & { retryMinutes: number; strangerNats: number; pointsPerNat: number; maxPoints: number },
+  s: FailureSettings,
 ): { wave: Wave; points: number } | undefined {
   const username = event.username!;
   const client = recentOf(
@@ -276,6 +306,8 @@ export function failureInWave(
   );
   if (client.some((o) => o.outcome === 'failure' && o.username === username)) return undefined;
   if (ownSource(view.observations('username', username), event.device, event.ip.network)) return undefined;
+  if (event.device !== undefined && customersDevice(view.observations('device', event.device), event.at, s))
+    return undefined;
   const wave = strongestWave(event, view, counter, s);
   if (!wave) return undefined;
   const points = Math.min(s.maxPoints, Math.round((wave.oddsNats + s.strangerNats) * s.pointsPerNat));

@@ -39,6 +39,8 @@ export const passwordSpraying = defineRule({
     minBurstFailures: 2,
     minBurstSignificance: 4,
     retryMinutes: 15,
+    ownDeviceMinutes: 60,
+    ownDeviceAccounts: 3,
     strangerNats: 1,
   },
   evaluate: (event, view, s) => {

@@ -23,6 +23,8 @@ const DEFAULTS = {
   minBurstFailures: 2,
   minBurstSignificance: 4,
   retryMinutes: 15,
+  ownDeviceMinutes: 60,
+  ownDeviceAccounts: 3,
   strangerNats: 1,
   hitWindowMinutes: 30,
   minOtherUsernames: 2,

@@ -120,6 +120,38 @@ describe('RESIDENTIAL_STUFFING', () => {
     expect(finding).toBeUndefined();
   });
 
+  it("does not flag a mistyped username on a customer's own device, even in a wave", () => {
+    // Prepare: the device signed in yesterday for one account, an hour ago for a second
+    const event = anUnknownUserLogin();
+    const customer = (name: string, msAgo: number) =>
+      anObservation({ at: FACT_AT - msAgo, subject: pseudonym(name), outcome: 'success' });
+    const household = [customer('subject-1', 86_400_000), customer('subject-2', 3_600_000)];
+    const view = new ProfileView(aSnapshot(event, { device: household }, WAVE));
+
+    // Act
+    const finding = stuffingWave.evaluate(event, view, S);
+
+    // Assess
+    expect(finding).toBeUndefined();
+  });
+
+  it("still flags a device whose only sign-in is minutes old (a wave's hit) or that many accounts share", () => {
+    // Prepare
+    const event = anUnknownUserLogin();
+    const hitMinutesAgo = [anObservation({ at: FACT_AT - 5 * 60_000, outcome: 'success' })];
+    const kiosk = Array.from({ length: S.ownDeviceAccounts + 1 }, (_, i) =>
+      anObservation({ at: FACT_AT - 86_400_000 + i, subject: pseudonym(`subject-${i}`), outcome: 'success' }),
+    );
+
+    // Act
+    const findings = [hitMinutesAgo, kiosk].map((device) =>
+      stuffingWave.evaluate(event, new ProfileView(aSnapshot(event, { device }, WAVE)), S),
+    );
+
+    // Assess
+    expect(findings.map((f) => f && f.points)).toEqual([50, 50]);
+  });
+
   it("does not flag the session's second try of the same account (one person retrying)", () => {
     // Prepare
     const event = anUnknownUserLogin();
