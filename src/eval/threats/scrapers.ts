@@ -50,15 +50,15 @@ export const rotatingScraper: ThreatFamily = {
 
 export const STICKY = {
   pages: [300, 2000],
-  gapSeconds: [1, 3],
-  /** The sleep's jitter, a share of it either way. */
-  jitter: [0.05, 0.4],
+  gapSeconds: [0.5, 3],
+  /** The sleep's jitter, a share of it either way: a timer's few percent to a random sleep's 90 %. */
+  jitter: [0.05, 0.9],
   stickyMinutes: [2, 45],
 } as const;
 
 /**
  * A scraper on sticky residential sessions: one address and user agent for 2 to 45 minutes,
- * then the next, a page every 1 to 3 seconds with 5 to 40 % jitter.
+ * then the next, a page every 0.5 to 3 seconds with 5 to 90 % jitter (a timer, or a random sleep).
  */
 export const stickyScraper: ThreatFamily = {
   name: 'scraper_sticky',

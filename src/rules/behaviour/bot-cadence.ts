@@ -8,16 +8,23 @@ function gapStats(gaps: number[]): { mean: number; median: number; cv: number } 
   return { mean, median: sorted[sorted.length >> 1]!, cv: mean > 0 ? Math.sqrt(variance) / mean : 0 };
 }
 
+/** The pages of the newest run without a pause longer than `maxPauseMs` (`times` newest first). */
+function unpausedRun(times: readonly number[], maxPauseMs: number): number {
+  let run = 1;
+  while (run < times.length && times[run - 1]! - times[run]! <= maxPauseMs) run++;
+  return run;
+}
+
 /**
  * People read pages; scripts fetch them. Looks at this client's recent pages (browser session, or
  * address and user agent together, so that people behind one office address are not mixed up) as
  * a distribution of gaps rather than one fixed gap: faster than browsing (`maxMedianGapMs`) and
  * as regular as a timer (coefficient of variation at most `maxGapCv`: a reader's pauses vary by
  * about their own size, a scheduler's jitter by a fraction of it) from `minRegularPages` on, over
- * `minRegularSpanSeconds` or more; or a run sustained for `minSpanSeconds` at a mean pace no
- * reader keeps up (`fastMeanGapMs`), however irregular, from `minPages` on: the mean, not the
- * median, because a shopper who opens results in tabs sends most requests under a second apart
- * and then reads them all, and the reading is in the mean. Three short gaps of nearly one length
+ * `minRegularSpanSeconds` or more; or, however irregular, `minUnpausedPages` pages without a
+ * single pause longer than `maxPauseMs`: a reader stops to read, a script sleeps its random
+ * interval and goes on. A shopper who opens results in tabs sends bursts of requests under a
+ * second apart, and then reads them all. Three short gaps of nearly one length
  * (variation at most `maxShortRunCv`, a timer's jitter of a third either way) are already unlike
  * a reader, whose pauses rarely come that short and never that alike; a looser timer, or fast but
  * irregular clicks, need the longer run. A burst of a second or two is not a cadence:
@@ -42,7 +49,8 @@ export const botCadence = defineRule({
     windowMinutes: 15,
     minSpanSeconds: 10,
     minRegularSpanSeconds: 5,
-    fastMeanGapMs: 1000,
+    minUnpausedPages: 24,
+    maxPauseMs: 5000,
     maxMedianGapMs: 3000,
     maxGapCv: 0.35,
     maxShortRunCv: 0.2,
@@ -66,13 +74,17 @@ export const botCadence = defineRule({
       median <= s.maxMedianGapMs &&
       ((pages >= s.minRegularPages && spanSeconds >= s.minRegularSpanSeconds && cv <= s.maxShortRunCv) ||
         (pages >= s.minPages && spanSeconds >= s.minSpanSeconds && cv <= s.maxGapCv));
-    const fast = pages >= s.minPages && spanSeconds >= s.minSpanSeconds && mean <= s.fastMeanGapMs;
-    if (!regular && !fast) return undefined;
+    const unpaused = unpausedRun(times, s.maxPauseMs);
+    const relentless = unpaused >= s.minUnpausedPages;
+    if (!regular && !relentless) return undefined;
     const gapCv = Math.round(cv * 100) / 100;
     return {
-      message: `last ${pages} pages over ${Math.round(spanSeconds)} s, ${Math.round(mean)} ms apart on average (median ${median} ms, variation ${gapCv})`,
+      message:
+        `last ${pages} pages over ${Math.round(spanSeconds)} s, ${Math.round(mean)} ms apart on average (median ${median} ms, variation ${gapCv})` +
+        (regular ? '' : `, ${unpaused} in a row without a pause over ${s.maxPauseMs / 1000} s`),
       evidence: {
         pages,
+        unpausedPages: unpaused,
         meanGapMs: Math.round(mean),
         medianGapMs: median,
         gapCv,
@@ -81,7 +93,9 @@ export const botCadence = defineRule({
       points: Math.min(
         s.maxPoints,
         Math.round(
-          s.points + s.pointsPerDoubling * Math.log2(pages / (regular ? s.minRegularPages : s.minPages)),
+          s.points +
+            s.pointsPerDoubling *
+              (regular ? Math.log2(pages / s.minRegularPages) : Math.log2(unpaused / s.minUnpausedPages)),
         ),
       ),
     };

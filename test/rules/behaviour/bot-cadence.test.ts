@@ -27,7 +27,14 @@ describe('BOT_CADENCE', () => {
     // Assess
     expect(finding).toEqual({
       message: 'last 4 pages over 6 s, 1967 ms apart on average (median 1900 ms, variation 0.13)',
-      evidence: { pages: 4, meanGapMs: 1967, medianGapMs: 1900, gapCv: 0.13, spanSeconds: 6 },
+      evidence: {
+        pages: 4,
+        unpausedPages: 4,
+        meanGapMs: 1967,
+        medianGapMs: 1900,
+        gapCv: 0.13,
+        spanSeconds: 6,
+      },
       points: 40,
     });
   });
@@ -58,12 +65,37 @@ describe('BOT_CADENCE', () => {
     expect(finding).toBeUndefined();
   });
 
-  it('fires on a pace under a second on average however irregular the gaps', () => {
+  it('fires on minUnpausedPages pages without a pause over maxPauseMs, however irregular the gaps', () => {
+    // Prepare: a random sleep of 0.5 to 4.5 s, far too irregular for a timer
+    const sleeps = Array.from(
+      { length: S.minUnpausedPages - 1 },
+      (_, i) => [500, 4500, 1200, 3300, 2600][i % 5]!,
+    );
+
     // Act
-    const finding = evaluate(pagesWithGaps(100, 900, 50, 2500, 400, 1800, 800, 200, 600, 1000, 2000, 900));
+    const finding = evaluate(pagesWithGaps(...sleeps));
 
     // Assess
-    expect(finding).toMatchObject({ evidence: { pages: 13, meanGapMs: 938, medianGapMs: 900 } });
+    expect(finding).toMatchObject({
+      message: expect.stringContaining(`${S.minUnpausedPages} in a row without a pause over 5 s`),
+      evidence: { pages: S.minUnpausedPages, unpausedPages: S.minUnpausedPages },
+      points: S.points,
+    });
+  });
+
+  it('starts the unpaused run again at any pause over maxPauseMs (a reader stops to read)', () => {
+    // Prepare
+    const sleeps = Array.from(
+      { length: S.minUnpausedPages - 1 },
+      (_, i) => [500, 4500, 1200, 3300, 2600][i % 5]!,
+    );
+    sleeps[10] = S.maxPauseMs + 1;
+
+    // Act
+    const finding = evaluate(pagesWithGaps(...sleeps));
+
+    // Assess
+    expect(finding).toBeUndefined();
   });
 
   it('does not take four tabs opened at an even pace within minRegularSpanSeconds for a timer', () => {
@@ -89,12 +121,14 @@ describe('BOT_CADENCE', () => {
     expect(finding).toBeUndefined();
   });
 
-  it('leaves a burst shorter than minSpanSeconds to REQUEST_FLOOD', () => {
+  it('leaves a burst of fewer than minUnpausedPages to REQUEST_FLOOD, and flags a longer one', () => {
     // Act
-    const finding = evaluate(pagesWithGaps(...Array(25).fill(30)));
+    const short = evaluate(pagesWithGaps(...Array(S.minUnpausedPages - 2).fill(30)));
+    const long = evaluate(pagesWithGaps(...Array(S.minUnpausedPages - 1).fill(30)));
 
     // Assess
-    expect(finding).toBeUndefined();
+    expect(short).toBeUndefined();
+    expect(long).toMatchObject({ evidence: { unpausedPages: S.minUnpausedPages } });
   });
 
   it('does not fire with one page fewer than minRegularPages', () => {
@@ -113,24 +147,6 @@ describe('BOT_CADENCE', () => {
     // Assess
     expect(four).toBeUndefined();
     expect(six).toMatchObject({ evidence: { pages: 6, gapCv: 0.27 } });
-  });
-
-  it('needs minSpanSeconds of fast clicks when their gaps are irregular', () => {
-    // Prepare
-    const fast = [300, 900, 1500, 200, 800, 1200, 600, 1000, 1400, 700, 1100, 900];
-
-    // Act
-    const four = evaluate(pagesWithGaps(...fast.slice(0, 3)));
-    const eightSeconds = evaluate(pagesWithGaps(...fast.slice(0, 9)));
-    const tenSeconds = evaluate(pagesWithGaps(...fast));
-
-    // Assess
-    expect(four).toBeUndefined();
-    expect(eightSeconds).toBeUndefined();
-    expect(tenSeconds).toMatchObject({
-      evidence: { pages: 13, meanGapMs: 883, spanSeconds: 11 },
-      points: 51,
-    });
   });
 
   it('looks back windowMinutes only', () => {
