@@ -50,6 +50,7 @@ interface Settings extends RhythmSettings, CountrySettings {
   tokenDays: number;
   failedMinutes: number;
   failedNats: number;
+  unplacedFailedNats: number;
   dormantDays: number;
   dormantNats: number;
   egressDays: number;
@@ -109,8 +110,10 @@ function signInEvidence(
   )
     parts.tokenOnNewDevice = s.tokenNats;
   const failedFrom = event.at - s.failedMinutes * 60_000;
+  // Customers back after a long time forget their password: without sign-ins on record, wrong
+  // passwords first are weak evidence.
   if (profile.some((o) => o.failureReason === 'bad_password' && o.at >= failedFrom && o.at < event.at))
-    parts.failedFirst = s.failedNats;
+    parts.failedFirst = placed ? s.failedNats : s.unplacedFailedNats;
   const history = profile.filter((o) => o.at < event.at && o.outcome !== 'failure');
   const country = event.geo?.country;
   // A country is surprising against the customer's own places (LOGIN_RISK weighs it for the
@@ -158,6 +161,7 @@ export const takeoverSignIn = defineRule({
     tokenDays: 30,
     failedMinutes: 30,
     failedNats: 2,
+    unplacedFailedNats: 0.5,
     dormantDays: 60,
     dormantNats: 1,
     egressDays: 14,

@@ -168,11 +168,12 @@ describe('TAKEOVER_SIGN_IN', () => {
     // Act
     const finding = takeoverSignIn.evaluate(event, view, S);
 
-    // Assess: 2 nats for the wrong passwords, 1.95 for the hour (as in offRhythm's test)
+    // Assess: 0.5 nats for the wrong passwords (customers back after long forget theirs), 1.95 for
+    // the hour (as in offRhythm's test)
     expect(finding).toEqual({
       message: 'sign-in unlike an account without sign-ins on record: failedFirst, offHours',
-      evidence: { llr: 3.95, failedFirst: 2, offHours: 1.95 },
-      points: 39,
+      evidence: { llr: 2.45, failedFirst: 0.5, offHours: 1.95 },
+      points: 24,
     });
   });
 
