@@ -6,7 +6,7 @@ import { forgotPassword, longHaul, movers, newDevices } from './legit/life-event
 import { cloudProxy, commercialVpn, officeNat, privateRelay } from './legit/shared-egress.ts';
 import { dormantReturners, giftShoppers } from './legit/occasions.ts';
 import { publicComputers } from './legit/public-places.ts';
-import { sharedAccounts, tabShoppers } from './legit/habits.ts';
+import { cookieRefusers, sharedAccounts, tabShoppers } from './legit/habits.ts';
 import { type ContractEvent, type Label, World } from './model.ts';
 import { Random } from './random.ts';
 import { accountFarm, cardTesting, reshipping } from './threats/fresh-accounts.ts';
@@ -38,6 +38,7 @@ export const HARD_LEGIT: readonly LegitFamily[] = [
   publicComputers,
   tabShoppers,
   sharedAccounts,
+  cookieRefusers,
 ];
 
 export const THREATS: readonly ThreatFamily[] = [

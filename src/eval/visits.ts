@@ -35,6 +35,8 @@ export interface VisitSpec {
   gap?: (rng: Random) => number;
   /** No session cookie: the producer sends no sessionId. */
   sessionless?: boolean;
+  /** No device cookie (consent refused, a privacy browser): the producer sends no deviceId. */
+  deviceless?: boolean;
 }
 
 /** Reading time between pages: log-normal around 20 s, from a couple of seconds to minutes. */
@@ -50,7 +52,7 @@ export function writeVisit(world: World, rng: Random, spec: VisitSpec): number {
   const visit: Visit = { ip: spec.ip };
   const ua = spec.userAgent ?? spec.device?.userAgent;
   if (ua !== undefined) visit.userAgent = ua;
-  if (spec.device) visit.deviceId = spec.device.id;
+  if (spec.device && !spec.deviceless) visit.deviceId = spec.device.id;
   if (!spec.sessionless) visit.sessionId = newSessionId(rng);
   let t = spec.at;
   const pages = spec.pages ?? Math.max(1, Math.round(rng.logNormal(6, 0.6)));

@@ -66,3 +66,21 @@ export const sharedAccounts: LegitFamily = {
     }
   },
 };
+
+/**
+ * Customers who refuse the device cookie (the consent banner's "necessary only", a privacy
+ * browser): the session cookie still comes, a device id never does, so the shop tells their
+ * browsers apart only by user agent. Otherwise they shop, sign in, mistype and buy as anyone.
+ */
+export const cookieRefusers: LegitFamily = {
+  name: 'legit_cookie_refuser',
+  share: 0.04,
+  write(shop, rng, count) {
+    const tag = legit('legit_cookie_refuser');
+    for (let i = 0; i < count; i++) {
+      const c = shop.newCustomer(rng);
+      for (const at of visitTimes(rng, c.activity, shop.world.start, shop.world.days, saleBoost))
+        customerVisit(shop.world, rng, c, at, tag, { deviceless: true });
+    }
+  },
+};
