@@ -187,9 +187,9 @@ export function homeOrMobileIp(rng: Random, c: Customer, device: Device): string
 }
 
 /**
- * An ordinary visit by a customer: one of their devices, from home or 4G, logging in by password
- * or remember-me token (sometimes the producer leaves the method out), with an occasional typo,
- * buying now and then.
+ * An ordinary visit by a customer: one of their devices, from home or 4G, logging in by password,
+ * remember-me token or single sign-on (sometimes the producer leaves the method out), with an
+ * occasional typo, buying now and then.
  */
 export function customerVisit(
   world: World,
@@ -200,20 +200,24 @@ export function customerVisit(
   over: Partial<VisitSpec> = {},
 ): number {
   const device = over.device ?? rng.pick(c.devices);
+  const login = rng.weighted<NonNullable<VisitSpec['login']>>([
+    ['password', 50],
+    ['token', 35],
+    ['sso', 5],
+    ['unsent', 5],
+    ['none', 5],
+  ]);
+  // A sign-in with Google or Apple fails at the identity provider, never at the shop.
+  const typing = login !== 'sso';
   const spec: VisitSpec = {
     at,
     tag,
     customer: c,
     device,
     ip: homeOrMobileIp(rng, c, device),
-    login: rng.weighted([
-      ['password', 55],
-      ['token', 35],
-      ['unsent', 5],
-      ['none', 5],
-    ]),
-    typos: rng.chance(0.04) ? 1 : 0,
-    usernameTypo: rng.chance(0.02),
+    login,
+    typos: typing && rng.chance(0.04) ? 1 : 0,
+    usernameTypo: typing && rng.chance(0.02),
     ...(rng.chance(0.12) ? { order: {} } : {}),
     ...over,
   };
