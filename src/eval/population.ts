@@ -32,6 +32,16 @@ export interface Customer {
    * as one `mfa` event, or the password step and the code step as two events.
    */
   mfa?: 'one-step' | 'two-step';
+  /** The customer's signed-in browser sessions so far: what an infostealer can take. */
+  sessions?: SignedInSession[];
+}
+
+/** A browser session a customer signed in on: its cookies (session and device id) and browser. */
+export interface SignedInSession {
+  at: number;
+  sessionId: string;
+  deviceId?: string;
+  userAgent?: string;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from './clients.ts';
 import { type OrderFields, type Tag, type Visit, SECOND, type World, newSessionId } from './model.ts';
 import { ipv4In, ipv6In } from './networks.ts';
-import type { Customer, Device } from './population.ts';
+import type { Customer, Device, SignedInSession } from './population.ts';
 import type { Random } from './random.ts';
 
 /** One browsing session: who, from where, what it does. Everything optional has a habit-like default. */
@@ -151,6 +151,12 @@ function writeLogin(
   const last = mfa === undefined ? sent : { method: 'mfa' as const };
   world.login(t, as, { username: customer.username, outcome: 'success', ...last }, spec.tag);
   visit.customerId = customer.id;
+  if (visit.sessionId) {
+    const session: SignedInSession = { at: t, sessionId: visit.sessionId };
+    if (visit.deviceId) session.deviceId = visit.deviceId;
+    if (visit.userAgent) session.userAgent = visit.userAgent;
+    (customer.sessions ??= []).push(session);
+  }
   return t + gap(rng);
 }
 

@@ -1,6 +1,10 @@
 import { HOME_BE, HOME_NL, ipv4In } from '../networks.ts';
 import { attackerDevice, residentialIp } from './common.ts';
 import { attackerVisit, cashOut, passwordLogin, takeoverFamily, takeoverStart } from './steps.ts';
+import type { Shop } from '../family.ts';
+import { HOUR, MINUTE, type Visit } from '../model.ts';
+import type { Customer, SignedInSession } from '../population.ts';
+import { type Random, draw } from '../random.ts';
 
 export const SESSION_THEFT = {
   amountMinor: [40_000, 250_000],
@@ -10,13 +14,21 @@ export const SESSION_THEFT = {
   copiedDeviceId: 0.35,
   /** Chance the attacker's address is on the victim's own ISP (another line of it). */
   ownIsp: 0.3,
+  /** Chance the infostealer took a live session cookie, replayed without any login. */
+  replayedSession: 0.4,
+  /** Minutes from the victim's sign-in to the replay of its session. */
+  replayAfterMinutes: [10, 480],
+  /** Chance the attacker's anti-detect browser copies the victim's user agent too. */
+  copiedUserAgent: 0.4,
 } as const;
 
 /**
  * Session or token theft (infostealer cookies): a `token` login from another domestic line (now
  * and then the victim's own ISP), on a new device or, when the whole cookie jar was copied, the
- * victim's own device id in the attacker's browser; a new delivery address, a high-value order.
- * No failed login, no foreign country.
+ * victim's own device id in the attacker's browser; or, for a victim with a signed-in session
+ * that still has room in the window, that live session replayed without a login, minutes to hours
+ * after the victim signed in. Then a new delivery address, a high-value order. No failed login, no
+ * foreign country.
  */
 export const sessionTheft = takeoverFamily(
   { name: 'session_theft', perThousand: 1, min: 2 },
@@ -27,10 +39,24 @@ export const sessionTheft = takeoverFamily(
       : own;
     const pools = (victim.country === 'NL' ? HOME_NL : HOME_BE).filter((p) => p !== victim.isp);
     const isp = rng.chance(SESSION_THEFT.ownIsp) ? victim.isp : rng.pick(pools);
-    const visit = { ...attackerVisit(rng, device, ipv4In(rng, isp)), customerId: victim.id };
+    const ip = ipv4In(rng, isp);
+    const loot = { ...SESSION_THEFT, ownCard: 0, giftCards: false };
+    const stolen = rng.chance(SESSION_THEFT.replayedSession) ? liveSession(shop, rng, victim) : undefined;
+    if (stolen) {
+      // The session cookie itself: already signed in, no login at all; the victim's device id
+      // comes with the cookie jar, the browser is the attacker's unless it copies the agent too.
+      const userAgent = rng.chance(SESSION_THEFT.copiedUserAgent) ? stolen.userAgent : own.userAgent;
+      const visit: Visit = { ip, sessionId: stolen.sessionId, customerId: victim.id };
+      if (userAgent !== undefined) visit.userAgent = userAgent;
+      if (stolen.deviceId !== undefined) visit.deviceId = stolen.deviceId;
+      const t = stolen.at + draw(rng, SESSION_THEFT.replayAfterMinutes) * MINUTE;
+      cashOut(shop, rng, visit, victim, t, tag, loot);
+      return;
+    }
+    const visit = { ...attackerVisit(rng, device, ip), customerId: victim.id };
     const t = takeoverStart(shop, rng);
     shop.world.login(t, visit, { username: victim.username, outcome: 'success', method: 'token' }, tag);
-    cashOut(shop, rng, visit, victim, t, tag, { ...SESSION_THEFT, ownCard: 0, giftCards: false });
+    cashOut(shop, rng, visit, victim, t, tag, loot);
   },
 );
 
@@ -64,3 +90,10 @@ export const giftCardTakeover = takeoverFamily(
     });
   },
 );
+
+/** One of the victim's signed-in sessions early enough for its replay and looting to fit the window. */
+function liveSession(shop: Shop, rng: Random, victim: Customer): SignedInSession | undefined {
+  const latest = shop.world.end - (SESSION_THEFT.replayAfterMinutes[1] * MINUTE + 6 * HOUR);
+  const sessions = (victim.sessions ?? []).filter((s) => s.at <= latest);
+  return sessions.length > 0 ? rng.pick(sessions) : undefined;
+}
