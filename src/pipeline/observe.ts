@@ -3,6 +3,7 @@ import type { DetectionConfig } from '../rules/config.ts';
 import { ringSession } from '../rules/behaviour/ring-session.ts';
 import { carriedSuspicion } from '../rules/behaviour/carried-suspicion.ts';
 import { addressChangeAfterSignIn } from '../rules/behaviour/address-change-after-sign-in.ts';
+import { sessionReplay } from '../rules/behaviour/session-replay.ts';
 import { RULES } from '../rules/index.ts';
 import type { EventFacts } from '../shared/facts.ts';
 import type { Pseudonym } from '../shared/pseudonymise.ts';
@@ -21,13 +22,14 @@ const DAY_S = 86_400;
 /**
  * The rules that link an account to other accounts (a shared device, card, delivery or client
  * address). Not the rules that carry an earlier event's evidence forward (RING_SESSION,
- * CARRIED_SUSPICION, ADDRESS_CHANGE_AFTER_SIGN_IN), though they share the group: a carried flag
+ * CARRIED_SUSPICION, ADDRESS_CHANGE_AFTER_SIGN_IN, SESSION_REPLAY), though they share the group: a carried flag
  * marking the session again would keep it a ring's for as long as it goes on.
  */
 const CARRIERS: ReadonlySet<string> = new Set([
   ringSession.code,
   carriedSuspicion.code,
   addressChangeAfterSignIn.code,
+  sessionReplay.code,
 ]);
 /** The rules that weigh how unfamiliar a login is (one of them counts: they share a group). */
 const UNFAMILIAR_CODES: ReadonlySet<string> = new Set(

@@ -27,6 +27,7 @@ import { requestFlood } from './behaviour/request-flood.ts';
 import { reshipping } from './behaviour/reshipping.ts';
 import { ringSession } from './behaviour/ring-session.ts';
 import { scriptedLogins } from './behaviour/scripted-logins.ts';
+import { sessionReplay } from './behaviour/session-replay.ts';
 import { smallOrderBurst } from './behaviour/small-order-burst.ts';
 import { stuffingWave } from './behaviour/stuffing-wave.ts';
 import { successAfterFailures } from './behaviour/success-after-failures.ts';
@@ -75,6 +76,7 @@ export const RULES: readonly Rule<RuleSettings>[] = [
   amountAboveHistory,
   accountTakeover,
   addressChangeAfterSignIn,
+  sessionReplay,
   botUserAgent,
   fakeCrawler,
   knownClient,
