@@ -426,6 +426,7 @@ describe('PROFILE_FREE_RULES', () => {
         shippingAddressId: 'addr-1',
       },
       userAgent: 'curl/8.0',
+      sessionId: 's-1',
     }),
   ].map((o) => factsOf(o));
   const orderRules = RULES.filter((rule) => rule.appliesTo.includes('order'));
