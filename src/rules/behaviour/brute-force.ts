@@ -11,6 +11,8 @@ import { recentOf } from '../window.ts';
  * network the account signed in from before: that is one person retrying, not
  * a stranger guessing, and needs `minOwnerFailures` before it counts. Not for
  * a rejected second factor: whoever repeats that already has the password.
+ * A stranger guessing slowly enough that no short window fills is counted over
+ * a day (`slowGuessing`).
  */
 export const bruteForce = defineRule({
   code: 'BRUTE_FORCE',
@@ -26,23 +28,22 @@ export const bruteForce = defineRule({
     minOwnerFailures: 12,
     pointsPerExtraFailure: 10,
     maxPoints: 80,
+    slowWindowHours: 24,
+    minSlowFailures: 10,
+    slowPoints: 40,
+    pointsPerDoubling: 10,
   },
   evaluate: (event, view, s) => {
     if (event.login?.outcome !== 'failure' || !event.username) return undefined;
-    const recent = recentOf(
-      view.observations('username', event.username),
-      'login',
-      event.at,
-      minutes(s.windowMinutes),
+    const history = view.observations('username', event.username);
+    const failed = recentOf(history, 'login', event.at, minutes(s.windowMinutes)).filter(
+      (o) => o.outcome === 'failure',
     );
-    const failed = recent.filter((o) => o.outcome === 'failure');
     const failures = failed.length + 1;
-    if (failures < s.minFailures) return undefined;
-    const owner =
-      event.login.failureReason !== 'mfa_failed' &&
-      (oneClient(event, failed) ||
-        ownSource(view.observations('username', event.username), event.device, event.ip.network));
-    if (owner && failures < s.minOwnerFailures) return undefined;
+    const mfa = event.login.failureReason === 'mfa_failed';
+    const ownPlace = !mfa && ownSource(history, event.device, event.ip.network);
+    if (failures < s.minFailures) return mfa || ownPlace ? undefined : slowGuessing(event.at, history, s);
+    if (!mfa && (ownPlace || oneClient(event, failed)) && failures < s.minOwnerFailures) return undefined;
     return {
       message: `${failures} failed logins for this account within ${s.windowMinutes} min`,
       evidence: { failures, windowMinutes: s.windowMinutes },
@@ -50,6 +51,39 @@ export const bruteForce = defineRule({
     };
   },
 });
+
+/**
+ * Low and slow: wrong passwords for the account, one every few minutes so that no short window
+ * fills, `minSlowFailures` of them within `slowWindowHours` and no successful login since the
+ * first; from a device or network the account never signed in from (the caller checks). A
+ * customer who forgot their password gives up or gets in long before.
+ */
+function slowGuessing(
+  at: number,
+  history: readonly Observation[],
+  s: {
+    slowWindowHours: number;
+    minSlowFailures: number;
+    slowPoints: number;
+    pointsPerDoubling: number;
+    maxPoints: number;
+  },
+) {
+  let failures = 1;
+  for (const o of recentOf(history, 'login', at, minutes(60 * s.slowWindowHours))) {
+    if (o.outcome !== 'failure') break;
+    if (o.failureReason !== 'mfa_failed') failures++;
+  }
+  if (failures < s.minSlowFailures) return undefined;
+  return {
+    message: `${failures} failed logins for this account within ${s.slowWindowHours} h, none successful since the first`,
+    evidence: { failures, windowHours: s.slowWindowHours },
+    points: Math.min(
+      s.maxPoints,
+      Math.round(s.slowPoints + s.pointsPerDoubling * Math.log2(failures / s.minSlowFailures)),
+    ),
+  };
+}
 
 /** Whether every failure came from the event's own session (a browser keeping its cookie). */
 function oneClient(event: EventFacts, failed: readonly Observation[]): boolean {

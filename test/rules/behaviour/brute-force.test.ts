@@ -34,6 +34,44 @@ const failures = (n: number): Observation[] => Array.from({ length: n }, (_, i) 
 const aFailedLogin = () => aLoginFact({ login: { outcome: 'failure', failureReason: 'bad_password' } });
 
 describe('BRUTE_FORCE', () => {
+  it('counts a stranger guessing slowly over a day, minSlowFailures with no success since', () => {
+    // Prepare: a wrong password every eight minutes, never two in fifteen
+    const event = aFailedLogin();
+    const slow = (n: number) => Array.from({ length: n }, (_, i) => failure((i + 1) * minutes(8)));
+
+    // Act
+    const [short, enough] = [S.minSlowFailures - 2, S.minSlowFailures - 1].map((n) =>
+      bruteForce.evaluate(event, new ProfileView(aSnapshot(event, { username: slow(n) })), S),
+    );
+
+    // Assess
+    expect(short).toBeUndefined();
+    expect(enough).toMatchObject({
+      evidence: { failures: S.minSlowFailures, windowHours: S.slowWindowHours },
+      points: S.slowPoints,
+    });
+  });
+
+  it('starts the slow count again at a success, and leaves the slow retries of an own device alone', () => {
+    // Prepare
+    const event = aFailedLogin();
+    const slow = Array.from({ length: S.minSlowFailures }, (_, i) => failure((i + 1) * minutes(8)));
+    const signedInBetween = [
+      ...slow.slice(5),
+      anObservation({ at: FACT_AT - minutes(41) }),
+      ...slow.slice(0, 5),
+    ];
+    const signedInHereBefore = [anObservation({ at: FACT_AT - minutes(60 * 48) }), ...slow];
+
+    // Act
+    const findings = [signedInBetween, signedInHereBefore].map((username) =>
+      bruteForce.evaluate(event, new ProfileView(aSnapshot(event, { username })), S),
+    );
+
+    // Assess
+    expect(findings).toEqual([undefined, undefined]);
+  });
+
   it('lets a customer retry from their own session up to minOwnerFailures', () => {
     // Prepare
     const event = aFailedLogin();
