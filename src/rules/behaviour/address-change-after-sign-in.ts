@@ -1,5 +1,6 @@
 import type { Observation } from '../../shared/profile.ts';
 import { defineRule, minutes } from '../rule.ts';
+import { isSignIn } from '../sign-in.ts';
 
 /** The latest successful login of a session within `windowMs` before `at`, newest first. */
 function latestSignIn(
@@ -11,7 +12,7 @@ function latestSignIn(
     const o = session[i]!;
     if (o.at > at) continue;
     if (o.at < at - windowMs) return undefined;
-    if (o.kind === 'login' && o.outcome === 'success') return o;
+    if (isSignIn(o)) return o;
   }
   return undefined;
 }

@@ -41,9 +41,12 @@ export const bruteForce = defineRule({
     );
     const failures = failed.length + 1;
     const mfa = event.login.failureReason === 'mfa_failed';
-    const ownPlace = !mfa && ownSource(history, event.device, event.ip.network);
-    if (failures < s.minFailures) return mfa || ownPlace ? undefined : slowGuessing(event.at, history, s);
-    if (!mfa && (ownPlace || oneClient(event, failed)) && failures < s.minOwnerFailures) return undefined;
+    const ownPlace = () => ownSource(history, event.device, event.ip.network);
+    if (failures < s.minFailures) {
+      const slow = mfa ? undefined : slowGuessing(event.at, history, s);
+      return slow && !ownPlace() ? slow : undefined;
+    }
+    if (!mfa && (oneClient(event, failed) || ownPlace()) && failures < s.minOwnerFailures) return undefined;
     return {
       message: `${failures} failed logins for this account within ${s.windowMinutes} min`,
       evidence: { failures, windowMinutes: s.windowMinutes },
@@ -55,7 +58,8 @@ export const bruteForce = defineRule({
 /**
  * Low and slow: wrong passwords for the account, one every few minutes so that no short window
  * fills, `minSlowFailures` of them within `slowWindowHours` and no successful login since the
- * first; from a device or network the account never signed in from (the caller checks). A
+ * first; from a device or network the account never signed in from (the caller checks, once
+ * there are that many: most failures stop at the count). A
  * customer who forgot their password gives up or gets in long before.
  */
 function slowGuessing(
